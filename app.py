@@ -1,0 +1,13 @@
+"""lossviz: the entry point. ``streamlit run app.py``.
+
+The shell sets the page up, reads the language from the URL, and lists every page explicitly
+(with ``st.navigation`` Streamlit no longer auto-discovers ``pages/``).
+"""
+
+import streamlit as st
+
+from lossviz.components import shell
+
+st.set_page_config(page_title="lossviz", page_icon="📐", layout="wide")
+page = shell.navigation()
+page.run()

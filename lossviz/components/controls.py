@@ -1,0 +1,124 @@
+"""URL-bound widgets that explain, instead of silently dropping, a bad URL parameter.
+
+Every control is created with ``bind="query-params"`` (the key is the URL parameter name), so a link restores the
+exact view. Streamlit itself drops an invalid bound parameter or clamps an out-of-range one; these wrappers look at
+the raw parameter first and show a visible notice saying what was wrong and which default is used instead.
+
+Streamlit writes the *formatted* option of a selection widget into the URL. So options must be stable,
+language-independent values (codes such as ``"giou"`` or names such as ``"Smooth L1"``), and a ``format_func`` on a
+bound widget must not depend on the language, or a link made in one language would break in the other.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+
+from lossviz.i18n import t
+
+
+def _raw(key: str) -> str | None:
+    try:
+        value = st.query_params.get(key)
+    except Exception:  # noqa: BLE001 - a broken query string must never take the page down
+        return None
+    return value
+
+
+def _notice(key: str, value: Any, reason: str, default: Any) -> None:
+    st.warning(t("common.bad_param", key=key, value=value, reason=reason, default=default), icon="⚠️")
+
+
+def _check_number(key: str, lo: float, hi: float, default: float) -> None:
+    raw = _raw(key)
+    if raw is None or raw == "":
+        return
+    try:
+        v = float(raw)
+    except ValueError:
+        _notice(key, raw, t("common.reason_not_number"), default)
+        return
+    if not math.isfinite(v):
+        _notice(key, raw, t("common.reason_not_number"), default)
+    elif v < lo or v > hi:
+        _notice(key, raw, t("common.reason_out_of_range", lo=lo, hi=hi), default)
+
+
+def _check_option(
+    key: str, options: Sequence[Any], default: Any, *, multi: bool = False, format_func: Any = None
+) -> None:
+    if multi:
+        try:
+            raws = st.query_params.get_all(key)
+        except Exception:  # noqa: BLE001
+            return
+    else:
+        raw = _raw(key)
+        raws = [] if raw is None else [raw]
+    # Streamlit writes the *formatted* option into the URL, so that is what a valid parameter looks like.
+    allowed = {str(format_func(o) if format_func else o) for o in options}
+    bad = [r for r in raws if r not in allowed]
+    if bad:
+        _notice(key, ", ".join(bad), t("common.reason_not_option"), default)
+
+
+def slider(label: str, key: str, min_value: float, max_value: float, value: float, step: float, **kwargs: Any) -> Any:
+    """``st.slider`` bound to the URL parameter ``key``; a non-numeric or out-of-range parameter gets a notice."""
+    _check_number(key, min_value, max_value, value)
+    return st.slider(
+        label, min_value=min_value, max_value=max_value, value=value, step=step, key=key, bind="query-params", **kwargs
+    )
+
+
+def number_input(
+    label: str, key: str, min_value: float, max_value: float, value: float, step: float | None = None, **kwargs: Any
+) -> Any:
+    """``st.number_input`` bound to the URL; a non-numeric or out-of-range parameter gets a notice."""
+    _check_number(key, min_value, max_value, value)
+    return st.number_input(
+        label, min_value=min_value, max_value=max_value, value=value, step=step, key=key, bind="query-params", **kwargs
+    )
+
+
+def selectbox(label: str, key: str, options: Sequence[Any], index: int = 0, **kwargs: Any) -> Any:
+    """``st.selectbox`` bound to the URL; an unknown option in the URL gets a notice."""
+    _check_option(key, options, options[index], format_func=kwargs.get("format_func"))
+    return st.selectbox(label, options, index=index, key=key, bind="query-params", **kwargs)
+
+
+def radio(label: str, key: str, options: Sequence[Any], index: int = 0, **kwargs: Any) -> Any:
+    """``st.radio`` bound to the URL; an unknown option in the URL gets a notice."""
+    _check_option(key, options, options[index], format_func=kwargs.get("format_func"))
+    return st.radio(label, options, index=index, key=key, bind="query-params", **kwargs)
+
+
+def segmented(label: str, key: str, options: Sequence[Any], default: Any, **kwargs: Any) -> Any:
+    """``st.segmented_control`` (single selection) bound to the URL."""
+    _check_option(key, options, default, format_func=kwargs.get("format_func"))
+    return st.segmented_control(label, options, default=default, key=key, bind="query-params", **kwargs)
+
+
+def multiselect(label: str, key: str, options: Sequence[Any], default: Sequence[Any], **kwargs: Any) -> Any:
+    """``st.multiselect`` bound to the URL (repeated parameters); unknown options get a notice."""
+    _check_option(key, options, list(default), multi=True, format_func=kwargs.get("format_func"))
+    return st.multiselect(label, options, default=list(default), key=key, bind="query-params", **kwargs)
+
+
+def checkbox(label: str, key: str, value: bool = False, **kwargs: Any) -> bool:
+    """``st.checkbox`` bound to the URL; anything but true/false in the URL gets a notice."""
+    _check_option(key, ["true", "false", "True", "False"], value)
+    return st.checkbox(label, value=value, key=key, bind="query-params", **kwargs)
+
+
+def toggle(label: str, key: str, value: bool = False, **kwargs: Any) -> bool:
+    """``st.toggle`` bound to the URL; anything but true/false in the URL gets a notice."""
+    _check_option(key, ["true", "false", "True", "False"], value)
+    return st.toggle(label, value=value, key=key, bind="query-params", **kwargs)
+
+
+def text_input(label: str, key: str, value: str = "", **kwargs: Any) -> str:
+    """``st.text_input`` bound to the URL (free text: the page validates what it parses from it)."""
+    return st.text_input(label, value=value, key=key, bind="query-params", **kwargs)

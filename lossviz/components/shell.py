@@ -1,0 +1,60 @@
+"""The app shell: language switch (kept in the URL), the page list, one sidebar layout for every page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from lossviz import i18n
+from lossviz.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """One page of the app: its file under ``pages/``, URL path, navigation title key, icon and summary key."""
+
+    file: str
+    url_path: str
+    title_key: str
+    icon: str
+    summary_key: str
+
+
+PAGES = (
+    PageInfo("regression.py", "regression", "nav.regression", "📈", "home.summary.regression"),
+    PageInfo("iou.py", "iou", "nav.iou", "🔲", "home.summary.iou"),
+    PageInfo("classification.py", "classification", "nav.classification", "⚖️", "home.summary.classification"),
+)
+
+
+def language_switch() -> str:
+    """The language selector in the sidebar, bound to the URL parameter ``lang``; sets the language in force."""
+    from lossviz.components import controls
+
+    # The URL holds the code (?lang=zh): Streamlit writes a selection's formatted value into the URL.
+    lang = controls.radio(
+        t("app.language", lang="en") + " / " + t("app.language", lang="zh"),
+        "lang",
+        list(i18n.LANGS),
+        index=i18n.LANGS.index(i18n.DEFAULT_LANG),
+        horizontal=True,
+        captions=[i18n.LANG_NAMES[code] for code in i18n.LANGS],
+    )
+    return i18n.set_lang(lang)
+
+
+def navigation():
+    """Build the sidebar (language first) and return the selected ``st.Page`` to run."""
+    with st.sidebar:
+        language_switch()
+    home = st.Page(str(ROOT / "pages" / "home.py"), title=t("nav.home"), icon="🏠", default=True, url_path="home")
+    pages = [home] + [
+        st.Page(str(ROOT / "pages" / p.file), title=t(p.title_key), icon=p.icon, url_path=p.url_path)
+        for p in PAGES
+        if (ROOT / "pages" / p.file).exists()
+    ]
+    return st.navigation(pages)

@@ -1,0 +1,24 @@
+"""Strings shared by the shell and every page."""
+
+STRINGS = {
+    "app.title": {"en": "lossviz — detection losses, live", "zh": "lossviz — 目标检测损失函数交互探索"},
+    "app.language": {"en": "Language", "zh": "语言"},
+    "nav.home": {"en": "Home", "zh": "首页"},
+    "nav.regression": {"en": "Regression: Smooth L1 vs Balanced L1", "zh": "回归：Smooth L1 与 Balanced L1"},
+    "nav.iou": {"en": "IoU family: drag two boxes", "zh": "IoU 系列：拖动两个框"},
+    "nav.classification": {"en": "Classification: focal, CB, GHM, AP-loss", "zh": "分类：Focal、CB、GHM、AP-loss"},
+    "common.bad_param": {
+        "en": "URL parameter `{key}={value}` is not valid ({reason}); using the default {default}.",
+        "zh": "URL 参数 `{key}={value}` 无效（{reason}），已改用默认值 {default}。",
+    },
+    "common.reason_not_number": {"en": "not a number", "zh": "不是数字"},
+    "common.reason_out_of_range": {"en": "outside [{lo}, {hi}]", "zh": "超出范围 [{lo}, {hi}]"},
+    "common.reason_not_option": {"en": "not one of the options", "zh": "不在可选项中"},
+    "common.download_csv": {"en": "Download CSV", "zh": "下载 CSV"},
+    "common.download_html": {"en": "Download figure (HTML)", "zh": "下载图表（HTML）"},
+    "common.formula": {"en": "Formula", "zh": "公式"},
+    "common.explanation": {"en": "What this shows", "zh": "说明"},
+    "common.loss": {"en": "loss", "zh": "损失"},
+    "common.gradient": {"en": "gradient", "zh": "梯度"},
+    "common.error": {"en": "Could not compute this view: {msg}", "zh": "无法计算此视图：{msg}"},
+}
