@@ -32,12 +32,19 @@ def main(argv: list[str]) -> int:
     print("| group | name | size | median ms | p95 ms | repeats | note |")
     print("|---|---|---|---:|---:|---:|---|")
     for r in rows:
-        print(f"| {r['group']} | {r['name']} | {r['size']} | {r['median_ms']:.2f} | {r['p95_ms']:.2f} | "
-              f"{r['repeats']} | {r.get('note', '')} |")
+        print(
+            f"| {r['group']} | {r['name']} | {r['size']} | {r['median_ms']:.2f} | {r['p95_ms']:.2f} | "
+            f"{r['repeats']} | {r.get('note', '')} |"
+        )
     out = HERE / "results"
     out.mkdir(exist_ok=True)
-    meta = {"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "python": platform.python_version(),
-            "torch": torch.__version__, "threads": torch.get_num_threads(), "machine": platform.machine()}
+    meta = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "machine": platform.machine(),
+    }
     (out / "bench.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
     print(f"\nwritten {out / 'bench.json'}", file=sys.stderr)
     return 0

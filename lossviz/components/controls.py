@@ -23,7 +23,7 @@ from lossviz.i18n import t
 def _raw(key: str) -> str | None:
     try:
         value = st.query_params.get(key)
-    except Exception:  # noqa: BLE001 - a broken query string must never take the page down
+    except Exception:
         return None
     return value
 
@@ -53,7 +53,7 @@ def _check_option(
     if multi:
         try:
             raws = st.query_params.get_all(key)
-        except Exception:  # noqa: BLE001
+        except Exception:
             return
     else:
         raw = _raw(key)

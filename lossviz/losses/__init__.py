@@ -4,7 +4,7 @@ Pure torch: nothing here imports Streamlit or Plotly. Boxes are ``(x1, y1, x2, y
 ``reduction="none" | "mean" | "sum"`` and validate their inputs with ``ValueError``s that name the argument.
 """
 
-from .autograd import value_and_grad
+from .autograd import value_and_grad as value_and_grad
 from .classification import *  # noqa: F403
 from .distribution import *  # noqa: F403
 from .iou import *  # noqa: F403

@@ -40,7 +40,8 @@ def value_and_grad(
             t.requires_grad_(True)
         tensors.append(t)
     loss = fn(*tensors, **kwargs)
-    loss.sum().backward()
+    if loss.requires_grad:  # a loss that does not depend on the inputs has zero gradient
+        loss.sum().backward()
     grads = tuple(
         tensors[i].grad.detach().cpu().numpy() if tensors[i].grad is not None else np.zeros(tensors[i].shape)
         for i in indices
