@@ -1,0 +1,176 @@
+"""plotly_chart in a real browser: plotly.js loads from the plotly package, zoom survives updates, no remount."""
+
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import wait_idle
+
+from lossviz.components import plotly_chart as pc
+from lossviz.i18n import t
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "tests" / "apps" / "plotly_chart_demo.py"
+GD = "document.querySelector('.lossviz-plotly-chart__graph')"
+
+
+@pytest.fixture(scope="module")
+def demo_url():
+    """``streamlit run tests/apps/plotly_chart_demo.py`` on a free loopback port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(DEMO), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    wait_idle(page)
+    page.wait_for_selector(".lossviz-plotly-chart .main-svg", timeout=30_000)
+
+
+def _shipped_version() -> str:
+    header = (pc._PLOTLY_DIR / pc._PLOTLY_FILE).read_text(encoding="utf-8", errors="replace")[:200]
+    return re.search(r"plotly\.js v(\d+\.\d+\.\d+)", header).group(1)
+
+
+def test_chart_renders_with_the_plotly_js_of_the_plotly_package_and_downloads_png(demo_url, page):
+    _open(page, demo_url)
+    assert page.evaluate("() => window.Plotly.version") == _shipped_version()
+    assert page.evaluate(f"() => {GD}._fullData[0].type") == "scatter"
+    assert page.locator(".lossviz-plotly-chart .main-svg").first.is_visible()
+    # Served by Streamlit itself (no CDN): the same file, as JavaScript.
+    with urllib.request.urlopen(f"{demo_url}/{pc.PLOTLY_JS_URL}", timeout=10) as r:
+        assert r.status == 200
+        assert "javascript" in r.headers["Content-Type"]
+        assert len(r.read()) == (pc._PLOTLY_DIR / pc._PLOTLY_FILE).stat().st_size
+    assert page.locator("[data-testid=stException]").count() == 0
+
+    # The camera button downloads a PNG named after the chart; no "Share chart" upload button.
+    page.locator(".lossviz-plotly-chart").hover()
+    button = page.locator(".lossviz-plotly-chart .modebar-btn[data-title='Download plot as a PNG']")
+    assert page.locator(".lossviz-plotly-chart .modebar-btn[data-title^='Share']").count() == 0
+    with page.expect_download(timeout=20_000) as download:
+        button.click()
+    assert download.value.suggested_filename == "demo_chart.png"
+
+
+def test_zoom_survives_slider_updates_and_the_plot_is_not_remounted(demo_url, page):
+    """Zoom, then move the slider with the keyboard: the same graph node redraws new data in the zoomed view.
+
+    Also measures (never asserts) new data -> plotly_afterplot, and key press -> plotly_afterplot; prints both.
+    """
+    _open(page, demo_url)
+    y_before = page.evaluate(f"() => Array.from({GD}._fullData[0].y.slice(0, 5))")
+    page.evaluate(
+        f"() => {{ {GD}.__lossvizMarker = 'first mount'; return Plotly.relayout({GD}, {{'xaxis.range': [-1, 1]}}); }}"
+    )
+    assert page.evaluate(f"() => {GD}.layout.xaxis.range") == [-1, 1]
+
+    page.locator("[data-testid=stSlider] input[type=range]").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    page.wait_for_function(f"() => {GD}.layout.title.text === 'scatter, shift = 1'", timeout=10_000)
+    page.wait_for_function(f"() => !{GD}._lossvizBusy && !{GD}._lossvizPending", timeout=10_000)
+
+    assert page.evaluate(f"() => {GD}.__lossvizMarker") == "first mount"  # same DOM node: updated, not remounted
+    assert page.evaluate("() => document.querySelectorAll('.lossviz-plotly-chart__graph').length") == 1
+    assert page.evaluate(f"() => {GD}._fullLayout.xaxis.range") == [-1, 1]  # the zoom survived
+    y_after = page.evaluate(f"() => Array.from({GD}._fullData[0].y.slice(0, 5))")
+    assert y_after != y_before  # and the data changed under it
+
+    # One update at a time, timed: shift 1 -> 3 -> 0.
+    page.evaluate(
+        f"""() => {{
+        const gd = {GD};
+        window.__samples = [];
+        window.__seen = gd._lossvizReceivedAt;
+        document.addEventListener('keydown', () => {{ window.__keyAt = performance.now(); }}, true);
+        gd.on('plotly_afterplot', () => {{
+          if (gd._lossvizReceivedAt === window.__seen) return;  // a resize or relayout, not a new figure
+          window.__seen = gd._lossvizReceivedAt;
+          const now = performance.now();
+          window.__samples.push([now - gd._lossvizReceivedAt, now - window.__keyAt]);
+        }});
+      }}"""
+    )
+    presses = ["ArrowRight"] * 4 + ["ArrowLeft"] * 6
+    for i, key in enumerate(presses, start=1):
+        page.keyboard.press(key)
+        page.wait_for_function(f"() => window.__samples.length >= {i}", timeout=15_000)
+        wait_idle(page)
+    samples = page.evaluate("() => window.__samples")
+    assert len(samples) == len(presses)
+    assert page.evaluate(f"() => {GD}.layout.title.text") == "scatter, shift = 0"
+    assert page.evaluate(f"() => {GD}.__lossvizMarker") == "first mount"
+    assert page.evaluate(f"() => {GD}._fullLayout.xaxis.range") == [-1, 1]
+    assert page.evaluate(f"() => Array.from({GD}._fullData[0].y.slice(0, 5))") == y_before
+
+    def stats(values):
+        values = sorted(values)
+        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        return f"median {statistics.median(values):.1f} ms, p95 {p95:.1f} ms"
+
+    print(f"\nplotly_chart update, data -> plotly_afterplot: {stats([s[0] for s in samples])}")
+    print(f"plotly_chart update, key press -> plotly_afterplot (incl. rerun): {stats([s[1] for s in samples])}")
+
+
+def test_heatmap_contour_and_bar_render_and_a_new_uirevision_resets_the_zoom(demo_url, page):
+    """The demo passes the trace type as uirevision: switching it must autorange again, not keep a stale zoom."""
+    _open(page, demo_url)
+    page.evaluate(f"() => Plotly.relayout({GD}, {{'xaxis.range': [-1, 1]}})")
+    for kind, selector in [("heatmap", ".hm image"), ("contour", ".contour"), ("bar", ".bars .point")]:
+        page.locator("[data-testid=stSelectbox]").first.click()
+        page.get_by_role("option", name=kind, exact=True).click()
+        wait_idle(page)
+        page.wait_for_function(f"() => {GD}._fullData[0].type === '{kind}'", timeout=10_000)
+        page.wait_for_function(f"() => !{GD}._lossvizBusy && !{GD}._lossvizPending", timeout=10_000)
+        assert page.locator(f".lossviz-plotly-chart {selector}").count() > 0
+        lo, hi = page.evaluate(f"() => {GD}._fullLayout.xaxis.range")
+        x_min, x_max = page.evaluate(f"() => [Math.min(...{GD}._fullData[0].x), Math.max(...{GD}._fullData[0].x)]")
+        assert lo <= x_min and hi >= x_max, (kind, lo, hi)
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_plotly_js_that_cannot_load_shows_a_message_not_a_blank(demo_url, page):
+    page.route(re.compile(r".*/plotly\.min\.js$"), lambda route: route.abort())
+    page.goto(demo_url)
+    wait_idle(page)
+    message = page.locator(".lossviz-plotly-chart__message")
+    message.wait_for(state="visible", timeout=20_000)
+    assert message.inner_text().startswith(t("common.error", msg="").rstrip())
+    assert "plotly.min.js" in message.inner_text()
+    assert page.locator("[data-testid=stException]").count() == 0

@@ -1,0 +1,182 @@
+"""plotly_chart without a browser: what the component receives (AppTest on a demo app) and how a figure is packed."""
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lossviz import i18n
+from lossviz.components import plotly_chart as pc
+
+DEMO = Path(__file__).resolve().parent / "apps" / "plotly_chart_demo.py"
+
+
+def _demo(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(DEMO), default_timeout=30)
+    if query:
+        at.query_params.update(query)
+    return at.run()
+
+
+def _chart(at: AppTest):
+    charts = at.get("bidi_component")
+    assert len(charts) == 1
+    return charts[0].proto
+
+
+def _data(at: AppTest) -> dict:
+    proto = _chart(at)
+    assert proto.WhichOneof("data") == "json"
+    return json.loads(proto.json)
+
+
+def _decode(array) -> np.ndarray:
+    """A plotly JSON array: a plain list or a base64 typed array ({"dtype": "f8", "bdata": ...})."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+    return np.asarray(array)
+
+
+def test_demo_renders_one_chart_component_holding_the_figure_json():
+    at = _demo()
+    assert not at.exception
+    proto = _chart(at)
+    assert proto.component_name == "lossviz_plotly_chart"
+    assert "Plotly.react" in proto.js_content
+    data = _data(at)
+    figure = json.loads(data["figure"])
+    assert figure["layout"]["title"]["text"] == "scatter, shift = 0"
+    (trace,) = figure["data"]
+    assert trace["type"] == "scatter"
+    x, y = _decode(trace["x"]), _decode(trace["y"])
+    np.testing.assert_allclose(y, np.sin(x))
+    assert data["uirevision"] == "scatter"
+    assert data["height"] == 400
+    assert data["src"] == pc.PLOTLY_JS_URL
+    assert data["base"] == "/"  # server.baseUrlPath, the JavaScript's fallback for resolving src
+    assert data["config"]["toImageButtonOptions"]["filename"] == "demo_chart"
+
+
+def test_moving_the_slider_updates_the_data_of_the_same_element():
+    at = _demo()
+    before_id, before = _chart(at).id, _data(at)
+    at.slider(key="demo_shift").set_value(2.5).run()
+    assert not at.exception
+    after = _data(at)
+    assert _chart(at).id == before_id  # same element: the browser updates it in place instead of remounting
+    figure = json.loads(after["figure"])
+    assert figure["layout"]["title"]["text"] == "scatter, shift = 2.5"
+    x, y = _decode(figure["data"][0]["x"]), _decode(figure["data"][0]["y"])
+    np.testing.assert_allclose(y, np.sin(x + 2.5))
+    assert after["figure"] != before["figure"]
+    assert after["uirevision"] == before["uirevision"]  # so the zoom is kept
+
+
+@pytest.mark.parametrize("kind", ["heatmap", "contour", "bar"])
+def test_other_trace_types_reach_the_component(kind):
+    at = _demo({"demo_kind": kind})
+    assert not at.exception
+    figure = json.loads(_data(at)["figure"])
+    assert figure["data"][0]["type"] == kind
+    assert _data(at)["uirevision"] == kind
+
+
+def test_the_payload_is_the_figure_not_plotly_js():
+    """plotly.js (megabytes) is fetched once by the browser; each rerun sends only the small JS and the figure."""
+    at = _demo()
+    proto = _chart(at)
+    assert len(proto.js_content) < 10_000
+    assert len(proto.json) < 50_000
+    assert (pc._PLOTLY_DIR / pc._PLOTLY_FILE).stat().st_size > 1_000_000
+
+
+def test_the_served_plotly_js_is_the_one_the_plotly_package_ships():
+    path = pc._PLOTLY_DIR / pc._PLOTLY_FILE
+    assert path.is_file()
+    assert pc.PLOTLY_JS_URL == f"component/lossviz.components.plotly_chart.plotly_js/{pc._PLOTLY_FILE}"
+    header = path.read_text(encoding="utf-8", errors="replace")[:200]
+    assert re.search(r"plotly\.js v\d+\.\d+\.\d+", header)
+
+
+def test_numpy_arrays_are_sent_as_typed_arrays():
+    z = np.arange(12, dtype=np.float64).reshape(3, 4)
+    data = pc.figure_payload(go.Figure(go.Heatmap(z=z)), key="t_heat")
+    trace = json.loads(data["figure"])["data"][0]
+    assert "bdata" in trace["z"]
+    np.testing.assert_array_equal(_decode(trace["z"]).reshape(3, 4), z)
+
+
+def test_a_dict_figure_is_accepted_and_its_height_used():
+    fig = {"data": [{"type": "bar", "x": [1, 2], "y": [3, 4]}], "layout": {"height": 300}}
+    data = pc.figure_payload(fig, key="t_dict")
+    assert json.loads(data["figure"])["data"][0]["y"] == [3, 4]
+    assert data["height"] == 300
+    assert pc.figure_payload(fig, key="t_dict", height=520)["height"] == 520
+    assert pc.figure_payload(go.Figure(), key="t_empty")["height"] == pc.DEFAULT_HEIGHT
+
+
+def test_uirevision_defaults_to_the_key_and_can_be_given():
+    assert pc.figure_payload(go.Figure(), key="reg_curves")["uirevision"] == "reg_curves"
+    assert pc.figure_payload(go.Figure(), key="reg_curves", uirevision="giou")["uirevision"] == "giou"
+
+
+def test_the_camera_button_stays_names_the_png_and_nothing_uploads_to_the_cloud():
+    config = {"modeBarButtonsToRemove": ["toImage", "lasso2d"], "displayModeBar": False, "scrollZoom": True}
+    data = pc.figure_payload(go.Figure(), key="iou/landscape 1", config=config)
+    assert data["config"]["modeBarButtonsToRemove"] == ["lasso2d"]
+    assert data["config"]["displayModeBar"] == "hover"
+    assert data["config"]["scrollZoom"] is True
+    assert data["config"]["displaylogo"] is False
+    assert (
+        pc.figure_payload(go.Figure(), key="k", config={"showSendToCloud": True})["config"]["showSendToCloud"] is False
+    )
+    assert data["config"]["toImageButtonOptions"] == {"format": "png", "scale": 2, "filename": "iou_landscape_1"}
+    named = pc.figure_payload(
+        go.Figure(), key="k", filename="giou_field", config={"toImageButtonOptions": {"scale": 1}}
+    )
+    assert named["config"]["toImageButtonOptions"] == {"format": "png", "scale": 1, "filename": "giou_field"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument"),
+    [
+        ({"key": ""}, "key"),
+        ({"key": None}, "key"),
+        ({"key": "k", "height": 0}, "height"),
+        ({"key": "k", "height": -10}, "height"),
+        ({"key": "k", "height": 2.5}, "height"),
+        ({"key": "k", "height": True}, "height"),
+    ],
+)
+def test_bad_arguments_raise_value_error_naming_the_argument(kwargs, argument):
+    with pytest.raises(ValueError, match=argument):
+        pc.figure_payload(go.Figure(), **kwargs)
+
+
+@pytest.mark.parametrize("fig", [None, [1, 2], "figure", {"data": [], "bogus": 1}])
+def test_a_non_figure_raises_value_error(fig):
+    with pytest.raises(ValueError, match="fig"):
+        pc.figure_payload(fig, key="k")
+
+
+def test_the_load_error_message_is_translated():
+    token = i18n._current.set("zh")
+    try:
+        message = pc.figure_payload(go.Figure(), key="k")["error"]
+    finally:
+        i18n._current.reset(token)
+    assert message == i18n.t("common.error", lang="zh", msg="{msg}")
+    assert "{msg}" in message
+    assert message != pc.figure_payload(go.Figure(), key="k")["error"]
+
+
+@pytest.mark.parametrize(("option", "expected"), [("", "/"), ("lossviz", "/lossviz/"), ("/a/b/", "/a/b/")])
+def test_the_base_path_follows_server_base_url_path(monkeypatch, option, expected):
+    real = pc.st_config.get_option
+    monkeypatch.setattr(pc.st_config, "get_option", lambda name: option if name == "server.baseUrlPath" else real(name))
+    assert pc.figure_payload(go.Figure(), key="k")["base"] == expected
