@@ -1,1 +1,738 @@
-__all__: list[str] = []
+"""IoU-family box-regression losses: IoU, GIoU, DIoU, CIoU, EIoU, SIoU, α-IoU and Wise-IoU.
+
+Boxes are ``(x1, y1, x2, y2)`` with ``x2 >= x1`` and ``y2 >= y1``; ``pred`` and ``target`` have the same shape
+``(..., 4)`` and the losses return one value per box, shape ``(...)``, before ``reduction``. Every loss is built on
+:func:`box_geometry`, the one place where intersections, unions, enclosing boxes, centres and aspect terms are
+computed (in the spirit of torchvision's ``_loss_inter_union``), so a page can draw exactly what a formula sees.
+Each loss is the sum of named terms (``1 - IoU``, ``ρ²/c²``, ...) that :func:`iou_loss_terms` returns one by one.
+
+Numerics follow torchvision's ``generalized_box_iou_loss``, ``distance_box_iou_loss`` and ``complete_box_iou_loss``
+(``eps = 1e-7`` added to the union and to the squared enclosing diagonal). Zero-area boxes (``x1 == x2``) are valid
+inputs: every loss and every gradient stays finite for them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable
+from typing import NamedTuple
+
+import torch
+from torch import Tensor
+
+from ._validate import check_boxes, check_param, check_reduction, check_same_shape, reduce
+
+__all__ = [
+    "ALPHA_IOU_VARIANTS",
+    "IOU_LOSSES",
+    "IOU_LOSS_DEFAULTS",
+    "IOU_LOSS_NAMES",
+    "IOU_MODES",
+    "WIOU_VERSIONS",
+    "BoxGeometry",
+    "alpha_iou_loss",
+    "box_geometry",
+    "box_iou",
+    "ciou_loss",
+    "diou_loss",
+    "eiou_loss",
+    "generalized_box_iou",
+    "giou_loss",
+    "iou_loss",
+    "iou_loss_terms",
+    "siou_loss",
+    "wiou_loss",
+]
+
+IOU_MODES = ("linear", "log", "square")
+ALPHA_IOU_VARIANTS = ("iou", "giou", "diou", "ciou")
+WIOU_VERSIONS = ("v1", "v3")
+_LOG_IOU_FLOOR = 1e-6  # mmdetection's ``iou_loss`` clamps IoU here before the log
+_V_FACTOR = 4.0 / math.pi**2
+
+
+class BoxGeometry(NamedTuple):
+    """Everything the IoU-family formulas read off a (pred, target) pair; tensors of shape ``(...)``.
+
+    Attributes:
+        inter: intersection area (0 when the boxes do not overlap, also when they only touch).
+        union: ``area_pred + area_target - inter`` (no eps).
+        iou: ``inter / (union + eps)``, torchvision's convention.
+        area_pred, area_target: box areas.
+        enclose: ``(..., 4)`` smallest box enclosing both, xyxy.
+        enclose_area: its area ``C = cw * ch``.
+        cx, cy, cx_t, cy_t: centres of pred and target.
+        rho2: squared distance between the centres.
+        c2: squared diagonal of the enclosing box, ``cw**2 + ch**2`` (no eps; losses divide by ``c2 + eps``).
+        w, h, w_t, h_t: widths and heights of pred and target.
+        cw, ch: width and height of the enclosing box.
+        v: CIoU aspect-ratio term ``4/π² · (atan(w_t/h_t) - atan(w/h))²``, with ``h + eps`` in the ratios so that
+            flat boxes (``h = 0``) give ``atan → π/2`` instead of NaN.
+    """
+
+    inter: Tensor
+    union: Tensor
+    iou: Tensor
+    area_pred: Tensor
+    area_target: Tensor
+    enclose: Tensor
+    enclose_area: Tensor
+    cx: Tensor
+    cy: Tensor
+    cx_t: Tensor
+    cy_t: Tensor
+    rho2: Tensor
+    c2: Tensor
+    w: Tensor
+    h: Tensor
+    w_t: Tensor
+    h_t: Tensor
+    cw: Tensor
+    ch: Tensor
+    v: Tensor
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Validation and geometry
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def _check_pair(pred: Tensor, target: Tensor, eps: float) -> float:
+    check_boxes("pred", pred)
+    check_boxes("target", target)
+    check_same_shape("pred", pred, "target", target)
+    if pred.dtype != target.dtype:
+        raise ValueError(f"pred and target must have the same dtype, got {pred.dtype} and {target.dtype}")
+    if pred.device != target.device:
+        raise ValueError(f"pred and target must be on the same device, got {pred.device} and {target.device}")
+    return check_param("eps", eps, gt=0.0, lt=1.0)
+
+
+def _geometry(pred: Tensor, target: Tensor, eps: float) -> BoxGeometry:
+    """:func:`box_geometry` without the input checks (callers have validated)."""
+    x1, y1, x2, y2 = pred.unbind(dim=-1)
+    x1t, y1t, x2t, y2t = target.unbind(dim=-1)
+
+    w, h = x2 - x1, y2 - y1
+    w_t, h_t = x2t - x1t, y2t - y1t
+    area_pred = w * h
+    area_target = w_t * h_t
+
+    # Intersection: like torchvision, only a strictly positive overlap counts (touching boxes give 0 and no gradient).
+    iw = torch.min(x2, x2t) - torch.max(x1, x1t)
+    ih = torch.min(y2, y2t) - torch.max(y1, y1t)
+    inter = torch.where((iw > 0) & (ih > 0), iw * ih, torch.zeros_like(iw))
+    union = area_pred + area_target - inter
+    iou = inter / (union + eps)
+
+    ex1, ey1 = torch.min(x1, x1t), torch.min(y1, y1t)
+    ex2, ey2 = torch.max(x2, x2t), torch.max(y2, y2t)
+    enclose = torch.stack([ex1, ey1, ex2, ey2], dim=-1)
+    cw, ch = ex2 - ex1, ey2 - ey1
+    enclose_area = cw * ch
+    c2 = cw**2 + ch**2
+
+    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+    cx_t, cy_t = (x1t + x2t) / 2, (y1t + y2t) / 2
+    rho2 = (cx - cx_t) ** 2 + (cy - cy_t) ** 2
+
+    v = _V_FACTOR * (torch.atan(w_t / (h_t + eps)) - torch.atan(w / (h + eps))) ** 2
+
+    return BoxGeometry(
+        inter=inter,
+        union=union,
+        iou=iou,
+        area_pred=area_pred,
+        area_target=area_target,
+        enclose=enclose,
+        enclose_area=enclose_area,
+        cx=cx,
+        cy=cy,
+        cx_t=cx_t,
+        cy_t=cy_t,
+        rho2=rho2,
+        c2=c2,
+        w=w,
+        h=h,
+        w_t=w_t,
+        h_t=h_t,
+        cw=cw,
+        ch=ch,
+        v=v,
+    )
+
+
+def box_geometry(pred: Tensor, target: Tensor, eps: float = 1e-7) -> BoxGeometry:
+    """Intersection, union, IoU, enclosing box, centres, distances and aspect term of box pairs.
+
+    Args:
+        pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
+        target: ``Tensor[..., 4]`` target boxes, same shape, dtype and device as ``pred``.
+        eps: small positive number added to denominators (``0 < eps < 1``). Default ``1e-7``.
+
+    Returns:
+        :class:`BoxGeometry`; each field has shape ``(...)`` except ``enclose`` which is ``(..., 4)``.
+        Differentiable with respect to both inputs.
+
+    Raises:
+        ValueError: if a box tensor is not floating point, not ``(..., 4)``, has NaN/inf or inverted boxes, if the
+            shapes, dtypes or devices differ, or if ``eps`` is out of range. The message names the argument.
+
+    Reference: Rezatofighi et al., "Generalized Intersection over Union", CVPR 2019; Zheng et al., "Distance-IoU
+    Loss", AAAI 2020.
+    """
+    eps = _check_pair(pred, target, eps)
+    return _geometry(pred, target, eps)
+
+
+def _safe_pow(x: Tensor, exponent: float, eps: float) -> Tensor:
+    """``x ** exponent`` for ``x >= 0`` with a finite gradient at 0 for any exponent > 0.
+
+    Exact above ``eps``; below it the power is replaced by its chord ``x · eps**(exponent - 1)`` (continuous at
+    ``eps``, 0 at 0), so ``exponent < 1`` does not produce an infinite slope at 0.
+    """
+    x = x.clamp(min=0)
+    above = x > eps
+    powered = x.clamp(min=eps) ** exponent
+    return torch.where(above, powered, x * eps ** (exponent - 1.0))
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Loss terms: each loss is the sum of its named terms (written once here; the public functions sum and reduce them)
+# --------------------------------------------------------------------------------------------------------------------
+
+Terms = dict[str, Tensor]
+
+
+def _total(terms: Terms) -> Tensor:
+    values = iter(terms.values())
+    total = next(values)
+    for term in values:
+        total = total + term
+    return total
+
+
+def _iou_terms(pred: Tensor, target: Tensor, eps: float, mode: str = "linear") -> Terms:
+    if mode not in IOU_MODES:
+        raise ValueError(f"mode must be one of {IOU_MODES}, got {mode!r}")
+    eps = _check_pair(pred, target, eps)
+    iou = _geometry(pred, target, eps).iou
+    if mode == "linear":
+        return {"1 - IoU": 1 - iou}
+    if mode == "square":
+        return {"1 - IoU²": 1 - iou**2}
+    return {"-ln IoU": -torch.log(iou.clamp(min=_LOG_IOU_FLOOR))}
+
+
+def _giou_penalty(g: BoxGeometry, eps: float) -> Tensor:
+    return (g.enclose_area - g.union) / (g.enclose_area + eps)
+
+
+def _giou_terms(pred: Tensor, target: Tensor, eps: float) -> Terms:
+    eps = _check_pair(pred, target, eps)
+    g = _geometry(pred, target, eps)
+    return {"1 - IoU": 1 - g.iou, "(C - U)/C": _giou_penalty(g, eps)}
+
+
+def _diou_penalty(g: BoxGeometry, eps: float) -> Tensor:
+    return g.rho2 / (g.c2 + eps)
+
+
+def _diou_terms(pred: Tensor, target: Tensor, eps: float) -> Terms:
+    eps = _check_pair(pred, target, eps)
+    g = _geometry(pred, target, eps)
+    return {"1 - IoU": 1 - g.iou, "ρ²/c²": _diou_penalty(g, eps)}
+
+
+def _ciou_alpha(g: BoxGeometry, eps: float, gated: bool) -> Tensor:
+    """CIoU trade-off weight ``α = v / (1 - IoU + v + eps)``, without gradient (optionally 0 where IoU <= 0.5)."""
+    with torch.no_grad():
+        alpha = g.v / (1 - g.iou + g.v + eps)
+        if gated:
+            alpha = torch.where(g.iou > 0.5, alpha, torch.zeros_like(alpha))
+    return alpha
+
+
+def _ciou_terms(pred: Tensor, target: Tensor, eps: float, alpha_gating: bool = False) -> Terms:
+    if not isinstance(alpha_gating, bool):
+        raise ValueError(f"alpha_gating must be a bool, got {alpha_gating!r}")
+    eps = _check_pair(pred, target, eps)
+    g = _geometry(pred, target, eps)
+    terms = {"1 - IoU": 1 - g.iou, "ρ²/c²": _diou_penalty(g, eps), "α·v": _ciou_alpha(g, eps, alpha_gating) * g.v}
+    if alpha_gating:
+        # mmdetection clamps CIoU = IoU - ρ²/c² - α·v to [-1, 1]; the correction is 0 unless the clamp bites
+        ciou = g.iou - terms["ρ²/c²"] - terms["α·v"]
+        terms["clamp"] = ciou - ciou.clamp(min=-1.0, max=1.0)
+    return terms
+
+
+def _eiou_terms(pred: Tensor, target: Tensor, eps: float) -> Terms:
+    eps = _check_pair(pred, target, eps)
+    g = _geometry(pred, target, eps)
+    return {
+        "1 - IoU": 1 - g.iou,
+        "ρ²/c²": _diou_penalty(g, eps),
+        "(w - w_t)²/C_w²": (g.w - g.w_t) ** 2 / (g.cw**2 + eps),
+        "(h - h_t)²/C_h²": (g.h - g.h_t) ** 2 / (g.ch**2 + eps),
+    }
+
+
+def _siou_terms(pred: Tensor, target: Tensor, eps: float, theta: float = 4.0) -> Terms:
+    theta = check_param("theta", theta, ge=1.0)
+    eps = _check_pair(pred, target, eps)
+    g = _geometry(pred, target, eps)
+    dx = g.cx_t - g.cx
+    dy = g.cy_t - g.cy
+    # σ² floored relative to the enclosing diagonal (scale-free) and at the dtype's tiny (finite 1/σ² in backward).
+    sigma2 = torch.maximum(dx**2 + dy**2, eps * g.c2).clamp(min=torch.finfo(dx.dtype).tiny)
+    angle_cost = 2 * (dx * dy).abs() / sigma2
+    gamma = 2 - angle_cost
+    rho_x = (dx / g.cw.clamp(min=eps)) ** 2
+    rho_y = (dy / g.ch.clamp(min=eps)) ** 2
+    distance_cost = (1 - torch.exp(-gamma * rho_x)) + (1 - torch.exp(-gamma * rho_y))
+    omega_w = (g.w - g.w_t).abs() / torch.max(g.w, g.w_t).clamp(min=eps)
+    omega_h = (g.h - g.h_t).abs() / torch.max(g.h, g.h_t).clamp(min=eps)
+    shape_cost = (1 - torch.exp(-omega_w)) ** theta + (1 - torch.exp(-omega_h)) ** theta
+    return {"1 - IoU": 1 - g.iou, "Δ/2": distance_cost / 2, "Ω/2": shape_cost / 2}
+
+
+def _alpha_iou_terms(pred: Tensor, target: Tensor, eps: float, alpha: float = 3.0, variant: str = "iou") -> Terms:
+    alpha = check_param("alpha", alpha, gt=0.0)
+    if variant not in ALPHA_IOU_VARIANTS:
+        raise ValueError(f"variant must be one of {ALPHA_IOU_VARIANTS}, got {variant!r}")
+    eps = _check_pair(pred, target, eps)
+    g = _geometry(pred, target, eps)
+    terms = {"1 - IoU^α": 1 - _safe_pow(g.iou, alpha, eps)}
+    if variant == "giou":
+        terms["((C - U)/C)^α"] = _safe_pow(_giou_penalty(g, eps), alpha, eps)
+    elif variant in ("diou", "ciou"):
+        terms["(ρ²/c²)^α"] = _safe_pow(_diou_penalty(g, eps), alpha, eps)
+        if variant == "ciou":
+            terms["(β·v)^α"] = _safe_pow(_ciou_alpha(g, eps, gated=False) * g.v, alpha, eps)
+    return terms
+
+
+def _wiou_terms(
+    pred: Tensor,
+    target: Tensor,
+    eps: float,
+    version: str = "v1",
+    wiou_alpha: float = 1.9,
+    delta: float = 3.0,
+    mean_iou_loss: float | None = None,
+) -> Terms:
+    if version not in WIOU_VERSIONS:
+        raise ValueError(f"version must be one of {WIOU_VERSIONS}, got {version!r}")
+    wiou_alpha = check_param("wiou_alpha", wiou_alpha, gt=0.0)
+    delta = check_param("delta", delta, gt=0.0)
+    if mean_iou_loss is not None:
+        mean_iou_loss = check_param("mean_iou_loss", mean_iou_loss, gt=0.0)
+    eps = _check_pair(pred, target, eps)
+    g = _geometry(pred, target, eps)
+    l_iou = 1 - g.iou
+    r_minus_1 = torch.expm1(g.rho2 / (g.c2 + eps).detach())  # R - 1, R = exp(ρ² / (c²)*)
+    if version == "v1":
+        return {"1 - IoU": l_iou, "(R - 1)(1 - IoU)": r_minus_1 * l_iou}
+    with torch.no_grad():
+        if mean_iou_loss is None:
+            mean = l_iou.mean() if l_iou.numel() > 0 else l_iou.new_tensor(1.0)
+            mean = mean.clamp(min=eps)
+        else:
+            mean = mean_iou_loss
+        beta = l_iou / mean
+        focus = beta / (delta * wiou_alpha ** (beta - delta))
+    return {"r(1 - IoU)": focus * l_iou, "r(R - 1)(1 - IoU)": focus * r_minus_1 * l_iou}
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Losses
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def iou_loss(pred: Tensor, target: Tensor, mode: str = "linear", reduction: str = "none", eps: float = 1e-7) -> Tensor:
+    """IoU loss in three scalings.
+
+    ``mode="linear"``: ``1 - IoU``; ``"log"``: ``-ln(max(IoU, 1e-6))`` (UnitBox; mmdetection's ``IoULoss``
+    default); ``"square"``: ``1 - IoU²``. Disjoint boxes all get the same loss and no gradient at all, which is the
+    weakness GIoU/DIoU were designed to fix.
+
+    Args:
+        pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
+        target: ``Tensor[..., 4]`` target boxes, same shape.
+        mode: ``"linear"`` (default), ``"log"`` or ``"square"``.
+        reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
+        eps: added to the union. Default ``1e-7``.
+
+    Returns:
+        The loss, in ``[0, 1]`` for ``linear``/``square`` and in ``[0, ln 1e6]`` for ``log``.
+
+    Reference: Yu et al., "UnitBox: An Advanced Object Detection Network", ACM MM 2016.
+    """
+    check_reduction(reduction)
+    return reduce(_total(_iou_terms(pred, target, eps, mode=mode)), reduction)
+
+
+def giou_loss(pred: Tensor, target: Tensor, reduction: str = "none", eps: float = 1e-7) -> Tensor:
+    """Generalized IoU loss ``1 - IoU + (C - union) / (C + eps)``, C the area of the smallest enclosing box.
+
+    Same numerics as torchvision's ``generalized_box_iou_loss``. Values lie in ``[0, 2)``; for disjoint boxes the
+    penalty grows with the empty space between them, so the gradient is not zero.
+
+    Args:
+        pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
+        target: ``Tensor[..., 4]`` target boxes, same shape.
+        reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
+        eps: added to the union and to ``C``. Default ``1e-7``.
+
+    Reference: Rezatofighi et al., "Generalized Intersection over Union: A Metric and A Loss for Bounding Box
+    Regression", CVPR 2019.
+    """
+    check_reduction(reduction)
+    return reduce(_total(_giou_terms(pred, target, eps)), reduction)
+
+
+def diou_loss(pred: Tensor, target: Tensor, reduction: str = "none", eps: float = 1e-7) -> Tensor:
+    """Distance IoU loss ``1 - IoU + ρ² / (c² + eps)``.
+
+    ρ is the distance between the box centres and c the diagonal of the smallest enclosing box (torchvision's
+    ``distance_box_iou_loss``). Values lie in ``[0, 2)``; the penalty pulls the centres together directly.
+
+    Args:
+        pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
+        target: ``Tensor[..., 4]`` target boxes, same shape.
+        reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
+        eps: added to the union and to ``c²``. Default ``1e-7``.
+
+    Reference: Zheng et al., "Distance-IoU Loss: Faster and Better Learning for Bounding Box Regression", AAAI 2020.
+    """
+    check_reduction(reduction)
+    return reduce(_total(_diou_terms(pred, target, eps)), reduction)
+
+
+def ciou_loss(
+    pred: Tensor, target: Tensor, reduction: str = "none", eps: float = 1e-7, alpha_gating: bool = False
+) -> Tensor:
+    """Complete IoU loss ``1 - IoU + ρ²/(c² + eps) + α·v``.
+
+    ``v = 4/π² · (atan(w_t/h_t) - atan(w/h))²`` measures the aspect-ratio mismatch and
+    ``α = v / (1 - IoU + v + eps)`` is computed without gradient, as in torchvision's ``complete_box_iou_loss``.
+
+    With ``alpha_gating=True`` the mmdetection 3.x convention is used instead: ``α = 0`` where ``IoU <= 0.5`` (so
+    CIoU equals DIoU for poorly overlapping pairs) and the CIoU value ``IoU - ρ²/c² - α·v`` is clamped to
+    ``[-1, 1]`` before ``1 - CIoU``.
+
+    Args:
+        pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
+        target: ``Tensor[..., 4]`` target boxes, same shape.
+        reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
+        eps: added to the union, ``c²``, the heights inside ``atan`` and α's denominator. Default ``1e-7``.
+        alpha_gating: mmdetection 3.x gating and clamping (default ``False``: torchvision).
+
+    Reference: Zheng et al., "Enhancing Geometric Factors in Model Learning and Inference for Object Detection and
+    Instance Segmentation", IEEE TCYB 2021.
+    """
+    check_reduction(reduction)
+    return reduce(_total(_ciou_terms(pred, target, eps, alpha_gating=alpha_gating)), reduction)
+
+
+def eiou_loss(pred: Tensor, target: Tensor, reduction: str = "none", eps: float = 1e-7) -> Tensor:
+    """Efficient IoU loss ``1 - IoU + ρ²/c² + (w - w_t)²/C_w² + (h - h_t)²/C_h²``.
+
+    C_w and C_h are the width and height of the smallest enclosing box; each denominator gets ``+ eps``. Unlike
+    CIoU's aspect term, the width and height errors are penalised separately and never vanish for a wrong size.
+
+    Note: mmdetection's class ``EIoULoss`` is a different loss, the "Extended IoU" of Peng & Yu (2021), a smoothed
+    ``1 - IoU``; it is not this one.
+
+    Args:
+        pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
+        target: ``Tensor[..., 4]`` target boxes, same shape.
+        reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
+        eps: added to the union, ``c²``, ``C_w²`` and ``C_h²``. Default ``1e-7``.
+
+    Reference: Zhang et al., "Focal and Efficient IOU Loss for Accurate Bounding Box Regression",
+    Neurocomputing 2022.
+    """
+    check_reduction(reduction)
+    return reduce(_total(_eiou_terms(pred, target, eps)), reduction)
+
+
+def siou_loss(pred: Tensor, target: Tensor, theta: float = 4.0, reduction: str = "none", eps: float = 1e-7) -> Tensor:
+    """SCYLLA-IoU loss ``1 - IoU + (Δ + Ω) / 2`` with the paper's sign.
+
+    With ``dx = cx_t - cx``, ``dy = cy_t - cy`` and σ the centre distance:
+
+    * angle cost ``Λ = 1 - 2·sin²(arcsin(|dy|/σ) - π/4)``, which equals ``sin 2α = 2·|dx|·|dy| / σ²``
+      (computed in that form: no ``arcsin``/``sqrt``, finite gradient when the centres coincide);
+    * distance cost ``Δ = Σ_{t=x,y} (1 - exp(-γ·ρ_t))`` with ``γ = 2 - Λ``, ``ρ_x = (dx / C_w)²``,
+      ``ρ_y = (dy / C_h)²`` (C_w, C_h the enclosing box size);
+    * shape cost ``Ω = Σ_{t=w,h} (1 - exp(-ω_t))^θ`` with ``ω_w = |w - w_t| / max(w, w_t)``,
+      ``ω_h = |h - h_t| / max(h, h_t)``.
+
+    Note: mmdetection's ``siou_loss`` defaults to ``neg_gamma=False``, which uses ``exp(+γρ)`` and so flips the sign
+    of the distance term (the loss then *decreases* as the centres move apart); lossviz follows the paper.
+
+    Args:
+        pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
+        target: ``Tensor[..., 4]`` target boxes, same shape.
+        theta: shape-cost exponent θ (>= 1; the paper uses 2–6, default 4).
+        reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
+        eps: added to the union; floor of ``C_w``, ``C_h``, ``max(w, w_t)``, ``max(h, h_t)`` and of ``σ² / c²``.
+
+    Reference: Gevorgyan, "SIoU Loss: More Powerful Learning for Bounding Box Regression", arXiv:2205.12740, 2022.
+    """
+    check_reduction(reduction)
+    return reduce(_total(_siou_terms(pred, target, eps, theta=theta)), reduction)
+
+
+def alpha_iou_loss(
+    pred: Tensor,
+    target: Tensor,
+    alpha: float = 3.0,
+    variant: str = "iou",
+    reduction: str = "none",
+    eps: float = 1e-7,
+) -> Tensor:
+    """α-IoU: the power generalisation of the IoU-family losses.
+
+    * ``variant="iou"``: ``1 - IoU^α``
+    * ``"giou"``: ``1 - IoU^α + ((C - U) / C)^α``
+    * ``"diou"``: ``1 - IoU^α + (ρ² / c²)^α``
+    * ``"ciou"``: ``1 - IoU^α + (ρ² / c²)^α + (β·v)^α`` with CIoU's ``β = v / (1 - IoU + v + eps)`` (no gradient)
+
+    ``α = 1`` recovers the plain losses; ``α > 1`` up-weights high-IoU pairs (the paper's default is 3). Powers are
+    taken with a finite slope at 0 so ``α < 1`` gives finite gradients for disjoint boxes.
+
+    Args:
+        pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
+        target: ``Tensor[..., 4]`` target boxes, same shape.
+        alpha: the power α (> 0). Default 3.
+        variant: ``"iou"`` (default), ``"giou"``, ``"diou"`` or ``"ciou"``.
+        reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
+        eps: added to the union and denominators. Default ``1e-7``.
+
+    Reference: He et al., "Alpha-IoU: A Family of Power Intersection over Union Losses for Bounding Box
+    Regression", NeurIPS 2021.
+    """
+    check_reduction(reduction)
+    return reduce(_total(_alpha_iou_terms(pred, target, eps, alpha=alpha, variant=variant)), reduction)
+
+
+def wiou_loss(
+    pred: Tensor,
+    target: Tensor,
+    version: str = "v1",
+    reduction: str = "none",
+    eps: float = 1e-7,
+    wiou_alpha: float = 1.9,
+    delta: float = 3.0,
+    mean_iou_loss: float | None = None,
+) -> Tensor:
+    """Wise-IoU loss, v1 and v3.
+
+    * ``version="v1"``: ``R · (1 - IoU)`` with ``R = exp(ρ² / (c²)*)``, where ``(c²)*`` is the squared enclosing
+      diagonal *detached* from the graph (so R amplifies the IoU loss of distant pairs without pulling the
+      enclosing box to grow).
+    * ``version="v3"``: ``r · L_v1`` with the non-monotonic focusing coefficient ``r = β / (δ · α^(β - δ))`` and the
+      outlier degree ``β = (1 - IoU)* / mean_iou_loss`` (detached). ``mean_iou_loss`` is the running mean of
+      ``1 - IoU`` that a trainer keeps; when ``None`` the mean over the given boxes is used.
+
+    Args:
+        pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
+        target: ``Tensor[..., 4]`` target boxes, same shape.
+        version: ``"v1"`` (default) or ``"v3"``.
+        reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
+        eps: added to the union and ``c²``. Default ``1e-7``.
+        wiou_alpha: v3's α (> 0). Default 1.9 (the paper's choice).
+        delta: v3's δ (> 0). Default 3.
+        mean_iou_loss: v3's normaliser (> 0), or ``None`` for the mean over the batch.
+
+    Reference: Tong et al., "Wise-IoU: Bounding Box Regression Loss with Dynamic Focusing Mechanism",
+    arXiv:2301.10051, 2023.
+    """
+    check_reduction(reduction)
+    terms = _wiou_terms(
+        pred, target, eps, version=version, wiou_alpha=wiou_alpha, delta=delta, mean_iou_loss=mean_iou_loss
+    )
+    return reduce(_total(terms), reduction)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Pairwise matrices (torchvision.ops.box_iou / generalized_box_iou)
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def _pairwise_inputs(boxes1: Tensor, boxes2: Tensor) -> tuple[Tensor, Tensor]:
+    out = []
+    for name, b in (("boxes1", boxes1), ("boxes2", boxes2)):
+        if isinstance(b, Tensor) and not b.is_floating_point() and not b.is_complex() and b.dtype != torch.bool:
+            b = b.to(torch.float32)  # integer boxes are upcast, as torchvision does
+        check_boxes(name, b)
+        if b.ndim != 2:
+            raise ValueError(f"{name} must have shape (N, 4), got {tuple(b.shape)}")
+        out.append(b)
+    b1, b2 = out
+    if b1.dtype != b2.dtype:
+        dtype = torch.promote_types(b1.dtype, b2.dtype)
+        b1, b2 = b1.to(dtype), b2.to(dtype)
+    if b1.device != b2.device:
+        raise ValueError(f"boxes1 and boxes2 must be on the same device, got {b1.device} and {b2.device}")
+    return b1, b2
+
+
+def _safe_div(num: Tensor, den: Tensor) -> Tensor:
+    """``num / den`` where ``den > 0``, else 0, with finite gradients everywhere."""
+    positive = den > 0
+    return torch.where(positive, num / torch.where(positive, den, torch.ones_like(den)), torch.zeros_like(num))
+
+
+def _pairwise_inter_union(b1: Tensor, b2: Tensor) -> tuple[Tensor, Tensor]:
+    area1 = (b1[:, 2] - b1[:, 0]) * (b1[:, 3] - b1[:, 1])
+    area2 = (b2[:, 2] - b2[:, 0]) * (b2[:, 3] - b2[:, 1])
+    lt = torch.max(b1[:, None, :2], b2[None, :, :2])
+    rb = torch.min(b1[:, None, 2:], b2[None, :, 2:])
+    wh = (rb - lt).clamp(min=0)
+    inter = wh[..., 0] * wh[..., 1]
+    union = area1[:, None] + area2[None, :] - inter
+    return inter, union
+
+
+def box_iou(boxes1: Tensor, boxes2: Tensor, eps: float = 0.0) -> Tensor:
+    """Pairwise IoU matrix, as torchvision's ``ops.box_iou``.
+
+    Args:
+        boxes1: ``Tensor[N, 4]`` xyxy (integer boxes are upcast to float32).
+        boxes2: ``Tensor[M, 4]`` xyxy.
+        eps: added to the union (default 0, torchvision's exact value). A pair whose union is 0 (two zero-area
+            boxes) gets IoU 0 instead of NaN.
+
+    Returns:
+        ``Tensor[N, M]``: IoU of every pair.
+
+    Reference: torchvision.ops.box_iou.
+    """
+    eps = check_param("eps", eps, ge=0.0, lt=1.0)
+    b1, b2 = _pairwise_inputs(boxes1, boxes2)
+    inter, union = _pairwise_inter_union(b1, b2)
+    return _safe_div(inter, union + eps)
+
+
+def generalized_box_iou(boxes1: Tensor, boxes2: Tensor, eps: float = 0.0) -> Tensor:
+    """Pairwise GIoU matrix ``IoU - (C - U) / C``, as torchvision's ``ops.generalized_box_iou``.
+
+    Args:
+        boxes1: ``Tensor[N, 4]`` xyxy (integer boxes are upcast to float32).
+        boxes2: ``Tensor[M, 4]`` xyxy.
+        eps: added to the union and to ``C`` (default 0). Zero denominators give 0 instead of NaN.
+
+    Returns:
+        ``Tensor[N, M]`` with values in ``[-1, 1]``.
+
+    Reference: Rezatofighi et al., CVPR 2019; torchvision.ops.generalized_box_iou.
+    """
+    eps = check_param("eps", eps, ge=0.0, lt=1.0)
+    b1, b2 = _pairwise_inputs(boxes1, boxes2)
+    inter, union = _pairwise_inter_union(b1, b2)
+    iou = _safe_div(inter, union + eps)
+    lt = torch.min(b1[:, None, :2], b2[None, :, :2])
+    rb = torch.max(b1[:, None, 2:], b2[None, :, 2:])
+    wh = (rb - lt).clamp(min=0)
+    area_c = wh[..., 0] * wh[..., 1]
+    return iou - _safe_div(area_c - union, area_c + eps)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Registry
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def _registry_entry(fn: Callable[..., Tensor], code: str) -> Callable[..., Tensor]:
+    """Wrap ``fn`` to the uniform signature ``(pred, target, reduction="none", eps=1e-7, **options)``."""
+    params = inspect.signature(fn).parameters
+    allowed = tuple(name for name in params if name not in ("pred", "target", "reduction", "eps"))
+
+    def loss(pred: Tensor, target: Tensor, reduction: str = "none", eps: float = 1e-7, **options: object) -> Tensor:
+        unknown = sorted(set(options) - set(allowed))
+        if unknown:
+            raise ValueError(f"unknown option(s) {unknown} for loss {code!r}; allowed: {list(allowed)}")
+        return fn(pred, target, reduction=reduction, eps=eps, **options)
+
+    loss.__name__ = fn.__name__
+    loss.__qualname__ = fn.__qualname__
+    loss.__doc__ = fn.__doc__
+    loss.__wrapped__ = fn  # type: ignore[attr-defined]
+    return loss
+
+
+_LOSS_FUNCTIONS: dict[str, Callable[..., Tensor]] = {
+    "iou": iou_loss,
+    "giou": giou_loss,
+    "diou": diou_loss,
+    "ciou": ciou_loss,
+    "eiou": eiou_loss,
+    "siou": siou_loss,
+    "alpha_iou": alpha_iou_loss,
+    "wiou": wiou_loss,
+}
+
+#: Stable codes → callables ``(pred, target, reduction="none", eps=1e-7, **options)``.
+IOU_LOSSES: dict[str, Callable[..., Tensor]] = {code: _registry_entry(fn, code) for code, fn in _LOSS_FUNCTIONS.items()}
+
+#: Stable codes → display names (language-independent).
+IOU_LOSS_NAMES: dict[str, str] = {
+    "iou": "IoU",
+    "giou": "GIoU",
+    "diou": "DIoU",
+    "ciou": "CIoU",
+    "eiou": "EIoU",
+    "siou": "SIoU",
+    "alpha_iou": "α-IoU",
+    "wiou": "Wise-IoU",
+}
+
+#: Stable codes → the options each loss accepts, with their defaults (read off the signatures).
+IOU_LOSS_DEFAULTS: dict[str, dict[str, object]] = {
+    code: {
+        name: p.default
+        for name, p in inspect.signature(fn).parameters.items()
+        if name not in ("pred", "target", "reduction", "eps")
+    }
+    for code, fn in _LOSS_FUNCTIONS.items()
+}
+
+_TERM_FUNCTIONS: dict[str, Callable[..., Terms]] = {
+    "iou": _iou_terms,
+    "giou": _giou_terms,
+    "diou": _diou_terms,
+    "ciou": _ciou_terms,
+    "eiou": _eiou_terms,
+    "siou": _siou_terms,
+    "alpha_iou": _alpha_iou_terms,
+    "wiou": _wiou_terms,
+}
+
+
+def iou_loss_terms(code: str, pred: Tensor, target: Tensor, eps: float = 1e-7, **options: object) -> dict[str, Tensor]:
+    """The named additive terms of the loss ``code``; their sum is ``IOU_LOSSES[code](pred, target, **options)``.
+
+    Keys are the formula's own (language-independent) notation, in the order the formula writes them, e.g.
+    ``{"1 - IoU": ..., "ρ²/c²": ..., "α·v": ...}`` for CIoU; each value has shape ``(...)`` and is differentiable.
+    Wise-IoU's product ``R·(1 - IoU)`` is split as ``(1 - IoU) + (R - 1)(1 - IoU)``; gated CIoU adds a ``"clamp"``
+    correction (0 unless mmdetection's clamp to [-1, 1] is active).
+
+    Args:
+        code: a key of :data:`IOU_LOSSES`.
+        pred, target: ``Tensor[..., 4]`` boxes, xyxy.
+        eps: as for the loss.
+        **options: the loss's options (see :data:`IOU_LOSS_DEFAULTS`).
+
+    Raises:
+        ValueError: unknown ``code`` or option, and everything the loss itself rejects.
+    """
+    if code not in _TERM_FUNCTIONS:
+        raise ValueError(f"code must be one of {tuple(_TERM_FUNCTIONS)}, got {code!r}")
+    unknown = sorted(set(options) - set(IOU_LOSS_DEFAULTS[code]))
+    if unknown:
+        raise ValueError(f"unknown option(s) {unknown} for loss {code!r}; allowed: {list(IOU_LOSS_DEFAULTS[code])}")
+    return _TERM_FUNCTIONS[code](pred, target, eps, **options)

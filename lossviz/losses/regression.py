@@ -1,1 +1,205 @@
-__all__: list[str] = []
+"""Elementwise regression losses on residuals: L1, L2, Smooth L1 and Libra R-CNN's Balanced L1.
+
+Every loss takes ``pred`` and ``target`` of the same shape (float32 or float64, any device) and works on the
+residual ``d = pred - target``. The closed-form derivatives ``*_grad(d, ...)`` are written from the formulas, not
+from autograd, so the app (and the tests) can compare the two.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+from ._validate import check_param, check_reduction, check_same_shape, check_tensor, reduce
+
+__all__ = [
+    "balanced_l1_b",
+    "balanced_l1_grad",
+    "balanced_l1_loss",
+    "l1_grad",
+    "l1_loss",
+    "l2_grad",
+    "l2_loss",
+    "smooth_l1_grad",
+    "smooth_l1_loss",
+]
+
+
+def _residual(pred: Tensor, target: Tensor, reduction: str) -> Tensor:
+    check_tensor("pred", pred)
+    check_tensor("target", target)
+    check_same_shape("pred", pred, "target", target)
+    check_reduction(reduction)
+    return pred - target
+
+
+def _check_balanced(alpha: float, gamma: float, beta: float) -> tuple[float, float, float]:
+    alpha = check_param("alpha", alpha, gt=0)
+    gamma = check_param("gamma", gamma, gt=0)
+    beta = check_param("beta", beta, gt=0)
+    if gamma / alpha > 700:  # e^{γ/α} overflows float64 beyond ~709
+        raise ValueError(f"gamma / alpha must be <= 700 (b = e^(gamma/alpha) - 1 overflows), got {gamma / alpha}")
+    return alpha, gamma, beta
+
+
+def l1_loss(pred: Tensor, target: Tensor, reduction: str = "none") -> Tensor:
+    """L1 loss ``|d|`` with ``d = pred - target``.
+
+    Args:
+        pred, target: ``Tensor[...]`` of the same shape, floating point, finite.
+        reduction: "none" (default, one value per element), "mean" or "sum".
+
+    Returns:
+        ``Tensor[...]`` for "none", else a scalar.
+
+    Reference: the absolute error; Fast R-CNN's Smooth L1 reduces to it for ``beta = 0``.
+    """
+    d = _residual(pred, target, reduction)
+    return reduce(d.abs(), reduction)
+
+
+def l2_loss(pred: Tensor, target: Tensor, reduction: str = "none", half: bool = False) -> Tensor:
+    """L2 (squared) loss ``d²``, or ``0.5·d²`` with ``half=True``.
+
+    Args:
+        pred, target: ``Tensor[...]`` of the same shape, floating point, finite.
+        reduction: "none" (default), "mean" or "sum".
+        half: scale by 0.5 (so that the gradient is ``d`` instead of ``2d``).
+
+    Reference: the squared error, as used for box deltas in R-CNN.
+    """
+    d = _residual(pred, target, reduction)
+    loss = d * d
+    return reduce(0.5 * loss if half else loss, reduction)
+
+
+def smooth_l1_loss(pred: Tensor, target: Tensor, beta: float = 1.0, reduction: str = "none") -> Tensor:
+    """Smooth L1 loss, torch's convention: ``0.5·d²/β`` for ``|d| < β``, else ``|d| − 0.5·β``.
+
+    Args:
+        pred, target: ``Tensor[...]`` of the same shape, floating point, finite.
+        beta: the inlier/outlier boundary, ``>= 0``; ``beta = 0`` is exactly the L1 loss.
+        reduction: "none" (default), "mean" or "sum".
+
+    Reference: Girshick, "Fast R-CNN", ICCV 2015; ``torch.nn.functional.smooth_l1_loss``.
+    """
+    beta = check_param("beta", beta, ge=0)
+    d = _residual(pred, target, reduction)
+    ad = d.abs()
+    if beta == 0:
+        return reduce(ad, reduction)
+    loss = torch.where(ad < beta, 0.5 * ad * ad / beta, ad - 0.5 * beta)
+    return reduce(loss, reduction)
+
+
+def balanced_l1_b(alpha: float = 0.5, gamma: float = 1.5) -> float:
+    """``b = e^{γ/α} − 1``: the constant that makes Balanced L1's gradient continuous at ``|d| = 1``.
+
+    Reference: Pang et al., "Libra R-CNN: Towards Balanced Learning for Object Detection", CVPR 2019, eq. (9).
+    """
+    alpha, gamma, _ = _check_balanced(alpha, gamma, 1.0)
+    return math.expm1(gamma / alpha)
+
+
+def balanced_l1_loss(
+    pred: Tensor,
+    target: Tensor,
+    alpha: float = 0.5,
+    gamma: float = 1.5,
+    beta: float = 1.0,
+    reduction: str = "none",
+) -> Tensor:
+    """Balanced L1 loss of Libra R-CNN, in mmdetection's form.
+
+    With ``x = |d|`` and ``b = e^{γ/α} − 1``::
+
+        x < β:  α/b·(b·x + 1)·ln(b·x/β + 1) − α·x
+        x ≥ β:  γ·x + γ/b − α·β
+
+    The loss is continuous at ``x = β`` for every valid ``α, γ, β``. Its gradient is continuous there only for
+    ``β = 1``; for ``β ≠ 1`` this form (the one people train with) has a jump at ``β``, and for ``β > 1`` it is
+    slightly negative near 0 (see ``balanced_l1_grad``).
+
+    Args:
+        pred, target: ``Tensor[...]`` of the same shape, floating point, finite.
+        alpha: inlier gradient scale ``α > 0`` (default 0.5).
+        gamma: outlier gradient cap ``γ > 0`` (default 1.5).
+        beta: inlier/outlier boundary ``β > 0`` (default 1.0).
+        reduction: "none" (default), "mean" or "sum".
+
+    Reference: Pang et al., "Libra R-CNN: Towards Balanced Learning for Object Detection", CVPR 2019;
+    mmdetection ``mmdet/models/losses/balanced_l1_loss.py``.
+    """
+    alpha, gamma, beta = _check_balanced(alpha, gamma, beta)
+    d = _residual(pred, target, reduction)
+    b = math.expm1(gamma / alpha)
+    x = d.abs()
+    # The inlier branch is written as α·(x + 1/b)·ln(b·x/β + 1) − α·x (the same function) and evaluated at
+    # min(x, β), so that neither branch overflows for far outliers or a huge b: torch.where would otherwise turn
+    # an inf in the unused branch into a NaN gradient.
+    xi = _inlier_part(x, b, beta)
+    inlier = alpha * (xi + 1 / b) * torch.log1p(b * xi / beta) - alpha * xi
+    outlier = gamma * x + gamma / b - alpha * beta
+    return reduce(torch.where(x < beta, inlier.to(x.dtype), outlier), reduction)
+
+
+def _inlier_part(x: Tensor, b: float, beta: float) -> Tensor:
+    """``min(x, β)``, in float64 when ``x``'s dtype cannot hold ``b`` (float32 beyond γ/α ≈ 88)."""
+    xi = x.clamp(max=beta)
+    if b >= torch.finfo(x.dtype).max / 4:
+        xi = xi.double()
+    return xi
+
+
+def l1_grad(d: Tensor) -> Tensor:
+    """``d|d|/dd = sign(d)`` (0 at ``d = 0``, the subgradient torch's autograd picks)."""
+    check_tensor("d", d)
+    return torch.sign(d)
+
+
+def l2_grad(d: Tensor, half: bool = False) -> Tensor:
+    """Derivative of ``d²`` (``2d``) or of ``0.5·d²`` (``d``) with respect to the residual."""
+    check_tensor("d", d)
+    return d if half else 2 * d
+
+
+def smooth_l1_grad(d: Tensor, beta: float = 1.0) -> Tensor:
+    """Closed-form derivative of ``smooth_l1_loss`` w.r.t. the residual ``d``: ``d/β`` inside, ``sign(d)`` outside.
+
+    Args:
+        d: ``Tensor[...]`` residuals ``pred − target``.
+        beta: ``>= 0``; ``beta = 0`` gives ``sign(d)``.
+
+    Reference: Girshick, "Fast R-CNN", ICCV 2015, eq. (3).
+    """
+    beta = check_param("beta", beta, ge=0)
+    check_tensor("d", d)
+    if beta == 0:
+        return torch.sign(d)
+    return torch.where(d.abs() < beta, d / beta, torch.sign(d))
+
+
+def balanced_l1_grad(d: Tensor, alpha: float = 0.5, gamma: float = 1.5, beta: float = 1.0) -> Tensor:
+    """Closed-form derivative of ``balanced_l1_loss`` (mmdetection form) w.r.t. the residual ``d``.
+
+    Differentiating ``α/b·(b·x + 1)·ln(b·x/β + 1) − α·x`` in ``x = |d|`` gives, for ``x < β``::
+
+        α·ln(b·x/β + 1) + α·(b·x + 1)/(b·x + β) − α
+
+    and ``γ`` for ``x ≥ β``, each times ``sign(d)``. For ``β = 1`` the inlier part is the paper's
+    ``α·ln(b·x + 1)``, which equals ``γ`` at ``x = 1``. For ``β ≠ 1`` the extra term ``α·(b·x + 1)/(b·x + β) − α``
+    does not vanish: the gradient is ``α·(1/β − 1)`` just above 0 and jumps at ``x = β`` by
+    ``α·(1 − β)/(β·(b + 1))``. For ``β > 1`` the slope near 0 is negative, so the loss dips below 0 there.
+
+    Reference: Pang et al., "Libra R-CNN", CVPR 2019, eq. (8)–(9); mmdetection ``balanced_l1_loss``.
+    """
+    alpha, gamma, beta = _check_balanced(alpha, gamma, beta)
+    check_tensor("d", d)
+    b = math.expm1(gamma / alpha)
+    x = d.abs()
+    xi = _inlier_part(x, b, beta)  # (b·x + 1)/(b·x + β) written as (x + 1/b)/(x + β/b): no overflow for huge b
+    inlier = alpha * torch.log1p(b * xi / beta) + alpha * (xi + 1 / b) / (xi + beta / b) - alpha
+    outlier = torch.full_like(x, gamma)
+    return torch.sign(d) * torch.where(x < beta, inlier.to(x.dtype), outlier)
