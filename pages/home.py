@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from lossviz.components.shell import PAGES, ROOT
+from lossviz.components.shell import PAGES, ROOT, require_navigation
 from lossviz.i18n import t
+
+require_navigation()  # a deep link on a fresh server must go through app.py
 
 st.title(t("app.title"))
 st.markdown(t("home.intro"))

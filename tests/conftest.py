@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -56,9 +57,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url():
-    """A real ``streamlit run app.py`` on a free loopback port, for the browser tests."""
+@contextlib.contextmanager
+def streamlit_server():
+    """Start a real ``streamlit run app.py`` on a free loopback port; yields its base URL, stops it after."""
     port = _free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
@@ -94,12 +95,21 @@ def server_url():
     else:
         proc.kill()
         raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield url
-    proc.terminate()
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """One live server shared by the browser tests."""
+    with streamlit_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -27,3 +27,29 @@ def test_bad_language_in_the_url_shows_a_notice_not_a_traceback(server_url, page
     page.get_by_text("lang=xx").first.wait_for()
     assert page.locator("[data-testid=stException]").count() == 0
     page.get_by_role("heading", name=t("app.title", lang="en")).wait_for()
+
+
+@pytest.mark.parametrize(
+    ("path", "heading_key"),
+    [("regression", "reg.title"), ("iou", "iou.title"), ("classification", "cls.title")],
+)
+def test_deep_link_on_a_fresh_server_gets_the_app_shell(browser, path, heading_key):
+    # Streamlit treats an app with pages/ as a legacy multipage app until st.navigation has run once in the process;
+    # a teacher's link opened first on a freshly started server must still get the shell (language switch, nav).
+    from conftest import streamlit_server
+
+    with streamlit_server() as url:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = ctx.new_page()
+        try:
+            page.goto(f"{url}/{path}?lang=zh")
+            wait_idle(page)
+            page.get_by_role("heading", name=t(heading_key, lang="zh")).first.wait_for()
+            sidebar = page.locator("[data-testid=stSidebar]")
+            sidebar.get_by_text("简体中文").wait_for()  # the language switch: the shell ran
+            sidebar.get_by_text(t("nav.home", lang="zh")).first.wait_for()  # translated titles, not file names
+            assert page.url.split("?")[0].endswith("/" + path)
+            assert "lang=zh" in page.url
+            assert page.locator("[data-testid=stException]").count() == 0
+        finally:
+            ctx.close()

@@ -32,7 +32,7 @@ def _notice(key: str, value: Any, reason: str, default: Any) -> None:
     st.warning(t("common.bad_param", key=key, value=value, reason=reason, default=default), icon="⚠️")
 
 
-def _check_number(key: str, lo: float, hi: float, default: float) -> None:
+def _check_number(key: str, lo: float, hi: float, default: float, *, integer: bool = False) -> None:
     raw = _raw(key)
     if raw is None or raw == "":
         return
@@ -45,6 +45,13 @@ def _check_number(key: str, lo: float, hi: float, default: float) -> None:
         _notice(key, raw, t("common.reason_not_number"), default)
     elif v < lo or v > hi:
         _notice(key, raw, t("common.reason_out_of_range", lo=lo, hi=hi), default)
+    elif integer and v != int(v):
+        # Streamlit truncates a fractional value for an integer widget; say so rather than let it pass silently.
+        st.warning(t("common.bad_param_whole", key=key, value=raw, used=int(v)), icon="⚠️")
+
+
+def _is_int(*values: Any) -> bool:
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in values if v is not None)
 
 
 def _check_option(
@@ -61,13 +68,18 @@ def _check_option(
     # Streamlit writes the *formatted* option into the URL, so that is what a valid parameter looks like.
     allowed = {str(format_func(o) if format_func else o) for o in options}
     bad = [r for r in raws if r not in allowed]
-    if bad:
+    if not bad:
+        return
+    good = [r for r in raws if r in allowed]
+    if multi and good:  # Streamlit keeps the valid values and drops the rest
+        st.warning(t("common.bad_param_dropped", key=key, value=", ".join(bad), kept=", ".join(good)), icon="⚠️")
+    else:
         _notice(key, ", ".join(bad), t("common.reason_not_option"), default)
 
 
 def slider(label: str, key: str, min_value: float, max_value: float, value: float, step: float, **kwargs: Any) -> Any:
     """``st.slider`` bound to the URL parameter ``key``; a non-numeric or out-of-range parameter gets a notice."""
-    _check_number(key, min_value, max_value, value)
+    _check_number(key, min_value, max_value, value, integer=_is_int(min_value, max_value, value, step))
     return st.slider(
         label, min_value=min_value, max_value=max_value, value=value, step=step, key=key, bind="query-params", **kwargs
     )
@@ -77,7 +89,7 @@ def number_input(
     label: str, key: str, min_value: float, max_value: float, value: float, step: float | None = None, **kwargs: Any
 ) -> Any:
     """``st.number_input`` bound to the URL; a non-numeric or out-of-range parameter gets a notice."""
-    _check_number(key, min_value, max_value, value)
+    _check_number(key, min_value, max_value, value, integer=_is_int(min_value, max_value, value, step))
     return st.number_input(
         label, min_value=min_value, max_value=max_value, value=value, step=step, key=key, bind="query-params", **kwargs
     )

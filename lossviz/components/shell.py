@@ -31,6 +31,22 @@ PAGES = (
 )
 
 
+def require_navigation() -> None:
+    """Make a deep link on a fresh server go through ``app.py``; call first thing in every page under ``pages/``.
+
+    Streamlit decides once per server process whether the app is a legacy (v1) multipage app: when ``pages/`` exists
+    and no script has yet called ``st.navigation``, a first visitor who opens ``/regression`` directly gets
+    ``pages/regression.py`` run on its own: no shell, no language switch, raw file names in the sidebar. The flag is
+    cleared by ``st.navigation``; clearing it here and rerunning sends this same URL (the page hash is its url_path)
+    through ``app.py`` instead.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def language_switch() -> str:
     """The language selector in the sidebar, bound to the URL parameter ``lang``; sets the language in force."""
     from lossviz.components import controls

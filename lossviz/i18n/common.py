@@ -11,6 +11,14 @@ STRINGS = {
         "en": "URL parameter `{key}={value}` is not valid ({reason}); using the default {default}.",
         "zh": "URL 参数 `{key}={value}` 无效（{reason}），已改用默认值 {default}。",
     },
+    "common.bad_param_whole": {
+        "en": "URL parameter `{key}={value}` must be a whole number; using {used}.",
+        "zh": "URL 参数 `{key}={value}` 必须是整数，已改用 {used}。",
+    },
+    "common.bad_param_dropped": {
+        "en": "URL parameter `{key}`: {value} is not one of the options and was ignored; keeping {kept}.",
+        "zh": "URL 参数 `{key}`：{value} 不在可选项中，已忽略；保留 {kept}。",
+    },
     "common.reason_not_number": {"en": "not a number", "zh": "不是数字"},
     "common.reason_out_of_range": {"en": "outside [{lo}, {hi}]", "zh": "超出范围 [{lo}, {hi}]"},
     "common.reason_not_option": {"en": "not one of the options", "zh": "不在可选项中"},

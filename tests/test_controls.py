@@ -1,0 +1,82 @@
+"""The URL-bound controls: a bad parameter gets a notice that says what Streamlit actually does with it."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+DEMO = Path(__file__).resolve().parent / "apps" / "controls_demo.py"
+
+
+def run(query: dict) -> AppTest:
+    at = AppTest.from_file(str(DEMO), default_timeout=30)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def shown(at: AppTest) -> dict[str, str]:
+    return dict(el.value.split("=", 1) for el in at.text)
+
+
+def warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def test_no_parameters_no_notice():
+    at = run({})
+    assert warnings(at) == []
+    assert shown(at) == {"n": "10", "x": "1.0", "k": "5", "m": "['a']", "s": "'one'", "c": "False"}
+
+
+def test_valid_parameters_are_used_silently():
+    at = run({"n": "7", "x": "0.5", "k": "42", "m": ["b", "c"], "s": "two", "c": "true"})
+    assert warnings(at) == []
+    assert shown(at) == {"n": "7", "x": "0.5", "k": "42", "m": "['b', 'c']", "s": "'two'", "c": "True"}
+
+
+@pytest.mark.parametrize(("key", "raw", "used"), [("n", "2.5", "2"), ("n", "3.7", "3"), ("k", "12.9", "12")])
+def test_fraction_for_a_whole_number_is_reported_with_the_value_used(key, raw, used):
+    at = run({key: raw})
+    assert shown(at)[key] == used
+    (notice,) = warnings(at)
+    assert f"{key}={raw}" in notice and "whole number" in notice and f"using {used}" in notice
+
+
+def test_fraction_for_a_float_slider_is_fine():
+    at = run({"x": "0.3"})
+    assert warnings(at) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "reason"),
+    [("n", "abc", "not a number"), ("n", "nan", "not a number"), ("n", "99", "outside"), ("x", "-1", "outside")],
+)
+def test_bad_number_falls_back_to_the_default_with_a_notice(key, raw, reason):
+    at = run({key: raw})
+    assert shown(at)[key] == {"n": "10", "x": "1.0"}[key]
+    (notice,) = warnings(at)
+    assert f"{key}={raw}" in notice and reason in notice and "default" in notice
+
+
+def test_multiselect_keeps_the_valid_values_and_says_which_it_ignored():
+    at = run({"m": ["b", "zz"]})
+    assert shown(at)["m"] == "['b']"
+    (notice,) = warnings(at)
+    assert "zz" in notice and "ignored" in notice and "keeping b" in notice
+    assert "default" not in notice
+
+
+def test_multiselect_with_only_unknown_values_uses_the_default():
+    at = run({"m": ["zz", "yy"]})
+    assert shown(at)["m"] == "['a']"
+    (notice,) = warnings(at)
+    assert "zz, yy" in notice and "default" in notice
+
+
+@pytest.mark.parametrize(("key", "raw"), [("s", "three"), ("c", "maybe")])
+def test_unknown_option_falls_back_with_a_notice(key, raw):
+    at = run({key: raw})
+    (notice,) = warnings(at)
+    assert f"{key}={raw}" in notice
