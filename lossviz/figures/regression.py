@@ -1,0 +1,406 @@
+"""Plotly figures of the regression page: loss/gradient curves, the Balanced L1 family, the gradient balance.
+
+The two-row layouts (loss on top, gradient below, one shared x-axis) are written as plain layout dicts rather than
+``make_subplots`` + ``add_vline``: the same figure, built several times faster, which matters when a slider moves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lossviz.analysis.regression import (
+    CbblView,
+    GradientBalance,
+    RegressionCurves,
+    RegressionFamily,
+    residual_histogram,
+)
+from lossviz.i18n import t
+
+COLORS = {"L1": "#7f7f7f", "L2": "#9467bd", "Smooth L1": "#1f77b4", "Balanced L1": "#d62728"}
+INLIER_COLOR = "#2ca02c"
+OUTLIER_COLOR = "#ff7f0e"
+HOVER = "d = %{x:.6g}<br>%{fullData.name}: %{y:.6g}<extra></extra>"
+TOP = {"xaxis": "x", "yaxis": "y"}  # loss row
+BOTTOM = {"xaxis": "x2", "yaxis": "y2"}  # gradient row
+
+
+def _title(text: str, y: float) -> dict:
+    return {
+        "text": text,
+        "x": 0.5,
+        "y": y,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "center",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 14},
+    }
+
+
+def _stacked_layout(title_loss: str, title_grad: str, height: int, lim: float) -> dict:
+    """Two rows sharing x: ``x``/``y`` on top (loss), ``x2``/``y2`` below (gradient); zoom on one moves both."""
+    return {
+        "height": height,
+        "template": "plotly_white",
+        "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
+        "hovermode": "x unified",
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.06, "x": 0},
+        "xaxis": {"domain": [0, 1], "anchor": "y", "matches": "x2", "showticklabels": False, "range": [-lim, lim]},
+        "yaxis": {"domain": [0.54, 1], "anchor": "x", "title": {"text": t("common.loss")}},
+        "xaxis2": {"domain": [0, 1], "anchor": "y2", "title": {"text": t("reg.axis.residual")}, "range": [-lim, lim]},
+        "yaxis2": {"domain": [0, 0.46], "anchor": "x2", "title": {"text": t("reg.axis.gradient")}},
+        "annotations": [_title(title_loss, 1.0), _title(title_grad, 0.46)],
+        "shapes": [],
+    }
+
+
+def _boundary(layout: dict, x: float, color: str, label: str) -> None:
+    """A dotted vertical line at ``x`` through both rows, labelled above the top row."""
+    for yref in ("y domain", "y2 domain"):
+        xref = "x" if yref == "y domain" else "x2"
+        layout["shapes"].append(
+            {
+                "type": "line",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "xref": xref,
+                "yref": yref,
+                "line": {"color": color, "dash": "dot", "width": 1},
+            }
+        )
+    if label:
+        layout["annotations"].append(
+            {
+                "x": x,
+                "y": 1.0,
+                "xref": "x",
+                "yref": "paper",
+                "text": label,
+                "showarrow": False,
+                "font": {"color": color, "size": 11},
+                "yshift": 8,
+            }
+        )
+
+
+def _line(x, y, name: str, axes: dict, **style) -> go.Scatter:
+    return go.Scatter(x=x, y=y, name=name, hovertemplate=HOVER, **axes, **style)
+
+
+def curves_figure(curves: RegressionCurves, show_closed_form: bool = True, height: int = 620) -> go.Figure:
+    """Loss (top) and gradient (bottom) of each loss over the residual, linked x-axis.
+
+    The inlier/outlier boundaries ±β of Smooth L1 and Balanced L1 are dotted vertical lines; with
+    ``show_closed_form`` the hand-derived derivative is drawn as open circles over the autograd curve.
+    """
+    lim = float(np.max(np.abs(curves.d)))
+    layout = _stacked_layout(t("reg.fig.loss_title"), t("reg.fig.grad_title"), height, lim)
+    traces = []
+    step = max(1, len(curves.d) // 60)
+    for name in curves.names:
+        color = COLORS[name]
+        line = {"color": color, "width": 2}
+        traces.append(_line(curves.d, curves.loss[name], name, TOP, legendgroup=name, line=line))
+        traces.append(
+            _line(
+                curves.d,
+                curves.grad[name],
+                f"{name} ∂L/∂d ({t('reg.autograd')})",
+                BOTTOM,
+                legendgroup=name,
+                showlegend=False,
+                line=line,
+            )
+        )
+        if show_closed_form:
+            traces.append(
+                _line(
+                    curves.d[::step],
+                    curves.grad_closed[name][::step],
+                    f"{name} ({t('reg.closed_form')})",
+                    BOTTOM,
+                    legendgroup=name,
+                    showlegend=False,
+                    mode="markers",
+                    marker={"color": color, "symbol": "circle-open", "size": 7},
+                )
+            )
+    p = curves.params
+    if "Smooth L1" in curves.names and p.smooth_beta > 0:
+        for s in (1, -1):
+            _boundary(layout, s * p.smooth_beta, COLORS["Smooth L1"], "±β<sub>SL1</sub>" if s == 1 else "")
+    if "Balanced L1" in curves.names:
+        for s in (1, -1):
+            _boundary(layout, s * p.beta, COLORS["Balanced L1"], "±β<sub>BL1</sub>" if s == 1 else "")
+    return go.Figure(data=traces, layout=layout)
+
+
+def family_figure(fam: RegressionFamily, height: int = 560) -> go.Figure:
+    """Balanced L1 for each swept value (a red ramp, darker = larger) against Smooth L1 (blue, dashed)."""
+    lim = float(np.max(np.abs(fam.d)))
+    symbol = t(f"reg.param.{fam.param}")
+    layout = _stacked_layout(t("reg.fig.family_loss", param=symbol), t("reg.fig.family_grad"), height, lim)
+    layout["hovermode"] = "closest"
+    traces = []
+    k = len(fam.values)
+    for i, (v, loss, grad) in enumerate(zip(fam.values, fam.loss, fam.grad, strict=True)):
+        shade = 0.35 + 0.65 * (i / max(1, k - 1))
+        line = {"color": f"rgba(214, 39, 40, {shade:.2f})"}
+        label = f"Balanced L1, {symbol} = {v:g}"
+        traces.append(_line(fam.d, loss, label, TOP, legendgroup=label, line=line))
+        traces.append(_line(fam.d, grad, label, BOTTOM, legendgroup=label, showlegend=False, line=line))
+    ref = f"Smooth L1 (β = {fam.params.smooth_beta:g})"
+    dash = {"color": COLORS["Smooth L1"], "dash": "dash", "width": 2}
+    traces.append(_line(fam.d, fam.smooth_loss, ref, TOP, legendgroup=ref, line=dash))
+    traces.append(_line(fam.d, fam.smooth_grad, ref, BOTTOM, legendgroup=ref, showlegend=False, line=dash))
+    return go.Figure(data=traces, layout=layout)
+
+
+def balance_figure(bal: GradientBalance, height: int = 420, bins: int = 80) -> go.Figure:
+    """Left: histogram of the sampled residuals (pre-binned) with the split ±s. Right: each loss's gradient split
+    into inlier and outlier shares, with the inliers' share of the *samples* as a dashed reference line."""
+    hist = residual_histogram(bal, bins)
+    names = list(bal.names)
+    inl = [100 * bal.inlier_share(n) for n in names]
+    out = [100 - v if (bal.inlier_grad[n] + bal.outlier_grad[n]) > 0 else 0.0 for v, n in zip(inl, names, strict=True)]
+    count = 100 * bal.inlier_count_share
+    left, right = {"xaxis": "x", "yaxis": "y"}, {"xaxis": "x2", "yaxis": "y2"}
+    traces = [
+        go.Bar(
+            x=hist.centers,
+            y=hist.inlier,
+            width=hist.width,
+            name=t("reg.inliers"),
+            marker_color=INLIER_COLOR,
+            hovertemplate="d ≈ %{x:.3g}: %{y}<extra>" + t("reg.inliers") + "</extra>",
+            **left,
+        ),
+        go.Bar(
+            x=hist.centers,
+            y=hist.outlier,
+            width=hist.width,
+            name=t("reg.outliers"),
+            marker_color=OUTLIER_COLOR,
+            hovertemplate="d ≈ %{x:.3g}: %{y}<extra>" + t("reg.outliers") + "</extra>",
+            **left,
+        ),
+        go.Bar(
+            y=names,
+            x=inl,
+            orientation="h",
+            name=t("reg.inlier_share"),
+            marker_color=INLIER_COLOR,
+            text=[f"{v:.1f}%" for v in inl],
+            textposition="inside",
+            showlegend=False,
+            hovertemplate="%{y}: %{x:.2f}%<extra>" + t("reg.inliers") + "</extra>",
+            **right,
+        ),
+        go.Bar(
+            y=names,
+            x=out,
+            orientation="h",
+            name=t("reg.outlier_share"),
+            marker_color=OUTLIER_COLOR,
+            text=[f"{v:.1f}%" for v in out],
+            textposition="inside",
+            showlegend=False,
+            hovertemplate="%{y}: %{x:.2f}%<extra>" + t("reg.outliers") + "</extra>",
+            **right,
+        ),
+    ]
+    split_line = {"color": "#444", "dash": "dot", "width": 1}
+    shapes = [
+        {
+            "type": "line",
+            "x0": s * bal.split,
+            "x1": s * bal.split,
+            "y0": 0,
+            "y1": 1,
+            "xref": "x",
+            "yref": "y domain",
+            "line": split_line,
+        }
+        for s in (1, -1)
+    ]
+    shapes.append(
+        {
+            "type": "line",
+            "x0": count,
+            "x1": count,
+            "y0": 0,
+            "y1": 1,
+            "xref": "x2",
+            "yref": "y2 domain",
+            "line": {"color": "#222", "dash": "dash", "width": 1},
+        }
+    )
+    layout = {
+        "height": height,
+        "template": "plotly_white",
+        "barmode": "stack",
+        "bargap": 0.3,
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        "xaxis": {"domain": [0, 0.42], "anchor": "y", "title": {"text": t("reg.axis.residual")}},
+        "yaxis": {"domain": [0, 1], "anchor": "x", "title": {"text": t("reg.axis.count")}},
+        "xaxis2": {"domain": [0.55, 1], "anchor": "y2", "range": [0, 100], "title": {"text": t("reg.axis.share")}},
+        "yaxis2": {"domain": [0, 1], "anchor": "x2", "autorange": "reversed"},
+        "shapes": shapes,
+        "annotations": [
+            {**_title(t("reg.fig.residuals"), 1.0), "x": 0.21},
+            {**_title(t("reg.fig.shares"), 1.0), "x": 0.775, "yshift": 14},
+            {
+                "x": count,
+                "y": 1.0,
+                "xref": "x2",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "text": t("reg.count_share_marker", pct=f"{count:.1f}"),
+                "xanchor": "right",
+                "font": {"size": 11},
+            },
+        ],
+    }
+    return go.Figure(data=traces, layout=layout)
+
+
+TARGET_COLOR = "#2ca02c"
+PRED_COLOR = "#1f77b4"
+GRAD_COLOR = "#d62728"
+
+
+def _vline(x: float, xref: str, yref: str, color: str, dash: str = "dash") -> dict:
+    return {
+        "type": "line",
+        "x0": x,
+        "x1": x,
+        "y0": 0,
+        "y1": 1,
+        "xref": xref,
+        "yref": yref,
+        "line": {"color": color, "dash": dash, "width": 1.5},
+    }
+
+
+def cbbl_figure(view: CbblView, height: int = 520) -> go.Figure:
+    """Top: the two-hot target p* and the prediction p on the grid, with t and the decoded value. Bottom: the CE
+    gradient w.r.t. the logits, p − p* (autograd).
+
+    Bars stand at the grid *indices* (labelled with the grid values), so an exponential grid's dense centre stays
+    readable; t and Σ p·g are placed by linear interpolation between the indices of their neighbours.
+    """
+    k = len(view.grid)
+    idx = np.arange(k, dtype=float)
+    layout = _stacked_layout(t("reg.cbbl.fig.dist"), t("reg.cbbl.fig.grad"), height, 1.0)
+    layout["hovermode"] = "closest"
+    layout["barmode"] = "group"
+    layout["bargap"] = 0.15
+    every = max(1, int(np.ceil(k / 17)))
+    ticks = {"tickvals": idx[::every], "ticktext": [f"{g:.2f}" for g in view.grid[::every]], "tickangle": -45}
+    layout["xaxis"].update(range=[-0.6, k - 0.4], **ticks)
+    layout["xaxis2"].update(range=[-0.6, k - 0.4], title={"text": t("reg.cbbl.axis.grid")}, **ticks)
+    layout["yaxis"]["title"] = {"text": t("reg.cbbl.axis.prob")}
+    layout["yaxis2"]["title"] = {"text": "∂CE/∂l"}
+    hover = "g = %{customdata:.4g}<br>%{fullData.name}: %{y:.4g}<extra></extra>"
+    traces = [
+        go.Bar(
+            x=idx,
+            y=view.target_dist,
+            customdata=view.grid,
+            name="p* (two-hot)",
+            marker_color=TARGET_COLOR,
+            hovertemplate=hover,
+            **TOP,
+        ),
+        go.Bar(
+            x=idx,
+            y=view.probs,
+            customdata=view.grid,
+            name="p = softmax(l)",
+            marker_color=PRED_COLOR,
+            hovertemplate=hover,
+            **TOP,
+        ),
+        go.Bar(
+            x=idx,
+            y=view.grad,
+            customdata=view.grid,
+            name="p − p*",
+            marker_color=GRAD_COLOR,
+            hovertemplate=hover,
+            showlegend=False,
+            **BOTTOM,
+        ),
+    ]
+    for value, text, color, dash, y in (
+        (view.t_used, f"t = {view.t_used:.3g}", TARGET_COLOR, "dash", 0.9),
+        (view.decoded, f"Σ p·g = {view.decoded:.3g}", PRED_COLOR, "dot", 0.75),
+    ):
+        x = float(np.interp(value, view.grid, idx))
+        layout["shapes"].append(_vline(x, "x", "y domain", color, dash))
+        layout["annotations"].append(
+            {
+                "x": x,
+                "y": y,
+                "xref": "x",
+                "yref": "y domain",
+                "text": text,
+                "showarrow": False,
+                "xanchor": "left",
+                "xshift": 4,
+                "font": {"color": color, "size": 12},
+                "bgcolor": "rgba(255,255,255,0.8)",
+            }
+        )
+    return go.Figure(data=traces, layout=layout)
+
+
+def cbbl_sweep_figure(view: CbblView, mu: float, height: int = 360) -> go.Figure:
+    """CE, uncertainty and the gradient size ‖p − p*‖₁ as the prediction's centre μ moves across the grid."""
+    hover = "μ = %{x:.4g}<br>%{fullData.name}: %{y:.4g}<extra></extra>"
+    traces = [
+        go.Scatter(x=view.sweep_mu, y=view.sweep_ce, name="CE(p, p*)", line={"color": PRED_COLOR}, hovertemplate=hover),
+        go.Scatter(
+            x=view.sweep_mu,
+            y=view.sweep_uncertainty,
+            name="|H(p*) − H(p)|",
+            line={"color": "#9467bd"},
+            hovertemplate=hover,
+        ),
+        go.Scatter(
+            x=view.sweep_mu,
+            y=view.sweep_grad_l1,
+            name="‖∂CE/∂l‖₁ = ‖p − p*‖₁",
+            yaxis="y2",
+            line={"color": GRAD_COLOR, "dash": "dash"},
+            hovertemplate=hover,
+        ),
+    ]
+    layout = {
+        "height": height,
+        "template": "plotly_white",
+        "hovermode": "x unified",
+        "margin": {"l": 60, "r": 60, "t": 40, "b": 50},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        "xaxis": {"title": {"text": t("reg.cbbl.axis.mu")}},
+        "yaxis": {"title": {"text": t("common.loss")}, "rangemode": "tozero"},
+        "yaxis2": {
+            "title": {"text": "‖p − p*‖₁"},
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 2.05],
+            "tickmode": "linear",
+            "tick0": 0,
+            "dtick": 0.5,
+            "showgrid": False,
+        },
+        "shapes": [_vline(view.t_used, "x", "paper", TARGET_COLOR), _vline(mu, "x", "paper", PRED_COLOR, "dot")],
+    }
+    return go.Figure(data=traces, layout=layout)

@@ -1,0 +1,88 @@
+"""In a real browser: a keyboard step on a slider lands in the URL and changes the plotted data; bad URLs explain."""
+
+import re
+
+import numpy as np
+import pytest
+import torch
+from conftest import wait_idle
+
+from lossviz import losses
+from lossviz.i18n import t
+
+pytestmark = pytest.mark.browser
+
+# The drawn data of the trace named ``name`` in whichever Plotly graph holds it. ``_fullData`` holds the arrays
+# as plotly.js decoded them (``data`` may still hold the base64 typed-array spec); typed arrays -> plain lists.
+READ_TRACE = """(name) => {
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    for (const tr of gd._fullData || []) {
+      if (tr.name === name) return {x: Array.from(tr.x), y: Array.from(tr.y)};
+    }
+  }
+  return null;
+}"""
+
+
+MARK_GRAPH = """(name) => {
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    if ((gd._fullData || []).some((tr) => tr.name === name)) { gd.__lossvizTag = 'kept'; return true; }
+  }
+  return false;
+}"""
+GRAPH_IS_MARKED = """(name) => {
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    if ((gd._fullData || []).some((tr) => tr.name === name)) return gd.__lossvizTag === 'kept' && gd.isConnected;
+  }
+  return false;
+}"""
+
+
+def _trace(page, name: str) -> dict:
+    page.wait_for_function(f"() => ({READ_TRACE})({name!r}) !== null", timeout=30_000)
+    return page.evaluate(READ_TRACE, name)
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    wait_idle(page)
+    page.get_by_role("heading", name=t("reg.title", lang="en")).wait_for()
+    page.locator("[data-testid=stSidebar]").get_by_text("简体中文").wait_for()  # the shell ran
+
+
+def test_arrow_key_on_alpha_updates_the_url_and_the_plotted_curve(server_url, page):
+    _open(page, server_url + "/regression")
+    before = _trace(page, "Balanced L1")
+    # tag the graph's DOM node: if the chart were remounted (the flicker of st.plotly_chart) the tag would be gone
+    page.evaluate(MARK_GRAPH, "Balanced L1")
+    slider = page.locator("[data-testid=stSidebar] [data-testid=stSlider]").filter(has_text=t("reg.alpha"))
+    slider.locator("input[type=range]").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"reg_alpha=0\.55"), timeout=30_000)
+    wait_idle(page)
+    page.wait_for_function(
+        f"(y0) => {{ const tr = ({READ_TRACE})('Balanced L1'); return tr && tr.y[1] !== y0; }}",
+        arg=before["y"][1],
+        timeout=30_000,
+    )
+    after = _trace(page, "Balanced L1")
+    x = np.asarray(after["x"])
+    expected = losses.balanced_l1_loss(torch.as_tensor(x), torch.zeros(len(x), dtype=torch.float64), alpha=0.55)
+    np.testing.assert_allclose(after["y"], expected.numpy(), rtol=1e-9, atol=1e-12)
+    assert not np.allclose(before["y"], after["y"])
+    assert page.evaluate(GRAPH_IS_MARKED, "Balanced L1"), "the curves chart was remounted instead of updated in place"
+    # the printed b follows, and survives a reload from the URL
+    b = f"{losses.balanced_l1_b(0.55, 1.5):.6g}"
+    page.get_by_text(b, exact=True).first.wait_for()
+    page.reload()
+    wait_idle(page)
+    page.get_by_text(b, exact=True).first.wait_for()
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_bad_url_parameters_show_notices_not_tracebacks(server_url, page):
+    _open(page, server_url + "/regression?reg_alpha=abc&reg_beta=7&reg_fam=delta")
+    for text in ("reg_alpha=abc", "reg_beta=7", "reg_fam=delta"):
+        page.get_by_text(text).first.wait_for()
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.get_by_text(f"{losses.balanced_l1_b(0.5, 1.5):.6g}", exact=True).first.wait_for()
