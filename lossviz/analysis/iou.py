@@ -1,0 +1,367 @@
+"""Analysis for the IoU page: one box pair under every IoU-family loss, edge gradients, and loss landscapes.
+
+Everything here calls the torch core (``lossviz.losses``) and autograd (``value_and_grad``); nothing re-implements a
+loss. Boxes live in a fixed world ``[0, WORLD] x [0, WORLD]`` (y down, like images) as ``(x1, y1, x2, y2)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from lossviz import losses
+from lossviz.losses import value_and_grad
+
+WORLD = 100.0
+MIN_SIZE = 1.0
+#: Convention options and the losses that use them (see reference/losses.md).
+MODES = ("linear", "log", "square")
+ALPHA_VARIANTS = ("iou", "giou", "diou", "ciou")
+ALPHA_RANGE = (1.0, 5.0)
+EDGES = ("x1", "y1", "x2", "y2")
+MIN_ARROW = 1e-3  # world units: shorter edge arrows are not drawn (invisible at any zoom)
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Options:
+    """The user-facing convention options; ``for_loss`` picks the ones a given loss takes."""
+
+    mode: str = "linear"
+    alpha_gating: bool = False
+    alpha: float = 3.0
+    alpha_variant: str = "iou"
+
+    def for_loss(self, code: str) -> dict[str, object]:
+        if code == "iou":
+            return {"mode": self.mode}
+        if code == "ciou":
+            return {"alpha_gating": self.alpha_gating}
+        if code == "alpha_iou":
+            return {"alpha": self.alpha, "variant": self.alpha_variant}
+        return {}
+
+
+def loss_codes() -> tuple[str, ...]:
+    """Codes of every IoU-family loss the core offers, in the core's order."""
+    return tuple(losses.IOU_LOSSES)
+
+
+def loss_name(code: str) -> str:
+    """Display name of a loss code (language independent: the papers' names)."""
+    return losses.IOU_LOSS_NAMES.get(code, code)
+
+
+def loss_fn(code: str) -> Callable[..., torch.Tensor]:
+    if code not in losses.IOU_LOSSES:
+        raise ValueError(f"loss must be one of {tuple(losses.IOU_LOSSES)}, got {code!r}")
+    return losses.IOU_LOSSES[code]
+
+
+# --------------------------------------------------------------------------------------------------- box input
+
+
+def sanitize_box(box: Sequence[float], world: float = WORLD, min_size: float = MIN_SIZE) -> tuple[Box, list[str]]:
+    """Make a typed or dragged box drawable: finite, inside the world, ordered corners, at least ``min_size``.
+
+    Returns the repaired box and the list of what was repaired (codes ``"nonfinite"``, ``"clamped"``,
+    ``"swapped"``, ``"min_size"``) so the page can say so.
+    """
+    if len(box) != 4:
+        raise ValueError(f"box must have 4 coordinates (x1, y1, x2, y2), got {len(box)}")
+    notes: list[str] = []
+    vals = []
+    for v in box:
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            f = math.nan
+        if not math.isfinite(f):
+            notes.append("nonfinite")
+            f = world / 2
+        vals.append(f)
+    clamped = [min(max(v, 0.0), world) for v in vals]
+    if clamped != vals:
+        notes.append("clamped")
+    x1, y1, x2, y2 = clamped
+    if x2 < x1 or y2 < y1:
+        notes.append("swapped")
+        x1, x2 = min(x1, x2), max(x1, x2)
+        y1, y2 = min(y1, y2), max(y1, y2)
+    if x2 - x1 < min_size or y2 - y1 < min_size:
+        notes.append("min_size")
+        x1, x2 = _grow(x1, x2, min_size, world)
+        y1, y2 = _grow(y1, y2, min_size, world)
+    return (x1, y1, x2, y2), list(dict.fromkeys(notes))
+
+
+def _grow(lo: float, hi: float, size: float, world: float) -> tuple[float, float]:
+    if hi - lo >= size:
+        return lo, hi
+    hi = lo + size
+    if hi > world:
+        hi, lo = world, world - size
+    return lo, hi
+
+
+# ------------------------------------------------------------------------------------------------ one box pair
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """What the IoU family looks at for one pair, as plain floats (from the core's ``box_geometry``)."""
+
+    iou: float
+    inter: float
+    union: float
+    area_pred: float
+    area_target: float
+    enclose: Box
+    enclose_area: float
+    centre: tuple[float, float]
+    centre_t: tuple[float, float]
+    rho2: float
+    c2: float
+    w: float
+    h: float
+    w_t: float
+    h_t: float
+    cw: float
+    ch: float
+    v: float
+    inter_box: Box | None  # the intersection rectangle, None when the boxes do not overlap
+
+    @property
+    def rho(self) -> float:
+        return math.sqrt(self.rho2)
+
+    @property
+    def c(self) -> float:
+        return math.sqrt(self.c2)
+
+
+def geometry(pred: Sequence[float], target: Sequence[float]) -> Geometry:
+    """The core's geometry of ``pred`` against ``target`` (both ``(4,)`` xyxy)."""
+    p = torch.as_tensor(pred, dtype=torch.float64).reshape(4)
+    g = torch.as_tensor(target, dtype=torch.float64).reshape(4)
+    geo = losses.box_geometry(p, g)
+
+    def f(name: str) -> float:
+        return float(getattr(geo, name))
+
+    ix1, iy1 = max(float(p[0]), float(g[0])), max(float(p[1]), float(g[1]))
+    ix2, iy2 = min(float(p[2]), float(g[2])), min(float(p[3]), float(g[3]))
+    inter_box = (ix1, iy1, ix2, iy2) if f("inter") > 0 else None
+    return Geometry(
+        iou=f("iou"),
+        inter=f("inter"),
+        union=f("union"),
+        area_pred=f("area_pred"),
+        area_target=f("area_target"),
+        enclose=tuple(float(x) for x in geo.enclose.reshape(4)),
+        enclose_area=f("enclose_area"),
+        centre=(f("cx"), f("cy")),
+        centre_t=(f("cx_t"), f("cy_t")),
+        rho2=f("rho2"),
+        c2=f("c2"),
+        w=f("w"),
+        h=f("h"),
+        w_t=f("w_t"),
+        h_t=f("h_t"),
+        cw=f("cw"),
+        ch=f("ch"),
+        v=f("v"),
+        inter_box=inter_box,
+    )
+
+
+@dataclass(frozen=True)
+class LossRow:
+    """One loss evaluated on the pair: its value and d loss / d (x1, y1, x2, y2) of the predicted box."""
+
+    code: str
+    name: str
+    value: float
+    grad: tuple[float, float, float, float]
+    options: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def grad_norm(self) -> float:
+        return math.sqrt(sum(g * g for g in self.grad))
+
+    @property
+    def zero_grad(self) -> bool:
+        return all(g == 0.0 for g in self.grad)
+
+
+def loss_row(code: str, pred: Sequence[float], target: Sequence[float], options: Options | None = None) -> LossRow:
+    """Value and autograd gradient of one loss for one pair (float64)."""
+    opts = (options or Options()).for_loss(code)
+    value, grad = value_and_grad(
+        loss_fn(code),
+        np.asarray(pred, dtype=np.float64).reshape(1, 4),
+        np.asarray(target, dtype=np.float64).reshape(1, 4),
+        wrt=0,
+        **opts,
+    )
+    g = np.asarray(grad, dtype=np.float64).reshape(4)
+    return LossRow(code, loss_name(code), float(np.asarray(value).reshape(-1)[0]), tuple(float(x) for x in g), opts)
+
+
+def all_losses(pred: Sequence[float], target: Sequence[float], options: Options | None = None) -> list[LossRow]:
+    """Every IoU-family loss of the core on this pair, each with its edge gradient."""
+    return [loss_row(code, pred, target, options) for code in loss_codes()]
+
+
+@dataclass(frozen=True)
+class Arrow:
+    """A descent arrow drawn from the midpoint of one edge of the predicted box, in world units."""
+
+    edge: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    grad: float  # d loss / d edge coordinate (raw)
+
+
+def edge_arrows(pred: Sequence[float], grad: Sequence[float], max_length: float = 15.0) -> list[Arrow]:
+    """Gradient-descent arrows (direction ``-grad``) on the four edges; the largest component gets ``max_length``.
+
+    Edges with an exactly zero derivative get no arrow (IoU loss of disjoint boxes: none at all), nor do edges
+    whose arrow would be shorter than ``MIN_ARROW``.
+    """
+    x1, y1, x2, y2 = (float(v) for v in pred)
+    mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+    g = [float(v) for v in grad]
+    gmax = max(abs(v) for v in g)
+    arrows: list[Arrow] = []
+    if gmax == 0.0 or not math.isfinite(gmax):
+        return arrows
+    starts = {"x1": (x1, my, 1, 0), "y1": (mx, y1, 0, 1), "x2": (x2, my, 1, 0), "y2": (mx, y2, 0, 1)}
+    for edge, gv in zip(EDGES, g, strict=True):
+        if gv == 0.0:
+            continue
+        sx, sy, ux, uy = starts[edge]
+        length = -gv / gmax * max_length
+        if abs(length) < MIN_ARROW:
+            continue
+        arrows.append(Arrow(edge, sx, sy, sx + ux * length, sy + uy * length, gv))
+    return arrows
+
+
+# --------------------------------------------------------------------------------------------------- landscapes
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """A loss over a plane of predicted boxes, with its gradient w.r.t. the plane's two coordinates.
+
+    ``plane == "centre"``: boxes of fixed size ``fixed = (w, h)`` centred at ``(xs[j], ys[i])``.
+    ``plane == "size"``: boxes of fixed centre ``fixed = (cx, cy)`` of size ``(xs[j], ys[i])``.
+    ``loss``, ``grad_x`` and ``grad_y`` are ``(len(ys), len(xs))``.
+    """
+
+    code: str
+    plane: str
+    xs: np.ndarray
+    ys: np.ndarray
+    loss: np.ndarray
+    grad_x: np.ndarray
+    grad_y: np.ndarray
+    fixed: tuple[float, float]
+    target: Box
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Long-format columns for a CSV of the plotted data."""
+        xx, yy = np.meshgrid(self.xs, self.ys)
+        names = ("cx", "cy") if self.plane == "centre" else ("w", "h")
+        return {
+            names[0]: xx.ravel(),
+            names[1]: yy.ravel(),
+            "loss": self.loss.ravel(),
+            f"dL/d{names[0]}": self.grad_x.ravel(),
+            f"dL/d{names[1]}": self.grad_y.ravel(),
+        }
+
+
+def _boxes_from_centre(params: torch.Tensor, size: torch.Tensor) -> torch.Tensor:
+    half = size / 2
+    return torch.cat([params - half, params + half], dim=-1)
+
+
+def _boxes_from_size(params: torch.Tensor, centre: torch.Tensor) -> torch.Tensor:
+    half = params / 2
+    return torch.cat([centre - half, centre + half], dim=-1)
+
+
+def landscape(
+    code: str,
+    target: Sequence[float],
+    plane: str,
+    fixed: tuple[float, float],
+    n: int = 64,
+    options: Options | None = None,
+    world: float = WORLD,
+    min_size: float = MIN_SIZE,
+) -> Landscape:
+    """The loss ``code`` and its autograd gradient over an ``n x n`` grid of predicted boxes, in one backward pass.
+
+    ``plane="centre"``: centres over ``[0, world]^2`` at fixed size ``fixed = (w, h)``.
+    ``plane="size"``: sizes over ``[min_size, world]^2`` at fixed centre ``fixed = (cx, cy)``.
+    """
+    if plane not in ("centre", "size"):
+        raise ValueError(f"plane must be 'centre' or 'size', got {plane!r}")
+    if not isinstance(n, int | np.integer) or not 2 <= int(n) <= 1024:
+        raise ValueError(f"n must be an integer in [2, 1024], got {n!r}")
+    n = int(n)
+    fn = loss_fn(code)
+    opts = (options or Options()).for_loss(code)
+    lo = 0.0 if plane == "centre" else min_size
+    xs = np.linspace(lo, world, n)
+    ys = np.linspace(lo, world, n)
+    xx, yy = np.meshgrid(xs, ys)
+    params = np.stack([xx.ravel(), yy.ravel()], axis=-1)
+    fixed_t = torch.tensor([float(fixed[0]), float(fixed[1])], dtype=torch.float64)
+    build = _boxes_from_centre if plane == "centre" else _boxes_from_size
+    tgt = torch.as_tensor(np.asarray(target, dtype=np.float64).reshape(1, 4)).expand(n * n, 4)
+
+    def on_plane(p: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        return fn(build(p, fixed_t), t, **opts)
+
+    value, grad = value_and_grad(on_plane, params, tgt, wrt=0)
+    grad = np.asarray(grad).reshape(n, n, 2)
+    return Landscape(
+        code=code,
+        plane=plane,
+        xs=xs,
+        ys=ys,
+        loss=np.asarray(value).reshape(n, n),
+        grad_x=grad[..., 0],
+        grad_y=grad[..., 1],
+        fixed=(float(fixed[0]), float(fixed[1])),
+        target=tuple(float(v) for v in target),
+    )
+
+
+def centre_and_size(box: Sequence[float]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """``((cx, cy), (w, h))`` of an xyxy box."""
+    x1, y1, x2, y2 = (float(v) for v in box)
+    return ((x1 + x2) / 2, (y1 + y2) / 2), (x2 - x1, y2 - y1)
+
+
+# ------------------------------------------------------------------------------------------------------ presets
+
+#: Textbook cases of seed 004: (pred, target), each exposing one weakness of the loss before it.
+PRESETS: dict[str, tuple[Box, Box]] = {
+    "disjoint": ((8.0, 12.0, 30.0, 36.0), (55.0, 45.0, 88.0, 82.0)),
+    "overlap": ((34.0, 30.0, 70.0, 66.0), (40.0, 38.0, 82.0, 78.0)),
+    "containment": ((46.0, 42.0, 66.0, 58.0), (25.0, 22.0, 80.0, 78.0)),
+    "aspect": ((40.0, 25.0, 60.0, 75.0), (25.0, 40.0, 75.0, 60.0)),
+}
+DEFAULT_PRESET = "overlap"

@@ -1,0 +1,235 @@
+"""The IoU page in AppTest: the canvas's state set as the browser would set it, every loss shown, URL in and out,
+bad input refused with a notice, never a traceback."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from lossviz import i18n, losses
+from lossviz.analysis import iou as A
+
+PRED_KEYS = ("iou_px1", "iou_py1", "iou_px2", "iou_py2")
+TARGET_KEYS = ("iou_gx1", "iou_gy1", "iou_gx2", "iou_gy2")
+
+
+def core(code, pred, target, **opts):
+    p = torch.tensor(np.asarray([pred], dtype=np.float64))
+    g = torch.tensor(np.asarray([target], dtype=np.float64))
+    return float(losses.IOU_LOSSES[code](p, g, **opts)[0])
+
+
+def components(at, name):
+    return [c for c in at.get("bidi_component") if c.proto.component_name == name]
+
+
+def canvas(at) -> dict:
+    (c,) = components(at, "lossviz_box_canvas")
+    return json.loads(c.proto.json)
+
+
+def boxes(at):
+    pred = tuple(at.number_input(key=k).value for k in PRED_KEYS)
+    target = tuple(at.number_input(key=k).value for k in TARGET_KEYS)
+    return pred, target
+
+
+def table(at):
+    return at.dataframe[0].value
+
+
+def assert_table_matches_core(at, pred, target, options=None):
+    options = options or A.Options()
+    df = table(at)
+    names = list(df.iloc[:, 0])
+    assert names == [losses.IOU_LOSS_NAMES[c] for c in losses.IOU_LOSSES]
+    for code, value in zip(losses.IOU_LOSSES, df.iloc[:, 1], strict=True):
+        assert value == pytest.approx(core(code, pred, target, **options.for_loss(code)), rel=1e-9, abs=1e-12)
+
+
+def drag(at, pred, target, seq, final=True):
+    """What the canvas does: set its ``boxes`` state, then the app reruns."""
+    at.session_state["iou_canvas"]["boxes"] = {"pred": list(pred), "target": list(target), "seq": seq, "final": final}
+    return at.run()
+
+
+def test_page_shows_every_iou_loss_computed_by_the_core(app):
+    at = app(page="iou")
+    assert not at.exception
+    pred, target = A.PRESETS[A.DEFAULT_PRESET]
+    assert boxes(at) == (pred, target)
+    assert_table_matches_core(at, pred, target)
+    data = canvas(at)
+    assert data["pred"] == list(pred) and data["target"] == list(target)
+    geo = A.geometry(pred, target)
+    assert data["overlay"]["enclose"] == list(geo.enclose) and data["overlay"]["inter"] == list(geo.inter_box)
+    assert len(data["arrows"]) == 4  # GIoU by default: every edge has a gradient
+    assert at.metric[0].value == f"{geo.iou:.4f}"
+    # the canvas, the bar chart and the two landscapes
+    assert len(components(at, "lossviz_plotly_chart")) == 3
+    assert not at.warning
+
+
+def test_dragging_on_the_canvas_moves_the_inputs_the_url_and_the_numbers(app):
+    at = app(page="iou")
+    pred, target = (10.0, 12.5, 30.0, 41.0), (50.0, 45.0, 80.0, 90.0)
+    drag(at, pred, target, seq=3)
+    assert not at.exception
+    assert boxes(at) == (pred, target)
+    assert at.query_params["iou_px1"] == "10.0" and at.query_params["iou_gy2"] == "90.0"
+    assert_table_matches_core(at, pred, target)
+    data = canvas(at)
+    assert data["pred"] == list(pred) and data["seq"] == 3  # the seq is echoed so the browser can trust the boxes
+    assert data["readout"].startswith("GIoU loss = ")
+    assert float(data["readout"].split("=")[1].split("·")[0]) == pytest.approx(core("giou", pred, target), abs=1e-4)
+    # An older update arriving late changes nothing.
+    drag(at, (0, 0, 5, 5), target, seq=2)
+    assert boxes(at)[0] == pred
+
+
+def test_a_box_dragged_outside_the_canvas_is_clamped_with_a_notice(app):
+    at = app(page="iou")
+    drag(at, (-15.0, 5.0, 130.0, 40.0), (50.0, 50.0, 80.0, 80.0), seq=1)
+    assert not at.exception
+    pred, _ = boxes(at)
+    assert pred == (0.0, 5.0, 100.0, 40.0)
+    notice = i18n.t("iou.note.clamped", box=i18n.t("iou.canvas.box"))
+    assert any(notice in c.value for c in at.caption)
+
+
+def test_a_malformed_canvas_update_is_refused_and_the_boxes_kept(app):
+    at = app(page="iou")
+    before = boxes(at)
+    at.session_state["iou_canvas"]["boxes"] = {"pred": [1, 2, "x", 4], "target": [1, 2, 3], "seq": 9}
+    at.run()
+    assert not at.exception
+    assert boxes(at) == before
+    assert any(i18n.t("iou.note.canvas_bad") in w.value for w in at.warning)
+
+
+def test_url_restores_boxes_loss_and_conventions(app):
+    pred, target = (30.0, 40.0, 50.0, 60.0), (35.0, 30.0, 75.0, 55.0)
+    query = dict(zip(PRED_KEYS + TARGET_KEYS, map(str, pred + target), strict=True))
+    query |= {"iou_loss": "CIoU", "iou_gating": "true", "iou_mode": "log", "iou_alpha": "2.0", "iou_avariant": "giou"}
+    at = app(page="iou", query=query)
+    assert not at.exception and not at.warning
+    assert boxes(at) == (pred, target)
+    options = A.Options(mode="log", alpha_gating=True, alpha=2.0, alpha_variant="giou")
+    assert_table_matches_core(at, pred, target, options)
+    assert at.metric[1].label == i18n.t("iou.metric.loss", name="CIoU")
+    assert float(at.metric[1].value) == pytest.approx(core("ciou", pred, target, alpha_gating=True), abs=1e-4)
+    assert canvas(at)["show"] == {"inter": True, "rho": True, "c": True, "aspect": True}
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ({"iou_px1": "abc"}, "iou_px1"),
+        ({"iou_gx2": "500"}, "iou_gx2"),
+        ({"iou_py2": "nan"}, "iou_py2"),
+        ({"iou_loss": "L2"}, "iou_loss"),
+        ({"iou_alpha": "99"}, "iou_alpha"),
+        ({"iou_res": "100000"}, "iou_res"),
+    ],
+)
+def test_absurd_url_values_are_refused_with_a_notice(app, query, key):
+    at = app(page="iou", query=query)
+    assert not at.exception
+    assert any(f"{key}=" in w.value for w in at.warning)
+    df = table(at)
+    assert np.isfinite(df.iloc[:, 1:6].to_numpy(dtype=float)).all()
+
+
+def test_an_inverted_box_typed_in_is_swapped_with_a_notice(app):
+    at = app(page="iou")
+    at.number_input(key="iou_px1").set_value(90.0).run()  # x1 = 90 > x2 = 70
+    assert not at.exception
+    notice = i18n.t("iou.note.swapped", box=i18n.t("iou.pred"))
+    assert any(notice in w.value for w in at.warning)
+    pred = (70.0, 30.0, 90.0, 66.0)
+    assert canvas(at)["pred"] == list(pred)
+    assert_table_matches_core(at, pred, A.PRESETS[A.DEFAULT_PRESET][1])
+
+
+def test_a_zero_size_box_is_enlarged_to_the_minimum_with_a_notice(app):
+    at = app(page="iou")
+    at.number_input(key="iou_gx2").set_value(40.0).run()  # target x2 == x1: zero width
+    assert not at.exception
+    notice = i18n.t("iou.note.min_size", box=i18n.t("iou.target"), min=A.MIN_SIZE)
+    assert any(notice in w.value for w in at.warning)
+    target = canvas(at)["target"]
+    assert target[2] - target[0] == pytest.approx(A.MIN_SIZE)
+    assert np.isfinite(table(at).iloc[:, 1:6].to_numpy(dtype=float)).all()
+
+
+@pytest.mark.parametrize("preset", list(A.PRESETS))
+def test_presets_load_the_textbook_cases(app, preset):
+    at = app(page="iou")
+    at.button(key=f"iou_preset_{preset}").click().run()
+    assert not at.exception
+    assert boxes(at) == A.PRESETS[preset]
+    # The URL follows (a value equal to the default is left out of it, as Streamlit does for bound widgets).
+    if preset != A.DEFAULT_PRESET:
+        assert at.query_params["iou_px1"] == str(A.PRESETS[preset][0][0])
+
+
+def test_iou_loss_of_disjoint_boxes_says_its_gradient_is_zero_and_draws_no_arrow(app):
+    at = app(page="iou")
+    at.button(key="iou_preset_disjoint").click().run()
+    at.selectbox(key="iou_loss").set_value("iou").run()
+    assert not at.exception
+    assert canvas(at)["arrows"] == []
+    assert any(i18n.t("iou.zero_grad", name="IoU") in i.value for i in at.info)
+    at.selectbox(key="iou_loss").set_value("giou").run()
+    assert len(canvas(at)["arrows"]) == 4 and not at.info
+
+
+def test_every_loss_can_be_selected_and_is_explained(app):
+    at = app(page="iou")
+    for code in losses.IOU_LOSSES:
+        at.selectbox(key="iou_loss").set_value(code).run()
+        assert not at.exception, code
+        name = losses.IOU_LOSS_NAMES[code]
+        assert at.metric[1].label == i18n.t("iou.metric.loss", name=name)
+        assert any(h.value == i18n.t("iou.explain.title", name=name) for h in at.subheader)
+        value = float(at.metric[1].value)
+        assert f"= {value:.4f}" in at.latex[0].value
+
+
+def _figure(at, key_suffix):
+    for c in components(at, "lossviz_plotly_chart"):
+        if c.proto.id.endswith(key_suffix):
+            return json.loads(json.loads(c.proto.json)["figure"])
+    raise AssertionError(key_suffix)
+
+
+def _array(obj):
+    if isinstance(obj, dict) and "bdata" in obj:
+        return np.frombuffer(base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"]))
+    return np.asarray(obj)
+
+
+def test_landscapes_follow_the_resolution_and_mark_the_current_box(app):
+    at = app(page="iou", query={"iou_res": "32"})
+    assert not at.exception
+    fig = _figure(at, "iou_land_centre")
+    heat = fig["data"][0]
+    assert heat["type"] == "heatmap" and len(_array(heat["x"])) == 32
+    (cx, cy), (w, h) = A.centre_and_size(A.PRESETS[A.DEFAULT_PRESET][0])
+    current = fig["data"][-1]
+    assert (current["x"][0], current["y"][0]) == (cx, cy)
+    size_fig = _figure(at, "iou_land_size")
+    assert (size_fig["data"][-1]["x"][0], size_fig["data"][-1]["y"][0]) == (w, h)
+    at.toggle(key="iou_field").set_value(False).run()
+    assert len(_figure(at, "iou_land_centre")["data"]) == 3  # heatmap + two markers, no arrows
+
+
+def test_page_in_chinese(app):
+    at = app(page="iou", query={"lang": "zh"})
+    assert not at.exception
+    assert at.title[0].value == i18n.t("iou.title", lang="zh")
+    assert canvas(at)["labels"]["pred"] == "预测框"
