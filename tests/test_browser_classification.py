@@ -1,0 +1,82 @@
+"""In a real browser: the γ slider moves the focal numbers and lands in the URL; editing the AP-loss anchor table
+(a canvas grid only a browser can drive) rewrites the URL-bound text and the numbers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import wait_idle
+
+from lossviz.i18n import t
+
+pytestmark = pytest.mark.browser
+
+
+def _open(page, server_url: str, query: str) -> None:
+    page.goto(f"{server_url}/classification?{query}")
+    wait_idle(page)
+    page.get_by_role("heading", name=t("cls.title", lang="en")).wait_for()
+
+
+def _metric(page, label: str) -> str:
+    box = page.locator("[data-testid=stMetric]").filter(has_text=label).first
+    return box.locator("[data-testid=stMetricValue]").inner_text().strip()
+
+
+def test_gamma_slider_updates_the_focal_numbers_and_the_url(server_url, page):
+    _open(page, server_url, "cls_panel=Focal+loss")
+    label = t("cls.metric.easy_factor", lang="en")
+    assert _metric(page, label) == "0.01"
+    thumb = (
+        page.locator("[data-testid=stSlider]").filter(has_text=t("cls.gamma", lang="en")).locator("input[type=range]")
+    )
+    thumb.focus()
+    for _ in range(3):  # 2.0 -> 2.3 in steps of 0.1
+        thumb.press("ArrowRight")
+    wait_idle(page)
+    page.wait_for_function(
+        "([label, want]) => [...document.querySelectorAll('[data-testid=stMetric]')]"
+        ".some(m => m.innerText.includes(label) && m.innerText.includes(want))",
+        arg=[label, f"{0.1**2.3:.4g}"],
+        timeout=30_000,
+    )
+    assert re.search(r"cls_gamma=2\.3", page.url)
+    assert page.locator("[data-testid=stException]").count() == 0
+    # The link restores the view.
+    page.goto(page.url)
+    wait_idle(page)
+    page.get_by_role("heading", name=t("cls.title", lang="en")).wait_for()
+    assert _metric(page, label) == f"{0.1**2.3:.4g}"
+
+
+def test_editing_the_anchor_table_rewrites_the_text_the_url_and_the_numbers(server_url, page):
+    page.set_viewport_size({"width": 1400, "height": 1400})
+    _open(page, server_url, "cls_panel=AP-loss&cls_anchors=3:1,2:0,1:1")
+    assert _metric(page, t("cls.ap.m_loss", lang="en")) == "0.1667"
+    grid = page.locator("[data-testid=stDataFrame]").first  # the editor comes first
+    grid.locator("canvas").first.wait_for()
+    text = page.locator("[data-testid=stTextInput]").filter(has_text=t("cls.ap.anchors", lang="en")).locator("input")
+    box = grid.bounding_box()
+    # The grid is a canvas: select the "score" cell of the second row (header and rows are ~35 px high), type, Enter.
+    for _attempt in range(3):
+        page.mouse.click(box["x"] + 90, box["y"] + 35 + 35 + 17)
+        page.wait_for_timeout(500)
+        page.keyboard.type("5.5")
+        page.wait_for_timeout(300)
+        page.keyboard.press("Enter")
+        wait_idle(page)
+        try:
+            page.wait_for_function("(el) => el.value === '3:1,5.5:0,1:1'", arg=text.element_handle(), timeout=10_000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    assert text.input_value() == "3:1,5.5:0,1:1"
+    assert "cls_anchors=3%3A1%2C5.5%3A0%2C1%3A1" in page.url
+    # The negative now outranks both positives: precisions 1/2 and 2/3, interpolated to 2/3 each -> loss 1/3.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stMetric]')]"
+        ".some(m => m.innerText.includes('AP-loss') && m.innerText.includes('0.3333'))",
+        timeout=30_000,
+    )
+    assert page.locator("[data-testid=stException]").count() == 0

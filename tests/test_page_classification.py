@@ -1,0 +1,345 @@
+"""The classification page in AppTest: every panel and its controls, numbers checked against the core, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from lossviz import losses
+from lossviz.analysis import classification as A
+from lossviz.i18n import t
+
+PANELS = {"focal": "Focal loss", "cb": "Class-balanced", "ghm": "GHM-C", "ap": "AP-loss"}
+
+
+def _open(app, panel: str, **query):
+    return app(page="classification", query={"cls_panel": PANELS[panel], **query})
+
+
+def _metric(at, label: str) -> str:
+    for m in at.metric:
+        if m.label == label:
+            return m.value
+    raise AssertionError(f"no metric {label!r} in {[m.label for m in at.metric]}")
+
+
+def _frame(at, column: str):
+    """The (first) dataframe on the page that has ``column`` (the AP table editor is a dataframe too)."""
+    for d in at.dataframe:
+        if column in d.value.columns:
+            return d.value
+    raise AssertionError(f"no dataframe with column {column!r}")
+
+
+def _ok(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _errors(at) -> list[str]:
+    return [e.value for e in at.error]
+
+
+# ------------------------------------------------------------------------------------------------------ all panels
+
+
+@pytest.mark.parametrize("panel", list(PANELS))
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_panel_renders_in_both_languages(app, panel, lang):
+    at = _open(app, panel, lang=lang)
+    _ok(at)
+    assert at.title[0].value == t("cls.title", lang=lang)
+    assert len(at.get("bidi_component")) >= 1  # the charts
+    assert any(b.label == t("common.download_csv", lang=lang) for b in at.get("download_button"))
+
+
+def test_panel_switch_shows_the_chosen_panel(app):
+    at = app(page="classification")
+    _ok(at)
+    assert at.slider(key="cls_gamma").value == 2.0  # focal is the default panel
+    at.button_group(key="cls_panel").set_value("ap").run()
+    _ok(at)
+    assert at.text_input(key="cls_anchors").value == A.DEFAULT_ANCHORS
+
+
+def test_panel_from_the_url(app):
+    at = app(page="classification", query={"cls_panel": "GHM-C"})
+    _ok(at)
+    assert at.slider(key="cls_bins").value == 10
+
+
+def test_bad_panel_in_url_gets_a_notice_and_the_default(app):
+    at = app(page="classification", query={"cls_panel": "nonsense"})
+    assert not at.exception
+    assert any("cls_panel=nonsense" in w.value for w in at.warning)
+
+
+# ----------------------------------------------------------------------------------------------------------- focal
+
+
+def test_focal_metrics_follow_alpha_and_gamma(app):
+    at = _open(app, "focal")
+    _ok(at)
+    assert _metric(at, t("cls.metric.alpha_pos")) == "0.25"
+    assert _metric(at, t("cls.metric.alpha_neg")) == "0.75"
+    assert _metric(at, t("cls.metric.easy_factor")) == f"{0.1**2:.4g}"
+    at.slider(key="cls_gamma").set_value(3.0)
+    at.slider(key="cls_alpha").set_value(0.5).run()
+    _ok(at)
+    assert _metric(at, t("cls.metric.easy_factor")) == f"{0.1**3:.4g}"
+    assert _metric(at, t("cls.metric.alpha_neg")) == "0.50"
+
+
+def test_focal_alpha_toggle_off_means_no_alpha_weighting(app):
+    at = _open(app, "focal")
+    at.toggle(key="cls_use_alpha").set_value(False).run()
+    _ok(at)
+    assert _metric(at, t("cls.metric.alpha_pos")) == "1"
+    assert any(i.value == t("cls.alpha_off_note") for i in at.info)
+    assert at.slider(key="cls_alpha").disabled
+
+
+def test_focal_population_shares_match_the_core(app):
+    at = _open(app, "focal", cls_nneg="20000", cls_npos="50", cls_neg_p="0.02", cls_pos_p="0.4", cls_gamma="2.0")
+    _ok(at)
+    pop = A.population_shares(20000, 50, 0.02, 0.4, 0.25, 2.0)
+    assert _metric(at, t("cls.pop.m_loss", name="CE")) == f"{100 * pop.share('loss', 'CE'):.1f}%"
+    assert _metric(at, t("cls.pop.m_loss", name="FL")) == f"{100 * pop.share('loss', 'FL'):.1f}%"
+    assert _metric(at, t("cls.pop.m_grad", name="FL")) == f"{100 * pop.share('grad', 'FL'):.1f}%"
+    # Focal loss takes the easy negatives' share down, in loss and in gradient.
+    assert pop.share("loss", "FL") < pop.share("loss", "CE")
+    assert pop.share("grad", "FL") < pop.share("grad", "CE")
+    # The share is what the core's losses sum to: check one total independently.
+    rng = np.random.default_rng(0)
+    x_neg = A.logit(0.02) + 0.5 * rng.standard_normal(20000)
+    ce_neg = losses.sigmoid_focal_loss(torch.tensor(x_neg), torch.zeros(20000, dtype=torch.float64), -1.0, 0.0)
+    assert pop.loss["CE"][0] == pytest.approx(float(ce_neg.sum()))
+
+
+def test_focal_population_controls_rerun(app):
+    at = _open(app, "focal")
+    before = _metric(at, t("cls.pop.m_loss", name="CE"))
+    at.number_input(key="cls_nneg").set_value(1000).run()
+    _ok(at)
+    after = _metric(at, t("cls.pop.m_loss", name="CE"))
+    assert after != before
+    pop = A.population_shares(1000, 100, 0.05, 0.5, 0.25, 2.0)
+    assert after == f"{100 * pop.share('loss', 'CE'):.1f}%"
+
+
+def test_focal_out_of_range_url_values_get_notices(app):
+    at = _open(app, "focal", cls_gamma="9", cls_alpha="abc")
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "cls_gamma=9" in warnings and "cls_alpha=abc" in warnings
+
+
+# -------------------------------------------------------------------------------------------------- class-balanced
+
+
+def test_cb_weights_table_matches_the_core(app):
+    at = _open(app, "cb")
+    _ok(at)
+    counts = A.parse_counts(A.COUNT_PRESETS["long_tail"])
+    expected = losses.class_balanced_weights(torch.tensor(counts), 0.999).numpy()
+    df = at.dataframe[0].value
+    np.testing.assert_allclose(df[t("cls.cb.col.weight")].to_numpy(), expected)
+    assert df[t("cls.cb.col.weight")].sum() == pytest.approx(len(counts))
+
+
+def test_cb_beta_and_loss_type_controls(app):
+    at = _open(app, "cb", cls_counts="100,10,1")
+    at.selectbox(key="cls_beta").set_value(0.0).run()
+    _ok(at)
+    df = at.dataframe[0].value
+    np.testing.assert_allclose(df[t("cls.cb.col.weight")].to_numpy(), np.ones(3))
+    at.button_group(key="cls_cb_type").set_value("focal").run()
+    _ok(at)
+    assert at.slider(key="cls_cb_gamma").value == 2.0
+    col = t("cls.cb.col.sample_loss", loss="focal")
+    expected = losses.class_balanced_loss(
+        torch.zeros(3, 3, dtype=torch.float64), torch.arange(3), torch.tensor([100, 10, 1]), 0.0, "focal", gamma=2.0
+    )
+    np.testing.assert_allclose(at.dataframe[0].value[col].to_numpy(), expected.numpy())
+
+
+def test_cb_presets_fill_the_counts(app):
+    at = _open(app, "cb", cls_counts="7,7")
+    at.button(key="cls_preset_fg_bg").click().run()
+    _ok(at)
+    assert at.text_input(key="cls_counts").value == A.COUNT_PRESETS["fg_bg"]
+    at.button(key="cls_preset_long_tail").click().run()
+    assert at.text_input(key="cls_counts").value == A.COUNT_PRESETS["long_tail"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "params"),
+    [
+        ("100, 0, 5", "counts_not_positive", {"index": 2, "value": "0"}),
+        ("100, -3", "counts_not_positive", {"index": 2, "value": "-3"}),
+        ("100, abc", "counts_not_number", {"index": 2, "value": "abc"}),
+        ("100, 2.5", "counts_not_integer", {"index": 2, "value": "2.5"}),
+        (" , ", "counts_empty", {}),
+    ],
+)
+def test_cb_bad_counts_give_a_clear_message(app, text, code, params):
+    at = _open(app, "cb")
+    at.text_input(key="cls_counts").input(text).run()
+    assert not at.exception
+    assert t(f"cls.err.{code}", **params) in _errors(at)
+    # The page keeps working: a good value afterwards clears the error.
+    at.text_input(key="cls_counts").input("10,5").run()
+    _ok(at)
+
+
+# ------------------------------------------------------------------------------------------------------------ GHM
+
+
+def test_ghm_numbers_match_the_core(app):
+    at = _open(app, "ghm")
+    _ok(at)
+    x, y = A.ghm_sample(20000, 0.9, 0.01, seed=4)  # the last of the 5 batches
+    xt, yt = torch.tensor(x), torch.tensor(y)
+    value = losses.ghm_c_loss(xt, yt, bins=10, reduction="mean").item()
+    assert _metric(at, t("cls.ghm.m_loss_ghm")) == f"{value:.4f}"
+    nonempty = int((losses.ghm_c_weights(xt, yt, bins=10).counts > 0).sum())
+    assert _metric(at, t("cls.ghm.m_nonempty")) == f"{nonempty} / 10"
+
+
+def test_ghm_bins_and_momentum_controls(app):
+    at = _open(app, "ghm")
+    at.slider(key="cls_bins").set_value(30).run()
+    _ok(at)
+    assert _metric(at, t("cls.ghm.m_nonempty")).endswith("/ 30")
+    before = _metric(at, t("cls.ghm.m_loss_ghm"))
+    at.slider(key="cls_momentum").set_value(0.75).run()
+    _ok(at)
+    assert _metric(at, t("cls.ghm.m_loss_ghm")) != before
+    assert any(c.value == t("cls.ghm.momentum_note", steps=5) for c in at.caption)
+    sim = A.ghm_simulation(30, 0.75)
+    assert _metric(at, t("cls.ghm.m_loss_ghm")) == f"{sim.loss_ghm:.4f}"
+
+
+def test_ghm_impossible_mixture_gives_a_message(app):
+    at = _open(app, "ghm", cls_ghm_easy="0.95", cls_ghm_out="0.1")
+    assert not at.exception
+    assert t("cls.err.ghm_mix", easy=0.95, outliers=0.1) in _errors(at)
+
+
+# -------------------------------------------------------------------------------------------------------- AP-loss
+
+
+def test_ap_numbers_match_the_core(app):
+    at = _open(app, "ap")
+    _ok(at)
+    scores, labels = A.parse_anchors(A.DEFAULT_ANCHORS)
+    res = losses.ap_loss(torch.tensor(scores, dtype=torch.float64), torch.tensor(labels))
+    assert _metric(at, t("cls.ap.m_loss")) == f"{res.loss.item():.4f}"
+    df = _frame(at, t("cls.ap.col.ap_update"))
+    order = res.order.numpy()
+    np.testing.assert_allclose(df[t("cls.ap.col.ap_update")].to_numpy(), res.update.numpy()[order])
+    ce = torch.sigmoid(torch.tensor(scores, dtype=torch.float64)) - torch.tensor(labels, dtype=torch.float64)
+    np.testing.assert_allclose(df[t("cls.ap.col.ce_grad")].to_numpy(), ce.numpy()[order])
+
+
+def test_ap_perfect_preset_has_zero_loss_and_delta_control(app):
+    at = _open(app, "ap")
+    at.button(key="cls_ap_preset_perfect").click().run()
+    _ok(at)
+    assert _metric(at, t("cls.ap.m_loss")) == "0.0000"
+    # A wide enough step lets the top negative (1) count against the lowest positive (3): loss > 0.
+    at.slider(key="cls_delta").set_value(3.0).run()
+    _ok(at)
+    assert float(_metric(at, t("cls.ap.m_loss"))) > 0
+    at.toggle(key="cls_ap_interp").set_value(True).run()
+    _ok(at)
+
+
+def test_ap_ignored_anchor_from_url(app):
+    at = _open(app, "ap", cls_anchors="0.5:1,9:-1,0:0")
+    _ok(at)
+    assert _metric(at, t("cls.ap.m_loss")) == "0.2000"
+    assert _metric(at, t("cls.ap.m_neg")) == "1"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "params"),
+    [
+        ("", "anchors_empty", {}),
+        ("0.5:0, 0.2:0", "anchors_no_positive", {}),
+        ("0.5:-1, 0.2:0", "anchors_no_positive", {}),
+        ("abc:1, 0.2:0", "anchor_score", {"index": 1, "value": "abc"}),
+        ("0.4:1, 0.2:5", "anchor_label", {"index": 2, "value": "5"}),
+        ("0.4:1, 0.2", "anchor_format", {"index": 2, "value": "0.2"}),
+        ("0.4:1, nan:0", "anchor_score", {"index": 2, "value": "nan"}),
+    ],
+)
+def test_ap_bad_anchor_lists_give_a_clear_message(app, text, code, params):
+    at = _open(app, "ap")
+    at.text_input(key="cls_anchors").input(text).run()
+    assert not at.exception
+    assert _errors(at) == [t(f"cls.err.{code}", **params)]  # one clear message, not a cascade
+    at.text_input(key="cls_anchors").input("1:1,0:0").run()
+    _ok(at)
+
+
+def test_table_edits_apply_and_validate():
+    scores, labels = [1.0, 0.5, 0.0], [1, 0, 0]
+    edits = {"edited_rows": {1: {"score": 2.0}}, "deleted_rows": [2], "added_rows": [{"score": -1.0, "label": 1}]}
+    assert A.apply_table_edits(scores, labels, edits) == ([1.0, 2.0, -1.0], [1, 0, 1])
+    assert A.apply_table_edits(scores, labels, None) == (scores, labels)
+    with pytest.raises(A.InputError) as e:
+        A.apply_table_edits(scores, labels, {"edited_rows": {"0": {"score": "abc"}}})
+    assert (e.value.code, e.value.params) == ("anchor_score", {"index": 1, "value": "abc"})
+    with pytest.raises(A.InputError) as e:
+        A.apply_table_edits(scores, labels, {"added_rows": [{"score": 0.3}]})
+    assert (e.value.code, e.value.params) == ("anchor_label_missing", {"index": 4})
+    with pytest.raises(A.InputError) as e:
+        A.apply_table_edits(scores, labels, {"added_rows": [{}]})
+    assert e.value.code == "anchor_score_missing"
+    text = A.format_anchors(*A.apply_table_edits(scores, labels, edits))
+    assert A.parse_anchors(text) == ([1.0, 2.0, -1.0], [1, 0, 1])
+
+
+def test_figures_plot_the_analysis_numbers():
+    from lossviz.figures import classification as F
+
+    ap = A.ap_analysis(*A.parse_anchors("6:0,3:1,0:1,-3:0,-6:0"))
+    heat = F.ap_matrix_figure(ap).data[0]
+    np.testing.assert_allclose(np.asarray(heat.z), [[1 / 2, 0, 0], [1 / 3, 0, 0]])
+    np.testing.assert_allclose(np.asarray(F.ap_matrix_figure(ap, interpolated=True).data[0].z)[:, 0], [1 / 3, 1 / 3])
+    bars = F.ap_update_figure(ap).data
+    np.testing.assert_allclose(np.asarray(bars[0].y), [1 / 3, -1 / 6, -1 / 6, 0, 0])
+    curves = A.focal_curves(0.25, 2.0)
+    fig = F.focal_loss_figure(curves)
+    assert len(fig.data) == len(A.CLASSIC_GAMMAS) + 1
+    np.testing.assert_allclose(np.asarray(fig.data[-1].y), curves.current)
+    sim = A.ghm_simulation(10, 0.0, n=2000)
+    shares = [np.asarray(tr.y) for tr in F.ghm_contrib_figure(sim).data]
+    for s in shares:
+        assert s.sum() == pytest.approx(100.0)
+    tb = A.class_balanced_table([100, 10, 1], 0.99)
+    np.testing.assert_allclose(np.asarray(F.cb_weights_figure(tb).data[0].y), tb.weights)
+
+
+def test_ghm_simulation_weights_every_non_empty_bin_equally():
+    sim = A.ghm_simulation(10, 0.0, n=5000)
+    totals = sim.bin_weight * sim.counts
+    nonempty = sim.counts > 0
+    np.testing.assert_allclose(totals[nonempty], 5000 / nonempty.sum())
+    # GHM-C's gradient share is more even across bins than CE's (lower spread of the shares).
+    shares = sim.shares()
+    assert np.std(shares["GHM-C"][nonempty]) < np.std(shares["CE"][nonempty])
+
+
+def test_every_error_code_has_a_translation():
+    codes = {
+        "counts_empty", "counts_too_many", "counts_not_number", "counts_not_integer", "counts_not_positive",
+        "counts_too_large", "anchors_empty", "anchors_too_many", "anchors_no_positive", "anchor_format",
+        "anchor_score", "anchor_score_missing", "anchor_label", "anchor_label_missing", "ghm_n", "ghm_mix",
+        "population", "probability",
+    }  # fmt: skip
+    for code in codes:
+        for lang in ("en", "zh"):
+            assert t(f"cls.err.{code}", lang=lang, index=1, value="x", n=1, max=2, easy=1, outliers=1, name="p")
