@@ -33,9 +33,9 @@ AP_PRESETS = {
 def _error(err: Exception) -> None:
     """Show a refused input as a translated message (never a traceback)."""
     if isinstance(err, A.InputError):
-        st.error(t(f"cls.err.{err.code}", **err.params), icon="🚫")
+        st.error(t(f"cls.err.{err.code}", **err.params), icon=":material/block:")
     else:
-        st.error(t("common.error", msg=err), icon="🚫")
+        st.error(t("common.error", msg=err), icon=":material/block:")
 
 
 def _csv(columns: dict, name: str, key: str) -> None:
@@ -156,7 +156,7 @@ def focal_panel() -> None:
         r"\mathrm{FL}(p_t) = -\alpha_t (1 - p_t)^{\gamma} \log p_t"
     )
     if not use_alpha:
-        st.info(t("cls.alpha_off_note"), icon="ℹ️")
+        st.info(t("cls.alpha_off_note"), icon=":material/info:")
 
     g1, g2 = st.columns(2)
     with g1:
@@ -283,7 +283,7 @@ def cb_panel() -> None:
         table = _cb(tuple(counts), float(beta), loss_type, float(cb_gamma))
     except ValueError as err:
         _error(err)
-        st.info(t("cls.cb.fix_counts"), icon="ℹ️")
+        st.info(t("cls.cb.fix_counts"), icon=":material/info:")
         return
     plotly_chart(F.cb_weights_figure(table), key="cls_cb_weights", height=420)
     df = pd.DataFrame(table.columns())

@@ -110,7 +110,7 @@ def _box_inputs(which: str, default) -> tuple[float, ...]:
 
 def _note_repairs(which: str, notes: list[str]) -> None:
     for note in notes:
-        st.warning(t(f"iou.note.{note}", box=t(f"iou.{which}"), min=A.MIN_SIZE), icon="⚠️")
+        st.warning(t(f"iou.note.{note}", box=t(f"iou.{which}"), min=A.MIN_SIZE), icon=":material/warning:")
 
 
 def _options_bar(codes) -> tuple[str, A.Options]:
@@ -257,7 +257,7 @@ def _pair_view(code: str, options: A.Options) -> None:
         m2.metric(t("iou.metric.loss", name=name), f"{row.value:.4f}")
         st.metric(t("iou.metric.grad_norm"), f"{row.grad_norm:.3e}")
         if row.zero_grad:
-            st.info(t("iou.zero_grad", name=name), icon="ℹ️")
+            st.info(t("iou.zero_grad", name=name), icon=":material/info:")
         else:
             st.caption(t("iou.arrows_help"))
         uses = t("iou.uses.alpha_iou", variant=options.alpha_variant) if code == "alpha_iou" else t(f"iou.uses.{code}")
@@ -267,7 +267,7 @@ def _pair_view(code: str, options: A.Options) -> None:
         for note in st.session_state.pop("_iou_canvas_notes", []):
             st.caption(t(f"iou.note.{note}", box=t("iou.canvas.box"), min=A.MIN_SIZE))
         if st.session_state.pop("_iou_canvas_bad", False):
-            st.warning(t("iou.note.canvas_bad"), icon="⚠️")
+            st.warning(t("iou.note.canvas_bad"), icon=":material/warning:")
 
     st.subheader(t("iou.table.title"))
     table = pd.DataFrame(
@@ -327,7 +327,7 @@ for col, preset in zip(preset_cols[1:], A.PRESETS, strict=True):
         t(f"iou.preset.{preset}"), key=f"iou_preset_{preset}", on_click=_on_preset, args=(preset,), width="stretch"
     )
 
-with st.expander(t("iou.coords"), expanded=False, icon="✏️"):
+with st.expander(t("iou.coords"), expanded=False, icon=":material/edit:"):
     st.caption(t("iou.coords_help", world=int(A.WORLD)))
     default_pred, default_target = A.PRESETS[A.DEFAULT_PRESET]
     ic1, ic2 = st.columns(2, gap="large")

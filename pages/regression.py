@@ -181,7 +181,7 @@ def curves_section(params: A.Params) -> None:
                 jump=f"{curves.jump:.4g}",
                 near0=f"{A.balanced_gradient_near_zero(params):.4g}",
             ),
-            icon="⚠️",
+            icon=":material/warning:",
         )
     plotly_chart(F.curves_figure(curves, show_closed_form=show_closed), key="reg_curves_chart", height=620)
     st.download_button(

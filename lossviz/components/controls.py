@@ -29,7 +29,7 @@ def _raw(key: str) -> str | None:
 
 
 def _notice(key: str, value: Any, reason: str, default: Any) -> None:
-    st.warning(t("common.bad_param", key=key, value=value, reason=reason, default=default), icon="⚠️")
+    st.warning(t("common.bad_param", key=key, value=value, reason=reason, default=default), icon=":material/warning:")
 
 
 def _check_number(key: str, lo: float, hi: float, default: float, *, integer: bool = False) -> None:
@@ -47,7 +47,7 @@ def _check_number(key: str, lo: float, hi: float, default: float, *, integer: bo
         _notice(key, raw, t("common.reason_out_of_range", lo=lo, hi=hi), default)
     elif integer and v != int(v):
         # Streamlit truncates a fractional value for an integer widget; say so rather than let it pass silently.
-        st.warning(t("common.bad_param_whole", key=key, value=raw, used=int(v)), icon="⚠️")
+        st.warning(t("common.bad_param_whole", key=key, value=raw, used=int(v)), icon=":material/warning:")
 
 
 def _is_int(*values: Any) -> bool:
@@ -72,7 +72,7 @@ def _check_option(
         return
     good = [r for r in raws if r in allowed]
     if multi and good:  # Streamlit keeps the valid values and drops the rest
-        st.warning(t("common.bad_param_dropped", key=key, value=", ".join(bad), kept=", ".join(good)), icon="⚠️")
+        st.warning(t("common.bad_param_dropped", key=key, value=", ".join(bad), kept=", ".join(good)), icon=":material/warning:")
     else:
         _notice(key, ", ".join(bad), t("common.reason_not_option"), default)
 
