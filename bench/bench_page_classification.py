@@ -10,18 +10,11 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
+from bench._live import launch_chromium, streamlit_server
 from bench._timing import row, summarize
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("LOSSVIZ_CHROMIUM", "/usr/bin/chromium")
 REPEATS = 20
 GROUP = "page/classification"
 
@@ -49,32 +42,6 @@ def _apptest_rows() -> list[dict]:
             assert not at.exception, [e.value for e in at.exception]
         rows.append(row(GROUP, f"AppTest rerun: {name}", panel, summarize(samples), "server side, new value each time"))
     return rows
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server() -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("streamlit did not start")
 
 
 def _wait_idle(page) -> None:
@@ -111,33 +78,25 @@ def _browser_rows() -> list[dict]:
 
     from lossviz.i18n import t
 
-    proc, url = _start_server()
     rows = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)  # warm-up: the first run imports torch and the analysis modules
-            _wait_idle(page)
-            samples = _browser_loop(
-                page, url, "cls_panel=Focal+loss&cls_gamma=1.0", t("cls.gamma"), t("cls.metric.easy_factor"),
-                lambda i: f"{0.1 ** round(1.0 + 0.1 * i, 1):.4g}",
-            )  # fmt: skip
-            rows.append(row(GROUP, "browser: ArrowRight on γ -> metrics shown", "Focal loss", summarize(samples),
-                            "100k population + curves"))  # fmt: skip
-            samples = _browser_loop(
-                page, url, "cls_panel=GHM-C&cls_bins=5", t("cls.ghm.bins"), t("cls.ghm.m_nonempty"),
-                lambda i: f"/ {5 + i}",
-            )  # fmt: skip
-            rows.append(row(GROUP, "browser: ArrowRight on bins -> metrics shown", "GHM-C", summarize(samples),
-                            "5 batches of 20k"))  # fmt: skip
-            browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with streamlit_server() as url, sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)  # warm-up: the first run imports torch and the analysis modules
+        _wait_idle(page)
+        samples = _browser_loop(
+            page, url, "cls_panel=Focal+loss&cls_gamma=1.0", t("cls.gamma"), t("cls.metric.easy_factor"),
+            lambda i: f"{0.1 ** round(1.0 + 0.1 * i, 1):.4g}",
+        )  # fmt: skip
+        rows.append(row(GROUP, "browser: ArrowRight on γ -> metrics shown", "Focal loss", summarize(samples),
+                        "100k population + curves"))  # fmt: skip
+        samples = _browser_loop(
+            page, url, "cls_panel=GHM-C&cls_bins=5", t("cls.ghm.bins"), t("cls.ghm.m_nonempty"),
+            lambda i: f"/ {5 + i}",
+        )  # fmt: skip
+        rows.append(row(GROUP, "browser: ArrowRight on bins -> metrics shown", "GHM-C", summarize(samples),
+                        "5 batches of 20k"))  # fmt: skip
+        browser.close()
     return rows
 
 

@@ -15,18 +15,11 @@ Each is repeated ~20 times; the table gives median and p95 in milliseconds. Benc
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
+from bench._live import launch_chromium, streamlit_server
 from bench._timing import row, summarize
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("LOSSVIZ_CHROMIUM", "/usr/bin/chromium")
 REPEATS = 20  # at the page's default resolution; half as many at 256 x 256
 
 # The canvas has applied (and Python echoed) the last update it sent, and shows the core's numbers for it.
@@ -42,32 +35,6 @@ _SHOWN = """(seq) => {
   const w = document.querySelector('.bc-wrap');
   return w && Number(w.getAttribute('data-seq')) >= seq && w.getAttribute('data-fresh') === '1';
 }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server() -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("streamlit did not start")
 
 
 def _centre(page, selector: str) -> tuple[float, float]:
@@ -139,37 +106,25 @@ def _wait_idle(page) -> None:
 def run() -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    proc, url = _start_server()
     rows = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.on("console", lambda m: _CONSOLE.append(m.text))
-            page.goto(url)  # warm-up: the first run imports torch and the analysis modules
+    with streamlit_server() as url, sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on("console", lambda m: _CONSOLE.append(m.text))
+        page.goto(url)  # warm-up: the first run imports torch and the analysis modules
+        _wait_idle(page)
+        for res, repeats in ((64, REPEATS), (256, REPEATS // 2)):
+            page.goto(f"{url}/iou?iou_res={res}")
             _wait_idle(page)
-            for res, repeats in ((64, REPEATS), (256, REPEATS // 2)):
-                page.goto(f"{url}/iou?iou_res={res}")
-                _wait_idle(page)
-                page.wait_for_selector(".bc-wrap[data-fresh='1']", timeout=60_000)
-                page.locator(".bc-svg").evaluate("el => el.scrollIntoView({block: 'center'})")
-                samples = _measure(page, repeats)
-                size = f"landscape {res}x{res}"
-                rows.append(row("page/iou", "drag release -> core numbers shown", size, summarize(samples["release"])))
-                rows.append(row("page/iou", "during drag: step -> core numbers", size, summarize(samples["during"])))
-                rows.append(row("page/iou", "typed coordinate -> canvas+numbers", size, summarize(samples["typed"])))
-                note = "in-browser: setStateValue -> echoed data drawn"
-                rows.append(
-                    row("page/iou", "update round trip, during drag", size, summarize(samples["rtt_during"]), note)
-                )
-                rows.append(
-                    row("page/iou", "update round trip, release", size, summarize(samples["rtt_release"]), note)
-                )
-            browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            page.wait_for_selector(".bc-wrap[data-fresh='1']", timeout=60_000)
+            page.locator(".bc-svg").evaluate("el => el.scrollIntoView({block: 'center'})")
+            samples = _measure(page, repeats)
+            size = f"landscape {res}x{res}"
+            rows.append(row("page/iou", "drag release -> core numbers shown", size, summarize(samples["release"])))
+            rows.append(row("page/iou", "during drag: step -> core numbers", size, summarize(samples["during"])))
+            rows.append(row("page/iou", "typed coordinate -> canvas+numbers", size, summarize(samples["typed"])))
+            note = "in-browser: setStateValue -> echoed data drawn"
+            rows.append(row("page/iou", "update round trip, during drag", size, summarize(samples["rtt_during"]), note))
+            rows.append(row("page/iou", "update round trip, release", size, summarize(samples["rtt_release"]), note))
+        browser.close()
     return rows

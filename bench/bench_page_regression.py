@@ -9,18 +9,9 @@ gradient-balance fragment (reruns only that fragment).
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
+from bench._live import launch_chromium, streamlit_server
 from bench._timing import row, summarize
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("LOSSVIZ_CHROMIUM", "/usr/bin/chromium")
 REPEATS = 20
 WARMUP = 2
 
@@ -48,30 +39,6 @@ ARM = """() => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server() -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port)]
-    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("streamlit did not start")
-
-
 def _wait_idle(page) -> None:
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
 
@@ -92,43 +59,35 @@ def _step_latencies(page, thumb, repeats: int, warmup: int) -> list[float]:
 def run() -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    proc, url = _start_server()
     rows = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url + "/regression")
-            _wait_idle(page)
-            page.wait_for_timeout(1500)  # first charts drawn, plotly.js loaded
-            sidebar = page.locator("[data-testid=stSidebar] [data-testid=stSlider]")
-            alpha = sidebar.filter(has_text="Balanced L1 α").locator("input[type=range]")
-            samples = _step_latencies(page, alpha, REPEATS, WARMUP)
-            rows.append(
-                row(
-                    "page/regression",
-                    "slider step -> rerun done: α (sidebar, whole page)",
-                    "1 step",
-                    summarize(samples),
-                    "Chromium + live server, uncached values",
-                )
+    with streamlit_server() as url, sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url + "/regression")
+        _wait_idle(page)
+        page.wait_for_timeout(1500)  # first charts drawn, plotly.js loaded
+        sidebar = page.locator("[data-testid=stSidebar] [data-testid=stSlider]")
+        alpha = sidebar.filter(has_text="Balanced L1 α").locator("input[type=range]")
+        samples = _step_latencies(page, alpha, REPEATS, WARMUP)
+        rows.append(
+            row(
+                "page/regression",
+                "slider step -> rerun done: α (sidebar, whole page)",
+                "1 step",
+                summarize(samples),
+                "Chromium + live server, uncached values",
             )
-            out_frac = page.locator("[data-testid=stSlider]").filter(has_text="Outlier fraction")
-            samples = _step_latencies(page, out_frac.locator("input[type=range]"), REPEATS, WARMUP)
-            rows.append(
-                row(
-                    "page/regression",
-                    "slider step -> rerun done: outlier fraction (fragment)",
-                    "1 step",
-                    summarize(samples),
-                    "20,000 residuals, 4 losses",
-                )
+        )
+        out_frac = page.locator("[data-testid=stSlider]").filter(has_text="Outlier fraction")
+        samples = _step_latencies(page, out_frac.locator("input[type=range]"), REPEATS, WARMUP)
+        rows.append(
+            row(
+                "page/regression",
+                "slider step -> rerun done: outlier fraction (fragment)",
+                "1 step",
+                summarize(samples),
+                "20,000 residuals, 4 losses",
             )
-            browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        )
+        browser.close()
     return rows

@@ -1,18 +1,14 @@
 """plotly_chart in a real browser: plotly.js loads from the plotly package, zoom survives updates, no remount."""
 
-import os
 import re
-import socket
 import statistics
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import wait_idle
 
+from bench._live import streamlit_server
 from lossviz.components import plotly_chart as pc
 from lossviz.i18n import t
 
@@ -26,33 +22,8 @@ GD = "document.querySelector('.lossviz-plotly-chart__graph')"
 @pytest.fixture(scope="module")
 def demo_url():
     """``streamlit run tests/apps/plotly_chart_demo.py`` on a free loopback port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(DEMO), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with streamlit_server(DEMO) as url:
+        yield url
 
 
 def _open(page, url: str) -> None:

@@ -72,7 +72,10 @@ def _check_option(
         return
     good = [r for r in raws if r in allowed]
     if multi and good:  # Streamlit keeps the valid values and drops the rest
-        st.warning(t("common.bad_param_dropped", key=key, value=", ".join(bad), kept=", ".join(good)), icon=":material/warning:")
+        st.warning(
+            t("common.bad_param_dropped", key=key, value=", ".join(bad), kept=", ".join(good)),
+            icon=":material/warning:",
+        )
     else:
         _notice(key, ", ".join(bad), t("common.reason_not_option"), default)
 

@@ -27,7 +27,9 @@ class PageInfo:
 PAGES = (
     PageInfo("regression.py", "regression", "nav.regression", ":material/show_chart:", "home.summary.regression"),
     PageInfo("iou.py", "iou", "nav.iou", ":material/select_all:", "home.summary.iou"),
-    PageInfo("classification.py", "classification", "nav.classification", ":material/balance:", "home.summary.classification"),
+    PageInfo(
+        "classification.py", "classification", "nav.classification", ":material/balance:", "home.summary.classification"
+    ),
 )
 
 
@@ -67,7 +69,9 @@ def navigation():
     """Build the sidebar (language first) and return the selected ``st.Page`` to run."""
     with st.sidebar:
         language_switch()
-    home = st.Page(str(ROOT / "pages" / "home.py"), title=t("nav.home"), icon=":material/home:", default=True, url_path="home")
+    home = st.Page(
+        str(ROOT / "pages" / "home.py"), title=t("nav.home"), icon=":material/home:", default=True, url_path="home"
+    )
     pages = [home] + [
         st.Page(str(ROOT / "pages" / p.file), title=t(p.title_key), icon=p.icon, url_path=p.url_path)
         for p in PAGES
