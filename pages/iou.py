@@ -71,6 +71,7 @@ def _on_canvas(from_event: bool = False) -> None:
         return
     if from_event:
         st.session_state["_iou_dragging"] = not final
+        st.session_state["_iou_released"] = final
     pred, notes_p = A.sanitize_box(pred)
     target, notes_t = A.sanitize_box(target)
     st.session_state["_iou_seq"] = seq
@@ -211,8 +212,15 @@ def _formula(code: str, row: A.LossRow, geo: A.Geometry, options: A.Options) -> 
 # ---------------------------------------------------------------------------------------------------- the pair
 
 
+@st.fragment
 def _pair_view(code: str, options: A.Options) -> None:
-    """Canvas, numbers, table and formula for the current pair."""
+    """Canvas, numbers, table and formula for the current pair.
+
+    A fragment: a canvas update during a drag reruns only this (the landscapes below keep their figures, and
+    nothing else is rebuilt or resent), which keeps the drag-to-numbers round trip short. The release reruns the
+    whole page once, after this view has shown the numbers, so the landscapes, the coordinate inputs and the URL
+    catch up.
+    """
     name = A.loss_name(code)
     pred, notes_pred = A.sanitize_box([st.session_state[k] for k in KEYS["pred"]])
     target, notes_target = A.sanitize_box([st.session_state[k] for k in KEYS["target"]])
@@ -304,6 +312,8 @@ def _pair_view(code: str, options: A.Options) -> None:
     st.latex(_formula(code, row, geo, options))
     if code == "eiou":
         st.caption(t("iou.explain.eiou_note"))
+    if st.session_state.pop("_iou_released", False) and st.session_state.get("_iou_in_fragment"):
+        st.rerun()  # the drag ended inside a fragment run: refresh the rest of the page
 
 
 def _on_canvas_event() -> None:
@@ -336,7 +346,9 @@ with st.expander(t("iou.coords"), expanded=False, icon=":material/edit:"):
     with ic2:
         _box_inputs("target", default_target)
 
+st.session_state["_iou_in_fragment"] = False  # this call is part of a full run
 _pair_view(code, options)
+st.session_state["_iou_in_fragment"] = True  # later canvas updates rerun the fragment alone
 
 # --- landscapes ---------------------------------------------------------------------------------------------------
 # While a box is being dragged (a throttled, non-final canvas update) the landscapes keep the figures of the last
