@@ -52,3 +52,24 @@ def test_deep_link_on_a_fresh_server_gets_the_app_shell(browser, path, heading_k
             assert page.locator("[data-testid=stException]").count() == 0
         finally:
             ctx.close()
+
+
+def test_a_fragment_rerun_keeps_the_language(server_url, page):
+    # A control inside a fragment reruns only the fragment (app.py, which sets the language, does not run): the
+    # fragment must still speak the language of the switch, not fall back to English.
+    page.goto(f"{server_url}/regression?lang=zh")
+    wait_idle(page)
+    slider = page.locator("[data-testid=stSlider]").filter(has_text=t("reg.cbbl.t", lang="zh"))
+    text_before = slider.inner_text()
+    slider.locator("input[type=range]").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "([label, before]) => [...document.querySelectorAll('[data-testid=stSlider]')]"
+        ".some((s) => s.innerText.includes(label) && s.innerText !== before)",
+        arg=[t("reg.cbbl.t", lang="zh"), text_before],
+    )
+    wait_idle(page)
+    main = page.locator("[data-testid=stMain]")
+    main.get_by_text(t("reg.cbbl.t", lang="zh")).first.wait_for()
+    assert main.get_by_text(t("reg.cbbl.t", lang="en"), exact=True).count() == 0
+    assert main.get_by_text(t("reg.cbbl.n", lang="en"), exact=True).count() == 0

@@ -1,5 +1,7 @@
 """The shell: navigation, language switch in the URL, the translation table, bad parameters."""
 
+import threading
+
 from lossviz import i18n
 
 
@@ -35,3 +37,28 @@ def test_bad_lang_in_url_falls_back_with_notice(app):
     assert not at.exception
     assert at.title[0].value == i18n.t("app.title", lang="en")
     assert any("lang=klingon" in w.value for w in at.warning)
+
+
+def _in_fresh_thread(fn):
+    """Run ``fn`` in a new thread (no language set there, like a fragment rerun) and return its result."""
+    out = []
+    th = threading.Thread(target=lambda: out.append(fn()))
+    th.start()
+    th.join()
+    return out[0]
+
+
+def test_language_falls_back_to_the_registered_source_when_no_run_set_it():
+    saved = i18n._fallback
+    try:
+        i18n.set_fallback(lambda: "zh")
+        assert _in_fresh_thread(i18n.get_lang) == "zh"
+        assert _in_fresh_thread(lambda: i18n.t("nav.home")) == i18n.t("nav.home", lang="zh")
+        i18n.set_fallback(lambda: "xx")  # unknown -> English
+        assert _in_fresh_thread(i18n.get_lang) == "en"
+        i18n.set_fallback(lambda: 1 / 0)  # a broken source never breaks a page
+        assert _in_fresh_thread(i18n.get_lang) == "en"
+        i18n.set_fallback(lambda: "zh")  # a language set for the run wins over the fallback
+        assert _in_fresh_thread(lambda: (i18n.set_lang("en"), i18n.get_lang())[1]) == "en"
+    finally:
+        i18n.set_fallback(saved)

@@ -33,6 +33,19 @@ PAGES = (
 )
 
 
+def _session_lang() -> str | None:
+    """The language switch's value in this session (``lang`` is its widget key); None outside a script run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    return st.session_state.get("lang")
+
+
+# A fragment rerun runs only the fragment (app.py and its set_lang are skipped): read the switch from the session.
+i18n.set_fallback(_session_lang)
+
+
 def require_navigation() -> None:
     """Make a deep link on a fresh server go through ``app.py``; call first thing in every page under ``pages/``.
 

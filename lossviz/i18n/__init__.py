@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from contextvars import ContextVar
 
 LANGS = ("en", "zh")
@@ -17,7 +18,10 @@ DEFAULT_LANG = "en"
 
 # A ContextVar, not a global: Streamlit runs each browser session's script in its own thread, so two users
 # with different languages never see each other's.
-_current: ContextVar[str] = ContextVar("lossviz_lang", default=DEFAULT_LANG)
+_current: ContextVar[str | None] = ContextVar("lossviz_lang", default=None)
+# Where the language comes from when no run has set it: a fragment rerun executes only the fragment, in a fresh
+# thread, so the app shell registers a function that reads the session's language switch.
+_fallback: Callable[[], str | None] | None = None
 
 
 def _load() -> dict[str, dict[str, str]]:
@@ -41,8 +45,21 @@ def set_lang(lang: str) -> str:
     return value
 
 
+def set_fallback(fn: Callable[[], str | None] | None) -> None:
+    """Register where the language comes from when no run has set it (see ``_fallback``)."""
+    global _fallback
+    _fallback = fn
+
+
 def get_lang() -> str:
-    return _current.get()
+    """The language in force: the one set for this run, else the registered fallback's, else English."""
+    lang = _current.get()
+    if lang is None and _fallback is not None:
+        try:
+            lang = _fallback()
+        except Exception:  # a fallback must never break a page: English it is
+            lang = None
+    return lang if lang in LANGS else DEFAULT_LANG
 
 
 def t(key: str, /, lang: str | None = None, **fmt: object) -> str:
@@ -51,5 +68,5 @@ def t(key: str, /, lang: str | None = None, **fmt: object) -> str:
     A missing key raises ``KeyError`` (tests check every key used exists in both languages).
     """
     entry = TABLE[key]
-    text = entry.get(lang or _current.get()) or entry[DEFAULT_LANG]
+    text = entry.get(lang or get_lang()) or entry[DEFAULT_LANG]
     return text.format(**fmt) if fmt else text
