@@ -62,3 +62,13 @@ def test_language_falls_back_to_the_registered_source_when_no_run_set_it():
         assert _in_fresh_thread(lambda: (i18n.set_lang("en"), i18n.get_lang())[1]) == "en"
     finally:
         i18n.set_fallback(saved)
+
+
+def test_url_notices_appear_at_the_top_of_the_page(app):
+    # iou_px1 belongs to a number input inside a collapsed expander: its notice must still be seen first thing.
+    at = app("iou", {"iou_px1": "abc", "iou_loss": "FOO"})
+    top = at.main.children[0]
+    notices = [w.value for w in top.warning]
+    assert any("iou_px1=abc" in n for n in notices), notices
+    assert any("iou_loss=FOO" in n and "GIoU" in n for n in notices), notices  # options shown as the URL has them
+    assert not at.exception

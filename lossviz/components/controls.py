@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from contextvars import ContextVar
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from lossviz.i18n import t
 
@@ -28,8 +30,29 @@ def _raw(key: str) -> str | None:
     return value
 
 
+# Where this run's URL notices go: the shell puts an empty container at the top of the main area, so a bad
+# parameter is reported where the user looks first, not beside a control that may sit in a closed expander.
+_area: ContextVar[Any] = ContextVar("lossviz_notice_area", default=None)
+
+
+def set_notice_area(container: Any) -> None:
+    """Send this run's URL notices to ``container`` (None: show each beside its control)."""
+    _area.set(container)
+
+
+def _warn(text: str) -> None:
+    area = _area.get()
+    if area is not None:
+        try:
+            area.warning(text, icon=":material/warning:")
+            return
+        except StreamlitAPIException:  # a fragment rerun may not write outside the fragment: show it inline
+            pass
+    st.warning(text, icon=":material/warning:")
+
+
 def _notice(key: str, value: Any, reason: str, default: Any) -> None:
-    st.warning(t("common.bad_param", key=key, value=value, reason=reason, default=default), icon=":material/warning:")
+    _warn(t("common.bad_param", key=key, value=value, reason=reason, default=default))
 
 
 def _check_number(key: str, lo: float, hi: float, default: float, *, integer: bool = False) -> None:
@@ -47,7 +70,7 @@ def _check_number(key: str, lo: float, hi: float, default: float, *, integer: bo
         _notice(key, raw, t("common.reason_out_of_range", lo=lo, hi=hi), default)
     elif integer and v != int(v):
         # Streamlit truncates a fractional value for an integer widget; say so rather than let it pass silently.
-        st.warning(t("common.bad_param_whole", key=key, value=raw, used=int(v)), icon=":material/warning:")
+        _warn(t("common.bad_param_whole", key=key, value=raw, used=int(v)))
 
 
 def _is_int(*values: Any) -> bool:
@@ -66,18 +89,19 @@ def _check_option(
         raw = _raw(key)
         raws = [] if raw is None else [raw]
     # Streamlit writes the *formatted* option into the URL, so that is what a valid parameter looks like.
-    allowed = {str(format_func(o) if format_func else o) for o in options}
+    shown = [str(format_func(o) if format_func else o) for o in options]
+    allowed = set(shown)
     bad = [r for r in raws if r not in allowed]
     if not bad:
         return
     good = [r for r in raws if r in allowed]
     if multi and good:  # Streamlit keeps the valid values and drops the rest
-        st.warning(
-            t("common.bad_param_dropped", key=key, value=", ".join(bad), kept=", ".join(good)),
-            icon=":material/warning:",
-        )
-    else:
-        _notice(key, ", ".join(bad), t("common.reason_not_option"), default)
+        _warn(t("common.bad_param_dropped", key=key, value=", ".join(bad), kept=", ".join(good)))
+        return
+    fmt = format_func or str
+    default_shown = ", ".join(str(fmt(d)) for d in default) if multi else str(fmt(default))
+    reason = t("common.reason_not_option", options=", ".join(shown[:12]) + (", …" if len(shown) > 12 else ""))
+    _notice(key, ", ".join(bad), reason, default_shown or "—")
 
 
 def slider(label: str, key: str, min_value: float, max_value: float, value: float, step: float, **kwargs: Any) -> Any:

@@ -79,7 +79,13 @@ def language_switch() -> str:
 
 
 def navigation():
-    """Build the sidebar (language first) and return the selected ``st.Page`` to run."""
+    """Build the sidebar (language first) and return the selected ``st.Page`` to run.
+
+    An empty container at the top of the main area collects this run's notices about bad URL parameters.
+    """
+    from lossviz.components import controls
+
+    controls.set_notice_area(st.container())
     with st.sidebar:
         language_switch()
     home = st.Page(

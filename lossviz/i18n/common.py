@@ -21,7 +21,7 @@ STRINGS = {
     },
     "common.reason_not_number": {"en": "not a number", "zh": "不是数字"},
     "common.reason_out_of_range": {"en": "outside [{lo}, {hi}]", "zh": "超出范围 [{lo}, {hi}]"},
-    "common.reason_not_option": {"en": "not one of the options", "zh": "不在可选项中"},
+    "common.reason_not_option": {"en": "not one of {options}", "zh": "不在可选项 {options} 中"},
     "common.download_csv": {"en": "Download CSV", "zh": "下载 CSV"},
     "common.download_html": {"en": "Download figure (HTML)", "zh": "下载图表（HTML）"},
     "common.formula": {"en": "Formula", "zh": "公式"},
