@@ -122,6 +122,28 @@ def test_focal_down_weights_easy_examples_far_more_than_hard_ones():
         assert ce.item() / sigmoid_focal_loss(x, t64(1.0), alpha=-1.0, gamma=2.0).item() == pytest.approx(factor)
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, F64])
+@pytest.mark.parametrize("gamma", [0.1, 0.5, 0.9, 1.0, 1.5, 2.0])
+def test_focal_gradient_vanishes_for_saturated_easy_examples_at_any_gamma(gamma, dtype):
+    """The paper's point, down to the last bit: an easy example (p_t -> 1) contributes nothing. Where the sigmoid
+    saturates (p_t == 1 exactly) a plain (1 - p_t)**gamma back-propagates inf * 0 = NaN for 0 < gamma < 1."""
+    x = torch.tensor([-60.0, -40.0, -20.0, 0.0, 20.0, 40.0, 60.0], dtype=dtype)
+    for y, easy in ((1.0, x > 0), (0.0, x < 0)):
+        xg = x.clone().requires_grad_(True)
+        yt = torch.full_like(x, y)
+        loss = sigmoid_focal_loss(xg, yt, gamma=gamma)
+        (grad,) = torch.autograd.grad(loss.sum(), xg)
+        assert bool(torch.isfinite(grad).all()), grad
+        assert bool((grad[easy].abs() <= 1e-6).all())
+        torch.testing.assert_close(grad, focal_loss_grad(x, yt, gamma=gamma))
+        # the values are bit for bit torchvision's, whose code (in its order of operations) is:
+        p = torch.sigmoid(x)
+        p_t = p * yt + (1 - p) * (1 - yt)
+        plain = F.binary_cross_entropy_with_logits(x, yt, reduction="none") * ((1 - p_t) ** gamma)
+        plain = (0.25 * yt + 0.75 * (1 - yt)) * plain
+        torch.testing.assert_close(loss.detach(), plain, rtol=0.0, atol=0.0)
+
+
 def test_modulating_factor_is_one_minus_p_t_to_the_gamma():
     p_t = t64(0.0, 0.5, 0.9, 1.0)
     torch.testing.assert_close(modulating_factor(p_t, 2.0), t64(1.0, 0.25, 0.01, 0.0))
@@ -393,6 +415,46 @@ def test_ap_loss_update_balances_positives_and_negatives(scores, data):
     assert res.update.sum().item() == pytest.approx(0.0, abs=1e-12)
     torch.testing.assert_close(res.L_update.sum(1), 1 - res.precision)
     assert bool((res.precision >= res.raw_precision - 1e-15).all())
+
+
+def _ap_loss_loop(scores, labels, delta=1.0):
+    """AP-loss written the way the official code computes it: a loop over the positives by ascending score,
+    keeping the running maximum precision (interpolation) and accumulating each negative's update."""
+    s, y = scores.tolist(), labels.tolist()
+    pos = sorted((i for i in range(len(s)) if y[i] == 1), key=lambda i: s[i])
+    neg = [j for j in range(len(s)) if y[j] == 0]
+
+    def step(v):
+        return min(max(v / (2 * delta) + 0.5, 0.0), 1.0)
+
+    update = [0.0] * len(s)
+    precision, best = [], 0.0
+    for i in pos:
+        rank_pos = 1.0 + sum(step(s[k] - s[i]) for k in pos if k != i)
+        rank = rank_pos + sum(step(s[j] - s[i]) for j in neg)
+        raw = rank_pos / rank
+        scale = 1.0 if raw >= best else (1 - best) / (1 - raw)
+        best = max(best, raw)
+        for j in neg:
+            update[j] += step(s[j] - s[i]) / rank * scale / len(pos)
+        update[i] = -(1 - best) / len(pos)
+        precision.append(best)
+    return 1 - sum(precision) / len(pos), update
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    scores=st.lists(st.floats(-6, 6, allow_nan=False), min_size=2, max_size=20, unique=True),
+    delta=st.sampled_from([0.3, 1.0, 2.5]),
+    data=st.data(),
+)
+def test_ap_loss_matches_the_official_loop_over_positives(scores, delta, data):
+    labels = data.draw(st.lists(st.sampled_from([-1, 0, 1]), min_size=len(scores), max_size=len(scores)))
+    labels[0] = 1
+    loss, update = _ap_loss_loop(torch.tensor(scores, dtype=F64), torch.tensor(labels), delta)
+    res = ap_loss(torch.tensor(scores, dtype=F64), torch.tensor(labels), delta=delta)
+    assert res.loss.item() == pytest.approx(loss, abs=1e-12)
+    torch.testing.assert_close(res.update, torch.tensor(update, dtype=F64), rtol=1e-12, atol=1e-12)
 
 
 def test_ap_loss_function_apply_matches_ap_loss():

@@ -130,6 +130,20 @@ def test_balanced_l1_gradient_is_continuous_at_one(alpha, gamma):
     assert inside == pytest.approx(gamma, rel=1e-6, abs=1e-6)
 
 
+@settings(max_examples=100, deadline=None)
+@given(alphas, gammas)
+def test_balanced_l1_gradient_for_beta_one_is_the_papers_log_form(alpha, gamma):
+    """Libra R-CNN eq. (8): for β = 1 the inlier gradient is α·ln(b|x| + 1), the outlier gradient γ (autograd)."""
+    if gamma / alpha > 50:
+        return
+    b = math.expm1(gamma / alpha)
+    d = np.array([-3.0, -1.5, -0.9, -0.5, -1e-3, 1e-3, 0.25, 0.5, 0.75, 0.99, 1.0, 2.0, 7.0])
+    _, grad = value_and_grad(balanced_l1_loss, d, _zeros(d), alpha=alpha, gamma=gamma, beta=1.0)
+    x = np.abs(d)
+    paper = np.sign(d) * np.where(x < 1.0, alpha * np.log(b * x + 1), gamma)
+    np.testing.assert_allclose(grad, paper, rtol=1e-9, atol=1e-12)
+
+
 @settings(max_examples=200, deadline=None)
 @given(alphas, gammas, betas.filter(lambda b: abs(b - 1) > 0.05))
 def test_balanced_l1_gradient_jumps_at_beta_not_one(alpha, gamma, beta):

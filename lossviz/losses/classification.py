@@ -70,6 +70,19 @@ def modulating_factor(p_t: Tensor, gamma: float) -> Tensor:
     return (1.0 - p_t) ** g
 
 
+def _focal_factor(q: Tensor, gamma: float) -> Tensor:
+    """``q ** gamma`` (``q = 1 - p_t``) with torchvision's values but a finite gradient where ``q`` is exactly 0.
+
+    For ``0 < gamma < 1`` a plain ``q ** gamma`` back-propagates ``gamma * 0 ** (gamma - 1) * dq/dx = inf * 0 = NaN``
+    once the sigmoid saturates (``p_t == 1`` in floating point: ``|x|`` above ~17 in float32, ~37 in float64), although
+    the focal loss's true derivative tends to 0 there. Below 0 (rounding) the factor is 0, not NaN.
+    """
+    if gamma == 0:
+        return torch.ones_like(q)
+    positive = q > 0
+    return torch.where(positive, torch.where(positive, q, torch.ones_like(q)) ** gamma, torch.zeros_like(q))
+
+
 def sigmoid_focal_loss(
     inputs: Tensor, targets: Tensor, alpha: float = 0.25, gamma: float = 2.0, reduction: str = "none"
 ) -> Tensor:
@@ -96,7 +109,7 @@ def sigmoid_focal_loss(
     p = torch.sigmoid(inputs)
     ce = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
     p_t = p * targets + (1 - p) * (1 - targets)
-    loss = ce * ((1 - p_t) ** gamma)
+    loss = ce * _focal_factor(1 - p_t, gamma)
     if alpha >= 0:
         alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
         loss = alpha_t * loss
@@ -129,7 +142,7 @@ def focal_loss_grad(logits: Tensor, targets: Tensor, alpha: float = 0.25, gamma:
     ce = F.binary_cross_entropy_with_logits(logits, targets, reduction="none")
     p_t = p * targets + (1 - p) * (1 - targets)
     q = 1 - p_t
-    m = q**gamma
+    m = _focal_factor(q, gamma)
     dp_t = p * (1 - p) * (2 * targets - 1)
     if gamma == 0:
         dm = torch.zeros_like(logits)
