@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from lossviz import losses
+from lossviz.i18n import t
 from tests.conftest import wait_idle
 
 pytestmark = pytest.mark.browser
@@ -105,6 +106,10 @@ def test_dragging_the_prediction_moves_it_and_the_core_numbers_follow(page, serv
     assert url_boxes(page, pred0, target0) == [pred, target]
     assert page.locator("[data-testid=stNumberInput] input").first.input_value() == f"{pred[0]:.1f}"
     assert_numbers_match_core(page)
+    # The drag reran only the pair view; its release must also have brought the landscapes to the new box.
+    cx, cy = (pred[0] + pred[2]) / 2, (pred[1] + pred[3]) / 2
+    title = t("iou.land.size_title", name="GIoU", cx=cx, cy=cy)
+    page.locator(".lossviz-plotly-chart .gtitle").filter(has_text=title).first.wait_for(timeout=30_000)
 
 
 def test_resizing_by_a_corner_and_by_an_edge_moves_only_those_edges(page, server_url):
