@@ -20,11 +20,14 @@ Usage in a page::
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -94,6 +97,49 @@ def _config(key: str, config: Mapping[str, Any] | None, filename: str | None) ->
     return merged
 
 
+# numpy dtypes plotly.js reads as base64 typed arrays ({"dtype": ..., "bdata": ...}); other ints are narrowed or sent
+# as float64, anything else (strings, objects, bools) as a plain list.
+_TYPED = {"float64": "f8", "float32": "f4", "int32": "i4", "uint32": "u4", "int16": "i2", "uint16": "u2",
+          "int8": "i1", "uint8": "u1"}  # fmt: skip
+
+
+def _typed_array(a: np.ndarray) -> dict[str, Any] | list:
+    """A numpy array as plotly.js's typed-array spec (as ``go.Figure.to_json`` writes it), else a plain list."""
+    if a.dtype.kind in "iu" and a.dtype.name not in _TYPED and a.size:  # int64/uint64: narrowed as plotly does
+        lo, hi = int(a.min()), int(a.max())
+        kinds = (np.uint8, np.uint16, np.uint32) if a.dtype.kind == "u" else (np.int8, np.int16, np.int32)
+        a = a.astype(next((k for k in kinds if np.iinfo(k).min <= lo and hi <= np.iinfo(k).max), np.float64))
+    code = _TYPED.get(a.dtype.name)
+    if code is None or a.size == 0:
+        return a.tolist()
+    spec: dict[str, Any] = {"dtype": code, "bdata": base64.b64encode(np.ascontiguousarray(a).tobytes()).decode("ascii")}
+    if a.ndim > 1:
+        spec["shape"] = ", ".join(str(n) for n in a.shape)
+    return spec
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, np.ndarray):
+        return _typed_array(obj)
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, tuple):
+        return list(obj)
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def _dict_json(fig: Mapping[str, Any]) -> str:
+    """A figure dict as JSON without building a ``go.Figure``: plain ``json`` with numpy arrays as typed arrays.
+
+    Several times faster than plotly's encoder, which matters on every rerun. A figure holding something plain
+    JSON cannot carry (a NaN or infinity outside a numpy array, a date, ...) goes through plotly's encoder instead.
+    """
+    try:
+        return json.dumps(dict(fig), default=_json_default, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return pio.to_json(dict(fig), validate=False, pretty=False)
+
+
 def figure_payload(
     fig: go.Figure | Mapping[str, Any],
     key: str,
@@ -116,7 +162,7 @@ def figure_payload(
         figure_json = fig.to_json(validate=False, pretty=False)
     elif isinstance(fig, Mapping) and set(fig) <= {"data", "layout", "frames"}:
         layout_height = (fig.get("layout") or {}).get("height")
-        figure_json = pio.to_json(dict(fig), validate=False, pretty=False)
+        figure_json = _dict_json(fig)
     else:
         raise ValueError(f"fig must be a plotly Figure or a dict with data/layout, got {type(fig).__name__}")
     return {
