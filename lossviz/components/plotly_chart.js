@@ -5,6 +5,11 @@
 // against what is drawn. The graph div is never replaced, so there is no flicker, and `layout.uirevision` keeps
 // the user's zoom and pan across updates.
 //
+// Plotly.react is the most expensive part of a rerun in the browser (tens of ms per chart: traces, axes, margins), so
+// work is skipped where it cannot be seen: an update whose figure, height and config equal what is drawn is dropped,
+// and a chart that is far off-screen (an IntersectionObserver keeps that known without forcing a layout) is redrawn
+// only when it scrolls near the viewport or after a quiet second, not on the critical path of every slider step.
+//
 // plotly.js is not a global in Streamlit's frontend, so it is loaded once per page from the file that the Python
 // `plotly` package ships (served by Streamlit, see plotly_chart.py); the promise is cached on `window`.
 //
@@ -12,6 +17,8 @@
 //         base: "/", error: "... {msg} ..."}
 
 const ROOT_CLASS = "lossviz-plotly-chart";
+const VISIBLE_MARGIN = "300px 0px"; // "near the viewport": drawn right away within this distance of it
+const QUIET_MS = 1000; // an off-screen chart is brought up to date after this long without a new update
 
 // The URL prefix Streamlit's own bundle was loaded from: right under a reverse proxy or `server.baseUrlPath`.
 // Fallback: the server's `server.baseUrlPath`, sent by Python.
@@ -74,12 +81,16 @@ async function drain(Plotly, root) {
     while (gd._lossvizPending) {
       const data = gd._lossvizPending;
       gd._lossvizPending = null;
+      const config = data.config || {};
+      const drawnKey = JSON.stringify([data.height, data.uirevision, config]);
+      if (gd._lossvizDrawn && gd._lossvizDrawn.figure === data.figure && gd._lossvizDrawn.key === drawnKey) continue;
       try {
         const figure = JSON.parse(data.figure);
         const layout = figure.layout || {};
         if (layout.uirevision === undefined) layout.uirevision = data.uirevision;
         layout.height = data.height;
-        await Plotly.react(gd, figure.data || [], layout, data.config || {});
+        await Plotly.react(gd, figure.data || [], layout, config);
+        gd._lossvizDrawn = { figure: data.figure, key: drawnKey };
         root.lastChild.hidden = true;
       } catch (err) {
         showError(root, data.error, err);
@@ -98,14 +109,49 @@ async function drain(Plotly, root) {
   }
 }
 
+// Whether the chart is within VISIBLE_MARGIN of the viewport, kept up to date by an observer (reading the geometry
+// here instead would force a layout of the whole page in the middle of Streamlit's render). Unknown counts as near.
+function watchVisibility(root) {
+  const gd = root.firstChild;
+  if (gd._lossvizVisibility || typeof IntersectionObserver !== "function") return;
+  gd._lossvizNear = true;
+  gd._lossvizVisibility = new IntersectionObserver(
+    (entries) => {
+      gd._lossvizNear = entries[entries.length - 1].isIntersecting;
+      if (gd._lossvizNear && gd._lossvizWake) gd._lossvizWake(); // scrolled into reach: draw what is pending now
+    },
+    { rootMargin: VISIBLE_MARGIN },
+  );
+  gd._lossvizVisibility.observe(root);
+}
+
+// Draw now if the chart is new or near the viewport; otherwise once it comes near, or after QUIET_MS without a
+// newer update (each update restarts the wait, and drain() then draws only the newest figure).
+function schedule(Plotly, root) {
+  const gd = root.firstChild;
+  clearTimeout(gd._lossvizTimer);
+  if (!gd._fullLayout || gd._lossvizNear !== false) {
+    gd._lossvizWake = null;
+    drain(Plotly, root);
+    return;
+  }
+  gd._lossvizWake = () => {
+    clearTimeout(gd._lossvizTimer);
+    gd._lossvizWake = null;
+    drain(Plotly, root);
+  };
+  gd._lossvizTimer = setTimeout(gd._lossvizWake, QUIET_MS);
+}
+
 export default function plotlyChart({ data, parentElement }) {
   const root = buildOnce(parentElement);
   const gd = root.firstChild;
   root.style.minHeight = `${data.height}px`;
   gd._lossvizReceivedAt = performance.now(); // for measuring data change -> plotly_afterplot
   gd._lossvizPending = data;
+  watchVisibility(root);
   loadPlotly(data.src, data.base || "/").then(
-    (Plotly) => drain(Plotly, root),
+    (Plotly) => schedule(Plotly, root),
     (err) => showError(root, data.error, err),
   );
   // Streamlit may run this cleanup for a superseded update, not only on unmount: free the plot only once the
@@ -113,6 +159,9 @@ export default function plotlyChart({ data, parentElement }) {
   return () =>
     setTimeout(() => {
       if (root.isConnected) return;
+      clearTimeout(gd._lossvizTimer);
+      gd._lossvizWake = null;
+      if (gd._lossvizVisibility) gd._lossvizVisibility.disconnect();
       if (gd._lossvizResize) gd._lossvizResize.disconnect();
       if (window.Plotly) window.Plotly.purge(gd);
     }, 0);
