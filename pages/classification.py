@@ -160,13 +160,13 @@ def focal_panel() -> None:
 
     g1, g2 = st.columns(2)
     with g1:
-        plotly_chart(F.focal_loss_figure(curves), key="cls_focal_curves", height=420)
+        plotly_chart(F.focal_loss_figure(curves, as_dict=True), key="cls_focal_curves", height=420)
     with g2:
-        plotly_chart(F.modulating_figure(curves), key="cls_focal_factor", height=420)
+        plotly_chart(F.modulating_figure(curves, as_dict=True), key="cls_focal_factor", height=420)
     _csv(curves.columns(), "focal_curves", "cls_focal_curves_csv")
     _explain("cls.focal.explain_curves")
 
-    plotly_chart(F.focal_grad_figure(grads), key="cls_focal_grad", height=420)
+    plotly_chart(F.focal_grad_figure(grads, as_dict=True), key="cls_focal_grad", height=420)
     st.latex(
         r"\frac{\partial \mathrm{FL}}{\partial x} = \alpha_t\,(1 - p_t)^{\gamma}"
         r"\left(\gamma\, p_t \log p_t + p_t - 1\right)(2y - 1)"
@@ -214,7 +214,7 @@ def population_section(alpha: float, gamma: float) -> None:
     )
     g1, g2 = st.columns([1, 1])
     with g1:
-        plotly_chart(F.population_figure(pop), key="cls_pop", height=400)
+        plotly_chart(F.population_figure(pop, as_dict=True), key="cls_pop", height=400)
     with g2:
         table = pd.DataFrame(pop.rows())
         table["quantity"] = [t(f"cls.pop.kind.{q}") for q in table["quantity"]]
@@ -337,10 +337,10 @@ def ghm_panel() -> None:
     m3.metric(t("cls.ghm.m_loss_ghm"), f"{sim.loss_ghm:.4f}")
     g1, g2 = st.columns(2)
     with g1:
-        plotly_chart(F.ghm_density_figure(sim), key="cls_ghm_density", height=380)
+        plotly_chart(F.ghm_density_figure(sim, as_dict=True), key="cls_ghm_density", height=380)
     with g2:
-        plotly_chart(F.ghm_weight_figure(sim), key="cls_ghm_weight", height=380)
-    plotly_chart(F.ghm_contrib_figure(sim), key="cls_ghm_contrib", height=400)
+        plotly_chart(F.ghm_weight_figure(sim, as_dict=True), key="cls_ghm_weight", height=380)
+    plotly_chart(F.ghm_contrib_figure(sim, as_dict=True), key="cls_ghm_contrib", height=400)
     _csv(sim.columns(), "ghm_c", "cls_ghm_csv")
     if momentum > 0:
         st.caption(t("cls.ghm.momentum_note", steps=5))

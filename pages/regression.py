@@ -61,7 +61,7 @@ def _cbbl_figures(view: A.CbblView, mu: float, lang: str):
     """The C-BBL figures, built once per view and language: moving a sidebar slider (which reruns the whole page but
     does not change this section) then costs no figure rebuild. The figures are only read (serialised), never
     mutated, so sharing them is safe."""
-    return F.cbbl_figure(view), F.cbbl_sweep_figure(view, mu)
+    return F.cbbl_figure(view, as_dict=True), F.cbbl_sweep_figure(view, mu, as_dict=True)
 
 
 # ---------------------------------------------------------------------------------------------------- formulas
@@ -183,7 +183,8 @@ def curves_section(params: A.Params) -> None:
             ),
             icon=":material/warning:",
         )
-    plotly_chart(F.curves_figure(curves, show_closed_form=show_closed), key="reg_curves_chart", height=620)
+    fig = F.curves_figure(curves, show_closed_form=show_closed, as_dict=True)
+    plotly_chart(fig, key="reg_curves_chart", height=620)
     st.download_button(
         t("common.download_csv"),
         _csv(curves.columns()),
@@ -225,7 +226,7 @@ def family_section(params: A.Params) -> None:
     except ValueError as err:
         st.error(t("common.error", msg=err))
         return
-    plotly_chart(F.family_figure(fam), key="reg_family_chart", height=560)
+    plotly_chart(F.family_figure(fam, as_dict=True), key="reg_family_chart", height=560)
     st.caption(
         t("reg.family.b_values", values=", ".join(f"{v:g} → {b:.4g}" for v, b in zip(fam.values, fam.b, strict=True)))
     )
@@ -273,7 +274,7 @@ def balance_section(params: A.Params) -> None:
         f"{100 * bl:.1f}%",
         delta=t("reg.balance.pp", v=f"{100 * (bl - sl):+.1f}"),
     )
-    plotly_chart(F.balance_figure(bal), key="reg_balance_chart", height=420)
+    plotly_chart(F.balance_figure(bal, as_dict=True), key="reg_balance_chart", height=420)
     table = pd.DataFrame(bal.rows()).rename(
         columns={
             "loss": t("reg.col.loss"),
