@@ -57,9 +57,13 @@ def test_editing_the_anchor_table_rewrites_the_text_the_url_and_the_numbers(serv
     grid = page.locator("[data-testid=stDataFrame]").first  # the editor comes first
     grid.locator("canvas").first.wait_for()
     text = page.locator("[data-testid=stTextInput]").filter(has_text=t("cls.ap.anchors", lang="en")).locator("input")
-    box = grid.bounding_box()
     # The grid is a canvas: select the "score" cell of the second row (header and rows are ~35 px high), type, Enter.
+    # Mouse clicks land only inside the viewport, and the page may still be settling: bring the grid into view and
+    # measure it again before every attempt.
     for _attempt in range(3):
+        grid.scroll_into_view_if_needed()
+        page.wait_for_timeout(200)
+        box = grid.bounding_box()
         page.mouse.click(box["x"] + 90, box["y"] + 35 + 35 + 17)
         page.wait_for_timeout(500)
         page.keyboard.type("5.5")
