@@ -160,7 +160,7 @@ def ghm_density_figure(s: GHMSimulation) -> dict:
         traces.append({"type": "scatter", "x": s.centres, "y": s.acc_sum, "mode": "markers+lines",
                        "name": t("cls.fig.ghm_running"), "line": {"color": PALETTE[1]}})  # fmt: skip
     layout = _dict_layout(t("cls.fig.ghm_density_title"), t("cls.fig.g"), t("cls.fig.count"))
-    layout["yaxis"]["type"] = "log"
+    layout["yaxis"].update(type="log", dtick=1)  # label the decades only: minor labels clutter a short axis
     layout["xaxis"]["range"] = [0, 1]
     return {"data": traces, "layout": layout}
 
@@ -171,7 +171,7 @@ def ghm_weight_figure(s: GHMSimulation) -> dict:
                "marker": {"color": PALETTE[2]}}]  # fmt: skip
     layout = _dict_layout(t("cls.fig.ghm_weight_title"), t("cls.fig.g"), t("cls.fig.weight"))
     _hline(layout, 1.0, {"color": "#999", "dash": "dot"}, annotation_text=t("cls.fig.no_reweight"))
-    layout["yaxis"]["type"] = "log"
+    layout["yaxis"].update(type="log", dtick=1)
     layout["xaxis"]["range"] = [0, 1]
     return {"data": traces, "layout": layout}
 
