@@ -348,15 +348,20 @@ def ghm_c_loss(
     return reduce(w * bce, reduction)
 
 
+def _check_asl1(pred: Tensor, target: Tensor, mu: float) -> float:
+    """The checks ASL1 and GHM-R share: two finite tensors of one shape and ``mu > 0`` (returned as a float)."""
+    check_tensor("pred", pred)
+    check_tensor("target", target)
+    check_same_shape("pred", pred, "target", target)
+    return check_param("mu", mu, gt=0.0)
+
+
 def asl1_loss(pred: Tensor, target: Tensor, mu: float = 0.02, reduction: str = "none") -> Tensor:
     """Authentic Smooth L1 ``sqrt(d^2 + mu^2) - mu`` with ``d = pred - target``.
 
     Reference: Li et al., "Gradient Harmonized Single-stage Detector", AAAI 2019, eq. (13).
     """
-    check_tensor("pred", pred)
-    check_tensor("target", target)
-    check_same_shape("pred", pred, "target", target)
-    mu = check_param("mu", mu, gt=0.0)
+    mu = _check_asl1(pred, target, mu)
     check_reduction(reduction)
     d = pred - target
     return reduce(torch.sqrt(d * d + mu * mu) - mu, reduction)
@@ -374,10 +379,7 @@ def ghm_r_weights(
 
     Reference: Li et al., AAAI 2019; mmdetection ``GHMR`` (last edge 1e3).
     """
-    check_tensor("pred", pred)
-    check_tensor("target", target)
-    check_same_shape("pred", pred, "target", target)
-    mu = check_param("mu", mu, gt=0.0)
+    mu = _check_asl1(pred, target, mu)
     d = (pred - target).detach()
     g = (d / torch.sqrt(d * d + mu * mu)).abs()
     return _ghm_weights(g, bins, momentum, acc_sum, last_edge=1e3)
