@@ -65,6 +65,16 @@ def streamlit_server(script: Path = ROOT / "app.py", timeout: float = 60) -> Ite
             proc.kill()
 
 
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+def wait_idle(page, timeout: float = 30_000, settle_ms: int = 200) -> None:
+    """Wait until Streamlit has finished the current script run (twice, ``settle_ms`` apart: a rerun may follow)."""
+    page.wait_for_selector(IDLE, timeout=timeout)
+    page.wait_for_timeout(settle_ms)
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
 def launch_chromium(playwright):
     """Debian's Chromium, headless, through Playwright (never a downloaded browser)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

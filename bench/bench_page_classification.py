@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from bench._live import launch_chromium, streamlit_server
+from bench._live import launch_chromium, streamlit_server, wait_idle
 from bench._timing import row, summarize
 
 REPEATS = 20
@@ -45,9 +45,7 @@ def _apptest_rows() -> list[dict]:
 
 
 def _wait_idle(page) -> None:
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+    wait_idle(page, timeout=60_000, settle_ms=300)
 
 
 _SHOWN = """([label, want]) => {

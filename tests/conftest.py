@@ -8,7 +8,7 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from bench._live import CHROMIUM, launch_chromium, streamlit_server
+from bench._live import CHROMIUM, launch_chromium, streamlit_server, wait_idle  # noqa: F401 (tests import it)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,10 +70,3 @@ def page(browser):
     pg = ctx.new_page()
     yield pg
     ctx.close()
-
-
-def wait_idle(page, timeout: float = 30_000) -> None:
-    """Wait until Streamlit has finished the current script run."""
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
-    page.wait_for_timeout(200)
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
