@@ -11,6 +11,7 @@ FORBIDDEN = {
     "lossviz/losses": {"streamlit", "plotly", "pandas", "lossviz.analysis", "lossviz.figures", "lossviz.components"},
     "lossviz/analysis": {"streamlit", "plotly", "lossviz.figures", "lossviz.components"},
     "lossviz/figures": {"streamlit", "torch", "lossviz.components"},
+    "lossviz/cli": {"streamlit", "plotly", "lossviz.figures", "lossviz.components"},
     "pages": {"torch"},
 }
 

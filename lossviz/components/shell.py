@@ -30,6 +30,10 @@ PAGES = (
     PageInfo(
         "classification.py", "classification", "nav.classification", ":material/balance:", "home.summary.classification"
     ),
+    PageInfo("simulation.py", "simulation", "nav.simulation", ":material/timeline:", "home.summary.simulation"),
+    PageInfo("boxsize.py", "boxsize", "nav.boxsize", ":material/photo_size_select_small:", "home.summary.boxsize"),
+    PageInfo("libra.py", "libra", "nav.libra", ":material/layers:", "home.summary.libra"),
+    PageInfo("sensitivity.py", "sensitivity", "nav.sensitivity", ":material/insights:", "home.summary.sensitivity"),
 )
 
 

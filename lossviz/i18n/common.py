@@ -7,6 +7,10 @@ STRINGS = {
     "nav.regression": {"en": "Regression: Smooth L1 vs Balanced L1", "zh": "回归：Smooth L1 与 Balanced L1"},
     "nav.iou": {"en": "IoU family: drag two boxes", "zh": "IoU 系列：拖动两个框"},
     "nav.classification": {"en": "Classification: focal, CB, GHM, AP-loss", "zh": "分类：Focal、CB、GHM、AP-loss"},
+    "nav.simulation": {"en": "Simulation: the DIoU regression experiment", "zh": "仿真：DIoU 论文的回归实验"},
+    "nav.boxsize": {"en": "Box size: small objects, NWD, DFL", "zh": "框尺寸：小目标、NWD、DFL"},
+    "nav.libra": {"en": "Libra R-CNN: sampling and feature pyramid", "zh": "Libra R-CNN：采样与特征金字塔"},
+    "nav.sensitivity": {"en": "Sensitivity: recall by box size", "zh": "敏感度：按框尺寸的召回率"},
     "common.bad_param": {
         "en": "URL parameter `{key}={value}` is not valid ({reason}); using the default {default}.",
         "zh": "URL 参数 `{key}={value}` 无效（{reason}），已改用默认值 {default}。",

@@ -26,6 +26,26 @@ STRINGS = {
         "zh": "Focal Loss 及其调制因子、基于有效样本数的类别平衡权重、GHM 的梯度密度，"
         "以及 AP-loss 的排序与误差驱动更新。",
     },
+    "home.summary.simulation": {
+        "en": "The DIoU paper's 1,715,000-box regression experiment, live: every IoU loss under gradient descent, "
+        "with the paper's hand-written gradients and exact ones side by side.",
+        "zh": "DIoU 论文的 1,715,000 个框回归实验：各 IoU 损失在梯度下降下的表现，论文的手写梯度与精确梯度并列对比。",
+    },
+    "home.summary.boxsize": {
+        "en": "Why the same pixel error gives small and large boxes very different gradients, and the remedies: "
+        "IoU losses, NWD, and distribution regression (C-BBL, DFL).",
+        "zh": "为什么同样的像素误差会给大小不同的框带来差异很大的梯度，以及应对方法：IoU 损失、NWD 与分布回归（C-BBL、DFL）。",
+    },
+    "home.summary.libra": {
+        "en": "Libra R-CNN step by step: IoU-balanced negative sampling against random and hard negatives, and the "
+        "Balanced Feature Pyramid's rescale, integrate, refine and add back.",
+        "zh": "逐步理解 Libra R-CNN：IoU 平衡负样本采样与随机采样、难负样本的对比，以及平衡特征金字塔的缩放、融合、细化与残差相加。",
+    },
+    "home.summary.sensitivity": {
+        "en": "Your own detector's recall by box area (COCO files): equal-count buckets, the spread across them, "
+        "and a before/after comparison.",
+        "zh": "你自己的检测器按框面积的召回率（COCO 文件）：等数量分桶、桶间离散程度，以及改动前后的对比。",
+    },
     "home.library": {
         "en": "The same losses in a notebook (torchvision.ops conventions: xyxy boxes, `reduction=`, `eps=`):",
         "zh": "在 notebook 中使用同样的损失函数（遵循 torchvision.ops 约定：xyxy 框、`reduction=`、`eps=`）：",
