@@ -57,7 +57,7 @@ class SizeSettings:
     cbbl_beta: float = 1.0
     cbbl_n: int = 10
     reg_max: int = 16
-    points: int = 121
+    points: int = 145  # 16 per octave: the powers of 2 (8, 32, 512, …) are grid points
 
 
 @dataclass(frozen=True)
