@@ -32,6 +32,16 @@ def _sweep(settings: A.SizeSettings, names: tuple[str, ...]) -> A.SizeSweep:
     return A.size_sweep(settings, names)
 
 
+@st.cache_data(max_entries=128, show_spinner=False)
+def _cbbl(n: int, a: float, kind: str, beta: float, target: float, mu: float, sigma: float):
+    return A.cbbl_view(n, a, kind, beta, target, mu, sigma)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _dfl(y: float, mu: float, sigma: float):
+    return A.dfl_view(16, y, mu, sigma)
+
+
 def _csv(columns: dict) -> bytes:
     return pd.DataFrame(columns).to_csv(index=False).encode("utf-8")
 
@@ -153,8 +163,7 @@ def distribution_section() -> None:
         sigma = controls.slider(t("reg.cbbl.sigma"), "bs_cb_sigma", 0.05, 2.0, 0.5, 0.05)
         st.caption(t("bs.dist.seed_step", end=f"{A.seed_grid_end(float(a), int(n)):.4g}", a=f"{float(a):g}"))
         try:
-            view = A.cbbl_view(int(n), float(a), kind or "exponential", float(beta), float(target), float(mu),
-                               float(sigma))  # fmt: skip
+            view = _cbbl(int(n), float(a), kind or "exponential", float(beta), float(target), float(mu), float(sigma))
         except ValueError as err:
             st.error(t("common.error", msg=err))
         else:
@@ -166,7 +175,7 @@ def distribution_section() -> None:
         y = controls.slider(t("bs.dist.dfl_y"), "bs_dfl_y", 0.0, 16.0, 6.3, 0.05)
         dmu = controls.slider(t("bs.dist.dfl_mu"), "bs_dfl_mu", 0.0, 16.0, 5.0, 0.05)
         dsigma = controls.slider(t("bs.dist.dfl_sigma"), "bs_dfl_sigma", 0.1, 4.0, 1.0, 0.05)
-        view = A.dfl_view(16, float(y), float(dmu), float(dsigma))
+        view = _dfl(float(y), float(dmu), float(dsigma))
         _distribution(view, float(dmu), t("bs.dist.dfl_loss"), "dfl", "dfl.csv")
 
 

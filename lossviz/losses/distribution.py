@@ -3,7 +3,8 @@
 A target offset ``t`` in ``[-a, a]`` is encoded as a *two-hot* distribution over ``n + 1`` grid points (linear
 interpolation between the two neighbours, so that ``Σ p*_i·g_i = t``); the network predicts logits over the same
 grid; the loss is the cross-entropy ``CE(p, p*)`` (its gradient w.r.t. the logits is ``p − p*``) plus the
-uncertainty term ``|H(p*) − H(p)|``.
+uncertainty term ``|H(p*) − H(p)|``. GFL's Distribution Focal Loss (``distribution_focal_loss``) is the same two-hot
+cross-entropy on the integer grid ``0 … reg_max``, written in mmdetection's form.
 """
 
 from __future__ import annotations
