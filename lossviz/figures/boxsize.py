@@ -24,10 +24,15 @@ def _axis_title(text: str) -> dict:
     return {"text": text}
 
 
+def _positive(y: np.ndarray) -> np.ndarray:
+    """A log axis cannot show 0: exact zeros (IoU of touching or disjoint boxes has no gradient) become gaps."""
+    return np.where(np.asarray(y) > 0, y, np.nan)
+
+
 @figure_builder
 def size_figure(sweep: SizeSweep, names: tuple[str, ...], height: int = 680) -> dict:
     """Top: |∂L/∂pixel| against w. Bottom: |∂L/∂T| (delta and box losses) and max|∂L/∂logit| (distribution
-    losses, bounded by 1). Log-log, shared x."""
+    losses, bounded by 1). Log-log, shared x; a zero gradient is a gap in its curve."""
     hover = "w = %{x:.4g} px<br>%{fullData.name}: %{y:.4g}<extra></extra>"
     traces = []
     for name in names:
@@ -37,7 +42,7 @@ def size_figure(sweep: SizeSweep, names: tuple[str, ...], height: int = 680) -> 
                 {
                     "type": "scatter",
                     "x": sweep.sizes,
-                    "y": sweep.grad_pixel[name],
+                    "y": _positive(sweep.grad_pixel[name]),
                     "name": name,
                     "legendgroup": name,
                     "line": style,
@@ -50,7 +55,7 @@ def size_figure(sweep: SizeSweep, names: tuple[str, ...], height: int = 680) -> 
             {
                 "type": "scatter",
                 "x": sweep.sizes,
-                "y": sweep.grad_encoded[name],
+                "y": _positive(sweep.grad_encoded[name]),
                 "name": name if name in DIST_LOSSES else f"{name} (T)",
                 "legendgroup": name,
                 "showlegend": name in DIST_LOSSES,

@@ -26,12 +26,12 @@ STRINGS = {
             "A square ground-truth box of side w is also the anchor; the prediction is off by one error. Top: "
             "|∂L/∂pixel|. Bottom: |∂L/∂T| in encoded units, and for C-BBL and DFL (dotted) the largest "
             "|∂L/∂logit| = max|p − p*|, which is at most 1 at any size. Dotted verticals: COCO's small/medium/large "
-            "borders (32 and 96 px)."
+            "borders (32 and 96 px). A gap in a curve is a zero gradient: IoU gives none once the boxes only touch."
         ),
         "zh": (
             "边长为 w 的正方形真值框同时作为 anchor；预测框与之相差一个误差。上图：|∂L/∂像素|。下图：编码单位下的 "
             "|∂L/∂T|；C-BBL 与 DFL（点线）为最大的 |∂L/∂logit| = max|p − p*|，任何尺寸下都不超过 1。"
-            "竖虚线：COCO 的小/中/大目标分界（32 与 96 像素）。"
+            "竖虚线：COCO 的小/中/大目标分界（32 与 96 像素）。曲线中断处梯度为零：两框仅相接时 IoU 没有梯度。"
         ),
     },
     "bs.size.component": {"en": "Error in", "zh": "误差所在"},
@@ -70,13 +70,14 @@ STRINGS = {
             "NWD (Wang et al. 2021) models each box as a Gaussian N(c, diag(w²/4, h²/4)) and compares them with the "
             "2-Wasserstein distance, NWD = exp(−W₂/C), C a dataset constant (12.8 px in the official code, AI-TOD's "
             "mean object size). A few pixels of offset destroy a tiny box's IoU, and once the boxes are disjoint IoU "
-            "is 0 with no gradient; NWD falls the same way for every size and never reaches 0. The loss is 1 − NWD "
+            "is 0 with no gradient; NWD falls the same way for every size (the two dashed curves lie on top of each other) "
+            "and never reaches 0. The loss is 1 − NWD "
             "(`lossviz.losses.nwd_loss`)."
         ),
         "zh": (
             "NWD（Wang 等，2021）把每个框建模为高斯分布 N(c, diag(w²/4, h²/4))，用 2-Wasserstein 距离比较："
             "NWD = exp(−W₂/C)，C 为数据集常数（官方代码取 12.8 像素，即 AI-TOD 的平均目标尺寸）。几个像素的偏移就能让"
-            "微小框的 IoU 崩溃，两框不相交后 IoU 为 0 且没有梯度；NWD 对所有尺寸以同样方式下降，且永不为 0。"
+            "微小框的 IoU 崩溃，两框不相交后 IoU 为 0 且没有梯度；NWD 对所有尺寸以同样方式下降（两条虚线重合），且永不为 0。"
             "损失为 1 − NWD（`lossviz.losses.nwd_loss`）。"
         ),
     },
