@@ -7,6 +7,8 @@ loss hyper-parameters in the sidebar rerun the page, since every section depends
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pandas as pd
 import streamlit as st
 
@@ -14,7 +16,7 @@ from lossviz.analysis import regression as A
 from lossviz.components import controls, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import regression as F
-from lossviz.i18n import get_lang, t
+from lossviz.i18n import t
 
 shell.require_navigation()  # a deep link on a fresh server must go through app.py
 
@@ -49,19 +51,6 @@ def _csv(columns: dict) -> bytes:
 
 def _fmt(x: float) -> str:
     return f"{x:.4g}"
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def _cbbl(n: int, a: float, kind: str, beta: float, target: float, mu: float, sigma: float) -> A.CbblView:
-    return A.cbbl_view(n, a, kind, beta, target, mu, sigma)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _cbbl_figures(view: A.CbblView, mu: float, lang: str):
-    """The C-BBL figures, built once per view and language: moving a sidebar slider (which reruns the whole page but
-    does not change this section) then costs no figure rebuild. The figures are only read (serialised), never
-    mutated, so sharing them is safe."""
-    return F.cbbl_figure(view, as_dict=True), F.cbbl_sweep_figure(view, mu, as_dict=True)
 
 
 # ---------------------------------------------------------------------------------------------------- formulas
@@ -296,69 +285,21 @@ def balance_section(params: A.Params) -> None:
     )
 
 
-@st.fragment
-def cbbl_section() -> None:
-    st.subheader(t("reg.cbbl.header"))
-    st.markdown(t("reg.cbbl.intro"))
-    c1, c2, c3, c4 = st.columns(4)
-    with c1:
-        n = controls.slider(t("reg.cbbl.n"), "reg_cb_n", 2, 32, 16, 1, help=t("reg.cbbl.n_help"))
-    with c2:
-        a = controls.slider(t("reg.cbbl.a"), "reg_cb_a", 0.5, 4.0, 2.0, 0.25)
-    with c3:
-        kind = controls.segmented(t("reg.cbbl.kind"), "reg_cb_kind", list(A.CBBL_KINDS), "exponential") or "exponential"
-    with c4:
-        beta = controls.slider(t("reg.cbbl.beta"), "reg_cb_beta", 0.1, 3.0, 1.0, 0.1, help=t("reg.cbbl.beta_help"))
-    c5, c6, c7 = st.columns(3)
-    with c5:
-        target = controls.slider(t("reg.cbbl.t"), "reg_cb_t", -4.0, 4.0, 0.3, 0.05)
-    with c6:
-        mu = controls.slider(t("reg.cbbl.mu"), "reg_cb_mu", -4.0, 4.0, -0.5, 0.05)
-    with c7:
-        sigma = controls.slider(t("reg.cbbl.sigma"), "reg_cb_sigma", 0.05, 2.0, 0.5, 0.05)
-    try:
-        view = _cbbl(int(n), float(a), kind, float(beta), float(target), float(mu), float(sigma))
-    except ValueError as err:
-        st.error(t("common.error", msg=err))
+def moved_cbbl_notice() -> None:
+    """The C-BBL section moved to the Box-size page: an old ``reg_cb_*`` link gets a notice with the same settings
+    carried over (``bs_cb_*``), instead of silently losing them."""
+    old = {k: st.query_params.get(k) for k in st.query_params if k.startswith("reg_cb_")}
+    if not old:
         return
-    if view.t_used != view.t:
-        st.info(t("reg.cbbl.clamped", t=_fmt(view.t), a=_fmt(float(a)), used=_fmt(view.t_used)))
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric(
-        t("reg.cbbl.metric.decoded"),
-        f"{view.decoded:.4f}",
-        delta=f"{view.decoded - view.t_used:+.4f}",
-        delta_color="off",
-    )
-    m2.metric("CE(p, p*)", f"{view.ce:.4f}")
-    m3.metric("|H(p*) − H(p)|", f"{view.uncertainty:.4f}")
-    m4.metric("CE + |H(p*) − H(p)|", f"{view.ce + view.uncertainty:.4f}")
-    dist_fig, sweep_fig = _cbbl_figures(view, float(mu), get_lang())
-    left, right = st.columns([3, 2])
-    with left:
-        plotly_chart(dist_fig, key="reg_cbbl_chart", height=520)
-    with right:
-        plotly_chart(sweep_fig, key="reg_cbbl_sweep_chart", height=400)
-        st.caption(t("reg.cbbl.sweep_caption"))
-    st.latex(
-        r"p^*_l = \frac{g_{l+1} - t}{g_{l+1} - g_l},\quad p^*_{l+1} = \frac{t - g_l}{g_{l+1} - g_l},\qquad"
-        r" \mathrm{CE} = -\sum_i p^*_i \ln p_i,\qquad \frac{\partial\,\mathrm{CE}}{\partial l_i} = p_i - p^*_i,"
-        r"\qquad \hat t = \sum_i p_i\, g_i"
-    )
-    cols = {"grid": view.grid, "target p*": view.target_dist, "prediction p": view.probs, "dCE/dlogit": view.grad}
-    st.download_button(
-        t("common.download_csv"),
-        _csv(cols),
-        file_name="cbbl.csv",
-        mime="text/csv",
-        key="reg_dl_cbbl",
-        on_click="ignore",
-    )
+    link = "boxsize?" + urlencode({"bs_cb_" + k.removeprefix("reg_cb_"): v for k, v in old.items()})
+    params = ", ".join(f"`{k}={v}`" for k, v in old.items())
+    st.info(t("bs.moved", link=link, params=params), icon=":material/arrow_forward:")
 
 
 # -------------------------------------------------------------------------------------------------------- page
 
 st.title(t("reg.title"))
+moved_cbbl_notice()
 st.markdown(t("reg.intro"))
 
 with st.sidebar:
@@ -378,8 +319,6 @@ st.divider()
 family_section(params)
 st.divider()
 balance_section(params)
-st.divider()
-cbbl_section()
 st.divider()
 with st.expander(t("common.explanation"), expanded=False):
     st.markdown(t("reg.explain"))

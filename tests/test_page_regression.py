@@ -81,10 +81,8 @@ def test_default_render_shows_core_numbers(app):
         "reg_curves_chart",
         "reg_family_chart",
         "reg_balance_chart",
-        "reg_cbbl_chart",
-        "reg_cbbl_sweep_chart",
     }
-    assert len(at.get("download_button")) == 4
+    assert len(at.get("download_button")) == 3
 
 
 def test_plotted_curves_are_the_core_losses(app):
@@ -257,8 +255,6 @@ def test_url_parameters_restore_the_view(app):
         ("reg_seed", "-5"),
         ("reg_show", "Huber"),
         ("reg_closed", "maybe"),
-        ("reg_cb_kind", "log"),
-        ("reg_cb_n", "1.5e3"),
     ],
 )
 def test_bad_url_parameter_falls_back_with_a_notice(app, key, value):
@@ -277,54 +273,14 @@ def test_page_in_chinese(app):
     assert t("reg.balance.header", lang="zh") in [s.value for s in at.subheader]
 
 
-def _cbbl_core(n, a, kind, beta, target, mu, sigma):
-    """CE, uncertainty and decoded value straight from the core, for the page's Gaussian-belief prediction."""
-    grid = losses.cbbl_grid(n, a, kind=kind, beta=beta)
-    p_star = losses.two_hot(torch.tensor([target], dtype=torch.float64), grid)
-    logits = A.cbbl_logits(grid, torch.tensor([mu], dtype=torch.float64), sigma)
-    return (
-        losses.cbbl_ce_loss(logits, p_star).item(),
-        losses.cbbl_uncertainty_loss(logits, p_star).item(),
-        losses.decode_expectation(logits, grid).item(),
-    )
-
-
-def test_cbbl_section_default_and_every_control(app):
-    at = app(PAGE)
-    ce, unc, decoded = _cbbl_core(16, 2.0, "exponential", 1.0, 0.3, -0.5, 0.5)
-    assert _metric(at, "reg.cbbl.metric.decoded") == f"{decoded:.4f}"
-    assert [m.value for m in at.metric if m.label == "CE(p, p*)"] == [f"{ce:.4f}"]
-    assert [m.value for m in at.metric if m.label == "|H(p*) − H(p)|"] == [f"{unc:.4f}"]
-    for key, value in [
-        ("reg_cb_n", 8),
-        ("reg_cb_a", 3.0),
-        ("reg_cb_beta", 2.0),
-        ("reg_cb_t", -1.25),
-        ("reg_cb_mu", 1.0),
-        ("reg_cb_sigma", 0.25),
-    ]:
-        at.slider(key=key).set_value(value).run()
-        _ok(at)
-    [kind] = [b for b in at.get("button_group") if b.key == "reg_cb_kind"]
-    kind.set_value("uniform").run()
+def test_old_cbbl_links_point_to_the_box_size_page_with_their_settings(app):
+    at = app(PAGE, query={"reg_cb_n": "8", "reg_cb_kind": "uniform"})
     _ok(at)
-    ce, unc, decoded = _cbbl_core(8, 3.0, "uniform", 2.0, -1.25, 1.0, 0.25)
-    assert [m.value for m in at.metric if m.label == "CE(p, p*)"] == [f"{ce:.4f}"]
-    assert [m.value for m in at.metric if m.label == "|H(p*) − H(p)|"] == [f"{unc:.4f}"]
-    assert _metric(at, "reg.cbbl.metric.decoded") == f"{decoded:.4f}"
-    fig = _figure(at, "reg_cbbl_chart")
-    _, p_star = _trace(fig, "p* (two-hot)")
-    assert len(p_star) == 9 and p_star.sum() == pytest.approx(1.0)
-    # the gradient drawn is p − p* (the claim of the paper), from autograd
-    _, p = _trace(fig, "p = softmax(l)")
-    _, grad = _trace(fig, "p − p*")
-    np.testing.assert_allclose(grad, p - p_star, atol=1e-12)
-
-
-def test_cbbl_target_outside_the_grid_is_clamped_with_a_notice(app):
-    at = app(PAGE, query={"reg_cb_t": "3.5"})
-    _ok(at)
-    assert t("reg.cbbl.clamped", t="3.5", a="2", used="2") in [i.value for i in at.info]
+    [notice] = [i.value for i in at.info if "boxsize?" in i.value]
+    assert "boxsize?bs_cb_n=8&bs_cb_kind=uniform" in notice
+    assert "`reg_cb_n=8`" in notice
+    assert not any("cbbl" in el.proto.id for el in at.get("bidi_component"))  # the section itself is gone
+    assert not [i for i in app(PAGE).info if "boxsize?" in i.value]  # no notice without old parameters
 
 
 # --------------------------------------------------------------------------------------- the analysis it relies on

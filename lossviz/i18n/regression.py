@@ -199,24 +199,6 @@ STRINGS = {
             "上方的指标给出两者之间的最大差值。"
         ),
     },
-    "reg.cbbl.header": {"en": "Regression as classification: C-BBL", "zh": "把回归变成分类：C-BBL"},
-    "reg.cbbl.intro": {
-        "en": (
-            "Confidence-driven Bounding Box Localization (C-BBL) replaces the regression loss by a classification "
-            "over a grid of n + 1 offsets in [−a, a]. The target t becomes a *two-hot* distribution p* (its two "
-            "neighbouring grid points share the mass so that Σ p*·g = t); the network predicts logits l, p = "
-            "softmax(l); the loss is CE(p, p*) plus the uncertainty |H(p*) − H(p)|; the box is decoded as Σ p·g. "
-            "The gradient w.r.t. the logits is p − p*: its size ‖p − p*‖₁ never exceeds 2, however large the error "
-            "(compare L2's gradient, which grows with it). Here the prediction is a Gaussian belief centred at μ."
-        ),
-        "zh": (
-            "C-BBL（置信度驱动的边框定位）用分类代替回归：把 [−a, a] 划分为 n + 1 个网格点。目标 t 被编码为"
-            "“双热”（two-hot）分布 p*（由相邻的两个网格点按线性插值分配概率，使 Σ p*·g = t）；网络输出 logits l，"
-            "p = softmax(l)；损失为 CE(p, p*) 加上不确定度项 |H(p*) − H(p)|；边框由期望 Σ p·g 解码。"
-            "对 logits 的梯度为 p − p*：无论误差多大，其大小 ‖p − p*‖₁ 都不超过 2（而 L2 的梯度随误差增长）。"
-            "此处的预测是以 μ 为中心的高斯置信分布。"
-        ),
-    },
     "reg.cbbl.n": {"en": "Intervals n", "zh": "区间数 n"},
     "reg.cbbl.n_help": {"en": "The grid has n + 1 points.", "zh": "网格共有 n + 1 个点。"},
     "reg.cbbl.a": {"en": "Range a", "zh": "范围 a"},
@@ -234,7 +216,6 @@ STRINGS = {
         "en": "t = {t} lies outside [−{a}, {a}]: the grid cannot represent it, so it is clamped to {used}.",
         "zh": "t = {t} 超出 [−{a}, {a}]：网格无法表示，已截断为 {used}。",
     },
-    "reg.cbbl.metric.decoded": {"en": "Decoded Σ p·g (vs t)", "zh": "解码值 Σ p·g（与 t 之差）"},
     "reg.cbbl.fig.dist": {"en": "Target p* and prediction p on the grid", "zh": "网格上的目标 p* 与预测 p"},
     "reg.cbbl.fig.grad": {"en": "Gradient of CE w.r.t. the logits: p − p*", "zh": "CE 对 logits 的梯度：p − p*"},
     "reg.cbbl.axis.prob": {"en": "probability", "zh": "概率"},

@@ -3,7 +3,8 @@
 A target offset ``t`` in ``[-a, a]`` is encoded as a *two-hot* distribution over ``n + 1`` grid points (linear
 interpolation between the two neighbours, so that ``Σ p*_i·g_i = t``); the network predicts logits over the same
 grid; the loss is the cross-entropy ``CE(p, p*)`` (its gradient w.r.t. the logits is ``p − p*``) plus the
-uncertainty term ``|H(p*) − H(p)|``.
+uncertainty term ``|H(p*) − H(p)|``. GFL's Distribution Focal Loss (``distribution_focal_loss``) is the same two-hot
+cross-entropy on the integer grid ``0 … reg_max``, written in mmdetection's form.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ __all__ = [
     "cbbl_grid",
     "cbbl_uncertainty_loss",
     "decode_expectation",
+    "distribution_focal_loss",
     "two_hot",
 ]
 
@@ -203,3 +205,56 @@ def cbbl_uncertainty_loss(logits: Tensor, target_dist: Tensor, reduction: str = 
     log_p = torch.log_softmax(logits, dim=-1)
     h_pred = -(log_p.exp() * log_p).sum(-1)
     return reduce((h_target - h_pred).abs(), reduction)
+
+
+def distribution_focal_loss(logits: Tensor, target: Tensor, *, reduction: str = "none") -> Tensor:
+    """Distribution Focal Loss (GFL): cross-entropy on the two integer bins around a continuous target.
+
+    With ``l = ⌊y⌋`` and ``r = l + 1`` (bins ``0 … n`` standing for the values ``0 … n``, GFL's ``Integral``)::
+
+        DFL(S, y) = −((r − y)·ln S_l + (y − l)·ln S_r),   S = softmax(logits)
+
+    which is mmdetection's ``distribution_focal_loss`` (``F.cross_entropy`` on ``l`` and on ``r``, weighted), and equal
+    to :func:`cbbl_ce_loss` with the two-hot target of ``y`` on the integer grid. The target is a label (no gradient
+    flows into it); the gradient w.r.t. the logits is ``S − p*``, bounded by 1 in size. mmdetection clamps its
+    targets to ``reg_max − 0.01`` because ``y = n`` would index bin ``n + 1``; here ``y = n`` is accepted and puts
+    all the weight on bin ``n`` (the limit of the formula).
+
+    Args:
+        logits: ``Tensor[..., n + 1]`` with ``n >= 1`` (GFL: ``reg_max + 1 = 17`` bins), floating point, finite.
+        target: ``Tensor[...]`` (``logits.shape[:-1]``), values in ``[0, n]`` (distances in bin units).
+        reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
+
+    Returns:
+        The loss in the dtype of ``logits`` (computed in at least float32).
+
+    Raises:
+        ValueError: bad logits (shape, dtype, non-finite), a target of the wrong shape, non-finite or outside
+            ``[0, n]``, or an unknown ``reduction``.
+
+    Reference: Li et al., "Generalized Focal Loss: Learning Qualified and Distributed Bounding Boxes for Dense Object
+    Detection", NeurIPS 2020, arXiv:2006.04388 (https://arxiv.org/abs/2006.04388); mmdetection
+    ``mmdet/models/losses/gfocal_loss.py``.
+    """
+    check_tensor("logits", logits)
+    if logits.ndim < 1 or logits.shape[-1] < 2:
+        raise ValueError(f"logits must have shape (..., n + 1) with n >= 1, got {tuple(logits.shape)}")
+    check_tensor("target", target)
+    if target.shape != logits.shape[:-1]:
+        raise ValueError(
+            f"target must have shape logits.shape[:-1] = {tuple(logits.shape[:-1])}, got {tuple(target.shape)}"
+        )
+    check_reduction(reduction)
+    n = logits.shape[-1] - 1
+    if target.numel() and not bool(((target >= 0) & (target <= n)).all()):
+        raise ValueError(f"target must lie in [0, n] = [0, {n}] (bin units)")
+    dtype = torch.promote_types(logits.dtype, torch.float32)
+    y = target.detach().to(device=logits.device, dtype=dtype)
+    left = y.floor().long().clamp(max=n - 1)
+    w_left = (left + 1).to(dtype) - y
+    w_right = y - left.to(dtype)
+    log_p = torch.log_softmax(logits.to(dtype), dim=-1)
+    log_left = log_p.gather(-1, left.unsqueeze(-1)).squeeze(-1)
+    log_right = log_p.gather(-1, (left + 1).unsqueeze(-1)).squeeze(-1)
+    loss = -(w_left * log_left + w_right * log_right)
+    return reduce(loss, reduction).to(logits.dtype)
