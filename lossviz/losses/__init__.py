@@ -8,4 +8,6 @@ from .autograd import value_and_grad as value_and_grad
 from .classification import *  # noqa: F403
 from .distribution import *  # noqa: F403
 from .iou import *  # noqa: F403
+from .pyramid import *  # noqa: F403
 from .regression import *  # noqa: F403
+from .sampling import *  # noqa: F403
