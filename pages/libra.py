@@ -37,27 +37,24 @@ def _download(data, name: str, key: str, mime: str = "text/csv") -> None:
     st.download_button(label, data=data, file_name=name, mime=mime, key=key)
 
 
-class _Progress:
-    """A progress bar drawn only when the cached computation really runs (a cache hit draws nothing)."""
-
-    def __init__(self) -> None:
-        self.slot = st.empty()
-
-    def __call__(self, fraction: float) -> None:
-        self.slot.progress(min(1.0, fraction), text=t("libra.computing"))
-
-    def done(self) -> None:
-        self.slot.empty()
+@st.cache_resource
+def _store() -> dict:
+    """Results shared by all sessions, newest last (at most 32): computed with a progress bar on a miss only."""
+    return {}
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _study(scene: A.SceneParams, sampler: A.SamplerParams, _progress=None) -> A.SamplingStudy:
-    return A.sampling_study(scene, sampler, progress=_progress)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _ablation(scene: A.SceneParams, sampler: A.SamplerParams, _progress=None) -> A.KAblation:
-    return A.k_ablation(scene, sampler, progress=_progress)
+def _cached(key: tuple, compute):
+    store = _store()
+    if key not in store:
+        slot = st.empty()
+        try:
+            value = compute(lambda f: slot.progress(min(1.0, f), text=t("libra.computing")))
+        finally:
+            slot.empty()
+        store[key] = value
+        while len(store) > 32:
+            store.pop(next(iter(store)))
+    return store[key]
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -100,14 +97,11 @@ def sampling_panel() -> None:
     scene = A.SceneParams(int(images), int(gts), float(smin), float(smax), float(crowd), int(props), float(jitter),
                           float(bg), int(seed))  # fmt: skip
     sampler = A.SamplerParams(int(num_neg), int(bins), float(floor_thr), float(floor_frac), bool(add_gt), hard_mode)
-    bar = _Progress()
     try:
-        s = _study(scene, sampler, _progress=bar)
+        s = _cached(("study", scene, sampler), lambda p: A.sampling_study(scene, sampler, progress=p))
     except ValueError as err:
         _error(err)
         return
-    finally:
-        bar.done()
     m = st.columns(5)
     m[0].metric(
         t("libra.metric.pool"), f"{100 * s.share_above():.1f}%", help=t("libra.metric.pool_help", n=s.pool.size)
@@ -132,9 +126,7 @@ def sampling_panel() -> None:
         st.caption(t("libra.bins.vary"))
     st.markdown(t("libra.bins.explain"))
     st.subheader(t("libra.k.title"))
-    bar = _Progress()
-    ab = _ablation(scene, sampler, _progress=bar)
-    bar.done()
+    ab = _cached(("k", scene, sampler), lambda p: A.k_ablation(scene, sampler, progress=p))
     df = pd.DataFrame(ab.columns())
     df.columns = ["K", t("libra.k.paper"), t("libra.k.mmdet"), t("libra.k.ap")]
     st.dataframe(
