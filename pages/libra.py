@@ -32,8 +32,11 @@ def _error(err: Exception) -> None:
         st.error(t("common.error", msg=err), icon=":material/block:")
 
 
-def _download(data, name: str, key: str, mime: str = "text/csv") -> None:
-    label = t("common.download_csv") if mime == "text/csv" else t("libra.download_json")
+def _csv(data) -> bytes:
+    return pd.DataFrame(data).to_csv(index=False).encode("utf-8")
+
+
+def _download(label: str, data, name: str, key: str, mime: str = "text/csv") -> None:
     st.download_button(label, data=data, file_name=name, mime=mime, key=key)
 
 
@@ -110,8 +113,8 @@ def sampling_panel() -> None:
         col.metric(t("libra.metric.share", method=F.method_name(meth)), f"{100 * s.share_above(meth):.1f}%")
     plotly_chart(F.histogram_figure(s, as_dict=True), key="lib_hist", height=430)
     plotly_chart(F.share_figure(s, as_dict=True), key="lib_share", height=400)
-    _download(lambda: pd.DataFrame(s.histogram_columns()).to_csv(index=False).encode(), "libra_fig3.csv", "lib_h_csv")
-    _download(lambda: pd.DataFrame(s.rows()).to_csv(index=False).encode(), "libra_sampled.csv", "lib_s_csv")
+    _download(t("libra.download_hist"), lambda: _csv(s.histogram_columns()), "libra_fig3.csv", "lib_h_csv")
+    _download(t("libra.download_sampled"), lambda: _csv(s.rows()), "libra_sampled.csv", "lib_s_csv")
     st.caption(t("libra.counts", **{m: c for m, c in s.counts().items()}, requested=s.requested, pos=s.n_pos))
     st.subheader(t("libra.bins.title"))
     g1, g2 = st.columns(2)
@@ -132,7 +135,7 @@ def sampling_panel() -> None:
     st.dataframe(
         df, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.3f") for c in df.columns[1:3]}
     )
-    _download(lambda: df.to_csv(index=False).encode(), "libra_k_ablation.csv", "lib_k_csv")
+    _download(t("common.download_csv"), df.to_csv(index=False).encode(), "libra_k_ablation.csv", "lib_k_csv")
     st.caption(t("libra.k.note"))
     shown = controls.segmented(t("libra.scene_method"), "lib_show", list(A.METHODS), "paper") or "paper"
     plotly_chart(F.scene_figure(s, shown, A.IMAGE_SIZE, as_dict=True), key="lib_scene", height=520)
@@ -188,9 +191,9 @@ def bfp_panel() -> None:
     for step in ("residuals", "outputs"):
         plotly_chart(F.step_figure(v, step, as_dict=True), key=f"lib_step_{step}", height=260)
     plotly_chart(F.contribution_figure(v, as_dict=True), key="lib_contrib", height=420)
-    _download(lambda: pd.DataFrame(v.contribution_columns()).to_csv(index=False).encode(), "bfp_contribution.csv",
-              "lib_c_csv")  # fmt: skip
-    _download(lambda: json.dumps(v.maps_json()).encode(), "bfp_maps.json", "lib_m_json", mime="application/json")
+    _download(t("common.download_csv"), lambda: _csv(v.contribution_columns()), "bfp_contribution.csv", "lib_c_csv")
+    _download(t("libra.download_json"), lambda: json.dumps(v.maps_json()).encode(), "bfp_maps.json", "lib_m_json",
+              mime="application/json")  # fmt: skip
     with st.expander(t("common.explanation")):
         st.markdown(t("libra.bfp.explain"))
 

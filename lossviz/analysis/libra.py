@@ -472,13 +472,15 @@ def pyramid_view(
     residual: bool = True,
     weight_seed: int = 0,
     query: tuple[float, float] = (0.5, 0.5),
-    weight_std: float = 0.5,
+    weight_std: float = 4.0,
+    out_std: float = 0.05,
 ) -> PyramidView:
     """Run the core BFP (random, seeded refine weights) and the single-source ablations; numpy maps out.
 
     ``weight_std`` is the normal-init std of the non-local θ, φ, g (mmcv uses 0.01, which makes the attention almost
-    uniform; a larger one shows what a *selective* attention does). ``query`` is the attention's query cell as
-    fractions of the refine-level width and height.
+    uniform; a larger one shows what a *selective* attention does) and ``out_std`` that of its output convolution
+    when it is not zero-initialised (small, so the refined map stays comparable to the average). ``query`` is the
+    attention's query cell as fractions of the refine-level width and height.
     """
     if refine not in losses.REFINE_TYPES:
         raise InputError("refine", value=refine)
@@ -486,7 +488,9 @@ def pyramid_view(
         raise InputError("count", name="refine_level", value=refine_level, lo=0, hi=len(feats) - 1)
     g = torch.Generator().manual_seed(int(weight_seed))
     channels = feats[0].shape[1]
-    module = losses.make_refine(refine, channels, generator=g, zero_init_out=zero_init_out, std=weight_std)
+    module = losses.make_refine(
+        refine, channels, generator=g, zero_init_out=zero_init_out, std=weight_std, out_std=out_std
+    )
     with torch.no_grad():
         steps = losses.balanced_feature_pyramid(feats, refine_level=refine_level, refine=module, residual=residual)
         per_source = []

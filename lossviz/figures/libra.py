@@ -187,7 +187,7 @@ def attention_figure(v: PyramidView) -> dict:
     """The non-local attention of the query cell (marked) over the refine-level map; the row sums to 1."""
     att = v.attention if v.attention is not None else np.zeros_like(v.bsf)
     fig = _heat_row([att], [t("libra.fig.attention")], t("libra.fig.attention_title"), 0.0,
-                    max(float(att.max()), 1e-12), "Magma")  # fmt: skip
+                    max(float(att.max()), 1e-12), "Hot")  # fmt: skip
     qx, qy = v.query
     fig["data"].append(
         {
@@ -209,6 +209,7 @@ def contribution_figure(v: PyramidView) -> dict:
     names = list(LEVELS[: len(v.inputs)])
     z = 100 * v.contribution
     trace = {"type": "heatmap", "z": z, "x": names, "y": names, "zmin": 0, "zmax": 100, "colorscale": "Blues",
+             "reversescale": True,
              "text": [[f"{c:.0f}%" for c in row] for row in z], "texttemplate": "%{text}",
              "hovertemplate": t("libra.fig.contrib_hover") + "<extra></extra>"}  # fmt: skip
     layout = _layout(t("libra.fig.contrib_title"), t("libra.fig.from_level"), t("libra.fig.to_level"))

@@ -18,6 +18,8 @@ STRINGS = {
     "libra.panel": {"en": "Remedy", "zh": "方法"},
     "libra.computing": {"en": "Sampling the synthetic images…", "zh": "正在对合成图像采样……"},
     "libra.download_json": {"en": "Download maps (JSON)", "zh": "下载特征图（JSON）"},
+    "libra.download_hist": {"en": "Download histogram (CSV)", "zh": "下载直方图（CSV）"},
+    "libra.download_sampled": {"en": "Download sampled negatives (CSV)", "zh": "下载采样的负样本（CSV）"},
     # ------------------------------------------------------------------------------------------------ sampling
     "libra.sampling.intro": {
         "en": "Synthetic images with ground-truth boxes and proposals around them. The assigner makes every proposal "

@@ -121,7 +121,8 @@ class NonLocal2d(nn.Module):
         reduction: inner-channel reduction (default 1, as BFP).
         use_scale: divide ``θᵀφ`` by ``sqrt(inner channels)`` (default False, as BFP).
         zero_init_out: zero ``conv_out`` as mmcv does, making an untrained block the identity (default True).
-        std: normal-init std of θ, φ, g (mmcv: 0.01) and of ``conv_out`` when not zeroed.
+        std: normal-init std of θ, φ, g (mmcv: 0.01).
+        out_std: normal-init std of ``conv_out`` when it is not zeroed (default: ``std``).
         generator: the random source for the weights.
     """
 
@@ -133,6 +134,7 @@ class NonLocal2d(nn.Module):
         use_scale: bool = False,
         zero_init_out: bool = True,
         std: float = 0.01,
+        out_std: float | None = None,
         generator: torch.Generator | None = None,
     ) -> None:
         super().__init__()
@@ -150,7 +152,7 @@ class NonLocal2d(nn.Module):
             if zero_init_out:
                 self.conv_out.weight.zero_()
             else:
-                self.conv_out.weight.normal_(0.0, std, generator=generator)
+                self.conv_out.weight.normal_(0.0, std if out_std is None else out_std, generator=generator)
             self.conv_out.bias.zero_()
         self.attention: Tensor | None = None
 
@@ -175,6 +177,7 @@ def make_refine(
     generator: torch.Generator | None = None,
     zero_init_out: bool = True,
     std: float = 0.01,
+    out_std: float | None = None,
 ) -> nn.Module | None:
     """The refine step with random weights: ``"none"`` → None, ``"conv"`` → 3×3 conv + ReLU (Xavier-uniform weights,
     zero bias, as mmdetection's BFP initialises it), ``"non_local"`` → :class:`NonLocal2d`.
@@ -195,7 +198,7 @@ def make_refine(
             conv.weight.uniform_(-bound, bound, generator=generator)
             conv.bias.zero_()
         return nn.Sequential(conv, nn.ReLU())
-    return NonLocal2d(channels, zero_init_out=zero_init_out, std=std, generator=generator)
+    return NonLocal2d(channels, zero_init_out=zero_init_out, std=std, out_std=out_std, generator=generator)
 
 
 @dataclass(frozen=True)
