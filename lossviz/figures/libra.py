@@ -14,12 +14,29 @@ COLORS = {"all": "#bbbbbb", "random": "#1f77b4", "hard": "#d62728", "paper": "#2
 GT_COLOR = "#111111"
 
 
+def _wrap(title: str, width: int = 44) -> str:
+    """Break a long title into lines of at most ``width`` characters (plotly never wraps, and phones are narrow):
+    at spaces, or anywhere in text without spaces (Chinese)."""
+    lines, line = [], ""
+    for word in title.split(" ") if " " in title else list(title):
+        sep = " " if line and " " in title else ""
+        if line and len(line) + len(sep) + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line += sep + word
+    lines.append(line)
+    return "<br>".join(lines)
+
+
 def _layout(title: str, x: str, y: str, **kw) -> dict:
+    text = _wrap(title)
+    top = 60 + 20 * text.count("<br>")
     layout = {
-        "title": {"text": title, "x": 0.0, "xanchor": "left"},
+        "title": {"text": text, "x": 0.0, "xanchor": "left"},
         "xaxis": {"title": {"text": x}},
         "yaxis": {"title": {"text": y}},
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+        "margin": {"l": 60, "r": 20, "t": top, "b": 50},
         "legend": {"orientation": "h", "y": -0.25},
     }
     layout.update(kw)
@@ -134,19 +151,20 @@ def _heat_row(maps: list[np.ndarray], names: list[str], title: str, zmin: float,
     gap = 0.02
     w = (1 - gap * (n - 1)) / n
     traces, layout = [], _layout(title, "", "")
-    layout["margin"] = {"l": 10, "r": 10, "t": 60, "b": 10}
+    layout["margin"] = {**layout["margin"], "l": 10, "r": 10, "b": 10}
     annotations = []
     for i, (m, name) in enumerate(zip(maps, names, strict=True)):
         ax = "" if i == 0 else str(i + 1)
         traces.append({"type": "heatmap", "z": m, "xaxis": f"x{ax}", "yaxis": f"y{ax}", "zmin": zmin, "zmax": zmax,
-                       "colorscale": cmap, "showscale": i == n - 1, "name": name,
-                       "hovertemplate": f"{name}<br>x=%{{x}} y=%{{y}}<br>%{{z:.3f}}<extra></extra>"})  # fmt: skip
+                       "colorscale": cmap, "showscale": i == n - 1, "name": name, "colorbar": {"thickness": 12},
+                       "hovertemplate": f"{name} {m.shape[1]}×{m.shape[0]}<br>x=%{{x}} y=%{{y}}<br>%{{z:.3f}}"
+                                        "<extra></extra>"})  # fmt: skip
         x0 = i * (w + gap)
         layout[f"xaxis{ax}"] = {"domain": [x0, x0 + w], "showticklabels": False, "anchor": f"y{ax}"}
         layout[f"yaxis{ax}"] = {"showticklabels": False, "autorange": "reversed", "anchor": f"x{ax}",
                                 "scaleanchor": f"x{ax}", "constrain": "domain"}  # fmt: skip
-        annotations.append({"text": f"{name} {m.shape[1]}×{m.shape[0]}", "xref": "paper", "yref": "paper",
-                            "x": x0 + w / 2, "y": 1.0, "yanchor": "bottom", "showarrow": False})  # fmt: skip
+        annotations.append({"text": name, "xref": "paper", "yref": "paper", "x": x0 + w / 2, "y": 1.0,
+                            "yanchor": "bottom", "showarrow": False, "font": {"size": 10}})  # fmt: skip
     layout["annotations"] = annotations
     layout["xaxis"]["title"] = {"text": ""}
     return {"data": traces, "layout": layout}
@@ -166,11 +184,10 @@ def step_figure(v: PyramidView, step: str) -> dict:
     """One BFP step's channel-mean maps per level: ``inputs``, ``gathered``, ``residuals`` or ``outputs``."""
     maps = getattr(v, step)
     names = list(LEVELS[: len(maps)])
-    if step == "gathered":
-        names = [f"{n}→{LEVELS[v.refine_level]}" for n in names]
     zmin, zmax = _range(maps, symmetric=step == "residuals")
     cmap = "RdBu" if step == "residuals" else "Viridis"
-    return _heat_row(maps, names, t(f"libra.fig.step.{step}"), zmin, zmax, cmap)
+    title = t(f"libra.fig.step.{step}", level=LEVELS[v.refine_level])
+    return _heat_row(maps, names, title, zmin, zmax, cmap)
 
 
 @figure_builder

@@ -225,17 +225,20 @@ STRINGS = {
     "libra.fig.scene_title": {"en": "Image 1: {method}", "zh": "第 1 张图：{method}"},
     "libra.fig.step.inputs": {"en": "Inputs P2–P6", "zh": "输入 P2–P6"},
     "libra.fig.step.gathered": {
-        "en": "Step 1: rescaled to the refine level",
-        "zh": "第 1 步：缩放到细化层",
+        "en": "Step 1: every level rescaled to {level}",
+        "zh": "第 1 步：每层缩放到 {level}",
     },
     "libra.fig.step.residuals": {
         "en": "Step 4: rescaled back (the residual each level receives)",
         "zh": "第 4 步：缩放回各层（每层获得的残差）",
     },
     "libra.fig.step.outputs": {"en": "Outputs: input + residual", "zh": "输出：输入 + 残差"},
-    "libra.fig.bsf": {"en": "step 2: average", "zh": "第 2 步：平均"},
-    "libra.fig.refined": {"en": "step 3: refined", "zh": "第 3 步：细化"},
-    "libra.fig.bsf_title": {"en": "The balanced semantic feature at {level}", "zh": "{level} 上的平衡语义特征"},
+    "libra.fig.bsf": {"en": "2: average", "zh": "2：平均"},
+    "libra.fig.refined": {"en": "3: refined", "zh": "3：细化"},
+    "libra.fig.bsf_title": {
+        "en": "Steps 2–3: the balanced semantic feature at {level}",
+        "zh": "第 2–3 步：{level} 上的平衡语义特征",
+    },
     "libra.fig.attention": {"en": "attention", "zh": "注意力"},
     "libra.fig.attention_title": {
         "en": "Non-local attention of the query cell (×), random weights",
