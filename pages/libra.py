@@ -14,6 +14,7 @@ import streamlit as st
 from lossviz.analysis import libra as A
 from lossviz.components import controls, shell
 from lossviz.components.plotly_chart import plotly_chart
+from lossviz.components.progress_cache import cached_with_progress as cached
 from lossviz.figures import libra as F
 from lossviz.i18n import t
 
@@ -38,26 +39,6 @@ def _csv(data) -> bytes:
 
 def _download(label: str, data, name: str, key: str, mime: str = "text/csv") -> None:
     st.download_button(label, data=data, file_name=name, mime=mime, key=key)
-
-
-@st.cache_resource
-def _store() -> dict:
-    """Results shared by all sessions, newest last (at most 32): computed with a progress bar on a miss only."""
-    return {}
-
-
-def _cached(key: tuple, compute):
-    store = _store()
-    if key not in store:
-        slot = st.empty()
-        try:
-            value = compute(lambda f: slot.progress(min(1.0, f), text=t("libra.computing")))
-        finally:
-            slot.empty()
-        store[key] = value
-        while len(store) > 32:
-            store.pop(next(iter(store)))
-    return store[key]
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -99,9 +80,10 @@ def sampling_panel() -> None:
         seed = controls.number_input(t("libra.seed"), "lib_seed", 0, 9999, 0, step=1)
     scene = A.SceneParams(int(images), int(gts), float(smin), float(smax), float(crowd), int(props), float(jitter),
                           float(bg), int(seed))  # fmt: skip
+    busy = t("libra.computing")
     sampler = A.SamplerParams(int(num_neg), int(bins), float(floor_thr), float(floor_frac), bool(add_gt), hard_mode)
     try:
-        s = _cached(("study", scene, sampler), lambda p: A.sampling_study(scene, sampler, progress=p))
+        s = cached(("libra_study", scene, sampler), lambda p: A.sampling_study(scene, sampler, progress=p), busy)
     except ValueError as err:
         _error(err)
         return
@@ -129,7 +111,7 @@ def sampling_panel() -> None:
         st.caption(t("libra.bins.vary"))
     st.markdown(t("libra.bins.explain"))
     st.subheader(t("libra.k.title"))
-    ab = _cached(("k", scene, sampler), lambda p: A.k_ablation(scene, sampler, progress=p))
+    ab = cached(("libra_k", scene, sampler), lambda p: A.k_ablation(scene, sampler, progress=p), busy)
     df = pd.DataFrame(ab.columns())
     df.columns = ["K", t("libra.k.paper"), t("libra.k.mmdet"), t("libra.k.ap")]
     st.dataframe(

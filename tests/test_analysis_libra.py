@@ -12,6 +12,13 @@ from PIL import Image
 
 from lossviz import losses
 from lossviz.analysis import libra as A
+from lossviz.i18n import t
+
+
+def _says(err: A.InputError) -> None:
+    """The refusal reads as a sentence in both languages (its parameters fill the translation)."""
+    for lang in ("en", "zh"):
+        assert "{" not in t(f"libra.err.{err.code}", lang=lang, **err.params)
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +72,7 @@ def test_absurd_scene_parameters_are_refused_by_name(kwargs, code):
     with pytest.raises(A.InputError) as err:
         A.sampling_study(A.SceneParams(**kwargs), A.SamplerParams())
     assert err.value.code == code
+    _says(err.value)
 
 
 @pytest.mark.parametrize(
@@ -76,6 +84,7 @@ def test_absurd_sampler_parameters_are_refused_by_name(kwargs, code):
     with pytest.raises(A.InputError) as err:
         A.sampling_study(A.SceneParams(images=1), A.SamplerParams(**kwargs))
     assert err.value.code == code
+    _says(err.value)
 
 
 # ---------------------------------------------------------------------------------------------- Fig. 3 claims
@@ -178,6 +187,7 @@ def test_a_bad_upload_is_refused_with_a_reason(data, code):
     with pytest.raises(A.InputError) as err:
         A.picture_pyramid(data)
     assert err.value.code == code
+    _says(err.value)
 
 
 def test_contribution_rows_sum_to_one_and_a_silent_level_gives_nothing():
