@@ -23,7 +23,8 @@ shell.require_navigation()  # a deep link on a fresh server must go through app.
 PANELS = {"sampling": "IoU-balanced sampling", "bfp": "Balanced Feature Pyramid"}
 FLOOR_THR = (-1.0, 0.0, 0.05, 0.1)
 REFINES = {"none": "none", "conv": "3x3 conv", "non_local": "non-local"}
-BALANCED_L1_LINK = "/regression?reg_alpha=0.5&reg_gamma=1.5&reg_beta=1.0"
+#: The Regression page showing Smooth L1 against Balanced L1 at the paper's α = 0.5, γ = 1.5, β = 1.
+BALANCED_L1_LINK = "/regression?reg_show=Smooth+L1&reg_show=Balanced+L1&reg_alpha=0.5&reg_gamma=1.5&reg_beta=1.0"
 
 
 def _error(err: Exception) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -111,9 +112,18 @@ def test_both_panels_render_in_both_languages_with_valid_charts_and_downloads(ap
 
 
 def test_the_page_links_to_the_balanced_l1_view_on_the_regression_page(app):
+    from urllib.parse import parse_qs, urlsplit
+
     at = app(PAGE)
     intro = " ".join(m.value for m in at.markdown)
-    assert "(/regression?reg_alpha=0.5&reg_gamma=1.5&reg_beta=1.0)" in intro
+    (link,) = re.findall(r"\]\((/regression\?[^)\s]+)\)", intro)
+    # the link opens the Regression page with Smooth L1 and Balanced L1 at the paper's values, and no notice
+    query = {k: v if len(v) > 1 else v[0] for k, v in parse_qs(urlsplit(link).query).items()}
+    assert query["reg_show"] == ["Smooth L1", "Balanced L1"] and query["reg_alpha"] == "0.5"
+    reg = app("regression", query)
+    _ok(reg)
+    assert not reg.warning, [w.value for w in reg.warning]
+    assert reg.multiselect(key="reg_show").value == ["Smooth L1", "Balanced L1"]
 
 
 # --------------------------------------------------------------------------------------------------------- sampling
