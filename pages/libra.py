@@ -76,6 +76,7 @@ def sampling_panel() -> None:
         add_gt = controls.toggle(t("libra.add_gt"), "lib_addgt", True, help=t("libra.add_gt_help"))
     with o2:
         hard_mode = controls.radio(t("libra.hard_mode"), "lib_hard", list(A.HARD_MODES), horizontal=True,
+                                   captions=[t(f"libra.hard.{m}") for m in A.HARD_MODES],
                                    help=t("libra.hard_mode_help"))  # fmt: skip
     with o3:
         seed = controls.number_input(t("libra.seed"), "lib_seed", 0, 9999, 0, step=1)

@@ -81,10 +81,15 @@ def test_an_uploaded_picture_is_refused_when_unreadable_and_shown_as_a_pyramid_w
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .heatmaplayer').length >= 4", timeout=30_000)
 
 
-@pytest.mark.parametrize("panel", ["IoU-balanced+sampling", "Balanced+Feature+Pyramid"])
-def test_the_page_fits_a_390_px_screen(server_url, page, panel):
+@pytest.mark.parametrize(
+    ("panel", "lang"),
+    [("IoU-balanced+sampling", "en"), ("Balanced+Feature+Pyramid", "en"), ("Balanced+Feature+Pyramid", "zh")],
+)
+def test_the_page_fits_a_390_px_screen(server_url, page, panel, lang):
     page.set_viewport_size({"width": 390, "height": 900})
-    _open(page, server_url, f"lib_panel={panel}&lib_images=2")
+    page.goto(f"{server_url}/libra?lib_panel={panel}&lib_images=2&lang={lang}")
+    wait_idle(page)
+    page.get_by_role("heading", name=t("libra.title", lang=lang)).wait_for()
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
     # nothing in the main area (chart titles included) reaches past the screen's right edge; Streamlit scrolls inside
     # its own container, so the document's width alone would not tell. A table's grid scrolls inside itself.

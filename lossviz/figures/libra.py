@@ -17,6 +17,8 @@ GT_COLOR = "#111111"
 def _wrap(title: str, width: int = 44) -> str:
     """Break a long title into lines of at most ``width`` characters (plotly never wraps, and phones are narrow):
     at spaces, or anywhere in text without spaces (Chinese)."""
+    if " " not in title:
+        width //= 2  # CJK characters are about twice as wide as Latin ones
     lines, line = [], ""
     for word in title.split(" ") if " " in title else list(title):
         sep = " " if line and " " in title else ""

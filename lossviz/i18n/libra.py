@@ -81,6 +81,8 @@ STRINGS = {
         "(foreground logit 10·IoU − 4 + N(0, 1)). iou: simply the negatives with the highest IoU.",
         "zh": "loss：OHEM 式，选出模拟分类器（前景 logit = 10·IoU − 4 + N(0, 1)）背景交叉熵最大的负样本。iou：直接选 IoU 最高的负样本。",
     },
+    "libra.hard.loss": {"en": "largest loss (OHEM)", "zh": "损失最大（OHEM）"},
+    "libra.hard.iou": {"en": "highest IoU", "zh": "IoU 最高"},
     "libra.seed": {"en": "Seed", "zh": "随机种子"},
     "libra.metric.pool": {"en": "All negatives, IoU > 0.05", "zh": "全部负样本中 IoU > 0.05"},
     "libra.metric.pool_help": {"en": "Over all {n} negatives of all images.", "zh": "全部图像的 {n} 个负样本。"},
