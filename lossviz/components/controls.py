@@ -66,11 +66,32 @@ def _check_number(key: str, lo: float, hi: float, default: float, *, integer: bo
         return
     if not math.isfinite(v):
         _notice(key, raw, t("common.reason_not_number"), default)
+        _forget_url_value(key)
     elif v < lo or v > hi:
         _notice(key, raw, t("common.reason_out_of_range", lo=lo, hi=hi), default)
     elif integer and v != int(v):
         # Streamlit truncates a fractional value for an integer widget; say so rather than let it pass silently.
         _warn(t("common.bad_param_whole", key=key, value=raw, used=int(v)))
+
+
+def _forget_url_value(key: str) -> None:
+    """Drop ``key`` from the URL and from the value Streamlit seeds the widget with.
+
+    Streamlit's integer deserialiser raises ``OverflowError`` on ``inf`` (a traceback instead of a fallback), and it
+    seeds widgets from the URL as first loaded, not from ``st.query_params``; so the seed is removed too (a private
+    attribute: if Streamlit renames it, this does nothing and the old behaviour stays).
+    """
+    try:
+        del st.query_params[key]
+    except Exception:
+        pass
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        ctx.session_state._state.query_params._initial_query_params.pop(key, None)
+    except Exception:
+        pass
 
 
 def _is_int(*values: Any) -> bool:

@@ -9,4 +9,6 @@ from .classification import *  # noqa: F403
 from .distribution import *  # noqa: F403
 from .iou import *  # noqa: F403
 from .nwd import *  # noqa: F403
+from .pyramid import *  # noqa: F403
 from .regression import *  # noqa: F403
+from .sampling import *  # noqa: F403

@@ -1,0 +1,236 @@
+"""Plotly figures of the Libra R-CNN page, built as plain dicts (see ``figures/_dict.py``): the sampled negatives'
+IoU histograms (the paper's Fig. 3), the share above IoU 0.05, the per-bin counts of both IoU-balanced samplers, one
+synthetic image with its proposals, and the Balanced Feature Pyramid's maps step by step."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lossviz.analysis.libra import HIST_EDGES, LEVELS, METHODS, PAPER_SHARE, SHARE_THR, PyramidView, SamplingStudy
+from lossviz.figures._dict import figure_builder
+from lossviz.i18n import t
+
+COLORS = {"all": "#bbbbbb", "random": "#1f77b4", "hard": "#d62728", "paper": "#2ca02c", "mmdet": "#9467bd"}
+GT_COLOR = "#111111"
+
+
+def _wrap(title: str, width: int = 44) -> str:
+    """Break a long title into lines of at most ``width`` characters (plotly never wraps, and phones are narrow):
+    at spaces, or anywhere in text without spaces (Chinese)."""
+    if " " not in title:
+        width //= 2  # CJK characters are about twice as wide as Latin ones
+    lines, line = [], ""
+    for word in title.split(" ") if " " in title else list(title):
+        sep = " " if line and " " in title else ""
+        if line and len(line) + len(sep) + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line += sep + word
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def _layout(title: str, x: str, y: str, **kw) -> dict:
+    text = _wrap(title)
+    top = 60 + 20 * text.count("<br>")
+    layout = {
+        "title": {"text": text, "x": 0.0, "xanchor": "left"},
+        "xaxis": {"title": {"text": x}},
+        "yaxis": {"title": {"text": y}},
+        "margin": {"l": 60, "r": 20, "t": top, "b": 50},
+        "legend": {"orientation": "h", "y": -0.25},
+    }
+    layout.update(kw)
+    return layout
+
+
+def method_name(m: str) -> str:
+    return t(f"libra.method.{m}")
+
+
+@figure_builder
+def histogram_figure(s: SamplingStudy) -> dict:
+    """Fig. 3 of the paper: percent of sampled negatives per IoU interval of width 0.05, one bar group per method."""
+    centres = (HIST_EDGES[:-1] + HIST_EDGES[1:]) / 2
+    traces = [
+        {"type": "bar", "x": centres, "y": s.histogram(), "name": t("libra.fig.all_negatives"),
+         "marker": {"color": COLORS["all"]}, "width": 0.045, "opacity": 0.6}
+    ]  # fmt: skip
+    for m in METHODS:
+        traces.append(
+            {"type": "bar", "x": centres, "y": s.histogram(m), "name": method_name(m), "marker": {"color": COLORS[m]}}
+        )
+    layout = _layout(t("libra.fig.hist_title"), t("libra.fig.iou"), t("libra.fig.percent"), barmode="group")
+    layout["xaxis"].update({"range": [0, 0.5], "dtick": 0.05})
+    return {"data": traces, "layout": layout}
+
+
+@figure_builder
+def share_figure(s: SamplingStudy) -> dict:
+    """Share of the sampled negatives with IoU > 0.05, per method, with the paper's two quoted values."""
+    names = [t("libra.fig.all_negatives")] + [method_name(m) for m in METHODS]
+    values = [100 * s.share_above()] + [100 * s.share_above(m) for m in METHODS]
+    colors = [COLORS["all"]] + [COLORS[m] for m in METHODS]
+    traces = [
+        {"type": "bar", "x": names, "y": values, "marker": {"color": colors}, "showlegend": False,
+         "text": [f"{v:.1f}%" for v in values], "textposition": "outside"}
+    ]  # fmt: skip
+    layout = _layout(t("libra.fig.share_title", thr=SHARE_THR), "", t("libra.fig.percent"))
+    layout["yaxis"]["range"] = [0, 110]
+    shapes, notes = [], []
+    for m, v in PAPER_SHARE.items():
+        y = 100 * v
+        shapes.append({"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
+                       "line": {"color": COLORS[m], "dash": "dash", "width": 1}})  # fmt: skip
+        notes.append({"xref": "x domain", "x": 1, "xanchor": "right", "yref": "y", "y": y, "yanchor": "bottom",
+                      "showarrow": False, "text": t(f"libra.fig.paper_{m}", v=y)})  # fmt: skip
+    layout["shapes"], layout["annotations"] = shapes, notes
+    return {"data": traces, "layout": layout}
+
+
+def _edge_labels(edges: np.ndarray) -> list[str]:
+    return [f"[{edges[i]:.3g}, {edges[i + 1]:.3g})" for i in range(len(edges) - 1)]
+
+
+@figure_builder
+def bins_figure(s: SamplingStudy, which: str) -> dict:
+    """Per IoU-balanced bin: negatives available and negatives sampled (``which`` = "paper" or "mmdet"); empty bins
+    are labelled."""
+    edges = s.paper_edges if which == "paper" else s.mmdet_edges
+    counts = s.paper_bins if which == "paper" else s.mmdet_bins
+    labels = [f"{i + 1}: {lab}" for i, lab in enumerate(_edge_labels(edges))]
+    traces = [
+        {"type": "bar", "x": labels, "y": counts["pool"], "name": t("libra.fig.available"),
+         "marker": {"color": COLORS["all"]}},
+        {"type": "bar", "x": labels, "y": counts["sampled"], "name": t("libra.fig.sampled"),
+         "marker": {"color": COLORS[which]}},
+    ]  # fmt: skip
+    title = t(f"libra.fig.bins_title_{which}", k=len(edges) - 1)
+    layout = _layout(title, t("libra.fig.bin"), t("libra.fig.count"), barmode="group")
+    layout["annotations"] = [
+        {"x": labels[i], "y": 0, "yanchor": "bottom", "text": t("libra.fig.empty_bin"), "showarrow": False,
+         "font": {"color": "#d62728"}}
+        for i in range(len(labels)) if counts["pool"][i] == 0
+    ]  # fmt: skip
+    return {"data": traces, "layout": layout}
+
+
+def _box_path(boxes: np.ndarray) -> tuple[list, list]:
+    xs, ys = [], []
+    for x1, y1, x2, y2 in boxes:
+        xs += [x1, x2, x2, x1, x1, None]
+        ys += [y1, y1, y2, y2, y1, None]
+    return xs, ys
+
+
+@figure_builder
+def scene_figure(s: SamplingStudy, method: str, size: int) -> dict:
+    """Image 0: the ground truths and the negatives ``method`` sampled, coloured by their max IoU."""
+    idx = s.example_sampled[method]
+    boxes = s.example_props[idx]
+    iou = s.example_iou[idx]
+    traces = []
+    # negatives in three IoU groups, so the colour carries the IoU without one trace per box
+    for lo, hi, color in ((0.0, SHARE_THR, "#c7c7c7"), (SHARE_THR, 0.25, "#ff9f40"), (0.25, 1.01, "#d62728")):
+        sel = (iou >= lo) & (iou < hi)
+        xs, ys = _box_path(boxes[sel])
+        traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "line": {"color": color, "width": 1},
+                       "name": t("libra.fig.neg_group", lo=lo, hi=min(hi, 0.5), n=int(sel.sum())),
+                       "hoverinfo": "skip"})  # fmt: skip
+    xs, ys = _box_path(s.example_gt)
+    traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "line": {"color": GT_COLOR, "width": 3},
+                   "name": t("libra.fig.gt", n=len(s.example_gt))})  # fmt: skip
+    layout = _layout(t("libra.fig.scene_title", method=method_name(method)), "x (px)", "y (px)")
+    layout["xaxis"].update({"range": [0, size], "constrain": "domain"})
+    layout["yaxis"].update({"range": [size, 0], "scaleanchor": "x", "constrain": "domain"})
+    return {"data": traces, "layout": layout}
+
+
+def _heat_row(maps: list[np.ndarray], names: list[str], title: str, zmin: float, zmax: float, cmap: str) -> dict:
+    """One row of heatmaps side by side, one per level, sharing the colour scale."""
+    n = len(maps)
+    gap = 0.02
+    w = (1 - gap * (n - 1)) / n
+    traces, layout = [], _layout(title, "", "")
+    layout["margin"] = {**layout["margin"], "l": 10, "r": 10, "b": 10}
+    annotations = []
+    for i, (m, name) in enumerate(zip(maps, names, strict=True)):
+        ax = "" if i == 0 else str(i + 1)
+        traces.append({"type": "heatmap", "z": m, "xaxis": f"x{ax}", "yaxis": f"y{ax}", "zmin": zmin, "zmax": zmax,
+                       "colorscale": cmap, "showscale": i == n - 1, "name": name, "colorbar": {"thickness": 12},
+                       "hovertemplate": f"{name} {m.shape[1]}×{m.shape[0]}<br>x=%{{x}} y=%{{y}}<br>%{{z:.3f}}"
+                                        "<extra></extra>"})  # fmt: skip
+        x0 = i * (w + gap)
+        layout[f"xaxis{ax}"] = {"domain": [x0, x0 + w], "showticklabels": False, "anchor": f"y{ax}"}
+        layout[f"yaxis{ax}"] = {"showticklabels": False, "autorange": "reversed", "anchor": f"x{ax}",
+                                "scaleanchor": f"x{ax}", "constrain": "domain"}  # fmt: skip
+        annotations.append({"text": name, "xref": "paper", "yref": "paper", "x": x0 + w / 2, "y": 1.0,
+                            "yanchor": "bottom", "showarrow": False, "font": {"size": 10}})  # fmt: skip
+    layout["annotations"] = annotations
+    layout["xaxis"]["title"] = {"text": ""}
+    return {"data": traces, "layout": layout}
+
+
+def _range(maps: list[np.ndarray], symmetric: bool = False) -> tuple[float, float]:
+    lo = min(float(m.min()) for m in maps)
+    hi = max(float(m.max()) for m in maps)
+    if symmetric:
+        a = max(abs(lo), abs(hi), 1e-9)
+        return -a, a
+    return lo, hi if hi > lo else lo + 1e-9
+
+
+@figure_builder
+def step_figure(v: PyramidView, step: str) -> dict:
+    """One BFP step's channel-mean maps per level: ``inputs``, ``gathered``, ``residuals`` or ``outputs``."""
+    maps = getattr(v, step)
+    names = list(LEVELS[: len(maps)])
+    zmin, zmax = _range(maps, symmetric=step == "residuals")
+    cmap = "RdBu" if step == "residuals" else "Viridis"
+    title = t(f"libra.fig.step.{step}", level=LEVELS[v.refine_level])
+    return _heat_row(maps, names, title, zmin, zmax, cmap)
+
+
+@figure_builder
+def bsf_figure(v: PyramidView) -> dict:
+    """The integrated map (step 2) and the refined map (step 3), side by side on one colour scale."""
+    maps = [v.bsf, v.refined]
+    names = [t("libra.fig.bsf"), t("libra.fig.refined")]
+    zmin, zmax = _range(maps)
+    return _heat_row(maps, names, t("libra.fig.bsf_title", level=LEVELS[v.refine_level]), zmin, zmax, "Viridis")
+
+
+@figure_builder
+def attention_figure(v: PyramidView) -> dict:
+    """The non-local attention of the query cell (marked) over the refine-level map; the row sums to 1."""
+    att = v.attention if v.attention is not None else np.zeros_like(v.bsf)
+    fig = _heat_row([att], [t("libra.fig.attention")], t("libra.fig.attention_title"), 0.0,
+                    max(float(att.max()), 1e-12), "Hot")  # fmt: skip
+    qx, qy = v.query
+    fig["data"].append(
+        {
+            "type": "scatter",
+            "x": [qx],
+            "y": [qy],
+            "mode": "markers",
+            "showlegend": False,
+            "marker": {"symbol": "x", "size": 12, "color": "#00e5ff"},
+            "name": t("libra.fig.query"),
+        }
+    )
+    return fig
+
+
+@figure_builder
+def contribution_figure(v: PyramidView) -> dict:
+    """Who gives what to whom: share of each level's residual coming from each level (rows sum to 100 %)."""
+    names = list(LEVELS[: len(v.inputs)])
+    z = 100 * v.contribution
+    trace = {"type": "heatmap", "z": z, "x": names, "y": names, "zmin": 0, "zmax": 100, "colorscale": "Blues",
+             "reversescale": True,
+             "text": [[f"{c:.0f}%" for c in row] for row in z], "texttemplate": "%{text}",
+             "hovertemplate": t("libra.fig.contrib_hover") + "<extra></extra>"}  # fmt: skip
+    layout = _layout(t("libra.fig.contrib_title"), t("libra.fig.from_level"), t("libra.fig.to_level"))
+    layout["yaxis"]["autorange"] = "reversed"
+    return {"data": [trace], "layout": layout}

@@ -1,0 +1,189 @@
+"""Libra R-CNN: IoU-balanced negative sampling and the Balanced Feature Pyramid, on synthetic data, step by step.
+
+Thin page: widgets in (all bound to the URL), numbers from ``lossviz.analysis.libra`` (which calls the torch core),
+figures from ``lossviz.figures.libra``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from lossviz.analysis import libra as A
+from lossviz.components import controls, shell
+from lossviz.components.plotly_chart import plotly_chart
+from lossviz.components.progress_cache import cached_with_progress as cached
+from lossviz.figures import libra as F
+from lossviz.i18n import t
+
+shell.require_navigation()  # a deep link on a fresh server must go through app.py
+
+PANELS = {"sampling": "IoU-balanced sampling", "bfp": "Balanced Feature Pyramid"}
+FLOOR_THR = (-1.0, 0.0, 0.05, 0.1)
+REFINES = {"none": "none", "conv": "3x3 conv", "non_local": "non-local"}
+#: The Regression page showing Smooth L1 against Balanced L1 at the paper's α = 0.5, γ = 1.5, β = 1.
+BALANCED_L1_LINK = "/regression?reg_show=Smooth+L1&reg_show=Balanced+L1&reg_alpha=0.5&reg_gamma=1.5&reg_beta=1.0"
+
+
+def _error(err: Exception) -> None:
+    if isinstance(err, A.InputError):
+        st.error(t(f"libra.err.{err.code}", **err.params), icon=":material/block:")
+    else:
+        st.error(t("common.error", msg=err), icon=":material/block:")
+
+
+def _csv(data) -> bytes:
+    return pd.DataFrame(data).to_csv(index=False).encode("utf-8")
+
+
+def _download(label: str, data, name: str, key: str, mime: str = "text/csv") -> None:
+    st.download_button(label, data=data, file_name=name, mime=mime, key=key)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _feats(source: str, base: int, blobs: int, noise: float, seed: int, upload: bytes | None):
+    if source == "picture":
+        return A.picture_pyramid(upload or b"", base=base)
+    return A.blob_pyramid(base=base, blobs_per_level=blobs, noise=noise, seed=seed)
+
+
+@st.fragment
+def sampling_panel() -> None:
+    st.markdown(t("libra.sampling.intro"))
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        images = controls.number_input(t("libra.images"), "lib_images", 1, 64, 8, step=1)
+        gts = controls.number_input(t("libra.gts"), "lib_gts", 1, 100, 6, step=1)
+        smin = controls.number_input(t("libra.size_min"), "lib_smin", 1.0, 512.0, 24.0, step=4.0)
+        smax = controls.number_input(t("libra.size_max"), "lib_smax", 1.0, 512.0, 160.0, step=8.0)
+    with c2:
+        crowd = controls.slider(t("libra.crowding"), "lib_crowd", 0.0, 1.0, 0.3, 0.05, help=t("libra.crowding_help"))
+        props = controls.number_input(t("libra.proposals"), "lib_props", 10, 10_000, 2000, step=100)
+        jitter = controls.slider(t("libra.jitter"), "lib_jitter", 0.0, 2.0, 0.8, 0.05, help=t("libra.jitter_help"))
+        bg = controls.slider(t("libra.background"), "lib_bg", 0.0, 1.0, 0.7, 0.05, help=t("libra.background_help"))
+    with c3:
+        num_neg = controls.number_input(
+            t("libra.num_neg"), "lib_neg", 1, 4096, 384, step=32, help=t("libra.num_neg_help")
+        )
+        bins = controls.selectbox(t("libra.bins"), "lib_bins", [1, 2, 3, 4, 5, 10], index=2, help=t("libra.bins_help"))
+        floor_thr = controls.selectbox(t("libra.floor_thr"), "lib_floor", list(FLOOR_THR), index=0,
+                                       help=t("libra.floor_thr_help"))  # fmt: skip
+        floor_frac = controls.slider(t("libra.floor_fraction"), "lib_ffrac", 0.0, 1.0, 0.0, 0.05)
+    o1, o2, o3 = st.columns(3)
+    with o1:
+        add_gt = controls.toggle(t("libra.add_gt"), "lib_addgt", True, help=t("libra.add_gt_help"))
+    with o2:
+        hard_mode = controls.radio(t("libra.hard_mode"), "lib_hard", list(A.HARD_MODES), horizontal=True,
+                                   captions=[t(f"libra.hard.{m}") for m in A.HARD_MODES],
+                                   help=t("libra.hard_mode_help"))  # fmt: skip
+    with o3:
+        seed = controls.number_input(t("libra.seed"), "lib_seed", 0, 9999, 0, step=1)
+    scene = A.SceneParams(int(images), int(gts), float(smin), float(smax), float(crowd), int(props), float(jitter),
+                          float(bg), int(seed))  # fmt: skip
+    busy = t("libra.computing")
+    sampler = A.SamplerParams(int(num_neg), int(bins), float(floor_thr), float(floor_frac), bool(add_gt), hard_mode)
+    try:
+        s = cached(("libra_study", scene, sampler), lambda p: A.sampling_study(scene, sampler, progress=p), busy)
+    except ValueError as err:
+        _error(err)
+        return
+    m = st.columns(5)
+    m[0].metric(
+        t("libra.metric.pool"), f"{100 * s.share_above():.1f}%", help=t("libra.metric.pool_help", n=s.pool.size)
+    )
+    for col, meth in zip(m[1:], A.METHODS, strict=True):
+        col.metric(t("libra.metric.share", method=F.method_name(meth)), f"{100 * s.share_above(meth):.1f}%")
+    plotly_chart(F.histogram_figure(s, as_dict=True), key="lib_hist", height=430)
+    plotly_chart(F.share_figure(s, as_dict=True), key="lib_share", height=400)
+    _download(t("libra.download_hist"), lambda: _csv(s.histogram_columns()), "libra_fig3.csv", "lib_h_csv")
+    _download(t("libra.download_sampled"), lambda: _csv(s.rows()), "libra_sampled.csv", "lib_s_csv")
+    st.caption(t("libra.counts", **{m: c for m, c in s.counts().items()}, requested=s.requested, pos=s.n_pos))
+    st.subheader(t("libra.bins.title"))
+    g1, g2 = st.columns(2)
+    with g1:
+        plotly_chart(F.bins_figure(s, "paper", as_dict=True), key="lib_bins_paper", height=380)
+    with g2:
+        plotly_chart(F.bins_figure(s, "mmdet", as_dict=True), key="lib_bins_mmdet", height=380)
+    empty = [i + 1 for i, c in enumerate(s.mmdet_bins["pool"]) if c == 0]
+    if empty:
+        st.warning(t("libra.bins.empty", bins=", ".join(map(str, empty)), top=float(s.mmdet_edges[-1])))
+    if s.mmdet_edges_vary:
+        st.caption(t("libra.bins.vary"))
+    st.markdown(t("libra.bins.explain"))
+    st.subheader(t("libra.k.title"))
+    ab = cached(("libra_k", scene, sampler), lambda p: A.k_ablation(scene, sampler, progress=p), busy)
+    df = pd.DataFrame(ab.columns())
+    df.columns = ["K", t("libra.k.paper"), t("libra.k.mmdet"), t("libra.k.ap")]
+    st.dataframe(
+        df, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.3f") for c in df.columns[1:3]}
+    )
+    _download(t("common.download_csv"), df.to_csv(index=False).encode(), "libra_k_ablation.csv", "lib_k_csv")
+    st.caption(t("libra.k.note"))
+    shown = controls.segmented(t("libra.scene_method"), "lib_show", list(A.METHODS), "paper") or "paper"
+    plotly_chart(F.scene_figure(s, shown, A.IMAGE_SIZE, as_dict=True), key="lib_scene", height=520)
+    with st.expander(t("common.explanation")):
+        st.markdown(t("libra.sampling.explain"))
+
+
+@st.fragment
+def bfp_panel() -> None:
+    st.markdown(t("libra.bfp.intro"))
+    c1, c2 = st.columns(2)
+    with c1:
+        source = controls.segmented(t("libra.source"), "lib_src", ["blobs", "picture"], "blobs") or "blobs"
+        base = controls.selectbox(t("libra.base"), "lib_base", [32, 64, 128], index=1, help=t("libra.base_help"))
+        blobs = controls.slider(t("libra.blobs"), "lib_blobs", 0, 8, 3, 1, disabled=source != "blobs")
+        noise = controls.slider(t("libra.noise"), "lib_noise", 0.0, 0.5, 0.05, 0.01, disabled=source != "blobs")
+        fseed = controls.number_input(t("libra.seed"), "lib_fseed", 0, 9999, 0, step=1)
+    with c2:
+        refine = controls.segmented(t("libra.refine"), "lib_refine", list(REFINES), "non_local",
+                                    format_func=REFINES.get) or "none"  # fmt: skip
+        level = controls.selectbox(t("libra.refine_level"), "lib_level", list(A.LEVELS), index=2)
+        zero = controls.toggle(t("libra.zero_init"), "lib_zero", False, help=t("libra.zero_init_help"))
+        residual = controls.toggle(t("libra.residual"), "lib_resid", True)
+        qx = controls.slider(t("libra.query_x"), "lib_qx", 0.0, 1.0, 0.5, 0.05, disabled=refine != "non_local")
+        qy = controls.slider(t("libra.query_y"), "lib_qy", 0.0, 1.0, 0.5, 0.05, disabled=refine != "non_local")
+    upload = None
+    if source == "picture":
+        file = st.file_uploader(t("libra.upload"), type=None, key="lib_upload", help=t("libra.upload_help"))
+        if file is None:
+            st.info(t("libra.upload_none"), icon=":material/info:")
+            return
+        upload = file.getvalue()
+    if refine != "none":
+        st.info(t("libra.illustrative"), icon=":material/science:")
+    try:
+        feats = _feats(source, int(base), int(blobs), float(noise), int(fseed), upload)
+        v = A.pyramid_view(feats, refine=refine, refine_level=A.LEVELS.index(level), zero_init_out=bool(zero),
+                           residual=bool(residual), weight_seed=int(fseed), query=(float(qx), float(qy)))  # fmt: skip
+    except ValueError as err:
+        _error(err)
+        return
+    if refine == "non_local" and zero:
+        st.success(t("libra.identity_note"), icon=":material/check:")
+    m = st.columns(len(A.LEVELS))
+    for i, col in enumerate(m):
+        col.metric(t("libra.metric.received", level=A.LEVELS[i]), f"{100 * (1 - v.contribution[i, i]):.0f}%",
+                   help=t("libra.metric.received_help", ratio=v.received[i]))  # fmt: skip
+    for step in ("inputs", "gathered"):
+        plotly_chart(F.step_figure(v, step, as_dict=True), key=f"lib_step_{step}", height=260)
+    plotly_chart(F.bsf_figure(v, as_dict=True), key="lib_bsf", height=330)
+    if v.attention is not None:
+        plotly_chart(F.attention_figure(v, as_dict=True), key="lib_att", height=330)
+    for step in ("residuals", "outputs"):
+        plotly_chart(F.step_figure(v, step, as_dict=True), key=f"lib_step_{step}", height=260)
+    plotly_chart(F.contribution_figure(v, as_dict=True), key="lib_contrib", height=420)
+    _download(t("common.download_csv"), lambda: _csv(v.contribution_columns()), "bfp_contribution.csv", "lib_c_csv")
+    _download(t("libra.download_json"), lambda: json.dumps(v.maps_json()).encode(), "bfp_maps.json", "lib_m_json",
+              mime="application/json")  # fmt: skip
+    with st.expander(t("common.explanation")):
+        st.markdown(t("libra.bfp.explain"))
+
+
+st.title(t("libra.title"))
+st.markdown(t("libra.intro", link=BALANCED_L1_LINK))
+panel = controls.segmented(t("libra.panel"), "lib_panel", list(PANELS), "sampling", format_func=PANELS.get)
+st.divider()
+{"sampling": sampling_panel, "bfp": bfp_panel}[panel or "sampling"]()
