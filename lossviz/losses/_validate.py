@@ -11,6 +11,9 @@ from torch import Tensor
 
 REDUCTIONS = ("none", "mean", "sum")
 
+#: Largest value of a length-like hyper-parameter (β, μ, δ): beyond it float32 products of it overflow.
+MAX_SCALE = 1e6
+
 
 def check_tensor(name: str, x: Tensor) -> None:
     """``x`` must be a floating tensor with only finite values."""

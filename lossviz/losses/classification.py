@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ._validate import check_param, check_reduction, check_same_shape, check_tensor, half_safe, reduce
+from ._validate import MAX_SCALE, check_param, check_reduction, check_same_shape, check_tensor, half_safe, reduce
 
 __all__ = [
     "CB_LOSS_TYPES",
@@ -433,7 +433,7 @@ def _check_asl1(pred: Tensor, target: Tensor, mu: float) -> float:
     check_tensor("pred", pred)
     check_tensor("target", target)
     check_same_shape("pred", pred, "target", target)
-    return max(check_param("mu", mu, gt=0.0), _MU_FLOOR)
+    return max(check_param("mu", mu, gt=0.0, le=MAX_SCALE), _MU_FLOOR)
 
 
 @half_safe
@@ -450,14 +450,14 @@ def asl1_loss(
 
     Args:
         pred, target: ``Tensor[...]`` of the same shape.
-        mu: ``> 0`` (values below 1.1e-19 act as 1.1e-19). Default 0.02.
+        mu: ``0 < mu <= 1e6`` (values below 1.1e-19 act as 1.1e-19). Default 0.02.
         reduction: "none" (default), "mean" or "sum".
         weight: per-element weight broadcastable to ``pred``, ``>= 0``.
         avg_factor: ``> 0``; "mean" divides the sum by it.
 
     Raises:
-        ValueError: if ``pred``/``target`` are not finite floating tensors of one shape, ``mu <= 0``, or
-            ``reduction``/``weight``/``avg_factor`` is invalid.
+        ValueError: if ``pred``/``target`` are not finite floating tensors of one shape, ``mu`` is outside
+            ``(0, 1e6]``, or ``reduction``/``weight``/``avg_factor`` is invalid.
 
     Reference: Li et al., "Gradient Harmonized Single-stage Detector", AAAI 2019, eq. (13),
     https://arxiv.org/abs/1811.05181.

@@ -14,7 +14,7 @@ import math
 import torch
 from torch import Tensor
 
-from ._validate import check_param, check_reduction, check_same_shape, check_tensor, half_safe, reduce
+from ._validate import MAX_SCALE, check_param, check_reduction, check_same_shape, check_tensor, half_safe, reduce
 
 __all__ = [
     "balanced_l1_b",
@@ -42,13 +42,11 @@ def _residual(pred: Tensor, target: Tensor, reduction: str) -> Tensor:
 
 
 def _check_balanced(alpha: float, gamma: float, beta: float) -> tuple[float, float, float]:
-    alpha = check_param("alpha", alpha, gt=0)
-    gamma = check_param("gamma", gamma, gt=0)
-    beta = check_param("beta", beta, gt=0)
+    alpha = check_param("alpha", alpha, ge=1e-3, le=1e3)
+    gamma = check_param("gamma", gamma, ge=1e-3, le=1e3)
+    beta = check_param("beta", beta, ge=1e-6, le=MAX_SCALE)
     if gamma / alpha > 700:  # e^{γ/α} overflows float64 beyond ~709
         raise ValueError(f"gamma / alpha must be <= 700 (b = e^(gamma/alpha) - 1 overflows), got {gamma / alpha}")
-    if beta < _TINY_BETA:
-        raise ValueError(f"beta must be >= {_TINY_BETA} (the inlier branch divides by beta), got {beta}")
     return alpha, gamma, beta
 
 
@@ -138,19 +136,19 @@ def smooth_l1_loss(
 
     Args:
         pred, target: ``Tensor[...]`` of the same shape, floating point, finite.
-        beta: the inlier/outlier boundary, ``>= 0``; ``beta = 0`` is exactly the L1 loss. Default 1.
+        beta: the inlier/outlier boundary, ``0 <= beta <= 1e6``; ``beta = 0`` is exactly the L1 loss. Default 1.
         reduction: "none" (default), "mean" or "sum".
         weight: optional ``Tensor`` broadcastable to ``pred``, ``>= 0``.
         avg_factor: optional ``> 0``; "mean" divides the sum by it.
 
     Raises:
         ValueError: if ``pred`` or ``target`` is not a floating tensor, holds NaN/inf, or their shapes differ; if
-            ``beta`` is negative or not finite, ``reduction`` is unknown or ``weight``/``avg_factor`` is invalid.
+            ``beta`` is outside ``[0, 1e6]``, ``reduction`` is unknown or ``weight``/``avg_factor`` is invalid.
 
     Reference: Girshick, "Fast R-CNN", ICCV 2015, https://arxiv.org/abs/1504.08083;
     ``torch.nn.functional.smooth_l1_loss``.
     """
-    beta = check_param("beta", beta, ge=0)
+    beta = check_param("beta", beta, ge=0, le=MAX_SCALE)
     d = _residual(pred, target, reduction)
     ad = d.abs()
     if beta < _TINY_BETA:
@@ -198,9 +196,9 @@ def balanced_l1_loss(
 
     Args:
         pred, target: ``Tensor[...]`` of the same shape, floating point, finite.
-        alpha: inlier gradient scale ``α > 0`` (default 0.5).
-        gamma: outlier gradient cap ``γ > 0`` (default 1.5).
-        beta: inlier/outlier boundary ``β >= 1.2e-38`` (float32's smallest normal number; default 1.0).
+        alpha: inlier gradient scale, ``1e-3 <= α <= 1e3`` (default 0.5).
+        gamma: outlier gradient cap, ``1e-3 <= γ <= 1e3`` and ``γ/α <= 700`` (default 1.5).
+        beta: inlier/outlier boundary, ``1e-6 <= β <= 1e6`` (default 1.0).
         reduction: "none" (default), "mean" or "sum".
         weight: optional ``Tensor`` broadcastable to ``pred``, ``>= 0``.
         avg_factor: optional ``> 0``; "mean" divides the sum by it.
@@ -268,14 +266,14 @@ def smooth_l1_grad(d: Tensor, *, beta: float = 1.0) -> Tensor:
 
     Args:
         d: ``Tensor[...]`` residuals ``pred − target``.
-        beta: ``>= 0``; ``beta`` below 1.2e-38 (``beta = 0`` included) gives ``sign(d)``.
+        beta: ``0 <= beta <= 1e6``; ``beta`` below 1.2e-38 (``beta = 0`` included) gives ``sign(d)``.
 
     Raises:
-        ValueError: if ``d`` is not a floating tensor or holds NaN/inf, or ``beta`` is negative or not finite.
+        ValueError: if ``d`` is not a floating tensor or holds NaN/inf, or ``beta`` is outside ``[0, 1e6]``.
 
     Reference: Girshick, "Fast R-CNN", ICCV 2015, eq. (3), https://arxiv.org/abs/1504.08083.
     """
-    beta = check_param("beta", beta, ge=0)
+    beta = check_param("beta", beta, ge=0, le=MAX_SCALE)
     check_tensor("d", d)
     if beta < _TINY_BETA:
         return torch.sign(d)
