@@ -14,16 +14,16 @@ if TYPE_CHECKING:  # numpy is imported when value_and_grad runs: the loss core i
 
 def value_and_grad(
     fn: Callable[..., Tensor],
-    *inputs: Any,
+    *args: Any,
     wrt: int | tuple[int, ...] = 0,
     dtype: torch.dtype = torch.float64,
     **kwargs: Any,
 ) -> tuple[np.ndarray, np.ndarray | tuple[np.ndarray, ...]]:
-    """Evaluate ``fn(*inputs, **kwargs)`` elementwise and differentiate it by autograd.
+    """Evaluate ``fn(*args, **kwargs)`` elementwise and differentiate it by autograd.
 
     Args:
         fn: a loss with ``reduction="none"`` semantics (its output has one value per element or per box).
-        *inputs: arrays, tensors or numbers; converted to tensors of ``dtype``.
+        *args: the inputs: arrays, tensors or numbers; converted to tensors of ``dtype``.
         wrt: index (or indices) of the input(s) to differentiate with respect to.
         dtype: computation dtype (float64 by default, so curves are exact to plotting precision).
         **kwargs: passed to ``fn`` (hyper-parameters).
@@ -43,7 +43,7 @@ def value_and_grad(
 
     indices = (wrt,) if isinstance(wrt, int) else tuple(wrt)
     tensors = []
-    for i, x in enumerate(inputs):
+    for i, x in enumerate(args):
         t = torch.as_tensor(np.asarray(x) if not isinstance(x, Tensor) else x, dtype=dtype)
         t = t.detach().clone()
         if i in indices:
