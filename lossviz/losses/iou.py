@@ -31,6 +31,7 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import torch
@@ -43,9 +44,13 @@ __all__ = [
     "IOU_LOSSES",
     "IOU_LOSS_DEFAULTS",
     "IOU_LOSS_NAMES",
+    "IOU_LOSS_SPECS",
     "IOU_MODES",
+    "TERM_TEX",
     "WIOU_VERSIONS",
     "BoxGeometry",
+    "IouLossSpec",
+    "IouOption",
     "alpha_iou_loss",
     "box_geometry",
     "box_iou",
@@ -271,8 +276,7 @@ def _total(terms: Terms) -> Tensor:
 
 
 def _iou_terms(pred: Tensor, target: Tensor, eps: float, mode: str = "linear") -> Terms:
-    if mode not in IOU_MODES:
-        raise ValueError(f"mode must be one of {IOU_MODES}, got {mode!r}")
+    mode = _opt("iou", "mode", mode)
     eps = _check_pair(pred, target, eps)
     iou = _geometry(pred, target, eps).iou
     if mode == "linear":
@@ -312,8 +316,7 @@ def _ciou_alpha(g: BoxGeometry, eps: float, gated: bool) -> Tensor:
 
 
 def _ciou_terms(pred: Tensor, target: Tensor, eps: float, alpha_gating: bool = False) -> Terms:
-    if not isinstance(alpha_gating, bool):
-        raise ValueError(f"alpha_gating must be a bool, got {alpha_gating!r}")
+    alpha_gating = _opt("ciou", "alpha_gating", alpha_gating)
     eps = _check_pair(pred, target, eps)
     g = _geometry(pred, target, eps)
     terms = {"1 - IoU": 1 - g.iou, "ρ²/c²": _diou_penalty(g, eps), "α·v": _ciou_alpha(g, eps, alpha_gating) * g.v}
@@ -336,7 +339,7 @@ def _eiou_terms(pred: Tensor, target: Tensor, eps: float) -> Terms:
 
 
 def _siou_terms(pred: Tensor, target: Tensor, eps: float, theta: float = 4.0) -> Terms:
-    theta = check_param("theta", theta, ge=1.0, le=MAX_POWER)
+    theta = _opt("siou", "theta", theta)
     eps = _check_pair(pred, target, eps)
     g = _geometry(pred, target, eps)
     dx = g.cx_t - g.cx
@@ -355,9 +358,8 @@ def _siou_terms(pred: Tensor, target: Tensor, eps: float, theta: float = 4.0) ->
 
 
 def _alpha_iou_terms(pred: Tensor, target: Tensor, eps: float, alpha: float = 3.0, variant: str = "iou") -> Terms:
-    alpha = check_param("alpha", alpha, gt=0.0, le=MAX_POWER)
-    if variant not in ALPHA_IOU_VARIANTS:
-        raise ValueError(f"variant must be one of {ALPHA_IOU_VARIANTS}, got {variant!r}")
+    alpha = _opt("alpha_iou", "alpha", alpha)
+    variant = _opt("alpha_iou", "variant", variant)
     eps = _check_pair(pred, target, eps)
     g = _geometry(pred, target, eps)
     terms = {"1 - IoU^α": 1 - _safe_pow(g.iou, alpha, eps)}
@@ -379,13 +381,11 @@ def _wiou_terms(
     delta: float = 3.0,
     mean_iou_loss: float | None = None,
 ) -> Terms:
-    if version not in WIOU_VERSIONS:
-        raise ValueError(f"version must be one of {WIOU_VERSIONS}, got {version!r}")
+    version = _opt("wiou", "version", version)
     # r = β / (δ·α^(β-δ)): α < 1 makes r blow up for outliers (β large), a tiny δ divides by ~0.
-    wiou_alpha = check_param("wiou_alpha", wiou_alpha, ge=1.0, le=100.0)
-    delta = check_param("delta", delta, ge=0.01, le=100.0)
-    if mean_iou_loss is not None:
-        mean_iou_loss = check_param("mean_iou_loss", mean_iou_loss, ge=1e-6, le=1.0)
+    wiou_alpha = _opt("wiou", "wiou_alpha", wiou_alpha)
+    delta = _opt("wiou", "delta", delta)
+    mean_iou_loss = _opt("wiou", "mean_iou_loss", mean_iou_loss)
     eps = _check_pair(pred, target, eps)
     g = _geometry(pred, target, eps)
     l_iou = 1 - g.iou
@@ -884,48 +884,169 @@ def _registry_entry(fn: Callable[..., Tensor], code: str) -> Callable[..., Tenso
     return loss
 
 
-_LOSS_FUNCTIONS: dict[str, Callable[..., Tensor]] = {
-    "iou": iou_loss,
-    "giou": giou_loss,
-    "diou": diou_loss,
-    "ciou": ciou_loss,
-    "eiou": eiou_loss,
-    "siou": siou_loss,
-    "alpha_iou": alpha_iou_loss,
-    "wiou": wiou_loss,
+@dataclass(frozen=True)
+class IouOption:
+    """One option of an IoU-family loss: its name, default and the values it accepts.
+
+    ``kind`` is ``"float"`` (``low``/``high`` bounds, ``low_open`` for ``>`` instead of ``>=``; ``optional``
+    allows ``None``), ``"choice"`` (one of ``choices``) or ``"bool"``. :meth:`check` is what the loss itself
+    runs, so the ranges shown by a page and the ones the core enforces are the same numbers.
+    """
+
+    name: str
+    default: object
+    kind: str = "float"
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    choices: tuple[str, ...] = ()
+    optional: bool = False
+
+    def check(self, value: object) -> object:
+        """The validated value (a ``float`` for float options). Raises ``ValueError`` naming the option."""
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise ValueError(f"{self.name} must be a bool, got {value!r}")
+            return value
+        if self.kind == "choice":
+            if value not in self.choices:
+                raise ValueError(f"{self.name} must be one of {self.choices}, got {value!r}")
+            return value
+        if value is None and self.optional:
+            return None
+        if self.low_open:
+            return check_param(self.name, value, gt=self.low, le=self.high)
+        return check_param(self.name, value, ge=self.low, le=self.high)
+
+
+@dataclass(frozen=True)
+class IouLossSpec:
+    """Everything about one IoU-family loss, written once; the analysis, the page and the canvas derive from it.
+
+    Attributes:
+        code: stable identifier (URL value, registry key).
+        name: display name (the paper's).
+        fn: the public loss function.
+        terms: ``(pred, target, eps, **options) -> {term notation: Tensor}``; the loss is their sum.
+        options: the loss's own options (beyond ``reduction``, ``eps``, ``weight``, ``avg_factor``).
+        reads: the geometry parts the formula reads (``"inter"``, ``"enclose"``, ``"rho"``, ``"c"``,
+            ``"aspect"``), for a canvas to draw; ``reads_by`` refines them by the value of one option.
+        paper: arXiv link of the loss.
+    """
+
+    code: str
+    name: str
+    fn: Callable[..., Tensor]
+    terms: Callable[..., Terms]
+    options: tuple[IouOption, ...]
+    reads: tuple[str, ...]
+    paper: str
+    reads_by: tuple[str, dict[str, tuple[str, ...]]] | None = None
+
+    def option(self, name: str) -> IouOption:
+        for opt in self.options:
+            if opt.name == name:
+                return opt
+        raise ValueError(f"unknown option {name!r} for loss {self.code!r}; allowed: {[o.name for o in self.options]}")
+
+    @property
+    def defaults(self) -> dict[str, object]:
+        return {opt.name: opt.default for opt in self.options}
+
+    def reads_for(self, options: dict[str, object] | None = None) -> tuple[str, ...]:
+        """The geometry parts read with these option values (defaults for the ones not given)."""
+        if self.reads_by is None:
+            return self.reads
+        name, table = self.reads_by
+        value = (options or {}).get(name, self.option(name).default)
+        return table.get(value, self.reads)
+
+
+#: LaTeX of every term notation that :func:`iou_loss_terms` returns (the formula view is their sum).
+TERM_TEX: dict[str, str] = {
+    "1 - IoU": r"1 - \mathrm{IoU}",
+    "1 - IoU²": r"1 - \mathrm{IoU}^2",
+    "-ln IoU": r"-\ln \max(\mathrm{IoU}, 10^{-6})",
+    "(C - U)/C": r"\frac{|C| - |B \cup B^{gt}|}{|C|}",
+    "ρ²/c²": r"\frac{\rho^2}{c^2}",
+    "α·v": r"\alpha v",
+    "clamp": r"\mathrm{clamp}",
+    "(w - w_t)²/C_w²": r"\frac{(w - w^{gt})^2}{C_w^2}",
+    "(h - h_t)²/C_h²": r"\frac{(h - h^{gt})^2}{C_h^2}",
+    "Δ/2": r"\frac{\Delta}{2}",
+    "Ω/2": r"\frac{\Omega}{2}",
+    "1 - IoU^α": r"1 - \mathrm{IoU}^{\alpha}",
+    "((C - U)/C)^α": r"\left(\frac{|C| - |B \cup B^{gt}|}{|C|}\right)^{\alpha}",
+    "(ρ²/c²)^α": r"\left(\frac{\rho^2}{c^2}\right)^{\alpha}",
+    "(β·v)^α": r"(\beta v)^{\alpha}",
+    "r(1 - IoU)": r"r\,(1 - \mathrm{IoU})",
+    "(R - 1)(1 - IoU)": r"(R - 1)(1 - \mathrm{IoU})",
+    "r(R - 1)(1 - IoU)": r"r\,(R - 1)(1 - \mathrm{IoU})",
 }
 
-#: Stable codes → callables ``(pred, target, reduction="none", eps=1e-7, **options)``.
-IOU_LOSSES: dict[str, Callable[..., Tensor]] = {code: _registry_entry(fn, code) for code, fn in _LOSS_FUNCTIONS.items()}
+_INTER, _ENC, _DIST, _ASPECT = ("inter",), ("inter", "enclose"), ("inter", "rho", "c"), ("inter", "rho", "c", "aspect")
+
+#: The IoU family, one registration per loss.
+IOU_LOSS_SPECS: dict[str, IouLossSpec] = {
+    spec.code: spec
+    for spec in (
+        IouLossSpec(
+            "iou", "IoU", iou_loss, _iou_terms,
+            (IouOption("mode", "linear", kind="choice", choices=IOU_MODES),),
+            _INTER, "https://arxiv.org/abs/1608.01471",
+        ),
+        IouLossSpec("giou", "GIoU", giou_loss, _giou_terms, (), _ENC, "https://arxiv.org/abs/1902.09630"),
+        IouLossSpec("diou", "DIoU", diou_loss, _diou_terms, (), _DIST, "https://arxiv.org/abs/1911.08287"),
+        IouLossSpec(
+            "ciou", "CIoU", ciou_loss, _ciou_terms, (IouOption("alpha_gating", False, kind="bool"),),
+            _ASPECT, "https://arxiv.org/abs/2005.03572",
+        ),
+        IouLossSpec(
+            "eiou", "EIoU", eiou_loss, _eiou_terms, (), (*_DIST, "enclose"), "https://arxiv.org/abs/2101.08158"
+        ),
+        IouLossSpec(
+            "siou", "SIoU", siou_loss, _siou_terms, (IouOption("theta", 4.0, low=1.0, high=MAX_POWER),),
+            ("inter", "rho", "enclose"), "https://arxiv.org/abs/2205.12740",
+        ),
+        IouLossSpec(
+            "alpha_iou", "α-IoU", alpha_iou_loss, _alpha_iou_terms,
+            (
+                IouOption("alpha", 3.0, low=0.0, high=MAX_POWER, low_open=True),
+                IouOption("variant", "iou", kind="choice", choices=ALPHA_IOU_VARIANTS),
+            ),
+            _INTER, "https://arxiv.org/abs/2110.13675",
+            reads_by=("variant", {"iou": _INTER, "giou": _ENC, "diou": _DIST, "ciou": _ASPECT}),
+        ),
+        IouLossSpec(
+            "wiou", "Wise-IoU", wiou_loss, _wiou_terms,
+            (
+                IouOption("version", "v1", kind="choice", choices=WIOU_VERSIONS),
+                IouOption("wiou_alpha", 1.9, low=1.0, high=100.0),
+                IouOption("delta", 3.0, low=0.01, high=100.0),
+                IouOption("mean_iou_loss", None, low=1e-6, high=1.0, optional=True),
+            ),
+            _DIST, "https://arxiv.org/abs/2301.10051",
+        ),
+    )
+}  # fmt: skip
+
+#: Stable codes → callables ``(pred, target, *, reduction="none", eps=1e-7, weight, avg_factor, **options)``.
+IOU_LOSSES: dict[str, Callable[..., Tensor]] = {
+    code: _registry_entry(spec.fn, code) for code, spec in IOU_LOSS_SPECS.items()
+}
 
 #: Stable codes → display names (language-independent).
-IOU_LOSS_NAMES: dict[str, str] = {
-    "iou": "IoU",
-    "giou": "GIoU",
-    "diou": "DIoU",
-    "ciou": "CIoU",
-    "eiou": "EIoU",
-    "siou": "SIoU",
-    "alpha_iou": "α-IoU",
-    "wiou": "Wise-IoU",
-}
+IOU_LOSS_NAMES: dict[str, str] = {code: spec.name for code, spec in IOU_LOSS_SPECS.items()}
 
-#: Stable codes → the options each loss accepts, with their defaults (read off the signatures).
-IOU_LOSS_DEFAULTS: dict[str, dict[str, object]] = {
-    code: {name: p.default for name, p in inspect.signature(fn).parameters.items() if name not in _COMMON}
-    for code, fn in _LOSS_FUNCTIONS.items()
-}
+#: Stable codes → the options each loss accepts, with their defaults.
+IOU_LOSS_DEFAULTS: dict[str, dict[str, object]] = {code: spec.defaults for code, spec in IOU_LOSS_SPECS.items()}
 
-_TERM_FUNCTIONS: dict[str, Callable[..., Terms]] = {
-    "iou": _iou_terms,
-    "giou": _giou_terms,
-    "diou": _diou_terms,
-    "ciou": _ciou_terms,
-    "eiou": _eiou_terms,
-    "siou": _siou_terms,
-    "alpha_iou": _alpha_iou_terms,
-    "wiou": _wiou_terms,
-}
+_TERM_FUNCTIONS: dict[str, Callable[..., Terms]] = {code: spec.terms for code, spec in IOU_LOSS_SPECS.items()}
+
+
+def _opt(code: str, name: str, value: object) -> object:
+    """Validate option ``name`` of loss ``code`` against its registration (the one place its range is written)."""
+    return IOU_LOSS_SPECS[code].option(name).check(value)
 
 
 @half_safe
