@@ -199,6 +199,7 @@ def _pair_view(code: str, options: A.Options) -> None:
                 "inter": list(geo.inter_box) if geo.inter_box else None,
                 "centre": list(geo.centre),
                 "centre_t": list(geo.centre_t),
+                "aspect": geo.aspect_angles,
             },
             show=_show_flags(code, options),
             arrows=[{"edge": a.edge, "x0": a.x0, "y0": a.y0, "x1": a.x1, "y1": a.y1} for a in arrows],

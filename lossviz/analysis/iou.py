@@ -179,6 +179,11 @@ class Geometry:
     inter_box: Box | None  # the intersection rectangle, None when the boxes do not overlap
 
     @property
+    def aspect_angles(self) -> dict[str, float]:
+        """The angles ``atan(w/h)`` that CIoU's ``v`` compares (radians; ``π/2`` for a flat box), for the canvas."""
+        return {"pred": math.atan2(self.w, self.h), "target": math.atan2(self.w_t, self.h_t)}
+
+    @property
     def rho(self) -> float:
         return math.sqrt(self.rho2)
 
