@@ -541,6 +541,9 @@ def ciou_loss(
     ``v = 4/π² · (atan(w_t/h_t) - atan(w/h))²`` measures the aspect-ratio mismatch and
     ``α = v / (1 - IoU + v + eps)`` is computed without gradient, as in torchvision's ``complete_box_iou_loss``.
 
+    For a zero-size prediction (``w = h = 0``) the aspect term's gradient is of order ``1/eps`` (1e7 by default):
+    finite in float32/float64; for float16 inputs it saturates at ±65504, the largest float16 (never ``inf``).
+
     With ``alpha_gating=True`` the mmdetection 3.x convention is used instead: ``α = 0`` where ``IoU <= 0.5`` (so
     CIoU equals DIoU for poorly overlapping pairs) and the CIoU value ``IoU - ρ²/c² - α·v`` is clamped to
     ``[-1, 1]`` before ``1 - CIoU``.
