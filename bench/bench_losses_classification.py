@@ -16,7 +16,7 @@ N = 1_000_000
 
 def _focal_value_and_grad(x: torch.Tensor, y: torch.Tensor) -> None:
     x = x.detach().requires_grad_(True)
-    losses.sigmoid_focal_loss(x, y, 0.25, 2.0, reduction="sum").backward()
+    losses.sigmoid_focal_loss(x, y, alpha=0.25, gamma=2.0, reduction="sum").backward()
 
 
 def _ghm_c(x: torch.Tensor, y: torch.Tensor) -> None:
@@ -51,7 +51,9 @@ def run() -> list[dict]:
     counts = torch.randint(1, 10_000, (c,), generator=gen)
     for loss_type in ("softmax", "sigmoid", "focal"):
         timing = time_it(
-            lambda lt=loss_type: losses.class_balanced_loss(logits, labels, counts, 0.999, lt, reduction="mean")
+            lambda lt=loss_type: losses.class_balanced_loss(
+                logits, labels, counts, beta=0.999, loss_type=lt, reduction="mean"
+            )
         )
         rows.append(row(GROUP, f"class_balanced_loss ({loss_type})", f"{n:,} x {c}", timing, "β=0.999, forward"))
     for k in (1024, 4096):

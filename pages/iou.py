@@ -25,17 +25,8 @@ KEYS = {
     "target": ("iou_gx1", "iou_gy1", "iou_gx2", "iou_gy2"),
 }
 RESOLUTIONS = (32, 64, 128, 256)
-#: Which parts of the geometry each loss reads (drawn on the canvas).
-USES = {
-    "iou": ("inter",),
-    "giou": ("inter", "enclose"),
-    "diou": ("inter", "rho", "c"),
-    "ciou": ("inter", "rho", "c", "aspect"),
-    "eiou": ("inter", "rho", "c", "enclose"),
-    "siou": ("inter", "rho", "enclose"),
-    "wiou": ("inter", "rho", "c"),
-}
-ALPHA_USES = {"iou": ("inter",), "giou": USES["giou"], "diou": USES["diou"], "ciou": USES["ciou"]}
+#: URL keys of the option controls, by the option's name in the core's registration.
+OPTION_KEYS = {"mode": "iou_mode", "alpha_gating": "iou_gating", "alpha": "iou_alpha", "variant": "iou_avariant"}
 
 
 # ---------------------------------------------------------------------------------------------------- callbacks
@@ -114,99 +105,54 @@ def _note_repairs(which: str, notes: list[str]) -> None:
         st.warning(t(f"iou.note.{note}", box=t(f"iou.{which}"), min=A.MIN_SIZE), icon=":material/warning:")
 
 
+def _option_control(opt: str):
+    """The control of one registered option (only called for options the selected loss takes)."""
+    if opt == "mode":
+        return controls.segmented(t("iou.opt.mode"), "iou_mode", list(A.MODES), "linear", help=t("iou.opt.mode_help"))
+    if opt == "alpha_gating":
+        return controls.toggle(t("iou.opt.gating"), "iou_gating", False, help=t("iou.opt.gating_help"))
+    if opt == "alpha":
+        lo, hi = A.ALPHA_RANGE
+        return controls.slider(t("iou.opt.alpha"), "iou_alpha", lo, hi, 3.0, 0.5, help=t("iou.opt.alpha_help"))
+    return controls.selectbox(t("iou.opt.variant"), "iou_avariant", list(A.ALPHA_VARIANTS), index=0)
+
+
 def _options_bar(codes) -> tuple[str, A.Options]:
-    c1, c2, c3, c4, c5 = st.columns([1.4, 1.4, 1.2, 1.2, 1.2])
-    with c1:
+    """The loss, then only the options it takes (from its registration); a URL option it lacks gets a notice."""
+    cols = st.columns([1.4, 1.2, 1.2])  # no loss takes more than two of the page's options
+    with cols[0]:
         code = controls.selectbox(
             t("iou.select_loss"), "iou_loss", list(codes), index=list(codes).index("giou"), format_func=A.loss_name
         )
-    with c2:
-        mode = controls.segmented(t("iou.opt.mode"), "iou_mode", list(A.MODES), "linear", help=t("iou.opt.mode_help"))
-    with c3:
-        gating = controls.toggle(t("iou.opt.gating"), "iou_gating", False, help=t("iou.opt.gating_help"))
-    with c4:
-        alpha = controls.slider(
-            t("iou.opt.alpha"), "iou_alpha", A.ALPHA_RANGE[0], A.ALPHA_RANGE[1], 3.0, 0.5, help=t("iou.opt.alpha_help")
-        )
-    with c5:
-        variant = controls.selectbox(t("iou.opt.variant"), "iou_avariant", list(A.ALPHA_VARIANTS), index=0)
-    return code, A.Options(mode=mode or "linear", alpha_gating=bool(gating), alpha=float(alpha), alpha_variant=variant)
+    names = A.option_names(code)
+    values = {}
+    for i, opt in enumerate(names):
+        with cols[1 + min(i, 1)]:
+            values[opt] = _option_control(opt)
+    shown = ", ".join(names) or t("iou.opt.none")
+    for opt, key in OPTION_KEYS.items():
+        if opt not in names:
+            raw = st.query_params.get(key)
+            controls.drop_param(key, t("iou.opt.not_used", key=key, value=raw, name=A.loss_name(code), options=shown))
+    d = A.Options()
+    return code, A.Options(
+        mode=values.get("mode") or d.mode,
+        alpha_gating=bool(values.get("alpha_gating", d.alpha_gating)),
+        alpha=float(values.get("alpha", d.alpha)),
+        alpha_variant=values.get("variant", d.alpha_variant),
+    )
 
 
 def _show_flags(code: str, options: A.Options) -> dict[str, bool]:
-    uses = ALPHA_USES[options.alpha_variant] if code == "alpha_iou" else USES.get(code, ("inter",))
-    return {part: True for part in uses}
+    return {part: True for part in A.reads(code, options)}
 
 
-# --------------------------------------------------------------------------------------------------- formulas
-
-
-def _formula(code: str, row: A.LossRow, geo: A.Geometry, options: A.Options) -> str:
-    """The selected loss's formula with the current pair's numbers; the result is the core's value."""
-    iou, value = geo.iou, row.value
-    pen_c = (geo.enclose_area - geo.union) / geo.enclose_area if geo.enclose_area > 0 else 0.0
-    pen_d = geo.rho2 / geo.c2 if geo.c2 > 0 else 0.0
-    if code == "iou":
-        if options.mode == "log":
-            return rf"\mathcal{{L}} = -\ln \mathrm{{IoU}} = -\ln \max({iou:.4f},\,10^{{-6}}) = {value:.4f}"
-        if options.mode == "square":
-            return rf"\mathcal{{L}} = 1 - \mathrm{{IoU}}^2 = 1 - {iou:.4f}^2 = {value:.4f}"
-        return (
-            rf"\mathcal{{L}} = 1 - \frac{{|B \cap B^{{gt}}|}}{{|B \cup B^{{gt}}|}}"
-            rf" = 1 - \frac{{{geo.inter:.1f}}}{{{geo.union:.1f}}} = {value:.4f}"
-        )
-    if code == "giou":
-        return (
-            rf"\mathcal{{L}} = 1 - \mathrm{{IoU}} + \frac{{|C| - |B \cup B^{{gt}}|}}{{|C|}}"
-            rf" = 1 - {iou:.4f} + \frac{{{geo.enclose_area:.1f} - {geo.union:.1f}}}{{{geo.enclose_area:.1f}}}"
-            rf" = {value:.4f}"
-        )
-    if code == "diou":
-        return (
-            rf"\mathcal{{L}} = 1 - \mathrm{{IoU}} + \frac{{\rho^2}}{{c^2}}"
-            rf" = 1 - {iou:.4f} + \frac{{{geo.rho2:.1f}}}{{{geo.c2:.1f}}} = {value:.4f}"
-        )
-    if code == "ciou":
-        gated = options.alpha_gating and iou <= 0.5
-        a = 0.0 if gated else geo.v / (1 - iou + geo.v) if (1 - iou + geo.v) > 0 else 0.0
-        return (
-            rf"\mathcal{{L}} = 1 - \mathrm{{IoU}} + \frac{{\rho^2}}{{c^2}} + \alpha v"
-            rf" = 1 - {iou:.4f} + {pen_d:.4f} + {a:.4f} \cdot {geo.v:.4f} = {value:.4f},\quad"
-            rf" v = \tfrac{{4}}{{\pi^2}}\left(\arctan\tfrac{{w^{{gt}}}}{{h^{{gt}}}} - \arctan\tfrac{{w}}{{h}}\right)^2"
-        )
-    if code == "eiou":
-        tw = (geo.w - geo.w_t) ** 2 / geo.cw**2 if geo.cw > 0 else 0.0
-        th = (geo.h - geo.h_t) ** 2 / geo.ch**2 if geo.ch > 0 else 0.0
-        return (
-            rf"\mathcal{{L}} = 1 - \mathrm{{IoU}} + \frac{{\rho^2}}{{c^2}} + \frac{{(w - w^{{gt}})^2}}{{C_w^2}}"
-            rf" + \frac{{(h - h^{{gt}})^2}}{{C_h^2}} = 1 - {iou:.4f} + {pen_d:.4f} + {tw:.4f} + {th:.4f} = {value:.4f}"
-        )
-    if code == "siou":
-        return (
-            rf"\mathcal{{L}} = 1 - \mathrm{{IoU}} + \frac{{\Delta + \Omega}}{{2}},\ "
-            rf"\Delta = \sum_{{t=x,y}} \left(1 - e^{{-(2-\Lambda)\rho_t}}\right),\ "
-            rf"\Omega = \sum_{{t=w,h}} \left(1 - e^{{-\omega_t}}\right)^{{4}}"
-            rf" \;\Rightarrow\; 1 - {iou:.4f} + \tfrac{{\Delta + \Omega}}{{2}} = {value:.4f}"
-        )
-    if code == "alpha_iou":
-        al = options.alpha
-        extra = {
-            "iou": "",
-            "giou": rf" + \left(\frac{{|C| - |B \cup B^{{gt}}|}}{{|C|}}\right)^{{{al:g}}}",
-            "diou": rf" + \left(\frac{{\rho^2}}{{c^2}}\right)^{{{al:g}}}",
-            "ciou": rf" + \left(\frac{{\rho^2}}{{c^2}}\right)^{{{al:g}}} + (\beta v)^{{{al:g}}}",
-        }[options.alpha_variant]
-        nums = {"iou": "", "giou": rf" + {pen_c:.4f}^{{{al:g}}}", "diou": rf" + {pen_d:.4f}^{{{al:g}}}"}.get(
-            options.alpha_variant, rf" + {pen_d:.4f}^{{{al:g}}} + \ldots"
-        )
-        return rf"\mathcal{{L}} = 1 - \mathrm{{IoU}}^{{{al:g}}}{extra} = 1 - {iou:.4f}^{{{al:g}}}{nums} = {value:.4f}"
-    if code == "wiou":
-        r = pen_d
-        return (
-            rf"\mathcal{{L}} = \exp\!\left(\frac{{\rho^2}}{{(c^2)^*}}\right)(1 - \mathrm{{IoU}})"
-            rf" = e^{{{r:.4f}}} \cdot (1 - {iou:.4f}) = {value:.4f}"
-        )
-    return rf"\mathcal{{L}} = {value:.4f}"
+def _formula(terms: list[A.FormulaTerm], value: float) -> str:
+    """The selected loss as the core's sum of terms, with each term's value for this pair (from the core)."""
+    shown = [term for term in terms if term.key != "clamp" or term.value != 0.0]
+    symbols = " + ".join(term.tex for term in shown)
+    numbers = " + ".join(f"{term.value:.4f}" for term in shown)
+    return rf"\mathcal{{L}} = {symbols} = {numbers} = {value:.4f}"
 
 
 # ---------------------------------------------------------------------------------------------------- the pair
@@ -253,6 +199,7 @@ def _pair_view(code: str, options: A.Options) -> None:
                 "inter": list(geo.inter_box) if geo.inter_box else None,
                 "centre": list(geo.centre),
                 "centre_t": list(geo.centre_t),
+                "aspect": geo.aspect_angles,
             },
             show=_show_flags(code, options),
             arrows=[{"edge": a.edge, "x0": a.x0, "y0": a.y0, "x1": a.x1, "y1": a.y1} for a in arrows],
@@ -309,7 +256,10 @@ def _pair_view(code: str, options: A.Options) -> None:
 
     st.subheader(t("iou.explain.title", name=name))
     st.markdown(t(f"iou.explain.{code}"))
-    st.latex(_formula(code, row, geo, options))
+    st.latex(_formula(A.formula_terms(code, pred, target, options), row.value))
+    share = A.eps_share(pred, target)
+    if share > A.EPS_NOTE_SHARE:  # unreachable with MIN_SIZE = 1 boxes, but never show an eps-made number silently
+        st.warning(t("iou.opt.eps_note", eps=A.EPS, share=share), icon=":material/warning:")
     if code == "eiou":
         st.caption(t("iou.explain.eiou_note"))
     if st.session_state.pop("_iou_released", False) and st.session_state.get("_iou_in_fragment"):

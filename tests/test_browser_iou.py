@@ -192,3 +192,53 @@ def test_iou_draws_no_gradient_arrows_for_disjoint_boxes_but_giou_does(page, ser
         line = page.locator(f".bc-arrow[data-edge={edge}] line")
         assert float(line.get_attribute(f"{axis}2")) > float(line.get_attribute(f"{axis}1"))
     assert_numbers_match_core(page)
+
+
+def _drawn_enclose(page):
+    rect = page.locator(".bc-enclose")
+    return [float(rect.get_attribute(a)) for a in ("x", "y", "width", "height")]
+
+
+def _core_enclose(page):
+    pred, target = shown_boxes(page)
+    p = torch.tensor([pred], dtype=torch.float64)
+    g = torch.tensor([target], dtype=torch.float64)
+    x1, y1, x2, y2 = losses.box_geometry(p, g).enclose[0].tolist()
+    return [x1, y1, x2 - x1, y2 - y1]
+
+
+SNAPSHOT = """() => {
+  const w = document.querySelector('.bc-wrap');
+  const r = document.querySelector('.bc-enclose');
+  return {
+    cls: document.querySelector('.bc-overlay').getAttribute('class') || '',
+    rect: ['x', 'y', 'width', 'height'].map((a) => Number(r.getAttribute(a))),
+    pred: w.getAttribute('data-pred').split(',').map(Number),
+    target: w.getAttribute('data-target').split(',').map(Number),
+  };
+}"""
+
+
+def test_the_canvas_draws_the_core_geometry_and_never_derives_its_own(page, server_url):
+    open_iou(page, server_url)
+    assert _drawn_enclose(page) == pytest.approx(_core_enclose(page), abs=1e-6)
+    before = _drawn_enclose(page)
+    x, y = centre_of(page, ".bc-pred .bc-body")
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 60, y - 40, steps=2)
+    # Mid-drag the boxes move locally, but the enclosing box drawn is still the core's (dimmed), never one derived
+    # from the local boxes. One snapshot, so a rerun landing between two reads cannot mix states.
+    snap = page.evaluate(SNAPSHOT)
+    p = torch.tensor([snap["pred"]], dtype=torch.float64)
+    g = torch.tensor([snap["target"]], dtype=torch.float64)
+    x1, y1, x2, y2 = losses.box_geometry(p, g).enclose[0].tolist()
+    local = [x1, y1, x2 - x1, y2 - y1]  # what a canvas deriving its own geometry would draw for the boxes shown
+    # read right after the move, long before the round trip to the core (~100 ms): the overlay is the core's old one
+    assert "bc-stale" in snap["cls"]
+    assert snap["rect"] != pytest.approx(local, abs=1e-6)
+    page.mouse.up()
+    settle(page)
+    assert "bc-stale" not in (page.locator(".bc-overlay").get_attribute("class") or "")
+    assert _drawn_enclose(page) == pytest.approx(_core_enclose(page), abs=1e-6)
+    assert _drawn_enclose(page) != pytest.approx(before)

@@ -72,7 +72,7 @@ def test_arrow_key_on_alpha_updates_the_url_and_the_plotted_curve(server_url, pa
     assert not np.allclose(before["y"], after["y"])
     assert page.evaluate(GRAPH_IS_MARKED, "Balanced L1"), "the curves chart was remounted instead of updated in place"
     # the printed b follows, and survives a reload from the URL
-    b = f"{losses.balanced_l1_b(0.55, 1.5):.6g}"
+    b = f"{losses.balanced_l1_b(alpha=0.55, gamma=1.5):.6g}"
     page.get_by_text(b, exact=True).first.wait_for()
     page.reload()
     wait_idle(page)
@@ -85,4 +85,4 @@ def test_bad_url_parameters_show_notices_not_tracebacks(server_url, page):
     for text in ("reg_alpha=abc", "reg_beta=7", "reg_fam=delta"):
         page.get_by_text(text).first.wait_for()
     assert page.locator("[data-testid=stException]").count() == 0
-    page.get_by_text(f"{losses.balanced_l1_b(0.5, 1.5):.6g}", exact=True).first.wait_for()
+    page.get_by_text(f"{losses.balanced_l1_b(alpha=0.5, gamma=1.5):.6g}", exact=True).first.wait_for()

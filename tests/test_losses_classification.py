@@ -71,8 +71,8 @@ def test_sigmoid_focal_loss_reductions():
 def test_focal_closed_form_gradient_equals_autograd(alpha, gamma, label):
     x = torch.linspace(-10, 10, 401, dtype=F64, requires_grad=True)
     y = torch.full_like(x, label)
-    (auto,) = torch.autograd.grad(sigmoid_focal_loss(x, y, alpha, gamma).sum(), x)
-    closed = focal_loss_grad(x.detach(), y, alpha, gamma)
+    (auto,) = torch.autograd.grad(sigmoid_focal_loss(x, y, alpha=alpha, gamma=gamma).sum(), x)
+    closed = focal_loss_grad(x.detach(), y, alpha=alpha, gamma=gamma)
     torch.testing.assert_close(closed, auto, rtol=1e-10, atol=1e-14)
 
 
@@ -81,8 +81,10 @@ def test_focal_closed_form_gradient_equals_autograd(alpha, gamma, label):
 def test_focal_closed_form_gradient_equals_autograd_for_soft_targets(x, y, alpha, gamma):
     xt = t64(x).requires_grad_(True)
     yt = t64(y)
-    (auto,) = torch.autograd.grad(sigmoid_focal_loss(xt, yt, alpha, gamma).sum(), xt)
-    assert focal_loss_grad(xt.detach(), yt, alpha, gamma).item() == pytest.approx(auto.item(), rel=1e-8, abs=1e-12)
+    (auto,) = torch.autograd.grad(sigmoid_focal_loss(xt, yt, alpha=alpha, gamma=gamma).sum(), xt)
+    assert focal_loss_grad(xt.detach(), yt, alpha=alpha, gamma=gamma).item() == pytest.approx(
+        auto.item(), rel=1e-8, abs=1e-12
+    )
 
 
 def test_focal_gradient_for_hard_label_has_the_papers_form():
@@ -92,7 +94,7 @@ def test_focal_gradient_for_hard_label_has_the_papers_form():
         p = torch.sigmoid(x)
         p_t = p if y == 1.0 else 1 - p
         expected = a_t * (1 - p_t) ** 2 * (2 * p_t * torch.log(p_t) + p_t - 1) * (2 * y - 1)
-        torch.testing.assert_close(focal_loss_grad(x, torch.full_like(x, y), 0.25, 2.0), expected)
+        torch.testing.assert_close(focal_loss_grad(x, torch.full_like(x, y), alpha=0.25, gamma=2.0), expected)
 
 
 @settings(max_examples=80, deadline=None)
@@ -146,8 +148,8 @@ def test_focal_gradient_vanishes_for_saturated_easy_examples_at_any_gamma(gamma,
 
 def test_modulating_factor_is_one_minus_p_t_to_the_gamma():
     p_t = t64(0.0, 0.5, 0.9, 1.0)
-    torch.testing.assert_close(modulating_factor(p_t, 2.0), t64(1.0, 0.25, 0.01, 0.0))
-    torch.testing.assert_close(modulating_factor(p_t, 0.0), torch.ones(4, dtype=F64))
+    torch.testing.assert_close(modulating_factor(p_t, gamma=2.0), t64(1.0, 0.25, 0.01, 0.0))
+    torch.testing.assert_close(modulating_factor(p_t, gamma=0.0), torch.ones(4, dtype=F64))
 
 
 @pytest.mark.parametrize(
@@ -156,14 +158,14 @@ def test_modulating_factor_is_one_minus_p_t_to_the_gamma():
         (lambda: sigmoid_focal_loss(t64(0.0), t64(1.0), gamma=-0.5), "gamma"),
         (lambda: sigmoid_focal_loss(t64(0.0), t64(1.0), alpha=1.5), "alpha"),
         (lambda: sigmoid_focal_loss(t64(0.0), t64(1.5)), "targets"),
-        (lambda: sigmoid_focal_loss(t64(float("nan")), t64(1.0)), "inputs"),
-        (lambda: sigmoid_focal_loss(t64(0.0, 1.0), t64(1.0)), "inputs"),
+        (lambda: sigmoid_focal_loss(t64(float("nan")), t64(1.0)), "logits"),
+        (lambda: sigmoid_focal_loss(t64(0.0, 1.0), t64(1.0)), "logits"),
         (lambda: sigmoid_focal_loss(t64(0.0), t64(1.0), reduction="avg"), "reduction"),
-        (lambda: sigmoid_focal_loss([0.0], t64(1.0)), "inputs"),
+        (lambda: sigmoid_focal_loss([0.0], t64(1.0)), "logits"),
         (lambda: focal_loss_grad(t64(0.0), t64(-0.1)), "targets"),
         (lambda: focal_loss_grad(t64(0.0), t64(1.0), gamma=float("inf")), "gamma"),
-        (lambda: modulating_factor(t64(1.2), 2.0), "p_t"),
-        (lambda: modulating_factor(t64(0.5), -1.0), "gamma"),
+        (lambda: modulating_factor(t64(1.2), gamma=2.0), "p_t"),
+        (lambda: modulating_factor(t64(0.5), gamma=-1.0), "gamma"),
     ],
 )
 def test_focal_bad_input_raises_naming_the_argument(call, name):
@@ -176,20 +178,20 @@ def test_focal_bad_input_raises_naming_the_argument(call, name):
 
 def test_effective_number_closed_form_and_beta_zero():
     n = t64(0, 1, 2, 10)
-    torch.testing.assert_close(effective_number(n, 0.5), (1 - 0.5**n) / 0.5)
-    torch.testing.assert_close(effective_number(n, 0.0), t64(0, 1, 1, 1))
+    torch.testing.assert_close(effective_number(n, beta=0.5), (1 - 0.5**n) / 0.5)
+    torch.testing.assert_close(effective_number(n, beta=0.0), t64(0, 1, 1, 1))
 
 
 @settings(max_examples=60, deadline=None)
 @given(n=st.integers(1, 10**6), beta=st.floats(0.0, 0.999999))
 def test_effective_number_lies_between_one_and_n(n, beta):
-    e = effective_number(t64(n), beta).item()
+    e = effective_number(t64(n), beta=beta).item()
     assert 1.0 - 1e-9 <= e <= n * (1 + 1e-9)
 
 
 @pytest.mark.parametrize("n", [1, 10, 1000, 100000])
 def test_effective_number_tends_to_n_as_beta_tends_to_one(n):
-    errs = [abs(effective_number(t64(n), 1 - 10.0**-k).item() - n) / n for k in (4, 6, 8, 10)]
+    errs = [abs(effective_number(t64(n), beta=1 - 10.0**-k).item() - n) / n for k in (4, 6, 8, 10)]
     assert all(b <= a + 1e-12 for a, b in itertools.pairwise(errs))
     assert errs[-1] < 1e-4
 
@@ -200,7 +202,7 @@ counts_st = st.lists(st.integers(1, 100000), min_size=1, max_size=12)
 @settings(max_examples=60, deadline=None)
 @given(counts=counts_st, beta=st.floats(0.0, 0.99999))
 def test_class_balanced_weights_sum_to_number_of_classes(counts, beta):
-    w = class_balanced_weights(torch.tensor(counts), beta)
+    w = class_balanced_weights(torch.tensor(counts), beta=beta)
     assert w.sum().item() == pytest.approx(len(counts))
     assert bool((w > 0).all())
 
@@ -209,15 +211,15 @@ def test_class_balanced_weights_sum_to_number_of_classes(counts, beta):
 @given(counts=counts_st, beta=st.floats(0.0, 0.99999))
 def test_class_balanced_weights_decrease_with_count(counts, beta):
     c = torch.tensor(sorted(counts))
-    w = class_balanced_weights(c, beta)
+    w = class_balanced_weights(c, beta=beta)
     assert bool((w[1:] <= w[:-1] * (1 + 1e-12)).all())
 
 
 def test_class_balanced_weights_beta_zero_is_all_ones_and_beta_near_one_is_inverse_frequency():
     c = torch.tensor([1000, 100, 10])
-    torch.testing.assert_close(class_balanced_weights(c, 0.0), torch.ones(3, dtype=F64))
+    torch.testing.assert_close(class_balanced_weights(c, beta=0.0), torch.ones(3, dtype=F64))
     inv = 1.0 / c.double()
-    torch.testing.assert_close(class_balanced_weights(c, 1 - 1e-9), inv / inv.sum() * 3, rtol=1e-5, atol=1e-8)
+    torch.testing.assert_close(class_balanced_weights(c, beta=1 - 1e-9), inv / inv.sum() * 3, rtol=1e-5, atol=1e-8)
 
 
 def test_class_balanced_loss_variants_weight_each_sample_by_its_class():
@@ -225,31 +227,33 @@ def test_class_balanced_loss_variants_weight_each_sample_by_its_class():
     logits = torch.randn(6, 3, dtype=F64)
     labels = torch.tensor([0, 1, 2, 2, 1, 0])
     counts = torch.tensor([500, 50, 5])
-    w = class_balanced_weights(counts, 0.99)[labels]
+    w = class_balanced_weights(counts, beta=0.99)[labels]
     ce = F.cross_entropy(logits, labels, reduction="none")
-    torch.testing.assert_close(class_balanced_loss(logits, labels, counts, 0.99, "softmax"), w * ce)
+    torch.testing.assert_close(class_balanced_loss(logits, labels, counts, beta=0.99, loss_type="softmax"), w * ce)
     onehot = F.one_hot(labels, 3).double()
     bce = F.binary_cross_entropy_with_logits(logits, onehot, reduction="none").sum(1)
-    torch.testing.assert_close(class_balanced_loss(logits, labels, counts, 0.99, "sigmoid"), w * bce)
+    torch.testing.assert_close(class_balanced_loss(logits, labels, counts, beta=0.99, loss_type="sigmoid"), w * bce)
     fl = sigmoid_focal_loss(logits, onehot, alpha=-1.0, gamma=1.0).sum(1)
-    torch.testing.assert_close(class_balanced_loss(logits, labels, counts, 0.99, "focal", gamma=1.0), w * fl)
-    assert class_balanced_loss(logits, labels, counts, 0.99, reduction="mean").item() == pytest.approx(
+    torch.testing.assert_close(
+        class_balanced_loss(logits, labels, counts, beta=0.99, loss_type="focal", gamma=1.0), w * fl
+    )
+    assert class_balanced_loss(logits, labels, counts, beta=0.99, reduction="mean").item() == pytest.approx(
         (w * ce).mean().item()
     )
     # beta = 0: plain cross-entropy.
-    torch.testing.assert_close(class_balanced_loss(logits, labels, counts, 0.0), ce)
+    torch.testing.assert_close(class_balanced_loss(logits, labels, counts, beta=0.0), ce)
 
 
 @pytest.mark.parametrize(
     ("call", "name"),
     [
-        (lambda: class_balanced_weights(torch.tensor([10, 0, 3]), 0.9), "counts"),
-        (lambda: class_balanced_weights(torch.tensor([10.0, -2.0]), 0.9), "counts"),
-        (lambda: class_balanced_weights([10, 3], 0.9), "counts"),
-        (lambda: class_balanced_weights(torch.tensor([]), 0.9), "counts"),
-        (lambda: class_balanced_weights(torch.tensor([10, 3]), 1.0), "beta"),
-        (lambda: class_balanced_weights(torch.tensor([10, 3]), -0.1), "beta"),
-        (lambda: effective_number(t64(-1.0), 0.5), "n"),
+        (lambda: class_balanced_weights(torch.tensor([10, 0, 3]), beta=0.9), "counts"),
+        (lambda: class_balanced_weights(torch.tensor([10.0, -2.0]), beta=0.9), "counts"),
+        (lambda: class_balanced_weights([10, 3], beta=0.9), "counts"),
+        (lambda: class_balanced_weights(torch.tensor([]), beta=0.9), "counts"),
+        (lambda: class_balanced_weights(torch.tensor([10, 3]), beta=1.0), "beta"),
+        (lambda: class_balanced_weights(torch.tensor([10, 3]), beta=-0.1), "beta"),
+        (lambda: effective_number(t64(-1.0), beta=0.5), "n"),
         (lambda: class_balanced_loss(torch.zeros(2, 3), torch.tensor([0, 3]), torch.tensor([1, 2, 3])), "labels"),
         (lambda: class_balanced_loss(torch.zeros(2, 3), torch.tensor([0.0, 1.0]), torch.tensor([1, 2, 3])), "labels"),
         (lambda: class_balanced_loss(torch.zeros(2, 3), torch.tensor([0, 1]), torch.tensor([1, 2])), "counts"),
@@ -473,11 +477,11 @@ def test_ap_loss_function_apply_matches_ap_loss():
         (lambda: ap_loss(t64(0.1, 0.2), torch.tensor([0, 0])), "positive"),
         (lambda: ap_loss(t64(0.1, 0.2), torch.tensor([-1, -1])), "positive"),
         (lambda: ap_loss(t64(), torch.tensor([], dtype=torch.long)), "positive"),
-        (lambda: ap_loss(t64(0.1, 0.2), torch.tensor([1, 2])), "labels"),
-        (lambda: ap_loss(t64(0.1, 0.2), torch.tensor([1])), "scores"),
-        (lambda: ap_loss(t64(0.1, float("nan")), torch.tensor([1, 0])), "scores"),
+        (lambda: ap_loss(t64(0.1, 0.2), torch.tensor([1, 2])), "targets"),
+        (lambda: ap_loss(t64(0.1, 0.2), torch.tensor([1])), "logits"),
+        (lambda: ap_loss(t64(0.1, float("nan")), torch.tensor([1, 0])), "logits"),
         (lambda: ap_loss(t64(0.1, 0.2), torch.tensor([1, 0]), delta=0.0), "delta"),
-        (lambda: ap_loss(t64(0.1, 0.2), [1, 0]), "labels"),
+        (lambda: ap_loss(t64(0.1, 0.2), [1, 0]), "targets"),
     ],
 )
 def test_ap_loss_bad_input_raises_naming_the_argument(call, name):

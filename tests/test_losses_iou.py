@@ -750,9 +750,9 @@ def test_bad_common_arguments_raise_value_error(code, kwargs, message):
         (alpha_iou_loss, {"alpha": -2.0}, "alpha must be > 0"),
         (alpha_iou_loss, {"variant": "eiou"}, "variant must be one of"),
         (wiou_loss, {"version": "v2"}, "version must be one of"),
-        (wiou_loss, {"wiou_alpha": 0.0}, "wiou_alpha must be > 0"),
-        (wiou_loss, {"delta": -1.0}, "delta must be > 0"),
-        (wiou_loss, {"mean_iou_loss": 0.0}, "mean_iou_loss must be > 0"),
+        (wiou_loss, {"wiou_alpha": 0.0}, "wiou_alpha must be >= 1"),
+        (wiou_loss, {"delta": -1.0}, "delta must be >= 0.01"),
+        (wiou_loss, {"mean_iou_loss": 0.0}, "mean_iou_loss must be >= 1e-06"),
     ],
 )
 def test_bad_hyper_parameters_raise_value_error_naming_them(fn, kwargs, message):
@@ -773,7 +773,9 @@ def test_registry_codes_names_and_defaults_agree():
 
 def test_registry_entries_forward_options_and_the_uniform_signature():
     pred, target = t64([0.0, 0.0, 1.0, 2.0]), t64([0.5, 0.0, 2.5, 1.0])
-    torch.testing.assert_close(IOU_LOSSES["iou"](pred, target, "none", 1e-7, mode="log"), iou_loss(pred, target, "log"))
+    torch.testing.assert_close(
+        IOU_LOSSES["iou"](pred, target, reduction="none", eps=1e-7, mode="log"), iou_loss(pred, target, mode="log")
+    )
     torch.testing.assert_close(
         IOU_LOSSES["alpha_iou"](pred, target, reduction="sum", alpha=2.0, variant="diou"),
         alpha_iou_loss(pred, target, alpha=2.0, variant="diou", reduction="sum"),

@@ -150,14 +150,14 @@ def test_balanced_l1_gradient_jumps_at_beta_not_one(alpha, gamma, beta):
     """The documented quirk of mmdetection's form: for β ≠ 1 the gradient is discontinuous at β."""
     if gamma / alpha > 10:  # beyond that e^{γ/α} makes the jump α(1 − β)/(β·e^{γ/α}) vanishingly small
         return
-    b = balanced_l1_b(alpha, gamma)
+    b = balanced_l1_b(alpha=alpha, gamma=gamma)
     d = torch.tensor([beta * (1 - 1e-12), beta], dtype=F64)
     inside, outside = balanced_l1_grad(d, alpha=alpha, gamma=gamma, beta=beta).tolist()
     jump = alpha * (1 - beta) / (beta * (b + 1))
     assert inside - outside == pytest.approx(jump, rel=1e-5, abs=1e-12)
     assert abs(jump) > 1e-9
     # and the gradient just above 0 is α(1/β − 1), not 0
-    near0 = balanced_l1_grad(torch.tensor([1e-9 / b], dtype=F64), alpha, gamma, beta).item()
+    near0 = balanced_l1_grad(torch.tensor([1e-9 / b], dtype=F64), alpha=alpha, gamma=gamma, beta=beta).item()
     assert near0 == pytest.approx(alpha * (1 / beta - 1), rel=1e-6, abs=1e-8)
 
 
@@ -195,7 +195,7 @@ def test_regression_losses_are_symmetric_in_d(x, alpha, gamma, beta):
         balanced_l1_loss(d, z, alpha=alpha, gamma=gamma, beta=beta),
     ):
         assert loss[0].item() == loss[1].item()
-    g = balanced_l1_grad(d, alpha, gamma, beta)
+    g = balanced_l1_grad(d, alpha=alpha, gamma=gamma, beta=beta)
     assert g[0].item() == -g[1].item()
 
 
@@ -232,15 +232,15 @@ def test_float32_and_float64_both_work_and_agree(fn, dtype):
         (lambda: smooth_l1_loss(torch.zeros(2), torch.zeros(3)), "pred and target must have the same shape"),
         (lambda: smooth_l1_loss(torch.zeros(2), torch.zeros(2), beta=-0.1), "beta must be >= 0"),
         (lambda: smooth_l1_loss(torch.zeros(2), torch.zeros(2), beta=math.nan), "beta must be finite"),
-        (lambda: balanced_l1_loss(torch.zeros(2), torch.zeros(2), alpha=0.0), "alpha must be > 0"),
-        (lambda: balanced_l1_loss(torch.zeros(2), torch.zeros(2), gamma=-1.0), "gamma must be > 0"),
-        (lambda: balanced_l1_loss(torch.zeros(2), torch.zeros(2), beta=0.0), "beta must be > 0"),
+        (lambda: balanced_l1_loss(torch.zeros(2), torch.zeros(2), alpha=0.0), "alpha must be >= 0.001"),
+        (lambda: balanced_l1_loss(torch.zeros(2), torch.zeros(2), gamma=-1.0), "gamma must be >= 0.001"),
+        (lambda: balanced_l1_loss(torch.zeros(2), torch.zeros(2), beta=0.0), "beta must be >= 1e-06"),
         (lambda: balanced_l1_loss(torch.zeros(2), torch.zeros(2), alpha=0.001, gamma=3.0), "gamma / alpha"),
         (lambda: balanced_l1_loss(torch.zeros(2, dtype=torch.int64), torch.zeros(2)), "pred must be a floating"),
         (lambda: l1_loss([1.0], torch.zeros(1)), "pred must be a torch.Tensor"),
         (lambda: smooth_l1_grad(torch.tensor([math.nan])), "d contains NaN or inf"),
-        (lambda: balanced_l1_grad(torch.zeros(1), alpha=-1.0), "alpha must be > 0"),
-        (lambda: balanced_l1_b(gamma=0.0), "gamma must be > 0"),
+        (lambda: balanced_l1_grad(torch.zeros(1), alpha=-1.0), "alpha must be >= 0.001"),
+        (lambda: balanced_l1_b(gamma=0.0), "gamma must be >= 0.001"),
     ],
 )
 def test_bad_input_raises_value_error_naming_the_argument(call, match):

@@ -113,7 +113,9 @@ def test_focal_population_shares_match_the_core(app):
     # The share is what the core's losses sum to: check one total independently.
     rng = np.random.default_rng(0)
     x_neg = A.logit(0.02) + 0.5 * rng.standard_normal(20000)
-    ce_neg = losses.sigmoid_focal_loss(torch.tensor(x_neg), torch.zeros(20000, dtype=torch.float64), -1.0, 0.0)
+    ce_neg = losses.sigmoid_focal_loss(
+        torch.tensor(x_neg), torch.zeros(20000, dtype=torch.float64), alpha=-1.0, gamma=0.0
+    )
     assert pop.loss["CE"][0] == pytest.approx(float(ce_neg.sum()))
 
 
@@ -142,7 +144,7 @@ def test_cb_weights_table_matches_the_core(app):
     at = _open(app, "cb")
     _ok(at)
     counts = A.parse_counts(A.COUNT_PRESETS["long_tail"])
-    expected = losses.class_balanced_weights(torch.tensor(counts), 0.999).numpy()
+    expected = losses.class_balanced_weights(torch.tensor(counts), beta=0.999).numpy()
     df = at.dataframe[0].value
     np.testing.assert_allclose(df[t("cls.cb.col.weight")].to_numpy(), expected)
     assert df[t("cls.cb.col.weight")].sum() == pytest.approx(len(counts))
@@ -159,7 +161,12 @@ def test_cb_beta_and_loss_type_controls(app):
     assert at.slider(key="cls_cb_gamma").value == 2.0
     col = t("cls.cb.col.sample_loss", loss="focal")
     expected = losses.class_balanced_loss(
-        torch.zeros(3, 3, dtype=torch.float64), torch.arange(3), torch.tensor([100, 10, 1]), 0.0, "focal", gamma=2.0
+        torch.zeros(3, 3, dtype=torch.float64),
+        torch.arange(3),
+        torch.tensor([100, 10, 1]),
+        beta=0.0,
+        loss_type="focal",
+        gamma=2.0,
     )
     np.testing.assert_allclose(at.dataframe[0].value[col].to_numpy(), expected.numpy())
 

@@ -114,11 +114,11 @@ def test_a_malformed_canvas_update_is_refused_and_the_boxes_kept(app):
 def test_url_restores_boxes_loss_and_conventions(app):
     pred, target = (30.0, 40.0, 50.0, 60.0), (35.0, 30.0, 75.0, 55.0)
     query = dict(zip(PRED_KEYS + TARGET_KEYS, map(str, pred + target), strict=True))
-    query |= {"iou_loss": "CIoU", "iou_gating": "true", "iou_mode": "log", "iou_alpha": "2.0", "iou_avariant": "giou"}
+    query |= {"iou_loss": "CIoU", "iou_gating": "true"}
     at = app(page="iou", query=query)
     assert not at.exception and not at.warning
     assert boxes(at) == (pred, target)
-    options = A.Options(mode="log", alpha_gating=True, alpha=2.0, alpha_variant="giou")
+    options = A.Options(alpha_gating=True)
     assert_table_matches_core(at, pred, target, options)
     assert at.metric[1].label == i18n.t("iou.metric.loss", name="CIoU")
     assert float(at.metric[1].value) == pytest.approx(core("ciou", pred, target, alpha_gating=True), abs=1e-4)
@@ -132,7 +132,7 @@ def test_url_restores_boxes_loss_and_conventions(app):
         ({"iou_gx2": "500"}, "iou_gx2"),
         ({"iou_py2": "nan"}, "iou_py2"),
         ({"iou_loss": "L2"}, "iou_loss"),
-        ({"iou_alpha": "99"}, "iou_alpha"),
+        ({"iou_loss": "α-IoU", "iou_alpha": "99"}, "iou_alpha"),
         ({"iou_res": "100000"}, "iou_res"),
     ],
 )
@@ -233,3 +233,42 @@ def test_page_in_chinese(app):
     assert not at.exception
     assert at.title[0].value == i18n.t("iou.title", lang="zh")
     assert canvas(at)["labels"]["pred"] == "预测框"
+
+
+def test_only_the_options_of_the_selected_loss_are_shown_as_its_registration_says(app):
+    at = app(page="iou")
+    for code, spec in losses.IOU_LOSS_SPECS.items():
+        at.selectbox(key="iou_loss").set_value(code).run()
+        assert not at.exception, code
+        keys = {w.key for w in (*at.slider, *at.toggle, *at.selectbox)} | {
+            c.key for c in at.get("button_group") if getattr(c, "key", None)
+        }
+        registered = {o.name for o in spec.options} & set(A.OPTION_FIELDS)
+        assert {k for k in keys if k in PAGE_OPTION_KEYS.values()} == {PAGE_OPTION_KEYS[o] for o in registered}, code
+
+
+PAGE_OPTION_KEYS = {"mode": "iou_mode", "alpha_gating": "iou_gating", "alpha": "iou_alpha", "variant": "iou_avariant"}
+
+
+def test_a_url_option_that_the_selected_loss_does_not_take_gets_a_notice_and_is_ignored(app):
+    at = app(page="iou", query={"iou_loss": "CIoU", "iou_mode": "log", "iou_avariant": "giou"})
+    assert not at.exception
+    texts = [w.value for w in at.warning]
+    assert any("iou_mode=log" in w and "CIoU" in w for w in texts), texts
+    assert any("iou_avariant=giou" in w for w in texts), texts
+    # the table's IoU row uses the core's default mode, not the ignored one
+    pred, target = boxes(at)
+    assert_table_matches_core(at, pred, target, A.Options())
+
+
+def test_the_formula_is_the_core_terms_and_their_values(app):
+    at = app(page="iou")
+    for code in ("giou", "ciou", "siou", "wiou"):
+        at.selectbox(key="iou_loss").set_value(code).run()
+        pred, target = boxes(at)
+        p, g = torch.tensor([pred], dtype=torch.float64), torch.tensor([target], dtype=torch.float64)
+        terms = losses.iou_loss_terms(code, p, g)
+        latex = at.latex[0].value
+        for key, value in terms.items():
+            assert losses.TERM_TEX[key] in latex, (code, key)
+            assert f"{float(value):.4f}" in latex, (code, key)

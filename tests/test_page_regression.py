@@ -63,7 +63,7 @@ def test_default_render_shows_core_numbers(app):
     at = app(PAGE)
     _ok(at)
     assert at.title[0].value == t("reg.title", lang="en")
-    assert _metric(at, "reg.metric.b") == f"{losses.balanced_l1_b(0.5, 1.5):.6g}"
+    assert _metric(at, "reg.metric.b") == f"{losses.balanced_l1_b(alpha=0.5, gamma=1.5):.6g}"
     assert float(_metric(at, "reg.metric.jump")) == 0.0
     assert float(_metric(at, "reg.metric.maxdiff")) < 1e-12
     bl_loss, bl_grad = _core_probe("Balanced L1", 0.5)
@@ -103,11 +103,11 @@ def test_alpha_and_gamma_sliders_update_b(app):
     at = app(PAGE)
     at.slider(key="reg_alpha").set_value(0.8).run()
     _ok(at)
-    assert _metric(at, "reg.metric.b") == f"{losses.balanced_l1_b(0.8, 1.5):.6g}"
+    assert _metric(at, "reg.metric.b") == f"{losses.balanced_l1_b(alpha=0.8, gamma=1.5):.6g}"
     assert "e^{1.5/0.8} - 1" in " ".join(x.value for x in at.latex)
     at.slider(key="reg_gamma").set_value(2.0).run()
     _ok(at)
-    assert _metric(at, "reg.metric.b") == f"{losses.balanced_l1_b(0.8, 2.0):.6g}"
+    assert _metric(at, "reg.metric.b") == f"{losses.balanced_l1_b(alpha=0.8, gamma=2.0):.6g}"
 
 
 def test_beta_not_one_calls_out_the_gradient_jump(app):
@@ -236,7 +236,7 @@ def test_url_parameters_restore_the_view(app):
     assert at.slider(key="reg_range").value == pytest.approx(5.0)
     assert at.get("button_group")[0].value == "beta"
     assert at.number_input(key="reg_seed").value == 3
-    assert _metric(at, "reg.metric.b") == f"{losses.balanced_l1_b(0.8, 2.0):.6g}"
+    assert _metric(at, "reg.metric.b") == f"{losses.balanced_l1_b(alpha=0.8, gamma=2.0):.6g}"
     assert len(at.warning) == 1  # β = 0.5: the quirk notice, and no bad-parameter notice
 
 
@@ -262,7 +262,7 @@ def test_bad_url_parameter_falls_back_with_a_notice(app, key, value):
     assert not at.exception
     assert any(f"{key}={value}" in w.value for w in at.warning), [w.value for w in at.warning]
     # the defaults are in force
-    assert _metric(at, "reg.metric.b") == f"{losses.balanced_l1_b(0.5, 1.5):.6g}"
+    assert _metric(at, "reg.metric.b") == f"{losses.balanced_l1_b(alpha=0.5, gamma=1.5):.6g}"
 
 
 def test_page_in_chinese(app):
@@ -305,7 +305,9 @@ def test_gradient_balance_splits_the_core_gradient_exactly():
 def test_family_sweeps_one_parameter_and_keeps_the_others():
     fam = A.family("gamma", [0.5, 1.5], A.Params(alpha=0.4, beta=1.0))
     assert fam.loss.shape == fam.grad.shape == (2, len(fam.d))
-    np.testing.assert_allclose(fam.b, [losses.balanced_l1_b(0.4, 0.5), losses.balanced_l1_b(0.4, 1.5)])
+    np.testing.assert_allclose(
+        fam.b, [losses.balanced_l1_b(alpha=0.4, gamma=0.5), losses.balanced_l1_b(alpha=0.4, gamma=1.5)]
+    )
     outside = np.abs(fam.d) > 1.0
     np.testing.assert_allclose(np.abs(fam.grad[1][outside]), 1.5)  # γ is the outlier gradient
 
@@ -319,7 +321,7 @@ def test_family_sweeps_one_parameter_and_keeps_the_others():
         (lambda: A.family("alpha", []), "values must not be empty"),
         (lambda: A.gradient_balance(A.Mixture(outlier_fraction=1.5)), "outlier_fraction"),
         (lambda: A.gradient_balance(split=0.0), "split must be > 0"),
-        (lambda: A.curves(A.Params(alpha=0.0)), "alpha must be > 0"),
+        (lambda: A.curves(A.Params(alpha=0.0)), "alpha must be >= 0.001"),
     ],
 )
 def test_analysis_rejects_bad_arguments(call, match):

@@ -87,7 +87,7 @@ def focal_curves(alpha: float, gamma: float, gammas: Sequence[float] = CLASSIC_G
     x = _t(logit(p_t))
     y = torch.ones_like(x)
     loss = {float(g): losses.sigmoid_focal_loss(x, y, alpha=-1.0, gamma=g).numpy() for g in gammas}
-    factor = {float(g): losses.modulating_factor(_t(p_t), g).numpy() for g in gammas}
+    factor = {float(g): losses.modulating_factor(_t(p_t), gamma=g).numpy() for g in gammas}
     current = losses.sigmoid_focal_loss(x, y, alpha=alpha, gamma=gamma).numpy()
     return FocalCurves(
         p_t,
@@ -95,7 +95,7 @@ def focal_curves(alpha: float, gamma: float, gammas: Sequence[float] = CLASSIC_G
         loss,
         factor,
         current,
-        losses.modulating_factor(_t(p_t), gamma).numpy(),
+        losses.modulating_factor(_t(p_t), gamma=gamma).numpy(),
         alpha,
         gamma,
     )
@@ -262,7 +262,7 @@ class EffectiveNumberCurves:
 def effective_number_curves(betas: Sequence[float] = CB_BETAS, n_max: int = 100000, points: int = 121):
     """``E_n`` against ``n`` (log-spaced from 1 to ``n_max``) for each beta."""
     n = np.unique(np.round(np.logspace(0, math.log10(n_max), points)))
-    eff = {float(b): losses.effective_number(_t(n), b).numpy() for b in betas}
+    eff = {float(b): losses.effective_number(_t(n), beta=b).numpy() for b in betas}
     return EffectiveNumberCurves(n, tuple(float(b) for b in betas), eff)
 
 
@@ -296,13 +296,15 @@ class CBTable:
 def class_balanced_table(counts: Sequence[int], beta: float, loss_type: str = "softmax", gamma: float = 2.0):
     """Effective numbers, CB weights and each class's CB loss on a zero-logit sample (calls the core)."""
     c = torch.as_tensor(np.asarray(counts, dtype=np.int64))
-    eff = losses.effective_number(c.to(F64), beta).numpy()
-    w = losses.class_balanced_weights(c, beta).numpy()
+    eff = losses.effective_number(c.to(F64), beta=beta).numpy()
+    w = losses.class_balanced_weights(c, beta=beta).numpy()
     inv = 1.0 / c.double().numpy()
     inv = inv / inv.sum() * len(inv)
     k = len(counts)
     labels = torch.arange(k)
-    sample = losses.class_balanced_loss(torch.zeros(k, k, dtype=F64), labels, c, beta, loss_type, gamma=gamma).numpy()
+    sample = losses.class_balanced_loss(
+        torch.zeros(k, k, dtype=F64), labels, c, beta=beta, loss_type=loss_type, gamma=gamma
+    ).numpy()
     return CBTable(np.asarray(counts), float(beta), eff, w, inv, loss_type, sample)
 
 

@@ -18,10 +18,14 @@ from lossviz.losses import value_and_grad
 
 WORLD = 100.0
 MIN_SIZE = 1.0
-#: Convention options and the losses that use them (see reference/losses.md).
-MODES = ("linear", "log", "square")
-ALPHA_VARIANTS = ("iou", "giou", "diou", "ciou")
-ALPHA_RANGE = (1.0, 5.0)
+#: Convention options: the choices come from the core's registration of each loss (losses.IOU_LOSS_SPECS).
+MODES = losses.IOU_LOSS_SPECS["iou"].option("mode").choices
+ALPHA_VARIANTS = losses.IOU_LOSS_SPECS["alpha_iou"].option("variant").choices
+ALPHA_RANGE = (1.0, 5.0)  # the page's slider: a part of the core's range (0, 1000] (tested)
+#: The registry's option names → the fields of :class:`Options` that the page sets (other options: core defaults).
+OPTION_FIELDS = {"mode": "mode", "alpha_gating": "alpha_gating", "alpha": "alpha", "variant": "alpha_variant"}
+EPS = 1e-7  # the core's default, used for every number on the page
+EPS_NOTE_SHARE = 0.01  # above this share of the IoU denominator, the page says that eps dominates
 EDGES = ("x1", "y1", "x2", "y2")
 MIN_ARROW = 1e-3  # world units: shorter edge arrows are not drawn (invisible at any zoom)
 
@@ -38,13 +42,51 @@ class Options:
     alpha_variant: str = "iou"
 
     def for_loss(self, code: str) -> dict[str, object]:
-        if code == "iou":
-            return {"mode": self.mode}
-        if code == "ciou":
-            return {"alpha_gating": self.alpha_gating}
-        if code == "alpha_iou":
-            return {"alpha": self.alpha, "variant": self.alpha_variant}
-        return {}
+        """The options loss ``code`` takes (from its registration in the core) with this view's values."""
+        return {o.name: getattr(self, OPTION_FIELDS[o.name]) for o in _spec(code).options if o.name in OPTION_FIELDS}
+
+
+def _spec(code: str) -> losses.IouLossSpec:
+    if code not in losses.IOU_LOSS_SPECS:
+        raise ValueError(f"loss must be one of {tuple(losses.IOU_LOSS_SPECS)}, got {code!r}")
+    return losses.IOU_LOSS_SPECS[code]
+
+
+def option_names(code: str) -> tuple[str, ...]:
+    """The registered options of loss ``code`` that the page exposes, in registration order."""
+    return tuple(o.name for o in _spec(code).options if o.name in OPTION_FIELDS)
+
+
+def reads(code: str, options: Options | None = None) -> tuple[str, ...]:
+    """The geometry parts that loss ``code`` reads with these options (for the canvas to draw)."""
+    return _spec(code).reads_for((options or Options()).for_loss(code))
+
+
+@dataclass(frozen=True)
+class FormulaTerm:
+    """One additive term of a loss: its LaTeX (from the core's TERM_TEX) and its value for the current pair."""
+
+    key: str
+    tex: str
+    value: float
+
+
+def formula_terms(
+    code: str, pred: Sequence[float], target: Sequence[float], options: Options | None = None
+) -> list[FormulaTerm]:
+    """The loss as the core writes it: its named terms and their values (their sum is the loss)."""
+    opts = (options or Options()).for_loss(code)
+    p = torch.tensor([pred], dtype=torch.float64)
+    g = torch.tensor([target], dtype=torch.float64)
+    terms = losses.iou_loss_terms(code, p, g, eps=EPS, **opts)
+    return [FormulaTerm(k, losses.TERM_TEX.get(k, k), float(v.reshape(-1)[0])) for k, v in terms.items()]
+
+
+def eps_share(pred: Sequence[float], target: Sequence[float]) -> float:
+    """Share of eps in this pair's IoU denominator (see ``losses.eps_share``)."""
+    p = torch.tensor(pred, dtype=torch.float64)
+    g = torch.tensor(target, dtype=torch.float64)
+    return float(losses.eps_share(p, g, eps=EPS))
 
 
 def loss_codes() -> tuple[str, ...]:
@@ -135,6 +177,11 @@ class Geometry:
     ch: float
     v: float
     inter_box: Box | None  # the intersection rectangle, None when the boxes do not overlap
+
+    @property
+    def aspect_angles(self) -> dict[str, float]:
+        """The angles ``atan(w/h)`` that CIoU's ``v`` compares (radians; ``π/2`` for a flat box), for the canvas."""
+        return {"pred": math.atan2(self.w, self.h), "target": math.atan2(self.w_t, self.h_t)}
 
     @property
     def rho(self) -> float:

@@ -81,7 +81,7 @@ def loss_and_grad(name: str, d: np.ndarray, params: Params) -> tuple[np.ndarray,
 
 def balanced_b(params: Params) -> float:
     """``b = e^{γ/α} − 1`` for the current α, γ."""
-    return losses.balanced_l1_b(params.alpha, params.gamma)
+    return losses.balanced_l1_b(alpha=params.alpha, gamma=params.gamma)
 
 
 def balanced_gradient_jump(params: Params) -> float:

@@ -198,22 +198,14 @@ function drawBox(s, which, b) {
   setText(parts.label, x1 + 0.8, y1 > 5 ? y1 - 1.2 : y2 + 3.6, s.data.labels[which]);
 }
 
-// Geometry overlay: from the torch core (data.overlay) when the boxes shown are the ones Python computed,
-// otherwise (mid-drag, before the rerun returns) the same drawing geometry from the local boxes.
+// Geometry overlay: always the torch core's (data.overlay); this file never derives geometry. Mid-drag, before the
+// rerun returns, the last computed overlay stays on screen, dimmed, until the core's answer for the new boxes arrives.
 function overlayFor(s, p, t) {
-  const o = s.data.overlay;
-  if (o && !s.drag && same(p, s.data.pred) && same(t, s.data.target)) return o;
-  const ix1 = Math.max(p[0], t[0]);
-  const iy1 = Math.max(p[1], t[1]);
-  const ix2 = Math.min(p[2], t[2]);
-  const iy2 = Math.min(p[3], t[3]);
-  return {
-    enclose: [Math.min(p[0], t[0]), Math.min(p[1], t[1]), Math.max(p[2], t[2]), Math.max(p[3], t[3])],
-    inter: ix2 > ix1 && iy2 > iy1 ? [ix1, iy1, ix2, iy2] : null,
-    centre: [(p[0] + p[2]) / 2, (p[1] + p[3]) / 2],
-    centre_t: [(t[0] + t[2]) / 2, (t[1] + t[3]) / 2],
-    local: true,
-  };
+  const o = s.data.overlay || {};
+  const fresh = same(p, s.data.pred) && same(t, s.data.target);
+  s.gOverlay.classList.toggle("bc-stale", !fresh);
+  s.aspect.classList.toggle("bc-stale", !fresh);
+  return o;
 }
 
 const same = (a, b) => a && b && a.every((v, i) => Math.abs(v - b[i]) < 1e-9);
@@ -225,6 +217,7 @@ function drawOverlay(s, p, t) {
   s.inter.style.display = show.inter && o.inter ? "" : "none";
   if (o.inter) setRect(s.inter, o.inter);
   const e = o.enclose;
+  if (!e || !o.centre || !o.centre_t) return;
   s.enclose.style.display = show.enclose || show.c ? "" : "none";
   setRect(s.enclose, e);
   s.encLabel.style.display = show.enclose ? "" : "none";
@@ -238,19 +231,20 @@ function drawOverlay(s, p, t) {
   setLine(s.rho, o.centre[0], o.centre[1], o.centre_t[0], o.centre_t[1]);
   s.rhoLabel.style.display = show.rho ? "" : "none";
   setText(s.rhoLabel, (o.centre[0] + o.centre_t[0]) / 2 + 1, (o.centre[1] + o.centre_t[1]) / 2 - 1, "ρ");
-  drawAspect(s, p, t, show.aspect);
+  drawAspect(s, o.aspect, show.aspect);
 }
 
-// Aspect-ratio term: both diagonals drawn from one origin; CIoU's v grows with the angle between them.
-function drawAspect(s, p, t, visible) {
+// Aspect-ratio term: both diagonals drawn from one origin at the angles atan(w/h) the core computed (CIoU's v grows
+// with the angle between them).
+function drawAspect(s, angles, visible) {
   s.aspect.replaceChildren();
-  if (!visible) return;
+  if (!visible || !angles) return;
   const W = s.data.world;
   const ox = 3;
   const oy = W - 3;
   const len = 14;
-  for (const [which, b] of [["target", t], ["pred", p]]) {
-    const theta = Math.atan((b[2] - b[0]) / Math.max(b[3] - b[1], 1e-9));
+  for (const which of ["target", "pred"]) {
+    const theta = angles[which];
     el("line", { class: `bc-aspect-${which}`, x1: ox, y1: oy, x2: ox + len * Math.sin(theta), y2: oy - len * Math.cos(theta) }, s.aspect);
   }
   const label = el("text", { class: "bc-label", x: ox + 1, y: oy - len - 1.5 }, s.aspect);

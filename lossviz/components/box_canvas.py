@@ -72,7 +72,9 @@ def box_canvas(
     Args:
         pred, target: ``(x1, y1, x2, y2)`` in world units, ``0 <= x1 <= x2 <= world``.
         labels: translated labels: ``pred``, ``target``, ``enclose``, ``aspect``.
-        overlay: geometry from the core: ``enclose``, ``inter`` (or None), ``centre``, ``centre_t``.
+        overlay: geometry from the core: ``enclose``, ``inter`` (or None), ``centre``, ``centre_t`` and ``aspect``
+            (``{"pred": θ, "target": θ_t}``, the angles ``atan(w/h)`` of CIoU's aspect term). The canvas only draws
+            it; it never derives geometry itself.
         show: which overlay parts the selected loss uses: ``inter``, ``enclose``, ``c``, ``rho``, ``aspect``.
         arrows: descent arrows ``{"edge", "x0", "y0", "x1", "y1"}`` in world units.
         readout: a line of text under the canvas (the selected loss's value).

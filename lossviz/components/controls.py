@@ -94,6 +94,22 @@ def _forget_url_value(key: str) -> None:
         pass
 
 
+def drop_param(key: str, message: str) -> bool:
+    """A URL parameter that the current view does not use: show ``message`` and remove it from the URL.
+
+    Returns whether the parameter was there. ``message`` is the translated sentence (it should name the key).
+    """
+    raw = _raw(key)
+    if raw is None:
+        return False
+    _warn(message)
+    try:
+        del st.query_params[key]
+    except Exception:  # the URL is only cosmetic here: the view already ignores the parameter
+        pass
+    return True
+
+
 def _is_int(*values: Any) -> bool:
     return all(isinstance(v, int) and not isinstance(v, bool) for v in values if v is not None)
 

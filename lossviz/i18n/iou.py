@@ -17,6 +17,17 @@ STRINGS = {
     "iou.target": {"en": "Ground truth", "zh": "真实框"},
     "iou.select_loss": {"en": "Loss", "zh": "损失函数"},
     "iou.opt.mode": {"en": "IoU loss mode", "zh": "IoU 损失形式"},
+    "iou.opt.not_used": {
+        "en": "URL parameter {key}={value} is ignored: {name} has no such option (its options: {options}).",
+        "zh": "URL 参数 {key}={value} 已忽略：{name} 没有这个选项（它的选项：{options}）。",
+    },
+    "iou.opt.none": {"en": "none", "zh": "无"},
+    "iou.opt.eps_note": {
+        "en": "eps = {eps:g} is {share:.1%} of this pair's IoU denominator (union + eps): the loss reflects eps, not "
+        "the boxes. eps is absolute; boxes this small need a smaller eps or larger units.",
+        "zh": "eps = {eps:g} 占该框对 IoU 分母（并集 + eps）的 {share:.1%}：损失反映的是 eps 而不是框本身。eps 是绝对量；"
+        "这么小的框需要更小的 eps 或更大的坐标单位。",
+    },
     "iou.opt.mode_help": {
         "en": "linear: 1 − IoU (default). log: −ln IoU (UnitBox; mmdetection's default, IoU clamped at 1e-6). "
         "square: 1 − IoU².",

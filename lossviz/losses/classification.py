@@ -2,7 +2,9 @@
 
 Focal loss (torchvision numerics), class-balanced weighting by the effective number of samples, gradient
 harmonizing (GHM-C / GHM-R, mmdetection semantics) and AP-loss with its error-driven update (official code).
-Pure torch. Logits are raw scores (before the sigmoid); targets are in ``[0, 1]``.
+Pure torch. Logits are raw scores (before the sigmoid); targets are in ``[0, 1]``; ``labels`` are only ever class
+indices. float16/bfloat16 inputs are computed in float32 and returned in their own dtype; counts and sums are never
+held in half precision. Hyper-parameters are keyword-only.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ._validate import check_param, check_reduction, check_same_shape, check_tensor, reduce
+from ._validate import MAX_SCALE, check_param, check_reduction, check_same_shape, check_tensor, half_safe, reduce
 
 __all__ = [
     "CB_LOSS_TYPES",
@@ -36,6 +38,10 @@ __all__ = [
 ]
 
 CB_LOSS_TYPES = ("softmax", "sigmoid", "focal")
+MAX_GAMMA = 1000.0  # focusing parameters above this make (1 - p_t)^gamma 0 for every p_t > 0.007 anyway
+MAX_BINS = 100_000
+MIN_AP_DELTA, MAX_AP_DELTA = 1e-6, 1e6  # the step's half-width, in logit units
+_MU_FLOOR = math.sqrt(torch.finfo(torch.float32).tiny)  # mu² must not underflow float32
 
 
 def _check_targets(name: str, targets: Tensor) -> None:
@@ -47,26 +53,30 @@ def _check_targets(name: str, targets: Tensor) -> None:
 def _check_alpha_gamma(alpha: float, gamma: float) -> tuple[float, float]:
     # alpha < 0 disables the alpha weighting (torchvision); alpha > 1 is not a weight.
     a = check_param("alpha", alpha, le=1.0)
-    g = check_param("gamma", gamma, ge=0.0)
+    g = check_param("gamma", gamma, ge=0.0, le=MAX_GAMMA)
     return a, g
 
 
 # ----------------------------------------------------------------------------------------------------- focal loss
 
 
-def modulating_factor(p_t: Tensor, gamma: float) -> Tensor:
+@half_safe
+def modulating_factor(p_t: Tensor, *, gamma: float) -> Tensor:
     """Focal loss's modulating factor ``(1 - p_t)^gamma``.
 
     Args:
         p_t (Tensor[...]): probability of the true class, in ``[0, 1]``.
-        gamma (float): focusing parameter, ``>= 0`` (``0`` gives all ones: plain cross-entropy).
+        gamma (float): focusing parameter, ``0 <= gamma <= 1000`` (``0`` gives all ones: plain cross-entropy).
 
-    Reference: Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017.
+    Raises:
+        ValueError: if ``p_t`` is not a floating tensor in ``[0, 1]`` or ``gamma`` is out of range.
+
+    Reference: Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017, https://arxiv.org/abs/1708.02002.
     """
     check_tensor("p_t", p_t)
     if bool((p_t < 0).any()) or bool((p_t > 1).any()):
         raise ValueError("p_t must lie in [0, 1]")
-    g = check_param("gamma", gamma, ge=0.0)
+    g = check_param("gamma", gamma, ge=0.0, le=MAX_GAMMA)
     return (1.0 - p_t) ** g
 
 
@@ -83,40 +93,58 @@ def _focal_factor(q: Tensor, gamma: float) -> Tensor:
     return torch.where(positive, torch.where(positive, q, torch.ones_like(q)) ** gamma, torch.zeros_like(q))
 
 
+@half_safe
 def sigmoid_focal_loss(
-    inputs: Tensor, targets: Tensor, alpha: float = 0.25, gamma: float = 2.0, reduction: str = "none"
+    logits: Tensor,
+    targets: Tensor,
+    *,
+    alpha: float = 0.25,
+    gamma: float = 2.0,
+    reduction: str = "none",
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
 ) -> Tensor:
     """Sigmoid focal loss ``FL = alpha_t * (1 - p_t)^gamma * BCE`` (torchvision's numerics).
 
     Args:
-        inputs (Tensor[...]): logits.
+        logits (Tensor[...]): raw scores (torchvision calls them ``inputs``).
         targets (Tensor[...]): same shape, in ``[0, 1]`` (1 positive, 0 negative).
         alpha (float): weight of the positives in ``[0, 1]``; negatives get ``1 - alpha``. ``alpha < 0`` disables
             the weighting (``alpha_t = 1``). Default 0.25.
-        gamma (float): focusing parameter ``>= 0``. Default 2. ``gamma = 0`` with ``alpha < 0`` is BCE.
+        gamma (float): focusing parameter ``0 <= gamma <= 1000``. Default 2. ``gamma = 0`` with ``alpha < 0`` is
+            BCE.
         reduction (str): "none" | "mean" | "sum".
+        weight (Tensor | None): per-element weight broadcastable to ``logits``, ``>= 0`` (mmdetection's).
+        avg_factor (float | None): ``> 0``; "mean" divides the sum by it (e.g. the number of positives).
 
     Returns:
-        Tensor[...] (or a scalar when reduced). The modulating factor carries gradient.
+        Tensor[...] (or a scalar when reduced), in ``logits``' dtype. The modulating factor carries gradient.
 
-    Reference: Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017; torchvision.ops.sigmoid_focal_loss.
+    Raises:
+        ValueError: if ``logits``/``targets`` are not finite floating tensors of one shape, ``targets`` leaves
+            ``[0, 1]``, ``alpha > 1``, ``gamma`` is outside ``[0, 1000]``, or ``reduction``/``weight``/
+            ``avg_factor`` is invalid.
+
+    Reference: Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017, https://arxiv.org/abs/1708.02002;
+    torchvision.ops.sigmoid_focal_loss.
     """
-    check_tensor("inputs", inputs)
+    check_tensor("logits", logits)
     _check_targets("targets", targets)
-    check_same_shape("inputs", inputs, "targets", targets)
+    check_same_shape("logits", logits, "targets", targets)
     alpha, gamma = _check_alpha_gamma(alpha, gamma)
     check_reduction(reduction)
-    p = torch.sigmoid(inputs)
-    ce = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+    p = torch.sigmoid(logits)
+    ce = F.binary_cross_entropy_with_logits(logits, targets, reduction="none")
     p_t = p * targets + (1 - p) * (1 - targets)
     loss = ce * _focal_factor(1 - p_t, gamma)
     if alpha >= 0:
         alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
         loss = alpha_t * loss
-    return reduce(loss, reduction)
+    return reduce(loss, reduction, weight, avg_factor)
 
 
-def focal_loss_grad(logits: Tensor, targets: Tensor, alpha: float = 0.25, gamma: float = 2.0) -> Tensor:
+@half_safe
+def focal_loss_grad(logits: Tensor, targets: Tensor, *, alpha: float = 0.25, gamma: float = 2.0) -> Tensor:
     """Closed-form derivative of :func:`sigmoid_focal_loss` (reduction "none") with respect to the logit.
 
     With ``p = sigmoid(x)``, ``p_t = p*y + (1-p)(1-y)``, ``CE = BCE(x, y)`` and ``m = (1 - p_t)^gamma``::
@@ -132,7 +160,10 @@ def focal_loss_grad(logits: Tensor, targets: Tensor, alpha: float = 0.25, gamma:
     Returns:
         Tensor[...]: ``d FL_i / d x_i``.
 
-    Reference: Lin et al., ICCV 2017, appendix (derivative of FL*).
+    Raises:
+        ValueError: as :func:`sigmoid_focal_loss`.
+
+    Reference: Lin et al., ICCV 2017, appendix (derivative of FL*), https://arxiv.org/abs/1708.02002.
     """
     check_tensor("logits", logits)
     _check_targets("targets", targets)
@@ -158,7 +189,8 @@ def focal_loss_grad(logits: Tensor, targets: Tensor, alpha: float = 0.25, gamma:
 # ------------------------------------------------------------------------------------------------ class-balanced
 
 
-def effective_number(n: Tensor, beta: float) -> Tensor:
+@half_safe
+def effective_number(n: Tensor, *, beta: float) -> Tensor:
     """Effective number of samples ``E_n = (1 - beta^n) / (1 - beta)``.
 
     Args:
@@ -169,7 +201,11 @@ def effective_number(n: Tensor, beta: float) -> Tensor:
     Returns:
         Tensor[...] with ``1 <= E_n <= n`` for ``n >= 1``.
 
-    Reference: Cui et al., "Class-Balanced Loss Based on Effective Number of Samples", CVPR 2019.
+    Raises:
+        ValueError: if ``n`` is not a finite floating tensor ``>= 0`` or ``beta`` is outside ``[0, 1)``.
+
+    Reference: Cui et al., "Class-Balanced Loss Based on Effective Number of Samples", CVPR 2019,
+    https://arxiv.org/abs/1901.05555.
     """
     check_tensor("n", n)
     if bool((n < 0).any()):
@@ -181,7 +217,8 @@ def effective_number(n: Tensor, beta: float) -> Tensor:
     return -torch.expm1(n * math.log(beta)) / (1.0 - beta)
 
 
-def class_balanced_weights(counts: Tensor, beta: float) -> Tensor:
+@half_safe
+def class_balanced_weights(counts: Tensor, *, beta: float) -> Tensor:
     """Per-class weights ``w_c = (1 - beta) / (1 - beta^{n_c})``, normalised so they sum to the number of classes.
 
     Args:
@@ -191,7 +228,11 @@ def class_balanced_weights(counts: Tensor, beta: float) -> Tensor:
     Returns:
         Tensor[C] (float64 for integer counts), summing to ``C`` and decreasing in the count.
 
-    Reference: Cui et al., CVPR 2019, eq. (4) and their code's normalisation.
+    Raises:
+        ValueError: if ``counts`` is not a non-empty 1-D tensor of finite values ``> 0`` or ``beta`` is outside
+            ``[0, 1)``.
+
+    Reference: Cui et al., CVPR 2019, eq. (4) and their code's normalisation, https://arxiv.org/abs/1901.05555.
     """
     if not isinstance(counts, Tensor):
         raise ValueError(f"counts must be a torch.Tensor, got {type(counts).__name__}")
@@ -201,19 +242,23 @@ def class_balanced_weights(counts: Tensor, beta: float) -> Tensor:
     check_tensor("counts", n)
     if bool((n <= 0).any()):
         raise ValueError("counts must all be > 0")
-    e = effective_number(n, beta)
+    e = effective_number(n, beta=beta)
     w = 1.0 / e  # = (1 - beta) / (1 - beta^n)
     return w / w.sum() * n.numel()
 
 
+@half_safe
 def class_balanced_loss(
     logits: Tensor,
     labels: Tensor,
     counts: Tensor,
+    *,
     beta: float = 0.9999,
     loss_type: str = "softmax",
     gamma: float = 2.0,
     reduction: str = "none",
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
 ) -> Tensor:
     """Class-balanced loss: each sample's loss times its class's weight :func:`class_balanced_weights`.
 
@@ -224,13 +269,21 @@ def class_balanced_loss(
         beta (float): in ``[0, 1)``. Default 0.9999.
         loss_type (str): "softmax" (``-w_y log softmax(z)_y``), "sigmoid" (``w_y * sum_c BCE(z_c, [c = y])``) or
             "focal" (``w_y * sum_c (1 - p_t)^gamma BCE``, without alpha, as in the paper).
-        gamma (float): focusing parameter of the "focal" variant, ``>= 0``.
+        gamma (float): focusing parameter of the "focal" variant, ``0 <= gamma <= 1000``.
         reduction (str): "none" | "mean" | "sum".
+        weight (Tensor | None): per-sample weight ``Tensor[N]``, ``>= 0``, on top of the class weights.
+        avg_factor (float | None): ``> 0``; "mean" divides the sum by it.
 
     Returns:
         Tensor[N] (or a scalar when reduced).
 
-    Reference: Cui et al., "Class-Balanced Loss Based on Effective Number of Samples", CVPR 2019.
+    Raises:
+        ValueError: if ``logits`` is not a finite ``(N, C)`` floating tensor, ``labels`` not integer indices in
+            ``[0, C)``, ``counts`` not ``(C,)`` positive counts, or a hyper-parameter, ``reduction``, ``weight`` or
+            ``avg_factor`` invalid.
+
+    Reference: Cui et al., "Class-Balanced Loss Based on Effective Number of Samples", CVPR 2019,
+    https://arxiv.org/abs/1901.05555.
     """
     check_tensor("logits", logits)
     if logits.ndim != 2:
@@ -241,14 +294,14 @@ def class_balanced_loss(
         raise ValueError(f"labels must have shape (N,) = {tuple(logits.shape[:1])}, got {tuple(labels.shape)}")
     if loss_type not in CB_LOSS_TYPES:
         raise ValueError(f"loss_type must be one of {CB_LOSS_TYPES}, got {loss_type!r}")
-    gamma = check_param("gamma", gamma, ge=0.0)
+    gamma = check_param("gamma", gamma, ge=0.0, le=MAX_GAMMA)
     check_reduction(reduction)
     num_classes = logits.shape[1]
     if isinstance(counts, Tensor) and counts.shape != (num_classes,):
         raise ValueError(f"counts must have shape (C,) = ({num_classes},), got {tuple(counts.shape)}")
     if bool((labels < 0).any()) or bool((labels >= num_classes).any()):
         raise ValueError(f"labels must lie in [0, {num_classes})")
-    weights = class_balanced_weights(counts, beta).to(device=logits.device, dtype=logits.dtype)
+    weights = class_balanced_weights(counts, beta=beta).to(device=logits.device, dtype=logits.dtype)
     w = weights[labels]
     if loss_type == "softmax":
         per_sample = F.cross_entropy(logits, labels, reduction="none")
@@ -256,7 +309,7 @@ def class_balanced_loss(
         one_hot = F.one_hot(labels, num_classes).to(logits.dtype)
         g = 0.0 if loss_type == "sigmoid" else gamma
         per_sample = sigmoid_focal_loss(logits, one_hot, alpha=-1.0, gamma=g).sum(dim=1)
-    return reduce(w * per_sample, reduction)
+    return reduce(w * per_sample, reduction, weight, avg_factor)
 
 
 # ------------------------------------------------------------------------------------------------------------ GHM
@@ -280,8 +333,8 @@ class GHMWeights(NamedTuple):
 
 
 def _ghm_weights(g: Tensor, bins: int, momentum: float, acc_sum: Tensor | None, last_edge: float) -> GHMWeights:
-    if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1:
-        raise ValueError(f"bins must be an integer >= 1, got {bins!r}")
+    if isinstance(bins, bool) or not isinstance(bins, int) or not 1 <= bins <= MAX_BINS:
+        raise ValueError(f"bins must be an integer in [1, {MAX_BINS}], got {bins!r}")
     mmt = check_param("momentum", momentum, ge=0.0, lt=1.0)
     if acc_sum is not None:
         check_tensor("acc_sum", acc_sum)
@@ -291,35 +344,45 @@ def _ghm_weights(g: Tensor, bins: int, momentum: float, acc_sum: Tensor | None, 
     edges[-1] = last_edge
     flat = g.reshape(-1).to(torch.float64)
     idx = (torch.bucketize(flat, edges, right=True) - 1).clamp(0, bins - 1)
-    counts = torch.bincount(idx, minlength=bins).to(g.dtype)
+    # Counts and running sums in float64 (float16 would count only to 2048 exactly and overflow at 65504).
+    counts = torch.bincount(idx, minlength=bins).to(torch.float64)
     nonempty = counts > 0
-    prev = acc_sum.to(g.dtype) if acc_sum is not None else torch.zeros(bins, dtype=g.dtype, device=g.device)
+    prev = acc_sum.to(torch.float64) if acc_sum is not None else torch.zeros(bins, dtype=torch.float64, device=g.device)
     new_acc = torch.where(nonempty, mmt * prev + (1 - mmt) * counts, prev)
     tot = max(flat.numel(), 1)
     n_valid = int(nonempty.sum())
     per_bin = torch.where(nonempty, tot / torch.where(nonempty, new_acc, torch.ones_like(new_acc)), 0.0)
     if n_valid > 0:
         per_bin = per_bin / n_valid
-    weights = per_bin[idx].reshape(g.shape)
-    return GHMWeights(weights, g, counts, new_acc, idx.reshape(g.shape))
+    weights = per_bin[idx].reshape(g.shape).to(g.dtype)
+    dtype = g.dtype
+    return GHMWeights(weights, g, counts.to(dtype), new_acc.to(dtype), idx.reshape(g.shape))
 
 
+@half_safe(keep=("weights", "counts", "acc_sum"))
 def ghm_c_weights(
-    logits: Tensor, targets: Tensor, bins: int = 10, momentum: float = 0.0, acc_sum: Tensor | None = None
+    logits: Tensor, targets: Tensor, *, bins: int = 10, momentum: float = 0.0, acc_sum: Tensor | None = None
 ) -> GHMWeights:
     """GHM-C weights from the gradient norm ``g = |sigmoid(x) - y|`` (detached) in ``bins`` unit regions.
 
     Args:
         logits (Tensor[...]), targets (Tensor[...] in [0, 1]): predictions and binary targets.
-        bins (int): number of unit regions of ``[0, 1]``. Default 10 (the paper uses 30).
+        bins (int): number of unit regions of ``[0, 1]``, ``1 <= bins <= 100000``. Default 10 (the paper uses 30).
         momentum (float): in ``[0, 1)``; with ``momentum > 0`` a bin's count is the running
             ``acc = momentum * acc + (1 - momentum) * count`` (mmdetection's update, bins that are empty keep theirs).
         acc_sum (Tensor[bins] | None): the running counts from the previous call (None: zeros).
 
     Returns:
-        :class:`GHMWeights`.
+        :class:`GHMWeights`. For float16/bfloat16 logits ``weights``, ``counts`` and ``acc_sum`` are float32 (a
+        weight ``N / count`` or a count above 65504 does not fit float16); ``g`` is in the logits' dtype.
 
-    Reference: Li et al., "Gradient Harmonized Single-stage Detector", AAAI 2019; mmdetection ``GHMC``.
+    Raises:
+        ValueError: if ``logits``/``targets`` are not finite floating tensors of one shape, ``targets`` leaves
+            ``[0, 1]``, ``bins`` is not an integer in ``[1, 100000]``, ``momentum`` is outside ``[0, 1)`` or
+            ``acc_sum`` is not a finite ``(bins,)`` tensor.
+
+    Reference: Li et al., "Gradient Harmonized Single-stage Detector", AAAI 2019, https://arxiv.org/abs/1811.05181;
+    mmdetection ``GHMC``.
     """
     check_tensor("logits", logits)
     _check_targets("targets", targets)
@@ -328,48 +391,88 @@ def ghm_c_weights(
     return _ghm_weights(g, bins, momentum, acc_sum, last_edge=1.0 + 1e-6)
 
 
+@half_safe
 def ghm_c_loss(
     logits: Tensor,
     targets: Tensor,
+    *,
     bins: int = 10,
     momentum: float = 0.0,
     acc_sum: Tensor | None = None,
     reduction: str = "none",
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
 ) -> Tensor:
     """GHM-C loss: BCE weighted by :func:`ghm_c_weights` (the weights carry no gradient).
 
     ``reduction="mean"`` is mmdetection's ``GHMC`` value (weighted BCE summed, divided by the element count).
 
-    Reference: Li et al., AAAI 2019; mmdetection ``GHMC``.
+    Args:
+        logits, targets, bins, momentum, acc_sum: as :func:`ghm_c_weights`.
+        reduction: "none" (default), "mean" or "sum".
+        weight: per-element weight broadcastable to ``logits``, ``>= 0`` (mmdetection's ``label_weight``).
+        avg_factor: ``> 0``; "mean" divides the sum by it.
+
+    Raises:
+        ValueError: as :func:`ghm_c_weights`, and for an invalid ``reduction``, ``weight`` or ``avg_factor``.
+
+    Reference: Li et al., AAAI 2019, https://arxiv.org/abs/1811.05181; mmdetection ``GHMC``.
     """
     check_reduction(reduction)
     w = ghm_c_weights(logits, targets, bins=bins, momentum=momentum, acc_sum=acc_sum).weights
     bce = F.binary_cross_entropy_with_logits(logits, targets, reduction="none")
-    return reduce(w * bce, reduction)
+    return reduce(w * bce, reduction, weight, avg_factor)
 
 
 def _check_asl1(pred: Tensor, target: Tensor, mu: float) -> float:
-    """The checks ASL1 and GHM-R share: two finite tensors of one shape and ``mu > 0`` (returned as a float)."""
+    """The checks ASL1 and GHM-R share: two finite tensors of one shape and ``mu > 0``.
+
+    Returns ``max(mu, 1.1e-19)``: below that ``mu²`` underflows float32 and ``d / sqrt(d² + mu²)`` is 0/0 at
+    ``d = 0``; the loss changes by less than 1.1e-19.
+    """
     check_tensor("pred", pred)
     check_tensor("target", target)
     check_same_shape("pred", pred, "target", target)
-    return check_param("mu", mu, gt=0.0)
+    return max(check_param("mu", mu, gt=0.0, le=MAX_SCALE), _MU_FLOOR)
 
 
-def asl1_loss(pred: Tensor, target: Tensor, mu: float = 0.02, reduction: str = "none") -> Tensor:
+@half_safe
+def asl1_loss(
+    pred: Tensor,
+    target: Tensor,
+    *,
+    mu: float = 0.02,
+    reduction: str = "none",
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
+) -> Tensor:
     """Authentic Smooth L1 ``sqrt(d^2 + mu^2) - mu`` with ``d = pred - target``.
 
-    Reference: Li et al., "Gradient Harmonized Single-stage Detector", AAAI 2019, eq. (13).
+    Args:
+        pred, target: ``Tensor[...]`` of the same shape.
+        mu: ``0 < mu <= 1e6`` (values below 1.1e-19 act as 1.1e-19). Default 0.02.
+        reduction: "none" (default), "mean" or "sum".
+        weight: per-element weight broadcastable to ``pred``, ``>= 0``.
+        avg_factor: ``> 0``; "mean" divides the sum by it.
+
+    Raises:
+        ValueError: if ``pred``/``target`` are not finite floating tensors of one shape, ``mu`` is outside
+            ``(0, 1e6]``, or ``reduction``/``weight``/``avg_factor`` is invalid.
+
+    Reference: Li et al., "Gradient Harmonized Single-stage Detector", AAAI 2019, eq. (13),
+    https://arxiv.org/abs/1811.05181.
     """
     mu = _check_asl1(pred, target, mu)
     check_reduction(reduction)
     d = pred - target
-    return reduce(torch.sqrt(d * d + mu * mu) - mu, reduction)
+    return reduce(torch.sqrt(d * d + mu * mu) - mu, reduction, weight, avg_factor)
 
 
+@half_safe(keep=("weights", "counts", "acc_sum"))
 def ghm_r_weights(
     pred: Tensor,
     target: Tensor,
+    *,
     mu: float = 0.02,
     bins: int = 10,
     momentum: float = 0.0,
@@ -377,7 +480,13 @@ def ghm_r_weights(
 ) -> GHMWeights:
     """GHM-R weights from the ASL1 gradient norm ``g = |d| / sqrt(d^2 + mu^2)`` (detached).
 
-    Reference: Li et al., AAAI 2019; mmdetection ``GHMR`` (last edge 1e3).
+    Arguments as :func:`asl1_loss` and :func:`ghm_c_weights`; half-precision inputs give float32 ``weights``,
+    ``counts`` and ``acc_sum``.
+
+    Raises:
+        ValueError: as :func:`asl1_loss` and :func:`ghm_c_weights`.
+
+    Reference: Li et al., AAAI 2019, https://arxiv.org/abs/1811.05181; mmdetection ``GHMR`` (last edge 1e3).
     """
     mu = _check_asl1(pred, target, mu)
     d = (pred - target).detach()
@@ -385,22 +494,29 @@ def ghm_r_weights(
     return _ghm_weights(g, bins, momentum, acc_sum, last_edge=1e3)
 
 
+@half_safe
 def ghm_r_loss(
     pred: Tensor,
     target: Tensor,
+    *,
     mu: float = 0.02,
     bins: int = 10,
     momentum: float = 0.0,
     acc_sum: Tensor | None = None,
     reduction: str = "none",
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
 ) -> Tensor:
     """GHM-R loss: ASL1 weighted by :func:`ghm_r_weights`. ``reduction="mean"`` is mmdetection's ``GHMR`` value.
 
-    Reference: Li et al., AAAI 2019; mmdetection ``GHMR``.
+    Raises:
+        ValueError: as :func:`ghm_r_weights`, and for an invalid ``reduction``, ``weight`` or ``avg_factor``.
+
+    Reference: Li et al., AAAI 2019, https://arxiv.org/abs/1811.05181; mmdetection ``GHMR``.
     """
     check_reduction(reduction)
     w = ghm_r_weights(pred, target, mu=mu, bins=bins, momentum=momentum, acc_sum=acc_sum).weights
-    return reduce(w * asl1_loss(pred, target, mu=mu), reduction)
+    return reduce(w * asl1_loss(pred, target, mu=mu), reduction, weight, avg_factor)
 
 
 # -------------------------------------------------------------------------------------------------------- AP-loss
@@ -438,17 +554,17 @@ def _step(x: Tensor, delta: float) -> Tensor:
 
 
 def _check_ap_inputs(scores: Tensor, labels: Tensor, delta: float) -> float:
-    check_tensor("scores", scores)
+    check_tensor("logits", scores)
     if not isinstance(labels, Tensor):
-        raise ValueError(f"labels must be a torch.Tensor, got {type(labels).__name__}")
-    check_same_shape("scores", scores, "labels", labels)
+        raise ValueError(f"targets must be a torch.Tensor, got {type(labels).__name__}")
+    check_same_shape("logits", scores, "targets", labels)
     if labels.is_floating_point() and not bool(torch.isfinite(labels).all()):
-        raise ValueError("labels contains NaN or inf")
+        raise ValueError("targets contains NaN or inf")
     if not bool(((labels == 1) | (labels == 0) | (labels == -1)).all()):
-        raise ValueError("labels must be 1 (positive), 0 (negative) or -1 (ignored)")
+        raise ValueError("targets must be 1 (positive), 0 (negative) or -1 (ignored)")
     if not bool((labels == 1).any()):
-        raise ValueError("labels must contain at least one positive (1): AP is undefined without positives")
-    return check_param("delta", delta, gt=0.0)
+        raise ValueError("targets must contain at least one positive (1): AP is undefined without positives")
+    return check_param("delta", delta, ge=MIN_AP_DELTA, le=MAX_AP_DELTA)
 
 
 def _ap_terms(scores: Tensor, labels: Tensor, delta: float) -> APLossResult:
@@ -500,7 +616,11 @@ class APLossFunction(torch.autograd.Function):
 
     ``APLossFunction.apply(scores, labels, delta)`` -> scalar loss; ``scores.grad`` becomes ``update * grad_out``.
 
-    Reference: Chen et al., "Towards Accurate One-Stage Object Detection with AP-Loss", CVPR 2019 (official code).
+    Raises:
+        ValueError: as :func:`ap_loss`.
+
+    Reference: Chen et al., "Towards Accurate One-Stage Object Detection with AP-Loss", CVPR 2019 (official code),
+    https://arxiv.org/abs/1904.06373.
     """
 
     @staticmethod
@@ -517,7 +637,8 @@ class APLossFunction(torch.autograd.Function):
         return grad_output * update, None, None, None
 
 
-def ap_loss(scores: Tensor, labels: Tensor, delta: float = 1.0) -> APLossResult:
+@half_safe
+def ap_loss(logits: Tensor, targets: Tensor, *, delta: float = 1.0) -> APLossResult:
     """AP-loss ``1 - mean interpolated precision`` of the positives, with the error-driven update.
 
     For each positive ``i``: ``rank(i) = 0.5 + sum_{k in P} f(s_k - s_i) + sum_{j in N} f(s_j - s_i)`` with the
@@ -526,16 +647,22 @@ def ap_loss(scores: Tensor, labels: Tensor, delta: float = 1.0) -> APLossResult:
     positive get ``L_ij = 0``. ``result.loss.backward()`` puts the update into ``scores.grad``.
 
     Args:
-        scores (Tensor[...]): logits of the anchors (ranked across the whole tensor).
-        labels (Tensor[...]): same shape; 1 positive, 0 negative, -1 ignored. At least one positive.
-        delta (float): half-width of the linear part of the step, ``> 0``. Default 1 (the paper's).
+        logits (Tensor[...]): scores of the anchors (ranked across the whole tensor).
+        targets (Tensor[...]): same shape; 1 positive, 0 negative, -1 ignored. At least one positive.
+        delta (float): half-width of the linear part of the step, ``1e-6 <= delta <= 1e6``. Default 1 (the
+            paper's).
 
     Returns:
         :class:`APLossResult`.
 
-    Reference: Chen et al., "Towards Accurate One-Stage Object Detection with AP-Loss", CVPR 2019.
+    Raises:
+        ValueError: if ``logits`` is not a finite floating tensor, ``targets`` has another shape, a value other
+            than 1, 0 or -1, or no positive, or ``delta`` is out of range.
+
+    Reference: Chen et al., "Towards Accurate One-Stage Object Detection with AP-Loss", CVPR 2019,
+    https://arxiv.org/abs/1904.06373.
     """
-    delta = _check_ap_inputs(scores, labels, delta)
-    terms = _ap_terms(scores, labels, delta)
-    loss = APLossFunction.apply(scores, labels, delta, terms)
+    delta = _check_ap_inputs(logits, targets, delta)
+    terms = _ap_terms(logits, targets, delta)
+    loss = APLossFunction.apply(logits, targets, delta, terms)
     return terms._replace(loss=loss)

@@ -15,7 +15,7 @@ import numbers
 import torch
 from torch import Tensor
 
-from ._validate import check_param, check_reduction, check_tensor, reduce
+from ._validate import check_param, check_reduction, check_tensor, half_safe, reduce
 
 __all__ = [
     "cbbl_ce_loss",
@@ -33,6 +33,7 @@ GRID_KINDS = ("uniform", "exponential")
 def cbbl_grid(
     n: int,
     a: float,
+    *,
     kind: str = "uniform",
     beta: float = 1.0,
     dtype: torch.dtype = torch.float64,
@@ -51,9 +52,14 @@ def cbbl_grid(
         dtype, device: of the returned tensor.
 
     Returns:
-        ``Tensor[n + 1]``, strictly increasing, ``g_0 = −a``, ``g_n = a``.
+        ``Tensor[n + 1]``, strictly increasing, ``g_0 = −a``, ``g_n = a`` (computed in float64, then cast).
 
-    Reference: "Confidence-driven Bounding Box Localization for Small Object Detection" (C-BBL), eq. (5)–(7).
+    Raises:
+        ValueError: if ``n`` is not an integer ``>= 1``, ``a`` or ``beta`` is not ``> 0``, ``kind`` is unknown, or
+            ``a * beta > 700`` for the exponential grid.
+
+    Reference: Sun et al., "Confidence-driven Bounding Box Localization for Small Object Detection" (C-BBL),
+    eq. (5)–(7), https://arxiv.org/abs/2303.01803.
     """
     if isinstance(n, bool) or not isinstance(n, numbers.Integral | float) or not float(n).is_integer():
         raise ValueError(f"n must be an integer >= 1, got {n!r}")
@@ -93,6 +99,7 @@ def _check_dist(name: str, p: Tensor, size: int) -> None:
         raise ValueError(f"{name} must sum to 1 along the last dimension")
 
 
+@half_safe
 def two_hot(t: Tensor, grid: Tensor) -> Tensor:
     """The two-hot target distribution of ``t`` over ``grid``.
 
@@ -108,7 +115,12 @@ def two_hot(t: Tensor, grid: Tensor) -> Tensor:
     Returns:
         ``Tensor[..., n + 1]`` in the dtype of ``t``.
 
-    Reference: C-BBL, eq. (6); also Generalized Focal Loss's DFL target (Li et al. 2020).
+    Raises:
+        ValueError: if ``t`` is not a finite floating tensor or ``grid`` is not a strictly increasing 1-D tensor of
+            at least 2 points.
+
+    Reference: C-BBL, eq. (6), https://arxiv.org/abs/2303.01803; also Generalized Focal Loss's DFL target (Li et al.
+    2020, https://arxiv.org/abs/2006.04388).
     """
     check_tensor("t", t)
     _check_grid(grid)
@@ -124,7 +136,8 @@ def two_hot(t: Tensor, grid: Tensor) -> Tensor:
     return out.scatter_add(-1, (left + 1).unsqueeze(-1), w_right.unsqueeze(-1))
 
 
-def decode_expectation(logits_or_probs: Tensor, grid: Tensor, from_logits: bool = True) -> Tensor:
+@half_safe
+def decode_expectation(logits_or_probs: Tensor, grid: Tensor, *, from_logits: bool = True) -> Tensor:
     """Decode a distribution over the grid to a value: ``Σ p_i·g_i``, ``p = softmax(logits)`` if ``from_logits``.
 
     Args:
@@ -135,7 +148,11 @@ def decode_expectation(logits_or_probs: Tensor, grid: Tensor, from_logits: bool 
     Returns:
         ``Tensor[...]``.
 
-    Reference: C-BBL, eq. (8) (expectation instead of a top-k average).
+    Raises:
+        ValueError: if ``grid`` is invalid or the last dimension does not match it, or probabilities are negative
+            or do not sum to 1.
+
+    Reference: C-BBL, eq. (8) (expectation instead of a top-k average), https://arxiv.org/abs/2303.01803.
     """
     _check_grid(grid)
     if from_logits:
@@ -163,13 +180,21 @@ def _check_logits_target(logits: Tensor, target_dist: Tensor, reduction: str) ->
     check_reduction(reduction)
 
 
+@half_safe
 def cbbl_entropy(p: Tensor) -> Tensor:
-    """Shannon entropy ``H(p) = −Σ p_i·ln p_i`` over the last dimension, with ``0·ln 0 = 0`` (nats)."""
+    """Shannon entropy ``H(p) = −Σ p_i·ln p_i`` over the last dimension, with ``0·ln 0 = 0`` (nats).
+
+    Raises:
+        ValueError: if ``p`` is not a finite floating tensor.
+
+    Reference: C-BBL, eq. (11), https://arxiv.org/abs/2303.01803.
+    """
     check_tensor("p", p)
     return -torch.special.xlogy(p, p).sum(-1)
 
 
-def cbbl_ce_loss(logits: Tensor, target_dist: Tensor, reduction: str = "none") -> Tensor:
+@half_safe
+def cbbl_ce_loss(logits: Tensor, target_dist: Tensor, *, reduction: str = "none") -> Tensor:
     """Cross-entropy ``CE(p, p*) = −Σ p*_i·ln p_i`` with ``p = softmax(logits)``.
 
     Its gradient w.r.t. the logits is ``p − p*`` (``p*`` sums to 1). Computed with ``log_softmax``, so it stays
@@ -180,14 +205,19 @@ def cbbl_ce_loss(logits: Tensor, target_dist: Tensor, reduction: str = "none") -
         target_dist: ``Tensor[..., n + 1]`` non-negative, summing to 1 (e.g. from ``two_hot``).
         reduction: "none" (default, one value per distribution), "mean" or "sum".
 
-    Reference: C-BBL, eq. (9)–(10).
+    Raises:
+        ValueError: if ``logits`` is not a finite floating ``(..., n + 1)`` tensor, ``target_dist`` is not a
+            distribution of the same shape, or ``reduction`` is unknown.
+
+    Reference: C-BBL, eq. (9)–(10), https://arxiv.org/abs/2303.01803.
     """
     _check_logits_target(logits, target_dist, reduction)
     loss = -(target_dist * torch.log_softmax(logits, dim=-1)).sum(-1)
     return reduce(loss, reduction)
 
 
-def cbbl_uncertainty_loss(logits: Tensor, target_dist: Tensor, reduction: str = "none") -> Tensor:
+@half_safe
+def cbbl_uncertainty_loss(logits: Tensor, target_dist: Tensor, *, reduction: str = "none") -> Tensor:
     """Uncertainty term ``|H(p*) − H(p)|`` with ``p = softmax(logits)`` and ``0·ln 0 = 0``.
 
     ``H(p) = −Σ p_i·log_softmax_i`` is smooth in the logits, so the gradient is finite everywhere (at
@@ -198,7 +228,10 @@ def cbbl_uncertainty_loss(logits: Tensor, target_dist: Tensor, reduction: str = 
         target_dist: ``Tensor[..., n + 1]`` non-negative, summing to 1.
         reduction: "none" (default), "mean" or "sum".
 
-    Reference: C-BBL, eq. (11).
+    Raises:
+        ValueError: as :func:`cbbl_ce_loss`.
+
+    Reference: C-BBL, eq. (11), https://arxiv.org/abs/2303.01803.
     """
     _check_logits_target(logits, target_dist, reduction)
     h_target = -torch.special.xlogy(target_dist, target_dist).detach().sum(-1)

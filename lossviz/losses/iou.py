@@ -9,6 +9,21 @@ Each loss is the sum of named terms (``1 - IoU``, ``ρ²/c²``, ...) that :func:
 Numerics follow torchvision's ``generalized_box_iou_loss``, ``distance_box_iou_loss`` and ``complete_box_iou_loss``
 (``eps = 1e-7`` added to the union and to the squared enclosing diagonal). Zero-area boxes (``x1 == x2``) are valid
 inputs: every loss and every gradient stays finite for them.
+
+Precision: float16 and bfloat16 boxes are computed in float32 (areas and squared diagonals overflow float16 beyond
+65504, i.e. a 256-pixel box; bfloat16 keeps only 8 bits, so box centres at 1e4 would be off by 32) and the loss is
+returned in the input's dtype; gradients too large for float16 (the CIoU aspect term of a zero-size box, ~1/eps)
+saturate at ±65504 instead of becoming ``inf``.
+
+**eps is absolute, not relative** (torchvision's default ``1e-7``, in squared box units): it is added to the union
+area and to ``c²``. For two identical boxes of side ``s``, ``1 - IoU = eps / (s² + eps)``: more than 1% once
+``s² < 99·eps`` (side below ~3e-3 for ``eps = 1e-7``), 0.5 at ``s² = eps`` (side 3.2e-4) and 0.909 for side 1e-4
+(a small object in normalised ``[0, 1]`` coordinates). Boxes in pixels are never affected. For normalised
+coordinates, either scale boxes up or pass ``eps`` well below the smallest box area (e.g. ``1e-12``):
+:func:`eps_share` says how much of each IoU denominator is eps.
+
+Hyper-parameters are keyword-only; every loss accepts mmdetection's ``weight=`` (per box, or per coordinate
+``(..., 4)``, averaged over the 4 like mmdetection) and ``avg_factor=``.
 """
 
 from __future__ import annotations
@@ -16,27 +31,33 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import torch
 from torch import Tensor
 
-from ._validate import check_boxes, check_param, check_reduction, check_same_shape, reduce
+from ._validate import check_boxes, check_param, check_reduction, check_same_shape, check_tensor, half_safe, reduce
 
 __all__ = [
     "ALPHA_IOU_VARIANTS",
     "IOU_LOSSES",
     "IOU_LOSS_DEFAULTS",
     "IOU_LOSS_NAMES",
+    "IOU_LOSS_SPECS",
     "IOU_MODES",
+    "TERM_TEX",
     "WIOU_VERSIONS",
     "BoxGeometry",
+    "IouLossSpec",
+    "IouOption",
     "alpha_iou_loss",
     "box_geometry",
     "box_iou",
     "ciou_loss",
     "diou_loss",
     "eiou_loss",
+    "eps_share",
     "generalized_box_iou",
     "giou_loss",
     "iou_loss",
@@ -50,6 +71,7 @@ ALPHA_IOU_VARIANTS = ("iou", "giou", "diou", "ciou")
 WIOU_VERSIONS = ("v1", "v3")
 _LOG_IOU_FLOOR = 1e-6  # mmdetection's ``iou_loss`` clamps IoU here before the log
 _V_FACTOR = 4.0 / math.pi**2
+MAX_POWER = 1000.0  # upper bound of SIoU's θ and α-IoU's α (x**1000 is 0 for every x < 0.99)
 
 
 class BoxGeometry(NamedTuple):
@@ -106,7 +128,8 @@ def _check_pair(pred: Tensor, target: Tensor, eps: float) -> float:
         raise ValueError(f"pred and target must have the same dtype, got {pred.dtype} and {target.dtype}")
     if pred.device != target.device:
         raise ValueError(f"pred and target must be on the same device, got {pred.device} and {target.device}")
-    return check_param("eps", eps, gt=0.0, lt=1.0)
+    eps = check_param("eps", eps, gt=0.0, lt=1.0)
+    return max(eps, float(torch.finfo(pred.dtype).tiny))  # below the smallest normal number eps would vanish
 
 
 def _geometry(pred: Tensor, target: Tensor, eps: float) -> BoxGeometry:
@@ -163,27 +186,57 @@ def _geometry(pred: Tensor, target: Tensor, eps: float) -> BoxGeometry:
     )
 
 
-def box_geometry(pred: Tensor, target: Tensor, eps: float = 1e-7) -> BoxGeometry:
+@half_safe(keep=BoxGeometry._fields)
+def box_geometry(pred: Tensor, target: Tensor, *, eps: float = 1e-7) -> BoxGeometry:
     """Intersection, union, IoU, enclosing box, centres, distances and aspect term of box pairs.
 
     Args:
         pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
         target: ``Tensor[..., 4]`` target boxes, same shape, dtype and device as ``pred``.
-        eps: small positive number added to denominators (``0 < eps < 1``). Default ``1e-7``.
+        eps: small positive number added to denominators, ``0 < eps < 1`` (below float32's smallest normal number,
+            1.2e-38, it acts as that number). Default ``1e-7``. Absolute, not relative: it dominates the IoU of boxes
+            whose area is below ~100·eps (see the module docstring).
 
     Returns:
         :class:`BoxGeometry`; each field has shape ``(...)`` except ``enclose`` which is ``(..., 4)``.
-        Differentiable with respect to both inputs.
+        Differentiable with respect to both inputs. For float16/bfloat16 boxes every field is float32: areas and
+        squared diagonals of ordinary pixel boxes do not fit float16.
 
     Raises:
         ValueError: if a box tensor is not floating point, not ``(..., 4)``, has NaN/inf or inverted boxes, if the
             shapes, dtypes or devices differ, or if ``eps`` is out of range. The message names the argument.
 
-    Reference: Rezatofighi et al., "Generalized Intersection over Union", CVPR 2019; Zheng et al., "Distance-IoU
-    Loss", AAAI 2020.
+    Reference: Rezatofighi et al., "Generalized Intersection over Union", CVPR 2019,
+    https://arxiv.org/abs/1902.09630; Zheng et al., "Distance-IoU Loss", AAAI 2020, https://arxiv.org/abs/1911.08287.
     """
     eps = _check_pair(pred, target, eps)
     return _geometry(pred, target, eps)
+
+
+@half_safe
+def eps_share(pred: Tensor, target: Tensor, *, eps: float = 1e-7) -> Tensor:
+    """The share of eps in the IoU denominator, ``eps / (union + eps)``, per box pair.
+
+    ``IoU = inter / (union + eps)`` is smaller than the true IoU by exactly this fraction, so a pair of identical
+    boxes gets ``1 - IoU`` equal to it. A share above 1% means the loss reflects eps more than the boxes: the boxes
+    are tiny compared with ``sqrt(eps)`` (side ~3e-3 for the default ``1e-7``).
+
+    Args:
+        pred, target: ``Tensor[..., 4]`` boxes, xyxy, same shape.
+        eps: as for the losses, ``0 < eps < 1``. Default ``1e-7``.
+
+    Returns:
+        ``Tensor[...]`` in ``(0, 1]``.
+
+    Raises:
+        ValueError: as :func:`box_geometry`.
+
+    Reference: torchvision ``_loss_inter_union`` (the absolute eps); Rezatofighi et al., CVPR 2019,
+    https://arxiv.org/abs/1902.09630.
+    """
+    eps = _check_pair(pred, target, eps)
+    union = _geometry(pred, target, eps).union
+    return eps / (union + eps)
 
 
 def _safe_pow(x: Tensor, exponent: float, eps: float) -> Tensor:
@@ -205,6 +258,15 @@ def _safe_pow(x: Tensor, exponent: float, eps: float) -> Tensor:
 Terms = dict[str, Tensor]
 
 
+def _finish(terms: Terms, reduction: str, weight: Tensor | None, avg_factor: float | None) -> Tensor:
+    """Sum the terms, apply mmdetection's box ``weight`` (``(..., 4)`` weights are averaged) and reduce."""
+    loss = _total(terms)
+    if isinstance(weight, Tensor) and weight.ndim == loss.ndim + 1 and weight.shape[-1] == 4:
+        check_tensor("weight", weight)
+        weight = weight.mean(dim=-1)
+    return reduce(loss, reduction, weight, avg_factor)
+
+
 def _total(terms: Terms) -> Tensor:
     values = iter(terms.values())
     total = next(values)
@@ -214,8 +276,7 @@ def _total(terms: Terms) -> Tensor:
 
 
 def _iou_terms(pred: Tensor, target: Tensor, eps: float, mode: str = "linear") -> Terms:
-    if mode not in IOU_MODES:
-        raise ValueError(f"mode must be one of {IOU_MODES}, got {mode!r}")
+    mode = _opt("iou", "mode", mode)
     eps = _check_pair(pred, target, eps)
     iou = _geometry(pred, target, eps).iou
     if mode == "linear":
@@ -255,8 +316,7 @@ def _ciou_alpha(g: BoxGeometry, eps: float, gated: bool) -> Tensor:
 
 
 def _ciou_terms(pred: Tensor, target: Tensor, eps: float, alpha_gating: bool = False) -> Terms:
-    if not isinstance(alpha_gating, bool):
-        raise ValueError(f"alpha_gating must be a bool, got {alpha_gating!r}")
+    alpha_gating = _opt("ciou", "alpha_gating", alpha_gating)
     eps = _check_pair(pred, target, eps)
     g = _geometry(pred, target, eps)
     terms = {"1 - IoU": 1 - g.iou, "ρ²/c²": _diou_penalty(g, eps), "α·v": _ciou_alpha(g, eps, alpha_gating) * g.v}
@@ -279,7 +339,7 @@ def _eiou_terms(pred: Tensor, target: Tensor, eps: float) -> Terms:
 
 
 def _siou_terms(pred: Tensor, target: Tensor, eps: float, theta: float = 4.0) -> Terms:
-    theta = check_param("theta", theta, ge=1.0)
+    theta = _opt("siou", "theta", theta)
     eps = _check_pair(pred, target, eps)
     g = _geometry(pred, target, eps)
     dx = g.cx_t - g.cx
@@ -298,9 +358,8 @@ def _siou_terms(pred: Tensor, target: Tensor, eps: float, theta: float = 4.0) ->
 
 
 def _alpha_iou_terms(pred: Tensor, target: Tensor, eps: float, alpha: float = 3.0, variant: str = "iou") -> Terms:
-    alpha = check_param("alpha", alpha, gt=0.0)
-    if variant not in ALPHA_IOU_VARIANTS:
-        raise ValueError(f"variant must be one of {ALPHA_IOU_VARIANTS}, got {variant!r}")
+    alpha = _opt("alpha_iou", "alpha", alpha)
+    variant = _opt("alpha_iou", "variant", variant)
     eps = _check_pair(pred, target, eps)
     g = _geometry(pred, target, eps)
     terms = {"1 - IoU^α": 1 - _safe_pow(g.iou, alpha, eps)}
@@ -322,12 +381,11 @@ def _wiou_terms(
     delta: float = 3.0,
     mean_iou_loss: float | None = None,
 ) -> Terms:
-    if version not in WIOU_VERSIONS:
-        raise ValueError(f"version must be one of {WIOU_VERSIONS}, got {version!r}")
-    wiou_alpha = check_param("wiou_alpha", wiou_alpha, gt=0.0)
-    delta = check_param("delta", delta, gt=0.0)
-    if mean_iou_loss is not None:
-        mean_iou_loss = check_param("mean_iou_loss", mean_iou_loss, gt=0.0)
+    version = _opt("wiou", "version", version)
+    # r = β / (δ·α^(β-δ)): α < 1 makes r blow up for outliers (β large), a tiny δ divides by ~0.
+    wiou_alpha = _opt("wiou", "wiou_alpha", wiou_alpha)
+    delta = _opt("wiou", "delta", delta)
+    mean_iou_loss = _opt("wiou", "mean_iou_loss", mean_iou_loss)
     eps = _check_pair(pred, target, eps)
     g = _geometry(pred, target, eps)
     l_iou = 1 - g.iou
@@ -350,7 +408,17 @@ def _wiou_terms(
 # --------------------------------------------------------------------------------------------------------------------
 
 
-def iou_loss(pred: Tensor, target: Tensor, mode: str = "linear", reduction: str = "none", eps: float = 1e-7) -> Tensor:
+@half_safe
+def iou_loss(
+    pred: Tensor,
+    target: Tensor,
+    *,
+    mode: str = "linear",
+    reduction: str = "none",
+    eps: float = 1e-7,
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
+) -> Tensor:
     """IoU loss in three scalings.
 
     ``mode="linear"``: ``1 - IoU``; ``"log"``: ``-ln(max(IoU, 1e-6))`` (UnitBox; mmdetection's ``IoULoss``
@@ -362,18 +430,37 @@ def iou_loss(pred: Tensor, target: Tensor, mode: str = "linear", reduction: str 
         target: ``Tensor[..., 4]`` target boxes, same shape.
         mode: ``"linear"`` (default), ``"log"`` or ``"square"``.
         reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
-        eps: added to the union. Default ``1e-7``.
+        eps: added to the union. Default ``1e-7``; absolute, see the module docstring.
 
     Returns:
         The loss, in ``[0, 1]`` for ``linear``/``square`` and in ``[0, ln 1e6]`` for ``log``.
 
-    Reference: Yu et al., "UnitBox: An Advanced Object Detection Network", ACM MM 2016.
+        weight: optional per-box weight ``Tensor[...]`` (or per coordinate ``Tensor[..., 4]``, averaged over the
+            last dimension as mmdetection does), ``>= 0``.
+        avg_factor: optional ``> 0``; "mean" divides the weighted sum by it instead of the number of boxes.
+
+    Raises:
+        ValueError: if a box tensor is not floating point, not ``(..., 4)``, holds NaN/inf or inverted boxes, if
+            ``pred`` and ``target`` differ in shape, dtype or device, if ``eps`` is outside ``(0, 1)``, or if
+            an option, ``reduction``, ``weight`` or ``avg_factor`` is invalid. The message names the argument.
+
+    Reference: Yu et al., "UnitBox: An Advanced Object Detection Network", ACM MM 2016,
+    https://arxiv.org/abs/1608.01471.
     """
     check_reduction(reduction)
-    return reduce(_total(_iou_terms(pred, target, eps, mode=mode)), reduction)
+    return _finish(_iou_terms(pred, target, eps, mode=mode), reduction, weight, avg_factor)
 
 
-def giou_loss(pred: Tensor, target: Tensor, reduction: str = "none", eps: float = 1e-7) -> Tensor:
+@half_safe
+def giou_loss(
+    pred: Tensor,
+    target: Tensor,
+    *,
+    reduction: str = "none",
+    eps: float = 1e-7,
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
+) -> Tensor:
     """Generalized IoU loss ``1 - IoU + (C - union) / (C + eps)``, C the area of the smallest enclosing box.
 
     Same numerics as torchvision's ``generalized_box_iou_loss``. Values lie in ``[0, 2)``; for disjoint boxes the
@@ -383,16 +470,34 @@ def giou_loss(pred: Tensor, target: Tensor, reduction: str = "none", eps: float 
         pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
         target: ``Tensor[..., 4]`` target boxes, same shape.
         reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
-        eps: added to the union and to ``C``. Default ``1e-7``.
+        eps: added to the union and to ``C``. Default ``1e-7``; absolute, see the module docstring.
+
+        weight: optional per-box weight ``Tensor[...]`` (or per coordinate ``Tensor[..., 4]``, averaged over the
+            last dimension as mmdetection does), ``>= 0``.
+        avg_factor: optional ``> 0``; "mean" divides the weighted sum by it instead of the number of boxes.
+
+    Raises:
+        ValueError: if a box tensor is not floating point, not ``(..., 4)``, holds NaN/inf or inverted boxes, if
+            ``pred`` and ``target`` differ in shape, dtype or device, if ``eps`` is outside ``(0, 1)``, or if
+            an option, ``reduction``, ``weight`` or ``avg_factor`` is invalid. The message names the argument.
 
     Reference: Rezatofighi et al., "Generalized Intersection over Union: A Metric and A Loss for Bounding Box
-    Regression", CVPR 2019.
+    Regression", CVPR 2019, https://arxiv.org/abs/1902.09630.
     """
     check_reduction(reduction)
-    return reduce(_total(_giou_terms(pred, target, eps)), reduction)
+    return _finish(_giou_terms(pred, target, eps), reduction, weight, avg_factor)
 
 
-def diou_loss(pred: Tensor, target: Tensor, reduction: str = "none", eps: float = 1e-7) -> Tensor:
+@half_safe
+def diou_loss(
+    pred: Tensor,
+    target: Tensor,
+    *,
+    reduction: str = "none",
+    eps: float = 1e-7,
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
+) -> Tensor:
     """Distance IoU loss ``1 - IoU + ρ² / (c² + eps)``.
 
     ρ is the distance between the box centres and c the diagonal of the smallest enclosing box (torchvision's
@@ -402,21 +507,42 @@ def diou_loss(pred: Tensor, target: Tensor, reduction: str = "none", eps: float 
         pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
         target: ``Tensor[..., 4]`` target boxes, same shape.
         reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
-        eps: added to the union and to ``c²``. Default ``1e-7``.
+        eps: added to the union and to ``c²``. Default ``1e-7``; absolute, see the module docstring.
 
-    Reference: Zheng et al., "Distance-IoU Loss: Faster and Better Learning for Bounding Box Regression", AAAI 2020.
+        weight: optional per-box weight ``Tensor[...]`` (or per coordinate ``Tensor[..., 4]``, averaged over the
+            last dimension as mmdetection does), ``>= 0``.
+        avg_factor: optional ``> 0``; "mean" divides the weighted sum by it instead of the number of boxes.
+
+    Raises:
+        ValueError: if a box tensor is not floating point, not ``(..., 4)``, holds NaN/inf or inverted boxes, if
+            ``pred`` and ``target`` differ in shape, dtype or device, if ``eps`` is outside ``(0, 1)``, or if
+            an option, ``reduction``, ``weight`` or ``avg_factor`` is invalid. The message names the argument.
+
+    Reference: Zheng et al., "Distance-IoU Loss: Faster and Better Learning for Bounding Box Regression", AAAI 2020,
+    https://arxiv.org/abs/1911.08287.
     """
     check_reduction(reduction)
-    return reduce(_total(_diou_terms(pred, target, eps)), reduction)
+    return _finish(_diou_terms(pred, target, eps), reduction, weight, avg_factor)
 
 
+@half_safe
 def ciou_loss(
-    pred: Tensor, target: Tensor, reduction: str = "none", eps: float = 1e-7, alpha_gating: bool = False
+    pred: Tensor,
+    target: Tensor,
+    *,
+    alpha_gating: bool = False,
+    reduction: str = "none",
+    eps: float = 1e-7,
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
 ) -> Tensor:
     """Complete IoU loss ``1 - IoU + ρ²/(c² + eps) + α·v``.
 
     ``v = 4/π² · (atan(w_t/h_t) - atan(w/h))²`` measures the aspect-ratio mismatch and
     ``α = v / (1 - IoU + v + eps)`` is computed without gradient, as in torchvision's ``complete_box_iou_loss``.
+
+    For a zero-size prediction (``w = h = 0``) the aspect term's gradient is of order ``1/eps`` (1e7 by default):
+    finite in float32/float64; for float16 inputs it saturates at ±65504, the largest float16 (never ``inf``).
 
     With ``alpha_gating=True`` the mmdetection 3.x convention is used instead: ``α = 0`` where ``IoU <= 0.5`` (so
     CIoU equals DIoU for poorly overlapping pairs) and the CIoU value ``IoU - ρ²/c² - α·v`` is clamped to
@@ -426,17 +552,36 @@ def ciou_loss(
         pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
         target: ``Tensor[..., 4]`` target boxes, same shape.
         reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
-        eps: added to the union, ``c²``, the heights inside ``atan`` and α's denominator. Default ``1e-7``.
+        eps: added to the union, ``c²``, the heights inside ``atan`` and α's denominator. Default ``1e-7``;
+            absolute, see the module docstring.
         alpha_gating: mmdetection 3.x gating and clamping (default ``False``: torchvision).
 
+        weight: optional per-box weight ``Tensor[...]`` (or per coordinate ``Tensor[..., 4]``, averaged over the
+            last dimension as mmdetection does), ``>= 0``.
+        avg_factor: optional ``> 0``; "mean" divides the weighted sum by it instead of the number of boxes.
+
+    Raises:
+        ValueError: if a box tensor is not floating point, not ``(..., 4)``, holds NaN/inf or inverted boxes, if
+            ``pred`` and ``target`` differ in shape, dtype or device, if ``eps`` is outside ``(0, 1)``, or if
+            an option, ``reduction``, ``weight`` or ``avg_factor`` is invalid. The message names the argument.
+
     Reference: Zheng et al., "Enhancing Geometric Factors in Model Learning and Inference for Object Detection and
-    Instance Segmentation", IEEE TCYB 2021.
+    Instance Segmentation", IEEE TCYB 2021, https://arxiv.org/abs/2005.03572.
     """
     check_reduction(reduction)
-    return reduce(_total(_ciou_terms(pred, target, eps, alpha_gating=alpha_gating)), reduction)
+    return _finish(_ciou_terms(pred, target, eps, alpha_gating=alpha_gating), reduction, weight, avg_factor)
 
 
-def eiou_loss(pred: Tensor, target: Tensor, reduction: str = "none", eps: float = 1e-7) -> Tensor:
+@half_safe
+def eiou_loss(
+    pred: Tensor,
+    target: Tensor,
+    *,
+    reduction: str = "none",
+    eps: float = 1e-7,
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
+) -> Tensor:
     """Efficient IoU loss ``1 - IoU + ρ²/c² + (w - w_t)²/C_w² + (h - h_t)²/C_h²``.
 
     C_w and C_h are the width and height of the smallest enclosing box; each denominator gets ``+ eps``. Unlike
@@ -449,16 +594,35 @@ def eiou_loss(pred: Tensor, target: Tensor, reduction: str = "none", eps: float 
         pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
         target: ``Tensor[..., 4]`` target boxes, same shape.
         reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
-        eps: added to the union, ``c²``, ``C_w²`` and ``C_h²``. Default ``1e-7``.
+        eps: added to the union, ``c²``, ``C_w²`` and ``C_h²``. Default ``1e-7``; absolute, see the module docstring.
+
+        weight: optional per-box weight ``Tensor[...]`` (or per coordinate ``Tensor[..., 4]``, averaged over the
+            last dimension as mmdetection does), ``>= 0``.
+        avg_factor: optional ``> 0``; "mean" divides the weighted sum by it instead of the number of boxes.
+
+    Raises:
+        ValueError: if a box tensor is not floating point, not ``(..., 4)``, holds NaN/inf or inverted boxes, if
+            ``pred`` and ``target`` differ in shape, dtype or device, if ``eps`` is outside ``(0, 1)``, or if
+            an option, ``reduction``, ``weight`` or ``avg_factor`` is invalid. The message names the argument.
 
     Reference: Zhang et al., "Focal and Efficient IOU Loss for Accurate Bounding Box Regression",
-    Neurocomputing 2022.
+    Neurocomputing 2022, https://arxiv.org/abs/2101.08158.
     """
     check_reduction(reduction)
-    return reduce(_total(_eiou_terms(pred, target, eps)), reduction)
+    return _finish(_eiou_terms(pred, target, eps), reduction, weight, avg_factor)
 
 
-def siou_loss(pred: Tensor, target: Tensor, theta: float = 4.0, reduction: str = "none", eps: float = 1e-7) -> Tensor:
+@half_safe
+def siou_loss(
+    pred: Tensor,
+    target: Tensor,
+    *,
+    theta: float = 4.0,
+    reduction: str = "none",
+    eps: float = 1e-7,
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
+) -> Tensor:
     """SCYLLA-IoU loss ``1 - IoU + (Δ + Ω) / 2`` with the paper's sign.
 
     With ``dx = cx_t - cx``, ``dy = cy_t - cy`` and σ the centre distance:
@@ -476,23 +640,37 @@ def siou_loss(pred: Tensor, target: Tensor, theta: float = 4.0, reduction: str =
     Args:
         pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
         target: ``Tensor[..., 4]`` target boxes, same shape.
-        theta: shape-cost exponent θ (>= 1; the paper uses 2–6, default 4).
+        theta: shape-cost exponent θ, ``1 <= θ <= 1000`` (the paper uses 2–6, default 4).
         reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
         eps: added to the union; floor of ``C_w``, ``C_h``, ``max(w, w_t)``, ``max(h, h_t)`` and of ``σ² / c²``.
 
-    Reference: Gevorgyan, "SIoU Loss: More Powerful Learning for Bounding Box Regression", arXiv:2205.12740, 2022.
+        weight: optional per-box weight ``Tensor[...]`` (or per coordinate ``Tensor[..., 4]``, averaged over the
+            last dimension as mmdetection does), ``>= 0``.
+        avg_factor: optional ``> 0``; "mean" divides the weighted sum by it instead of the number of boxes.
+
+    Raises:
+        ValueError: if a box tensor is not floating point, not ``(..., 4)``, holds NaN/inf or inverted boxes, if
+            ``pred`` and ``target`` differ in shape, dtype or device, if ``eps`` is outside ``(0, 1)``, or if
+            an option, ``reduction``, ``weight`` or ``avg_factor`` is invalid. The message names the argument.
+
+    Reference: Gevorgyan, "SIoU Loss: More Powerful Learning for Bounding Box Regression", 2022,
+    https://arxiv.org/abs/2205.12740.
     """
     check_reduction(reduction)
-    return reduce(_total(_siou_terms(pred, target, eps, theta=theta)), reduction)
+    return _finish(_siou_terms(pred, target, eps, theta=theta), reduction, weight, avg_factor)
 
 
+@half_safe
 def alpha_iou_loss(
     pred: Tensor,
     target: Tensor,
+    *,
     alpha: float = 3.0,
     variant: str = "iou",
     reduction: str = "none",
     eps: float = 1e-7,
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
 ) -> Tensor:
     """α-IoU: the power generalisation of the IoU-family losses.
 
@@ -507,27 +685,40 @@ def alpha_iou_loss(
     Args:
         pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
         target: ``Tensor[..., 4]`` target boxes, same shape.
-        alpha: the power α (> 0). Default 3.
+        alpha: the power α, ``0 < α <= 1000``. Default 3.
         variant: ``"iou"`` (default), ``"giou"``, ``"diou"`` or ``"ciou"``.
         reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
-        eps: added to the union and denominators. Default ``1e-7``.
+        eps: added to the union and denominators. Default ``1e-7``; absolute, see the module docstring.
+
+        weight: optional per-box weight ``Tensor[...]`` (or per coordinate ``Tensor[..., 4]``, averaged over the
+            last dimension as mmdetection does), ``>= 0``.
+        avg_factor: optional ``> 0``; "mean" divides the weighted sum by it instead of the number of boxes.
+
+    Raises:
+        ValueError: if a box tensor is not floating point, not ``(..., 4)``, holds NaN/inf or inverted boxes, if
+            ``pred`` and ``target`` differ in shape, dtype or device, if ``eps`` is outside ``(0, 1)``, or if
+            an option, ``reduction``, ``weight`` or ``avg_factor`` is invalid. The message names the argument.
 
     Reference: He et al., "Alpha-IoU: A Family of Power Intersection over Union Losses for Bounding Box
-    Regression", NeurIPS 2021.
+    Regression", NeurIPS 2021, https://arxiv.org/abs/2110.13675.
     """
     check_reduction(reduction)
-    return reduce(_total(_alpha_iou_terms(pred, target, eps, alpha=alpha, variant=variant)), reduction)
+    return _finish(_alpha_iou_terms(pred, target, eps, alpha=alpha, variant=variant), reduction, weight, avg_factor)
 
 
+@half_safe
 def wiou_loss(
     pred: Tensor,
     target: Tensor,
+    *,
     version: str = "v1",
-    reduction: str = "none",
-    eps: float = 1e-7,
     wiou_alpha: float = 1.9,
     delta: float = 3.0,
     mean_iou_loss: float | None = None,
+    reduction: str = "none",
+    eps: float = 1e-7,
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
 ) -> Tensor:
     """Wise-IoU loss, v1 and v3.
 
@@ -543,19 +734,28 @@ def wiou_loss(
         target: ``Tensor[..., 4]`` target boxes, same shape.
         version: ``"v1"`` (default) or ``"v3"``.
         reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
-        eps: added to the union and ``c²``. Default ``1e-7``.
-        wiou_alpha: v3's α (> 0). Default 1.9 (the paper's choice).
-        delta: v3's δ (> 0). Default 3.
-        mean_iou_loss: v3's normaliser (> 0), or ``None`` for the mean over the batch.
+        eps: added to the union and ``c²``. Default ``1e-7``; absolute, see the module docstring.
+        wiou_alpha: v3's α, ``1 <= α <= 100`` (below 1, r grows without bound for outliers). Default 1.9.
+        delta: v3's δ, ``0.01 <= δ <= 100``. Default 3.
+        mean_iou_loss: v3's normaliser in ``[1e-6, 1]``, or ``None`` for the mean over the batch.
+
+        weight: optional per-box weight ``Tensor[...]`` (or per coordinate ``Tensor[..., 4]``, averaged over the
+            last dimension as mmdetection does), ``>= 0``.
+        avg_factor: optional ``> 0``; "mean" divides the weighted sum by it instead of the number of boxes.
+
+    Raises:
+        ValueError: if a box tensor is not floating point, not ``(..., 4)``, holds NaN/inf or inverted boxes, if
+            ``pred`` and ``target`` differ in shape, dtype or device, if ``eps`` is outside ``(0, 1)``, or if
+            an option, ``reduction``, ``weight`` or ``avg_factor`` is invalid. The message names the argument.
 
     Reference: Tong et al., "Wise-IoU: Bounding Box Regression Loss with Dynamic Focusing Mechanism",
-    arXiv:2301.10051, 2023.
+    2023, https://arxiv.org/abs/2301.10051.
     """
     check_reduction(reduction)
     terms = _wiou_terms(
         pred, target, eps, version=version, wiou_alpha=wiou_alpha, delta=delta, mean_iou_loss=mean_iou_loss
     )
-    return reduce(_total(terms), reduction)
+    return _finish(terms, reduction, weight, avg_factor)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -598,7 +798,8 @@ def _pairwise_inter_union(b1: Tensor, b2: Tensor) -> tuple[Tensor, Tensor]:
     return inter, union
 
 
-def box_iou(boxes1: Tensor, boxes2: Tensor, eps: float = 0.0) -> Tensor:
+@half_safe
+def box_iou(boxes1: Tensor, boxes2: Tensor, *, eps: float = 0.0) -> Tensor:
     """Pairwise IoU matrix, as torchvision's ``ops.box_iou``.
 
     Args:
@@ -608,9 +809,14 @@ def box_iou(boxes1: Tensor, boxes2: Tensor, eps: float = 0.0) -> Tensor:
             boxes) gets IoU 0 instead of NaN.
 
     Returns:
-        ``Tensor[N, M]``: IoU of every pair.
+        ``Tensor[N, M]``: IoU of every pair, in the promoted input dtype (computed in float32 for float16/bfloat16,
+        whose areas overflow beyond 65504).
 
-    Reference: torchvision.ops.box_iou.
+    Raises:
+        ValueError: if a box tensor is not ``(N, 4)`` finite xyxy boxes with ``x2 >= x1``, ``y2 >= y1``, the
+            devices differ, or ``eps`` is outside ``[0, 1)``.
+
+    Reference: torchvision.ops.box_iou; Yu et al., "UnitBox", ACM MM 2016, https://arxiv.org/abs/1608.01471.
     """
     eps = check_param("eps", eps, ge=0.0, lt=1.0)
     b1, b2 = _pairwise_inputs(boxes1, boxes2)
@@ -618,7 +824,8 @@ def box_iou(boxes1: Tensor, boxes2: Tensor, eps: float = 0.0) -> Tensor:
     return _safe_div(inter, union + eps)
 
 
-def generalized_box_iou(boxes1: Tensor, boxes2: Tensor, eps: float = 0.0) -> Tensor:
+@half_safe
+def generalized_box_iou(boxes1: Tensor, boxes2: Tensor, *, eps: float = 0.0) -> Tensor:
     """Pairwise GIoU matrix ``IoU - (C - U) / C``, as torchvision's ``ops.generalized_box_iou``.
 
     Args:
@@ -627,9 +834,12 @@ def generalized_box_iou(boxes1: Tensor, boxes2: Tensor, eps: float = 0.0) -> Ten
         eps: added to the union and to ``C`` (default 0). Zero denominators give 0 instead of NaN.
 
     Returns:
-        ``Tensor[N, M]`` with values in ``[-1, 1]``.
+        ``Tensor[N, M]`` with values in ``[-1, 1]``, in the promoted input dtype (computed in at least float32).
 
-    Reference: Rezatofighi et al., CVPR 2019; torchvision.ops.generalized_box_iou.
+    Raises:
+        ValueError: as :func:`box_iou`.
+
+    Reference: Rezatofighi et al., CVPR 2019, https://arxiv.org/abs/1902.09630; torchvision.ops.generalized_box_iou.
     """
     eps = check_param("eps", eps, ge=0.0, lt=1.0)
     b1, b2 = _pairwise_inputs(boxes1, boxes2)
@@ -647,16 +857,28 @@ def generalized_box_iou(boxes1: Tensor, boxes2: Tensor, eps: float = 0.0) -> Ten
 # --------------------------------------------------------------------------------------------------------------------
 
 
+_COMMON = ("pred", "target", "reduction", "eps", "weight", "avg_factor")
+
+
 def _registry_entry(fn: Callable[..., Tensor], code: str) -> Callable[..., Tensor]:
     """Wrap ``fn`` to the uniform signature ``(pred, target, reduction="none", eps=1e-7, **options)``."""
     params = inspect.signature(fn).parameters
-    allowed = tuple(name for name in params if name not in ("pred", "target", "reduction", "eps"))
+    allowed = tuple(name for name in params if name not in _COMMON)
 
-    def loss(pred: Tensor, target: Tensor, reduction: str = "none", eps: float = 1e-7, **options: object) -> Tensor:
+    def loss(
+        pred: Tensor,
+        target: Tensor,
+        *,
+        reduction: str = "none",
+        eps: float = 1e-7,
+        weight: Tensor | None = None,
+        avg_factor: float | None = None,
+        **options: object,
+    ) -> Tensor:
         unknown = sorted(set(options) - set(allowed))
         if unknown:
             raise ValueError(f"unknown option(s) {unknown} for loss {code!r}; allowed: {list(allowed)}")
-        return fn(pred, target, reduction=reduction, eps=eps, **options)
+        return fn(pred, target, reduction=reduction, eps=eps, weight=weight, avg_factor=avg_factor, **options)
 
     loss.__name__ = fn.__name__
     loss.__qualname__ = fn.__qualname__
@@ -665,55 +887,175 @@ def _registry_entry(fn: Callable[..., Tensor], code: str) -> Callable[..., Tenso
     return loss
 
 
-_LOSS_FUNCTIONS: dict[str, Callable[..., Tensor]] = {
-    "iou": iou_loss,
-    "giou": giou_loss,
-    "diou": diou_loss,
-    "ciou": ciou_loss,
-    "eiou": eiou_loss,
-    "siou": siou_loss,
-    "alpha_iou": alpha_iou_loss,
-    "wiou": wiou_loss,
+@dataclass(frozen=True)
+class IouOption:
+    """One option of an IoU-family loss: its name, default and the values it accepts.
+
+    ``kind`` is ``"float"`` (``low``/``high`` bounds, ``low_open`` for ``>`` instead of ``>=``; ``optional``
+    allows ``None``), ``"choice"`` (one of ``choices``) or ``"bool"``. :meth:`check` is what the loss itself
+    runs, so the ranges shown by a page and the ones the core enforces are the same numbers.
+    """
+
+    name: str
+    default: object
+    kind: str = "float"
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    choices: tuple[str, ...] = ()
+    optional: bool = False
+
+    def check(self, value: object) -> object:
+        """The validated value (a ``float`` for float options). Raises ``ValueError`` naming the option."""
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise ValueError(f"{self.name} must be a bool, got {value!r}")
+            return value
+        if self.kind == "choice":
+            if value not in self.choices:
+                raise ValueError(f"{self.name} must be one of {self.choices}, got {value!r}")
+            return value
+        if value is None and self.optional:
+            return None
+        if self.low_open:
+            return check_param(self.name, value, gt=self.low, le=self.high)
+        return check_param(self.name, value, ge=self.low, le=self.high)
+
+
+@dataclass(frozen=True)
+class IouLossSpec:
+    """Everything about one IoU-family loss, written once; the analysis, the page and the canvas derive from it.
+
+    Attributes:
+        code: stable identifier (URL value, registry key).
+        name: display name (the paper's).
+        fn: the public loss function.
+        terms: ``(pred, target, eps, **options) -> {term notation: Tensor}``; the loss is their sum.
+        options: the loss's own options (beyond ``reduction``, ``eps``, ``weight``, ``avg_factor``).
+        reads: the geometry parts the formula reads (``"inter"``, ``"enclose"``, ``"rho"``, ``"c"``,
+            ``"aspect"``), for a canvas to draw; ``reads_by`` refines them by the value of one option.
+        paper: arXiv link of the loss.
+    """
+
+    code: str
+    name: str
+    fn: Callable[..., Tensor]
+    terms: Callable[..., Terms]
+    options: tuple[IouOption, ...]
+    reads: tuple[str, ...]
+    paper: str
+    reads_by: tuple[str, dict[str, tuple[str, ...]]] | None = None
+
+    def option(self, name: str) -> IouOption:
+        for opt in self.options:
+            if opt.name == name:
+                return opt
+        raise ValueError(f"unknown option {name!r} for loss {self.code!r}; allowed: {[o.name for o in self.options]}")
+
+    @property
+    def defaults(self) -> dict[str, object]:
+        return {opt.name: opt.default for opt in self.options}
+
+    def reads_for(self, options: dict[str, object] | None = None) -> tuple[str, ...]:
+        """The geometry parts read with these option values (defaults for the ones not given)."""
+        if self.reads_by is None:
+            return self.reads
+        name, table = self.reads_by
+        value = (options or {}).get(name, self.option(name).default)
+        return table.get(value, self.reads)
+
+
+#: LaTeX of every term notation that :func:`iou_loss_terms` returns (the formula view is their sum).
+TERM_TEX: dict[str, str] = {
+    "1 - IoU": r"1 - \mathrm{IoU}",
+    "1 - IoU²": r"1 - \mathrm{IoU}^2",
+    "-ln IoU": r"-\ln \max(\mathrm{IoU}, 10^{-6})",
+    "(C - U)/C": r"\frac{|C| - |B \cup B^{gt}|}{|C|}",
+    "ρ²/c²": r"\frac{\rho^2}{c^2}",
+    "α·v": r"\alpha v",
+    "clamp": r"\mathrm{clamp}",
+    "(w - w_t)²/C_w²": r"\frac{(w - w^{gt})^2}{C_w^2}",
+    "(h - h_t)²/C_h²": r"\frac{(h - h^{gt})^2}{C_h^2}",
+    "Δ/2": r"\frac{\Delta}{2}",
+    "Ω/2": r"\frac{\Omega}{2}",
+    "1 - IoU^α": r"1 - \mathrm{IoU}^{\alpha}",
+    "((C - U)/C)^α": r"\left(\frac{|C| - |B \cup B^{gt}|}{|C|}\right)^{\alpha}",
+    "(ρ²/c²)^α": r"\left(\frac{\rho^2}{c^2}\right)^{\alpha}",
+    "(β·v)^α": r"(\beta v)^{\alpha}",
+    "r(1 - IoU)": r"r\,(1 - \mathrm{IoU})",
+    "(R - 1)(1 - IoU)": r"(R - 1)(1 - \mathrm{IoU})",
+    "r(R - 1)(1 - IoU)": r"r\,(R - 1)(1 - \mathrm{IoU})",
 }
 
-#: Stable codes → callables ``(pred, target, reduction="none", eps=1e-7, **options)``.
-IOU_LOSSES: dict[str, Callable[..., Tensor]] = {code: _registry_entry(fn, code) for code, fn in _LOSS_FUNCTIONS.items()}
+_INTER, _ENC, _DIST, _ASPECT = ("inter",), ("inter", "enclose"), ("inter", "rho", "c"), ("inter", "rho", "c", "aspect")
+
+#: The IoU family, one registration per loss.
+IOU_LOSS_SPECS: dict[str, IouLossSpec] = {
+    spec.code: spec
+    for spec in (
+        IouLossSpec(
+            "iou", "IoU", iou_loss, _iou_terms,
+            (IouOption("mode", "linear", kind="choice", choices=IOU_MODES),),
+            _INTER, "https://arxiv.org/abs/1608.01471",
+        ),
+        IouLossSpec("giou", "GIoU", giou_loss, _giou_terms, (), _ENC, "https://arxiv.org/abs/1902.09630"),
+        IouLossSpec("diou", "DIoU", diou_loss, _diou_terms, (), _DIST, "https://arxiv.org/abs/1911.08287"),
+        IouLossSpec(
+            "ciou", "CIoU", ciou_loss, _ciou_terms, (IouOption("alpha_gating", False, kind="bool"),),
+            _ASPECT, "https://arxiv.org/abs/2005.03572",
+        ),
+        IouLossSpec(
+            "eiou", "EIoU", eiou_loss, _eiou_terms, (), (*_DIST, "enclose"), "https://arxiv.org/abs/2101.08158"
+        ),
+        IouLossSpec(
+            "siou", "SIoU", siou_loss, _siou_terms, (IouOption("theta", 4.0, low=1.0, high=MAX_POWER),),
+            ("inter", "rho", "enclose"), "https://arxiv.org/abs/2205.12740",
+        ),
+        IouLossSpec(
+            "alpha_iou", "α-IoU", alpha_iou_loss, _alpha_iou_terms,
+            (
+                IouOption("alpha", 3.0, low=0.0, high=MAX_POWER, low_open=True),
+                IouOption("variant", "iou", kind="choice", choices=ALPHA_IOU_VARIANTS),
+            ),
+            _INTER, "https://arxiv.org/abs/2110.13675",
+            reads_by=("variant", {"iou": _INTER, "giou": _ENC, "diou": _DIST, "ciou": _ASPECT}),
+        ),
+        IouLossSpec(
+            "wiou", "Wise-IoU", wiou_loss, _wiou_terms,
+            (
+                IouOption("version", "v1", kind="choice", choices=WIOU_VERSIONS),
+                IouOption("wiou_alpha", 1.9, low=1.0, high=100.0),
+                IouOption("delta", 3.0, low=0.01, high=100.0),
+                IouOption("mean_iou_loss", None, low=1e-6, high=1.0, optional=True),
+            ),
+            _DIST, "https://arxiv.org/abs/2301.10051",
+        ),
+    )
+}  # fmt: skip
+
+#: Stable codes → callables ``(pred, target, *, reduction="none", eps=1e-7, weight, avg_factor, **options)``.
+IOU_LOSSES: dict[str, Callable[..., Tensor]] = {
+    code: _registry_entry(spec.fn, code) for code, spec in IOU_LOSS_SPECS.items()
+}
 
 #: Stable codes → display names (language-independent).
-IOU_LOSS_NAMES: dict[str, str] = {
-    "iou": "IoU",
-    "giou": "GIoU",
-    "diou": "DIoU",
-    "ciou": "CIoU",
-    "eiou": "EIoU",
-    "siou": "SIoU",
-    "alpha_iou": "α-IoU",
-    "wiou": "Wise-IoU",
-}
+IOU_LOSS_NAMES: dict[str, str] = {code: spec.name for code, spec in IOU_LOSS_SPECS.items()}
 
-#: Stable codes → the options each loss accepts, with their defaults (read off the signatures).
-IOU_LOSS_DEFAULTS: dict[str, dict[str, object]] = {
-    code: {
-        name: p.default
-        for name, p in inspect.signature(fn).parameters.items()
-        if name not in ("pred", "target", "reduction", "eps")
-    }
-    for code, fn in _LOSS_FUNCTIONS.items()
-}
+#: Stable codes → the options each loss accepts, with their defaults.
+IOU_LOSS_DEFAULTS: dict[str, dict[str, object]] = {code: spec.defaults for code, spec in IOU_LOSS_SPECS.items()}
 
-_TERM_FUNCTIONS: dict[str, Callable[..., Terms]] = {
-    "iou": _iou_terms,
-    "giou": _giou_terms,
-    "diou": _diou_terms,
-    "ciou": _ciou_terms,
-    "eiou": _eiou_terms,
-    "siou": _siou_terms,
-    "alpha_iou": _alpha_iou_terms,
-    "wiou": _wiou_terms,
-}
+_TERM_FUNCTIONS: dict[str, Callable[..., Terms]] = {code: spec.terms for code, spec in IOU_LOSS_SPECS.items()}
 
 
-def iou_loss_terms(code: str, pred: Tensor, target: Tensor, eps: float = 1e-7, **options: object) -> dict[str, Tensor]:
+def _opt(code: str, name: str, value: object) -> object:
+    """Validate option ``name`` of loss ``code`` against its registration (the one place its range is written)."""
+    return IOU_LOSS_SPECS[code].option(name).check(value)
+
+
+@half_safe
+def iou_loss_terms(
+    code: str, pred: Tensor, target: Tensor, *, eps: float = 1e-7, **options: object
+) -> dict[str, Tensor]:
     """The named additive terms of the loss ``code``; their sum is ``IOU_LOSSES[code](pred, target, **options)``.
 
     Keys are the formula's own (language-independent) notation, in the order the formula writes them, e.g.
@@ -729,6 +1071,8 @@ def iou_loss_terms(code: str, pred: Tensor, target: Tensor, eps: float = 1e-7, *
 
     Raises:
         ValueError: unknown ``code`` or option, and everything the loss itself rejects.
+
+    Reference: the papers of each loss (see :data:`IOU_LOSSES`), e.g. CIoU: https://arxiv.org/abs/2005.03572.
     """
     if code not in _TERM_FUNCTIONS:
         raise ValueError(f"code must be one of {tuple(_TERM_FUNCTIONS)}, got {code!r}")
