@@ -26,7 +26,13 @@ KEYS = {
 }
 RESOLUTIONS = (32, 64, 128, 256)
 #: URL keys of the option controls, by the option's name in the core's registration.
-OPTION_KEYS = {"mode": "iou_mode", "alpha_gating": "iou_gating", "alpha": "iou_alpha", "variant": "iou_avariant"}
+OPTION_KEYS = {
+    "mode": "iou_mode",
+    "alpha_gating": "iou_gating",
+    "alpha": "iou_alpha",
+    "variant": "iou_avariant",
+    "constant": "iou_nwd_c",
+}
 
 
 # ---------------------------------------------------------------------------------------------------- callbacks
@@ -114,6 +120,9 @@ def _option_control(opt: str):
     if opt == "alpha":
         lo, hi = A.ALPHA_RANGE
         return controls.slider(t("iou.opt.alpha"), "iou_alpha", lo, hi, 3.0, 0.5, help=t("iou.opt.alpha_help"))
+    if opt == "constant":
+        lo, hi = A.NWD_C_RANGE
+        return controls.slider(t("iou.opt.nwd_c"), "iou_nwd_c", lo, hi, 12.8, 0.1, help=t("iou.opt.nwd_c_help"))
     return controls.selectbox(t("iou.opt.variant"), "iou_avariant", list(A.ALPHA_VARIANTS), index=0)
 
 
@@ -140,6 +149,7 @@ def _options_bar(codes) -> tuple[str, A.Options]:
         alpha_gating=bool(values.get("alpha_gating", d.alpha_gating)),
         alpha=float(values.get("alpha", d.alpha)),
         alpha_variant=values.get("variant", d.alpha_variant),
+        nwd_constant=float(values.get("constant", d.nwd_constant)),
     )
 
 

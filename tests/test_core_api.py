@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 
 import pytest
@@ -10,7 +11,8 @@ import torch
 from lossviz import losses
 from lossviz.losses import classification, distribution, iou, regression
 
-MODULES = (regression, classification, iou, distribution)
+NWD = importlib.import_module("lossviz.losses.nwd")  # the package's ``nwd`` is the function of that name
+MODULES = (regression, classification, iou, distribution, NWD)
 _FUNCTIONS = {
     name: obj for module in MODULES for name in module.__all__ if inspect.isfunction(obj := getattr(module, name))
 }

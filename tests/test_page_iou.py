@@ -247,7 +247,13 @@ def test_only_the_options_of_the_selected_loss_are_shown_as_its_registration_say
         assert {k for k in keys if k in PAGE_OPTION_KEYS.values()} == {PAGE_OPTION_KEYS[o] for o in registered}, code
 
 
-PAGE_OPTION_KEYS = {"mode": "iou_mode", "alpha_gating": "iou_gating", "alpha": "iou_alpha", "variant": "iou_avariant"}
+PAGE_OPTION_KEYS = {
+    "mode": "iou_mode",
+    "alpha_gating": "iou_gating",
+    "alpha": "iou_alpha",
+    "variant": "iou_avariant",
+    "constant": "iou_nwd_c",
+}
 
 
 def test_a_url_option_that_the_selected_loss_does_not_take_gets_a_notice_and_is_ignored(app):
@@ -272,3 +278,24 @@ def test_the_formula_is_the_core_terms_and_their_values(app):
         for key, value in terms.items():
             assert losses.TERM_TEX[key] in latex, (code, key)
             assert f"{float(value):.4f}" in latex, (code, key)
+
+
+def test_nwd_is_in_the_table_and_its_constant_drives_the_numbers(app):
+    # NWD (issue 10) is registered with the IoU family: in the table, selectable, with its own option C only.
+    at = app(page="iou", query={"iou_loss": "NWD", "iou_nwd_c": "5"})
+    assert not at.exception
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.slider(key="iou_nwd_c").value == 5.0
+    pred, target = boxes(at)
+    assert_table_matches_core(at, pred, target, A.Options(nwd_constant=5.0))
+    p, g = torch.tensor([pred], dtype=torch.float64), torch.tensor([target], dtype=torch.float64)
+    expected = float(losses.nwd_loss(p, g, constant=5.0, eps=A.EPS))
+    assert f"{expected:.4f}" in at.latex[0].value
+    at.slider(key="iou_nwd_c").set_value(50.0).run()
+    assert float(losses.nwd_loss(p, g, constant=50.0, eps=A.EPS)) < expected  # a larger C forgives more
+
+
+def test_nwd_constant_in_the_url_of_another_loss_gets_a_notice(app):
+    at = app(page="iou", query={"iou_loss": "GIoU", "iou_nwd_c": "5"})
+    assert not at.exception
+    assert any("iou_nwd_c=5" in w.value for w in at.warning), [w.value for w in at.warning]

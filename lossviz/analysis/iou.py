@@ -22,8 +22,15 @@ MIN_SIZE = 1.0
 MODES = losses.IOU_LOSS_SPECS["iou"].option("mode").choices
 ALPHA_VARIANTS = losses.IOU_LOSS_SPECS["alpha_iou"].option("variant").choices
 ALPHA_RANGE = (1.0, 5.0)  # the page's slider: a part of the core's range (0, 1000] (tested)
+NWD_C_RANGE = (1.0, 100.0)  # the page's slider for NWD's C (world units; the core takes (0, 1e6])
 #: The registry's option names → the fields of :class:`Options` that the page sets (other options: core defaults).
-OPTION_FIELDS = {"mode": "mode", "alpha_gating": "alpha_gating", "alpha": "alpha", "variant": "alpha_variant"}
+OPTION_FIELDS = {
+    "mode": "mode",
+    "alpha_gating": "alpha_gating",
+    "alpha": "alpha",
+    "variant": "alpha_variant",
+    "constant": "nwd_constant",
+}
 EPS = 1e-7  # the core's default, used for every number on the page
 EPS_NOTE_SHARE = 0.01  # above this share of the IoU denominator, the page says that eps dominates
 EDGES = ("x1", "y1", "x2", "y2")
@@ -40,6 +47,7 @@ class Options:
     alpha_gating: bool = False
     alpha: float = 3.0
     alpha_variant: str = "iou"
+    nwd_constant: float = 12.8
 
     def for_loss(self, code: str) -> dict[str, object]:
         """The options loss ``code`` takes (from its registration in the core) with this view's values."""

@@ -47,6 +47,13 @@ STRINGS = {
         "zh": "α-IoU 的幂次 α（He 等，2021；默认 3）。α = 1 时退化为原始损失。",
     },
     "iou.opt.variant": {"en": "α-IoU variant", "zh": "α-IoU 变体"},
+    "iou.opt.nwd_c": {"en": "NWD constant C", "zh": "NWD 常数 C"},
+    "iou.opt.nwd_c_help": {
+        "en": "C of NWD = exp(−W₂/C) (Wang et al. 2021), in the canvas's units. The official code uses 12.8 px, "
+        "AI-TOD's mean object size: the loss depends on C, not on the boxes' own size.",
+        "zh": "NWD = exp(−W₂/C) 中的常数 C（Wang 等，2021），单位与画布相同。官方代码取 12.8 像素（AI-TOD 的平均目标尺寸）："
+        "该损失取决于 C，而不是框本身的大小。",
+    },
     "iou.presets": {"en": "Textbook cases:", "zh": "典型情形："},
     "iou.preset.disjoint": {"en": "Disjoint", "zh": "不相交"},
     "iou.preset.overlap": {"en": "Overlapping", "zh": "部分重叠"},
@@ -124,6 +131,11 @@ STRINGS = {
     "iou.uses.wiou": {
         "en": "On the canvas: the intersection, ρ (red) and c (orange), which set Wise-IoU's factor R.",
         "zh": "画布上：交集、ρ（红色）和 c（橙色），它们决定 Wise-IoU 的放大因子 R。",
+    },
+    "iou.uses.nwd": {
+        "en": "On the canvas: ρ (red), the centre distance; NWD also reads the width and height differences, not the "
+        "overlap.",
+        "zh": "画布上：ρ（红色），即中心距离；NWD 还读取宽、高之差，而不读取重叠面积。",
     },
     "iou.canvas.enclose": {"en": "C (enclosing box)", "zh": "C（最小外接框）"},
     "iou.canvas.aspect": {"en": "aspect: v = {v:.4f}", "zh": "宽高比：v = {v:.4f}"},
@@ -215,6 +227,18 @@ STRINGS = {
         "gives disjoint boxes a gradient that moves the centre, not the size.",
         "zh": "Wise-IoU v1（Tong 等，2023）把 IoU 损失乘以 R = exp(ρ²/c²*)，其中 c² 从计算图中分离（不求梯度），"
         "因此该因子不会鼓励外接框变大。R 放大了远离目标的框对的损失，并让不相交的框获得移动中心（而非改变大小）的梯度。",
+    },
+    "iou.explain.nwd": {
+        "en": "NWD (Wang et al. 2021, [arXiv:2110.13389](https://arxiv.org/abs/2110.13389)) models each box as a "
+        "Gaussian N(c, diag(w²/4, h²/4)); the 2-Wasserstein distance between them is W₂² = ρ² + ((w − w_gt)² + "
+        "(h − h_gt)²)/4 and NWD = exp(−W₂/C). The loss is 1 − NWD. Unlike IoU it is not divided by the boxes' own "
+        "size: the same offset costs the same for a tiny and a large box, and disjoint boxes still get a graded "
+        "loss and a gradient. C (12.8 px in the official code, AI-TOD's mean object size) sets how far is far. "
+        "The Box size page compares it with IoU for tiny and large boxes.",
+        "zh": "NWD（Wang 等，2021，[arXiv:2110.13389](https://arxiv.org/abs/2110.13389)）把每个框建模为高斯分布 "
+        "N(c, diag(w²/4, h²/4))；两者的 2-Wasserstein 距离为 W₂² = ρ² + ((w − w_gt)² + (h − h_gt)²)/4，NWD = exp(−W₂/C)，"
+        "损失为 1 − NWD。与 IoU 不同，它不除以框本身的尺寸：同样的偏移对小框和大框代价相同，不相交的框也有连续变化的损失和梯度。"
+        "常数 C（官方代码取 12.8 像素，即 AI-TOD 的平均目标尺寸）决定多远算远。“框尺寸”页面对比了它与 IoU 在小框和大框上的表现。",
     },
     "iou.land.title": {"en": "{name} loss landscape", "zh": "{name} 损失地形图"},
     "iou.land.res": {"en": "Grid resolution", "zh": "网格分辨率"},

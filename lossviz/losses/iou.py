@@ -38,6 +38,8 @@ import torch
 from torch import Tensor
 
 from ._validate import check_boxes, check_param, check_reduction, check_same_shape, check_tensor, half_safe, reduce
+from .nwd import MAX_CONSTANT as MAX_NWD_CONSTANT
+from .nwd import _nwd_terms, nwd_loss
 
 __all__ = [
     "ALPHA_IOU_VARIANTS",
@@ -985,6 +987,7 @@ TERM_TEX: dict[str, str] = {
     "r(1 - IoU)": r"r\,(1 - \mathrm{IoU})",
     "(R - 1)(1 - IoU)": r"(R - 1)(1 - \mathrm{IoU})",
     "r(R - 1)(1 - IoU)": r"r\,(R - 1)(1 - \mathrm{IoU})",
+    "1 - NWD": r"1 - e^{-W_2 / C},\ W_2^2 = \rho^2 + \frac{(w - w^{gt})^2 + (h - h^{gt})^2}{4}",
 }
 
 _INTER, _ENC, _DIST, _ASPECT = ("inter",), ("inter", "enclose"), ("inter", "rho", "c"), ("inter", "rho", "c", "aspect")
@@ -1029,6 +1032,11 @@ IOU_LOSS_SPECS: dict[str, IouLossSpec] = {
                 IouOption("mean_iou_loss", None, low=1e-6, high=1.0, optional=True),
             ),
             _DIST, "https://arxiv.org/abs/2301.10051",
+        ),
+        IouLossSpec(
+            "nwd", "NWD", nwd_loss, _nwd_terms,
+            (IouOption("constant", 12.8, low=0.0, high=MAX_NWD_CONSTANT, low_open=True),),
+            ("rho",), "https://arxiv.org/abs/2110.13389",
         ),
     )
 }  # fmt: skip

@@ -15,9 +15,11 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from ._validate import check_boxes, check_param, check_reduction, check_same_shape, reduce
+from ._validate import check_boxes, check_param, check_reduction, check_same_shape, half_safe, reduce
 
 __all__ = ["nwd", "nwd_loss"]
+
+MAX_CONSTANT = 1e6  # px; C beyond this makes every pair look identical (exp(−W₂/C) → 1)
 
 
 def _check(pred: Tensor, target: Tensor, constant: float, eps: float) -> tuple[float, float]:
@@ -28,7 +30,7 @@ def _check(pred: Tensor, target: Tensor, constant: float, eps: float) -> tuple[f
         raise ValueError(f"pred and target must have the same dtype, got {pred.dtype} and {target.dtype}")
     if pred.device != target.device:
         raise ValueError(f"pred and target must be on the same device, got {pred.device} and {target.device}")
-    constant = check_param("constant", constant, gt=0.0)
+    constant = check_param("constant", constant, gt=0.0, le=MAX_CONSTANT)
     eps = check_param("eps", eps, gt=0.0, lt=1.0)
     return constant, eps
 
@@ -43,9 +45,12 @@ def _nwd(pred: Tensor, target: Tensor, constant: float, eps: float) -> Tensor:
     size_p = p[..., 2:] - p[..., :2]
     size_g = g[..., 2:] - g[..., :2]
     wh_distance = ((size_p - size_g) ** 2).sum(-1) / 4
-    return torch.exp(-torch.sqrt(centre_distance + wh_distance) / constant)
+    # An eps below the dtype's range (1e-50 in float32 is 0) must not bring back sqrt's infinite slope at 0.
+    w2 = (centre_distance + wh_distance).clamp_min(torch.finfo(dtype).tiny)
+    return torch.exp(-torch.sqrt(w2) / constant)
 
 
+@half_safe
 def nwd(pred: Tensor, target: Tensor, *, constant: float = 12.8, eps: float = 1e-6) -> Tensor:
     """Normalized Gaussian Wasserstein Distance ``exp(−W₂/C)`` between aligned box pairs (a similarity in (0, 1]).
 
@@ -57,7 +62,7 @@ def nwd(pred: Tensor, target: Tensor, *, constant: float = 12.8, eps: float = 1e
     Args:
         pred: ``Tensor[..., 4]`` boxes, xyxy, in pixels. Zero-area boxes are allowed.
         target: ``Tensor[..., 4]`` boxes, same shape, dtype and device.
-        constant: C, in pixels, ``> 0``; default 12.8 (the official AI-TOD value; it is dataset dependent).
+        constant: C, in pixels, in ``(0, 1e6]``; default 12.8 (the official AI-TOD value; dataset dependent).
         eps: ``0 < eps < 1``, added to the squared centre distance (px²); default ``1e-6`` as in the official code.
 
     Returns:
@@ -74,8 +79,22 @@ def nwd(pred: Tensor, target: Tensor, *, constant: float = 12.8, eps: float = 1e
     return _nwd(pred, target, constant, eps).to(pred.dtype)
 
 
+def _nwd_terms(pred: Tensor, target: Tensor, eps: float, constant: float = 12.8) -> dict[str, Tensor]:
+    """NWD loss as the IoU family's registry writes a loss: one named term (see ``iou.IOU_LOSS_SPECS``)."""
+    constant, eps = _check(pred, target, constant, eps)
+    return {"1 - NWD": 1 - _nwd(pred, target, constant, eps)}
+
+
+@half_safe
 def nwd_loss(
-    pred: Tensor, target: Tensor, *, constant: float = 12.8, reduction: str = "none", eps: float = 1e-6
+    pred: Tensor,
+    target: Tensor,
+    *,
+    constant: float = 12.8,
+    reduction: str = "none",
+    eps: float = 1e-6,
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
 ) -> Tensor:
     """NWD loss ``1 − NWD = 1 − exp(−W₂/C)``, with ``W₂² = ‖c₁ − c₂‖² + ((w₁ − w₂)² + (h₁ − h₂)²)/4 + eps``.
 
@@ -85,13 +104,16 @@ def nwd_loss(
     Args:
         pred: ``Tensor[..., 4]`` predicted boxes, xyxy, pixels.
         target: ``Tensor[..., 4]`` target boxes, same shape, dtype and device.
-        constant: C in pixels, ``> 0``; default 12.8 (official code, AI-TOD).
+        constant: C in pixels, in ``(0, 1e6]``; default 12.8 (official code, AI-TOD).
         reduction: ``"none"`` (default) → ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalar.
         eps: ``0 < eps < 1``, added to the squared centre distance; default ``1e-6`` (official code), so identical
             boxes give a loss of ``1 − exp(−√eps/C)`` ≈ 7.8e-5, not 0.
+        weight: optional per-pair weight ``Tensor[...]`` (or ``Tensor[..., 4]``, averaged), as mmdetection.
+        avg_factor: optional ``> 0`` divisor replacing the count of ``"mean"``, as mmdetection.
 
     Returns:
-        The loss in ``[0, 1)``, in the dtype of ``pred`` (computed in at least float32).
+        The loss in ``[0, 1)``, in the dtype of ``pred`` (computed in at least float32; float16/bfloat16 inputs are
+        upcast and the result cast back).
 
     Raises:
         ValueError: as :func:`nwd`, or an unknown ``reduction``.
@@ -99,6 +121,7 @@ def nwd_loss(
     Reference: Wang et al., arXiv:2110.13389 (https://arxiv.org/abs/2110.13389); official code ``jwwangchn/NWD``.
     """
     check_reduction(reduction)
-    constant, eps = _check(pred, target, constant, eps)
-    loss = 1 - _nwd(pred, target, constant, eps)
-    return reduce(loss, reduction).to(pred.dtype)
+    loss = _nwd_terms(pred, target, eps, constant)["1 - NWD"]
+    if isinstance(weight, Tensor) and weight.ndim == loss.ndim + 1 and weight.shape[-1] == 4:
+        weight = weight.mean(dim=-1)
+    return reduce(loss, reduction, weight, avg_factor).to(pred.dtype)
