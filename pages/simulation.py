@@ -168,7 +168,8 @@ pair_text = controls.text_input(t("sim.pair"), "sim_pair", "")
 pair = None
 if pair_text.strip():
     try:
-        pair = A.parse_pair(pair_text)
+        *pair, factor = A.normalise_pair(*A.parse_pair(pair_text))
+        st.caption(t("sim.pair_scaled", k=factor))
     except A.SimulationError as exc:
         st.warning(t("sim.bad_pair", msg=exc), icon=":material/warning:")
 if pair is None:

@@ -310,6 +310,15 @@ def parse_pair(text: str) -> tuple[Box, Box]:
     return boxes[0], boxes[1]
 
 
+def normalise_pair(anchor: Box, target: Box) -> tuple[Box, Box, float]:
+    """Move and scale a pair so the target is centred at (10, 10) with area 1, as in the protocol (the step sizes
+    η are meant for that scale). Returns ``(anchor, target, factor)``, lengths multiplied by ``factor``."""
+    k = 1.0 / math.sqrt(target[2] * target[3])
+    ax, ay, aw, ah = anchor
+    tx, ty, tw, th = target
+    return (10 + (ax - tx) * k, 10 + (ay - ty) * k, aw * k, ah * k), (10.0, 10.0, tw * k, th * k), k
+
+
 def trajectories(
     anchor: Box,
     target: Box,

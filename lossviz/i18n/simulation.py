@@ -143,6 +143,14 @@ STRINGS = {
         "**autograd** 对 lossviz 自己的损失精确求导（CIoU 的 α 不参与求导，与 torchvision、mmdetection 一致）。"
         "其他用精确梯度重跑该实验的人（DIoU 仓库 issue #22）也发现 GIoU 与 DIoU 的差距远小于论文图中所示。",
     },
+    "sim.link_from_iou": {
+        "en": "Simulate this pair: regress the prediction onto the target with every loss",
+        "zh": "仿真这对框：用各损失把预测框回归到目标框",
+    },
+    "sim.pair_scaled": {
+        "en": "The pair is rescaled as in the protocol: target centred at (10, 10) with area 1 (factor {k:.4g}).",
+        "zh": "按实验设定缩放这对框：目标框中心移到 (10, 10)、面积为 1（缩放因子 {k:.4g}）。",
+    },
     "sim.fig.curves_title": {"en": "Regression error sum E(t)", "zh": "回归误差和 E(t)"},
     "sim.fig.step": {"en": "step t", "zh": "迭代步 t"},
     "sim.fig.error_sum": {"en": "E(t) = Σ |Δx|+|Δy|+|Δw|+|Δh|", "zh": "E(t) = Σ |Δx|+|Δy|+|Δw|+|Δh|"},
