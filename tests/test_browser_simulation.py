@@ -38,11 +38,11 @@ def test_uploading_a_saved_run_shows_it_and_a_malformed_file_is_refused(server_u
     page.get_by_text(loaded).first.wait_for(timeout=60_000)
     wait_idle(page)
     # the loaded run's chart: two curves (DIoU, SIoU) of 9 points
-    n = page.evaluate(
-        "() => { const gds = [...document.querySelectorAll('.lossviz-plotly-chart__graph')];"
-        " return gds.map(g => (g.data || []).map(d => (d.y || []).length)); }"
+    charts = page.evaluate(
+        "() => [...document.querySelectorAll('.lossviz-plotly-chart__graph')]"
+        ".map(g => (g.calcdata || []).map((c, i) => [g.data[i].name, c.length]))"
     )
-    assert [9, 9] in n, n
+    assert [["DIoU · autograd", 9], ["SIoU · autograd", 9]] in charts, charts
     assert page.locator("[data-testid=stException]").count() == 0
 
 

@@ -12,6 +12,7 @@ loads it). Bad input prints one line on stderr and exits 2.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 
@@ -97,6 +98,9 @@ def run(args: argparse.Namespace) -> int:
         result = A.run(cfg, progress=progress)
     except A.SimulationError as exc:
         bar.close()
+        if out is not None:  # no half-written file left behind
+            out.close()
+            os.unlink(args.json)
         print(f"error: {exc}", file=sys.stderr)
         return 2
     bar.close()
