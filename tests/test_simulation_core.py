@@ -351,3 +351,18 @@ def test_simulate_refuses_unknown_losses_and_modes():
         S.simulate_boxes(a, a, "iou", gradients="numeric")
     with pytest.raises(ValueError, match="iters"):
         S.simulate_boxes(a, a, "iou", iters=0)
+
+
+@pytest.mark.parametrize("loss", ["giou", "ciou"])
+def test_chunked_autograd_run_equals_a_naive_whole_tensor_autograd_loop_in_float64(loss):
+    anchors, targets = S.protocol_boxes(S.disc_centres(1, seed=4))
+    fn = getattr(losses, f"{loss}_loss")
+    b = anchors.clone()
+    for k in range(1, 41):
+        leaf = b.detach().requires_grad_(True)
+        xyxy = S.xywh_to_xyxy(leaf)
+        fn(xyxy, S.xywh_to_xyxy(targets), reduction="none").sum().backward()
+        iou = losses.box_geometry(xyxy.detach(), S.xywh_to_xyxy(targets)).iou
+        b = b - S.PAPER_SCHEDULE.rate(k) * (2 - iou)[:, None] * leaf.grad
+    res = S.simulate_boxes(anchors, targets, loss, gradients="autograd", iters=40, chunk_size=50)
+    torch.testing.assert_close(res.final, b, rtol=0, atol=1e-9)
