@@ -316,6 +316,12 @@ st.session_state["_iou_in_fragment"] = True  # later canvas updates rerun the fr
 dragging = st.session_state.pop("_iou_dragging", False)
 pred, _ = A.sanitize_box([st.session_state[k] for k in KEYS["pred"]])
 target, _ = A.sanitize_box([st.session_state[k] for k in KEYS["target"]])
+st.page_link(
+    "pages/simulation.py",
+    label=t("sim.link_from_iou"),
+    icon=":material/timeline:",
+    query_params={"sim_pair": ";".join(",".join(f"{v:g}" for v in b) for b in (pred, target))},
+)
 st.subheader(t("iou.land.title", name=name))
 lc1, lc2, _ = st.columns([1.2, 1, 2])
 with lc1:

@@ -1,0 +1,55 @@
+"""In a real browser: uploading a saved run (only a browser can pick a file) shows its curves, a malformed file is
+refused with a message; the page works at 390 px width with its charts drawn."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import wait_idle
+
+from lossviz.analysis import simulation as A
+from lossviz.i18n import t
+
+pytestmark = pytest.mark.browser
+
+QUERY = "sim_points=2&sim_iters=20"
+
+
+def _open(page, server_url: str, query: str = QUERY) -> None:
+    page.goto(f"{server_url}/simulation?{query}")
+    wait_idle(page, timeout=240_000)
+    page.get_by_role("heading", name=t("sim.title", lang="en")).wait_for(timeout=240_000)
+    title = t("sim.fig.curves_title", lang="en")
+    page.locator(".lossviz-plotly-chart .gtitle").filter(has_text=title).first.wait_for(timeout=240_000)
+
+
+def test_uploading_a_saved_run_shows_it_and_a_malformed_file_is_refused(server_url, page, tmp_path):
+    _open(page, server_url)
+    uploader = page.locator("[data-testid=stFileUploader] input[type=file]")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"cases": 1, "losses": ')
+    uploader.set_input_files(str(bad))
+    page.get_by_text(t("sim.bad_file", lang="en", msg="").strip()).first.wait_for(timeout=60_000)
+    assert page.locator("[data-testid=stException]").count() == 0
+
+    good = tmp_path / "run.json"
+    good.write_text(A.to_json(A.run(A.Config(points=1, iters=9, losses=("diou", "siou")))))
+    uploader.set_input_files(str(good))
+    loaded = t("sim.loaded", lang="en", cases=343, gradients="autograd", iters=9, s=0.0).split(",")[0]
+    page.get_by_text(loaded).first.wait_for(timeout=60_000)
+    wait_idle(page)
+    # the loaded run's chart: two curves (DIoU, SIoU) of 9 points
+    charts = page.evaluate(
+        "() => [...document.querySelectorAll('.lossviz-plotly-chart__graph')]"
+        ".map(g => (g.calcdata || []).map((c, i) => [g.data[i].name, c.length]))"
+    )
+    assert [["DIoU · autograd", 9], ["SIoU · autograd", 9]] in charts, charts
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_page_fits_a_390px_screen_with_its_charts_drawn(server_url, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    _open(page, server_url)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1
+    assert page.locator(".lossviz-plotly-chart .main-svg").count() >= 3  # curves, map, trajectory
+    assert page.locator("[data-testid=stException]").count() == 0

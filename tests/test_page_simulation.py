@@ -1,0 +1,149 @@
+"""The Simulation page in AppTest: default render, numbers against the analysis, URL parameters in, hostile URL
+values, the IoU page's pair link, Chinese. Small runs (a few centres, few steps) keep it quick."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+from lossviz.analysis import simulation as A
+from lossviz.i18n import t
+
+PAGE = "simulation"
+SMALL = {"sim_points": "2", "sim_iters": "20"}
+
+
+def _ok(at) -> None:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+def _decode(value):
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).copy()
+    return np.asarray(value, dtype=float)
+
+
+def _figure(at, key: str) -> dict:
+    for el in at.get("bidi_component"):
+        if el.proto.id.endswith(key):
+            return json.loads(json.loads(el.proto.json)["figure"])
+    raise AssertionError(f"no chart {key}")
+
+
+def _summary(at):
+    return at.dataframe[0].value
+
+
+def test_default_page_runs_the_reduced_protocol_in_both_gradient_modes(app):
+    at = app(page=PAGE, timeout=600)
+    _ok(at)
+    df = _summary(at)
+    assert len(df) == 8  # 4 losses × 2 modes
+    paper = A.run(A.Config(points=100, gradients="paper"))
+    row = df[(df[t("sim.col.loss")] == "GIoU") & (df[t("sim.col.mode")] == "paper")]
+    assert float(row["E(200)"].iloc[0]) == pytest.approx(paper.error["giou"][199])
+    fig = _figure(at, "sim_curves")
+    assert len(fig["data"]) == 8
+
+
+def test_summary_and_curves_match_the_analysis_run(app):
+    at = app(page=PAGE, query=SMALL, timeout=300)
+    _ok(at)
+    df = _summary(at)
+    for mode in A.GRADIENTS:
+        run = A.run(A.Config(points=2, iters=20, gradients=mode))
+        for name in A.PAPER_LOSSES:
+            label = {"iou": "IoU", "giou": "GIoU", "diou": "DIoU", "ciou": "CIoU"}[name]
+            row = df[(df[t("sim.col.loss")] == label) & (df[t("sim.col.mode")] == mode)].iloc[0]
+            assert row["E(1)"] == pytest.approx(run.error[name][0])
+            assert row["E(20)"] == pytest.approx(run.error[name][19])
+            assert row[t("sim.col.area")] == pytest.approx(run.error[name].sum())
+    curves = _figure(at, "sim_curves")
+    trace = next(tr for tr in curves["data"] if tr["name"] == "DIoU · paper")
+    np.testing.assert_allclose(
+        _decode(trace["y"]), A.run(A.Config(points=2, iters=20, gradients="paper")).error["diou"]
+    )
+
+
+def test_url_restores_losses_modes_and_factor(app):
+    at = app(
+        page=PAGE,
+        query={**SMALL, "sim_losses": ["DIoU", "EIoU"], "sim_modes": "autograd", "sim_factor": "false"},
+        timeout=300,
+    )
+    _ok(at)
+    df = _summary(at)
+    assert list(df[t("sim.col.loss")]) == ["DIoU", "EIoU"]
+    run = A.run(A.Config(points=2, iters=20, losses=("diou", "eiou"), iou_factor=False))
+    assert df["E(20)"].to_numpy() == pytest.approx([run.error["diou"][19], run.error["eiou"][19]])
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ({"sim_points": "0"}, "sim_points"),
+        ({"sim_points": "1000000000"}, "sim_points"),
+        ({"sim_points": "abc"}, "sim_points"),
+        ({"sim_iters": "-3"}, "sim_iters"),
+        ({"sim_eta1": "-0.1"}, "sim_eta1"),
+        ({"sim_eta2": "inf"}, "sim_eta2"),
+        ({"sim_losses": "<script>alert(1)</script>"}, "sim_losses"),
+        ({"sim_modes": "numeric"}, "sim_modes"),
+        ({"sim_factor": "maybe"}, "sim_factor"),
+        ({"sim_centre": "99999"}, "sim_centre"),
+        ({"sim_ta": "9:1"}, "sim_ta"),
+        ({"sim_map_loss": "'; DROP TABLE"}, "sim_map_loss"),
+    ],
+)
+def test_hostile_url_values_get_a_notice_and_the_page_keeps_working(app, query, key):
+    at = app(page=PAGE, query={**SMALL, **query}, timeout=300)
+    assert not at.exception
+    assert any(f"{key}=" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert len(at.dataframe) >= 1
+    assert np.isfinite(_summary(at)["E(1)"].to_numpy(dtype=float)).all()
+
+
+def test_a_schedule_with_bounds_out_of_order_is_refused_with_a_message(app):
+    at = app(page=PAGE, query={**SMALL, "sim_until1": "190", "sim_until2": "170"}, timeout=300)
+    assert not at.exception
+    assert any("increase" in e.value for e in at.error)
+
+
+def test_a_pair_from_the_iou_page_is_rescaled_and_its_trajectory_shown(app):
+    at = app(page=PAGE, query={**SMALL, "sim_pair": "20,30,50,45;30,30,70,50"}, timeout=300)
+    _ok(at)
+    anchor, target, factor = A.normalise_pair(*A.parse_pair("20,30,50,45;30,30,70,50"))
+    assert any(t("sim.pair_scaled", k=factor) in c.value for c in at.caption)
+    fig = _figure(at, "sim_traj")
+    start = next(tr for tr in fig["data"] if tr["name"] == t("sim.fig.start"))
+    x, _y, w, _h = anchor
+    np.testing.assert_allclose(_decode(start["x"])[:2], [x - w / 2, x + w / 2])
+    path = next(tr for tr in fig["data"] if tr["name"] == "DIoU · paper")
+    expected = A.trajectories(anchor, target, ["diou"], gradients=["paper"], iters=20)[("diou", "paper")]
+    np.testing.assert_allclose(_decode(path["x"]), expected[:, 0])
+
+
+def test_a_malformed_pair_gets_a_warning_and_the_protocol_case(app):
+    at = app(page=PAGE, query={**SMALL, "sim_pair": "1,2,3;x"}, timeout=300)
+    assert not at.exception
+    assert any(t("sim.bad_pair", msg="").split(":")[0] in w.value for w in at.warning)
+    assert _figure(at, "sim_traj")["data"]
+
+
+def test_iou_page_links_its_pair_to_the_simulation(app):
+    at = app(page="iou", timeout=300)
+    assert not at.exception
+    links = [el for el in at.get("page_link") if el.proto.label == t("sim.link_from_iou")]
+    assert len(links) == 1
+    assert "sim_pair=" in links[0].proto.page or "sim_pair" in str(links[0].proto)
+
+
+def test_page_in_chinese(app):
+    at = app(page=PAGE, query={**SMALL, "lang": "zh"}, timeout=300)
+    _ok(at)
+    assert at.title[0].value == t("sim.title", lang="zh")
+    assert t("sim.col.loss", lang="zh") in _summary(at).columns
