@@ -128,7 +128,7 @@ class InputError(ValueError):
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    text = json.dumps(value, ensure_ascii=False, default=str)  # as it reads in the JSON file
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -715,7 +715,8 @@ def _run_buckets(ev, det: Detections, score: float, metric: str, edges: np.ndarr
                 dt_ign.append(e["dtIgnore"][0].astype(bool))
         cat = lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64)  # noqa: E731
         gids, gm, dids, dm, dig = cat(gt_ids), cat(gt_match), cat(dt_ids), cat(dt_match), cat(dt_ign).astype(bool)
-        found = (gm > 0) & (det_score[np.maximum(gm, 1) - 1] >= score)
+        padded = np.append(det_score, -np.inf)  # id 0 ("unmatched") reads the -inf at the end
+        found = (gm > 0) & (padded[gm - 1] >= score)
         counted = ~dig & (det_score[dids - 1] >= score) if dids.size else np.zeros(0, bool)
         tp = int((counted & (dm > 0)).sum())
         n_det = int(counted.sum())
