@@ -47,8 +47,9 @@ METRICS = ("recall", "precision", "ap")
 COCO_AREA_EDGES = (0.0, 32.0**2, 96.0**2, 1e10)
 #: How far (px) a box may reach beyond its image before it is refused (COCO's own boxes overshoot by rounding).
 OUTSIDE_TOLERANCE = 1.0
-#: Default size limit for one file (MB); the page uses Streamlit's ``server.maxUploadSize``.
-DEFAULT_MAX_MB = 200.0
+#: Default size limit for one file (MB, as Streamlit counts them: MiB); the page uses ``server.maxUploadSize``.
+DEFAULT_MAX_MB = 100.0
+MB = 1024 * 1024
 AP_MAX_DETS = 100
 MAX_BUCKETS = 20
 SHOW_FIRST = 3
@@ -164,8 +165,8 @@ class Detections:
 
 def _load_json(data: bytes | str, name: str, max_mb: float) -> Any:
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    if len(raw) > max_mb * 1e6:
-        raise InputError("too_large", file=name, size_mb=len(raw) / 1e6, limit_mb=max_mb)
+    if len(raw) > max_mb * MB:
+        raise InputError("too_large", file=name, size_mb=len(raw) / MB, limit_mb=max_mb)
     if not raw.strip():
         raise InputError("empty", file=name)
     try:

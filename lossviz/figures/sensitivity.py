@@ -98,8 +98,10 @@ def feature_histogram(report: Report, bins: int = 40) -> dict:
     layout = _layout(t("sens.fig.hist_title", feature=feature), feature, t("sens.fig.boxes"), bargap=0.02)
     if log:
         layout["xaxis"]["type"] = "log"
+    # Edges beyond the data (COCO's 0 and 1e10) are drawn at the data's ends; a bucket with no box gets no label.
+    shown = np.clip(np.asarray(report.edges, np.float64), lo, hi)
     shapes, notes = [], []
-    for i, e in enumerate(report.edges):
+    for e in np.unique(shown):
         shapes.append(
             {
                 "type": "line",
@@ -112,19 +114,22 @@ def feature_histogram(report: Report, bins: int = 40) -> dict:
                 "line": {"color": EDGE_COLOR, "width": 1.5, "dash": "dash"},
             }
         )
-        if i < len(report.edges) - 1:
-            mid = math.sqrt(e * report.edges[i + 1]) if log else (e + report.edges[i + 1]) / 2
-            notes.append(
-                {
-                    "x": math.log10(mid) if log else float(mid),
-                    "xref": "x",
-                    "y": 1.0,
-                    "yref": "y domain",
-                    "text": str(i + 1),
-                    "showarrow": False,
-                    "yanchor": "bottom",
-                }
-            )
+    for i in range(len(shown) - 1):
+        a, b = float(shown[i]), float(shown[i + 1])
+        if b <= a and not (i == len(shown) - 2 and a == b == hi):
+            continue
+        mid = math.sqrt(a * b) if log else (a + b) / 2
+        notes.append(
+            {
+                "x": math.log10(mid) if log else mid,
+                "xref": "x",
+                "y": 1.0,
+                "yref": "y domain",
+                "text": str(i + 1),
+                "showarrow": False,
+                "yanchor": "bottom",
+            }
+        )
     layout["shapes"] = shapes
     layout["annotations"] = notes
     return {"data": data, "layout": layout}
