@@ -196,6 +196,10 @@ def test_bucket_recall_and_ap_equal_pycocotools_on_coco_area_ranges(seed):
         for _ in range(rng.integers(0, 3)):  # false positives
             dets.append((im, (*rng.uniform(0, 100, 2), *rng.uniform(4, 60, 2)), float(rng.random())))
     gt = _gt(boxes, size=(320, 240), image_of=image_of, area=[float(w * h) for _, _, w, h in boxes])
+    for im in range(41, 46):  # images with no ground truth, only false positives (the evaluator's fast path)
+        gt["images"].append({"id": im, "width": 320, "height": 240})
+        for _ in range(rng.integers(1, 4)):
+            dets.append((im, (*rng.uniform(0, 100, 2), *rng.uniform(4, 60, 2)), float(rng.random())))
     dets = _dt(*[(im, [float(v) for v in b], s) for im, b, s in dets])
     report = _report(gt, dets, feature="area", edges=S.COCO_AREA_EDGES, metric="ap", iou=0.5)
     ref = _coco_reference(gt, dets, 0.5)
