@@ -63,7 +63,7 @@ def generate(n_images: int, gt_per_image: float = 7.3, dets_per_image: int = 100
             if rng.random() < 0.6:
                 found += 1
                 jit = rng.normal(0, 0.08, 4) * [*side[j], *side[j]]
-                w, h = np.maximum(side[j] + jit[2:], 1.0)
+                w, h = np.clip(side[j] + jit[2:], 1.0, [WIDTH, HEIGHT])
                 x, y = np.clip(xy[j] + jit[:2], 0, [WIDTH - w, HEIGHT - h])
                 dets.append(
                     {

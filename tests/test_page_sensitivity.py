@@ -214,3 +214,15 @@ def test_every_problem_code_and_reason_is_translated():
         assert TABLE[f"sens.err.{code}"]["en"] == S.MESSAGES[code]
     for reason in S.REASONS:
         assert TABLE[f"sens.why.{reason}"]["en"] == S.REASONS[reason]
+
+
+@pytest.mark.parametrize("feature", S.FEATURES)
+@pytest.mark.parametrize("metric", S.METRICS)
+def test_every_feature_and_metric_renders_valid_charts(app, feature, metric):
+    at = app(PAGE, {"sens_feature": feature, "sens_metric": metric})
+    _ok(at)
+    assert set(_stds(at)) == {"Smooth L1", "Balanced L1"}
+    charts = [json.loads(json.loads(c.proto.json)["figure"]) for c in at.get("bidi_component")]
+    assert len(charts) == 2
+    for fig in charts:
+        go.Figure(fig)
