@@ -61,19 +61,20 @@ def _inputs(limit_mb: float) -> tuple[str, A.GroundTruth, list[A.Detections]]:
     return "sample", gt, [A.parse_detections(b, gt, name) for name, b in runs.items()]
 
 
-def _report(key: str, gt: A.GroundTruth, dets: list[A.Detections], **opts) -> A.Report:
-    """The report, computed with a progress bar and kept for this session (the last few settings)."""
-    cache = st.session_state.setdefault("_sens_reports", {})
+def _report(key: str, gt: A.GroundTruth, dets: list[A.Detections], metric: str, score: float, **opts) -> A.Report:
+    """The report. COCOeval runs (with a progress bar) only when the data, feature, buckets, IoU or category change,
+    kept for this session (the last few); the metric and the score threshold only re-read its matches."""
+    cache = st.session_state.setdefault("_sens_evals", {})
     ck = (key, tuple(sorted(opts.items())))
     if ck not in cache:
         bar = st.progress(0.0, text=t("sens.progress", run=dets[0].name))
-        cache[ck] = A.sensitivity_report(
+        cache[ck] = A.evaluate_runs(
             gt, dets, **opts, progress=lambda f, name: bar.progress(min(f, 1.0), text=t("sens.progress", run=name))
         )
         bar.empty()
         while len(cache) > 4:
             cache.pop(next(iter(cache)))
-    return cache[ck]
+    return A.summarise(cache[ck], metric=metric, score=score)
 
 
 st.title(t("sens.title"))
@@ -114,15 +115,13 @@ elif mode == "edges" and edges_text.strip():
     edges = edges_text
 opts = {
     "feature": feature,
-    "metric": metric,
     "iou": round(float(iou), 4),
-    "score": round(float(score), 4),
     "buckets": int(buckets),
     "edges": edges,
     "category": None if cat == ALL else cat,
 }
 try:
-    report = _report(key, gt, dets, **opts)
+    report = _report(key, gt, dets, metric, round(float(score), 4), **opts)
 except A.InputError as err:
     _error(err)
     st.stop()

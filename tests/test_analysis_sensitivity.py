@@ -443,3 +443,20 @@ def test_bad_report_options_are_refused(kw, code):
     with pytest.raises(S.InputError) as err:
         S.sensitivity_report(GT, [S.parse_detections("[]", GT)], **kw)
     assert err.value.code == code
+
+
+def test_summarising_one_evaluation_equals_a_fresh_report_for_any_metric_and_score():
+    gt, before = _seed_coco(SEED_BEFORE)
+    for d, s in zip(before, np.linspace(0.05, 0.95, len(before)), strict=True):
+        d["score"] = float(s)
+    g = S.parse_ground_truth(json.dumps(gt))
+    det = S.parse_detections(json.dumps(before), g)
+    evaluation = S.evaluate_runs(g, [det])
+    seen = set()
+    for metric in S.METRICS:
+        for score in (0.0, 0.3, 0.8):
+            again = S.summarise(evaluation, metric=metric, score=score)
+            fresh = S.sensitivity_report(g, [det], metric=metric, score=score)
+            assert S.report_json(again) == S.report_json(fresh)
+            seen.add(again.runs[0].std)
+    assert len(seen) > 3  # the metric and the score do change the result

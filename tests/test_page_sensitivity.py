@@ -226,3 +226,18 @@ def test_every_feature_and_metric_renders_valid_charts(app, feature, metric):
     assert len(charts) == 2
     for fig in charts:
         go.Figure(fig)
+
+
+def test_metric_and_score_changes_do_not_evaluate_again(app, monkeypatch):
+    calls = []
+    original = S.evaluate_runs
+    monkeypatch.setattr(S, "evaluate_runs", lambda *a, **k: calls.append(1) or original(*a, **k))
+    at = app(PAGE)
+    _ok(at)
+    assert len(calls) == 1
+    at.slider(key="sens_score").set_value(0.6).run()
+    at.radio(key="sens_metric").set_value("precision").run()
+    _ok(at)
+    assert len(calls) == 1
+    at.slider(key="sens_iou").set_value(0.7).run()
+    assert len(calls) == 2

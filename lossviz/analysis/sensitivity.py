@@ -738,13 +738,38 @@ def evaluate(
     return ev
 
 
-def _run_buckets(ev, det: Detections, score: float, metric: str, edges: np.ndarray, cat_pos: list[int]):
-    """Per bucket: recall, precision and AP from the evaluator's per-image results; and the missed ground truths."""
-    n_ranges = len(edges) - 1
+@dataclass(frozen=True)
+class BucketMatches:
+    """What COCOeval decided in one bucket of one run (internal ids are 1-based positions in the files)."""
+
+    gt_ids: np.ndarray  # the bucket's non-ignored ground truths
+    gt_match: np.ndarray  # the detection matched to each (0: none)
+    dt_ids: np.ndarray  # every detection COCOeval looked at for this bucket
+    dt_match: np.ndarray  # the ground truth each matched (0: none)
+    dt_ignore: np.ndarray  # ignored (matched a crowd / out-of-bucket box, or unmatched outside the bucket)
+    ap: float  # COCO AP at IoU t (NaN where undefined)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The expensive half of a report (COCOeval per run); ``summarise`` turns it into a Report for any metric and
+    score threshold without evaluating again."""
+
+    feature: str
+    iou: float
+    category: str | None
+    edges: np.ndarray
+    runs: tuple[tuple[str, np.ndarray, tuple[BucketMatches, ...]], ...]  # (name, scores, buckets)
+    gt_values: np.ndarray
+    gt_index: np.ndarray
+    gt_bucket: np.ndarray
+    gt: GroundTruth = field(repr=False)
+
+
+def _bucket_matches(ev, n_ranges: int, cat_pos: list[int]) -> tuple[BucketMatches, ...]:
     n_img = len(ev.params.imgIds)
     n_area = len(ev.params.areaRng)
-    det_score = det.score
-    buckets, missed = [], []
+    out = []
     for a in range(n_ranges):
         gt_ids, gt_match, dt_match, dt_ign, dt_ids = [], [], [], [], []
         for k in cat_pos:
@@ -763,73 +788,31 @@ def _run_buckets(ev, det: Detections, score: float, metric: str, edges: np.ndarr
         def cat(xs: list) -> np.ndarray:
             return np.concatenate(xs).astype(np.int64) if xs else np.zeros(0, np.int64)
 
-        gids, gm, dids, dm = cat(gt_ids), cat(gt_match), cat(dt_ids), cat(dt_match)
-        dig = cat(dt_ign).astype(bool)
-        padded = np.append(det_score, -np.inf)  # id 0 ("unmatched") reads the -inf at the end
-        found = (gm > 0) & (padded[gm - 1] >= score)
-        counted = ~dig & (det_score[dids - 1] >= score) if dids.size else np.zeros(0, bool)
-        tp = int((counted & (dm > 0)).sum())
-        n_det = int(counted.sum())
-        count = int(gids.size)
-        recall = found.sum() / count if count else float("nan")
-        precision = tp / n_det if n_det else float("nan")
         prec = ev.eval["precision"][0, :, :, a, 0][:, cat_pos]
         ap = float(prec[prec > -1].mean()) if (prec > -1).any() else float("nan")
-        value = {"recall": recall, "precision": precision, "ap": ap}[metric]
-        buckets.append(
-            Bucket(
-                lo=float(edges[a]),
-                hi=float(edges[a + 1]),
-                count=count,
-                matched=int(found.sum()),
-                detections=n_det,
-                true_positives=tp,
-                recall=float(recall),
-                precision=float(precision),
-                ap=ap,
-                value=float(value),
-            )
-        )
-        missed.append(gids[~found] - 1)
-    return tuple(buckets), np.sort(np.concatenate(missed)) if missed else np.zeros(0, np.int64)
+        out.append(BucketMatches(cat(gt_ids), cat(gt_match), cat(dt_ids), cat(dt_match), cat(dt_ign).astype(bool), ap))
+    return tuple(out)
 
 
-def sensitivity_report(
+def evaluate_runs(
     gt: GroundTruth,
     runs: Sequence[Detections],
     *,
     feature: str = "area_ratio",
-    metric: str = "recall",
     iou: float = 0.5,
-    score: float = 0.0,
     buckets: int = 5,
-    edges: Sequence[float] | np.ndarray | None = None,
+    edges: Sequence[float] | np.ndarray | str | None = None,
     category: str | None = None,
     progress: Callable[[float, str], None] | None = None,
-) -> Report:
-    """The sensitivity report of one or more detection runs on one ground truth.
-
-    Args:
-        gt: the parsed ground truth.
-        runs: parsed detections, one per run (e.g. before and after a change).
-        feature: one of ``FEATURES``. Default ``"area_ratio"`` (box area / image area, the seed's).
-        metric: ``"recall"`` (default), ``"precision"`` or ``"ap"``: the bucket value and the std use it.
-        iou: IoU threshold ``t`` in [0.05, 0.95]. Default 0.5.
-        score: score threshold ``s`` (any finite number); detections scored below it are not counted. Default 0.
-        buckets: number of equal-count buckets (1..20), used when ``edges`` is None. Default 5.
-        edges: fixed, increasing bucket edges; ground truths outside them are left out.
-        category: a category name, or None for all categories.
-        progress: called with (fraction done, run name) while evaluating.
+) -> Evaluation:
+    """Bucket the ground truths and run COCOeval for each run (the slow half of ``sensitivity_report``).
 
     Raises:
-        InputError: an unknown feature, metric or category name, thresholds out of range, bad edges or buckets.
+        InputError: an unknown feature or category name, IoU out of range, bad edges or buckets.
     """
     if feature not in FEATURES:
         raise InputError("bad_feature", options=", ".join(FEATURES), value=feature)
-    if metric not in METRICS:
-        raise InputError("bad_metric", options=", ".join(METRICS), value=metric)
     iou = _check_threshold("iou", iou, 0.05, 0.95)
-    score = _check_threshold("score", score, -math.inf, math.inf)
     if category is None:
         cat_ids = sorted(gt.categories)
     else:
@@ -851,8 +834,6 @@ def sensitivity_report(
     gt_bucket_all = bucket_of(values, edge_arr, open_ends=open_ends)
     ranges = _coco_ranges(edge_arr, open_ends)
     index = np.flatnonzero(counted & (gt_bucket_all >= 0))
-    # COCOeval is given every category's boxes; the evaluation itself is restricted to cat_ids.
-    gt_area = values
     out_runs = []
     for r, det in enumerate(runs):
         det_area = det_features(gt, det, feature, keep)
@@ -861,19 +842,14 @@ def sensitivity_report(
             if progress is not None:
                 progress((_r + frac) / len(runs), _name)
 
-        ev = evaluate(gt, det, gt_area, det_area, ranges, cat_ids, iou, step if progress else None)
-        cat_pos = list(range(len(cat_ids)))
-        bks, missed = _run_buckets(ev, det, score, metric, edge_arr, cat_pos)
-        out_runs.append(
-            Run(detections=det.name, buckets=bks, std=population_std([b.value for b in bks]), missed=missed)
-        )
+        # COCOeval is given every category's boxes; the evaluation itself is restricted to cat_ids.
+        ev = evaluate(gt, det, values, det_area, ranges, cat_ids, iou, step if progress else None)
+        out_runs.append((det.name, det.score, _bucket_matches(ev, len(edge_arr) - 1, list(range(len(cat_ids))))))
         if progress is not None:
             progress((r + 1) / len(runs), det.name)
-    return Report(
+    return Evaluation(
         feature=feature,
-        metric=metric,
         iou=iou,
-        score=score,
         category=category,
         edges=edge_arr,
         runs=tuple(out_runs),
@@ -882,6 +858,106 @@ def sensitivity_report(
         gt_bucket=gt_bucket_all[index],
         gt=gt,
     )
+
+
+def summarise(evaluation: Evaluation, *, metric: str = "recall", score: float = 0.0) -> Report:
+    """The report for ``metric`` at score threshold ``score`` (cheap: numpy over the stored matches).
+
+    Raises:
+        InputError: an unknown metric, a non-finite score.
+    """
+    if metric not in METRICS:
+        raise InputError("bad_metric", options=", ".join(METRICS), value=metric)
+    score = _check_threshold("score", score, -math.inf, math.inf)
+    edges = evaluation.edges
+    runs = []
+    for name, det_score, matches in evaluation.runs:
+        padded = np.append(det_score, -np.inf)  # id 0 ("unmatched") reads the -inf at the end
+        buckets, missed = [], []
+        for a, m in enumerate(matches):
+            found = (m.gt_match > 0) & (padded[m.gt_match - 1] >= score)
+            counted = ~m.dt_ignore & (padded[m.dt_ids - 1] >= score)
+            tp = int((counted & (m.dt_match > 0)).sum())
+            n_det = int(counted.sum())
+            count = int(m.gt_ids.size)
+            recall = found.sum() / count if count else float("nan")
+            precision = tp / n_det if n_det else float("nan")
+            value = {"recall": recall, "precision": precision, "ap": m.ap}[metric]
+            buckets.append(
+                Bucket(
+                    lo=float(edges[a]),
+                    hi=float(edges[a + 1]),
+                    count=count,
+                    matched=int(found.sum()),
+                    detections=n_det,
+                    true_positives=tp,
+                    recall=float(recall),
+                    precision=float(precision),
+                    ap=m.ap,
+                    value=float(value),
+                )
+            )
+            missed.append(m.gt_ids[~found] - 1)
+        runs.append(
+            Run(
+                detections=name,
+                buckets=tuple(buckets),
+                std=population_std([b.value for b in buckets]),
+                missed=np.sort(np.concatenate(missed)) if missed else np.zeros(0, np.int64),
+            )
+        )
+    return Report(
+        feature=evaluation.feature,
+        metric=metric,
+        iou=evaluation.iou,
+        score=score,
+        category=evaluation.category,
+        edges=edges,
+        runs=tuple(runs),
+        gt_values=evaluation.gt_values,
+        gt_index=evaluation.gt_index,
+        gt_bucket=evaluation.gt_bucket,
+        gt=evaluation.gt,
+    )
+
+
+def sensitivity_report(
+    gt: GroundTruth,
+    runs: Sequence[Detections],
+    *,
+    feature: str = "area_ratio",
+    metric: str = "recall",
+    iou: float = 0.5,
+    score: float = 0.0,
+    buckets: int = 5,
+    edges: Sequence[float] | np.ndarray | str | None = None,
+    category: str | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> Report:
+    """The sensitivity report of one or more detection runs on one ground truth: ``evaluate_runs`` + ``summarise``.
+
+    Args:
+        gt: the parsed ground truth.
+        runs: parsed detections, one per run (e.g. before and after a change).
+        feature: one of ``FEATURES``. Default ``"area_ratio"`` (box area / image area, the seed's).
+        metric: ``"recall"`` (default), ``"precision"`` or ``"ap"``: the bucket value and the std use it.
+        iou: IoU threshold ``t`` in [0.05, 0.95]. Default 0.5.
+        score: score threshold ``s`` (any finite number); detections scored below it are not counted. Default 0.
+        buckets: number of equal-count buckets (1..20), used when ``edges`` is None. Default 5.
+        edges: fixed, increasing bucket edges (numbers or text); ground truths outside them are left out.
+        category: a category name, or None for all categories.
+        progress: called with (fraction done, run name) while evaluating.
+
+    Raises:
+        InputError: an unknown feature, metric or category name, thresholds out of range, bad edges or buckets.
+    """
+    if metric not in METRICS:
+        raise InputError("bad_metric", options=", ".join(METRICS), value=metric)
+    _check_threshold("score", score, -math.inf, math.inf)
+    evaluation = evaluate_runs(
+        gt, runs, feature=feature, iou=iou, buckets=buckets, edges=edges, category=category, progress=progress
+    )
+    return summarise(evaluation, metric=metric, score=score)
 
 
 # ------------------------------------------------------------------------------------------------------- export
