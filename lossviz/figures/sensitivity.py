@@ -1,0 +1,135 @@
+"""Plotly figures of the Sensitivity page: the metric per bucket (runs side by side, the std of each in the legend)
+and the histogram of the bucketed feature with the bucket edges. Built as plain dicts (see ``figures/_dict.py``)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from lossviz.analysis.sensitivity import Report
+from lossviz.figures._dict import figure_builder
+from lossviz.i18n import t
+
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+EDGE_COLOR = "#444444"
+LOG_FEATURES = ("area", "area_ratio", "aspect_ratio")
+
+
+def bucket_labels(report: Report) -> list[str]:
+    """``"1: [0.0004, 0.0015)"``: the bucket number and its feature range (the last bucket closed)."""
+    k = len(report.edges) - 1
+    return [f"{i + 1}: [{report.edges[i]:.3g}, {report.edges[i + 1]:.3g}{']' if i == k - 1 else ')'}" for i in range(k)]
+
+
+def _layout(title: str, x: str, y: str, **kw) -> dict:
+    layout = {
+        "title": {"text": title, "x": 0.0, "xanchor": "left"},
+        "xaxis": {"title": {"text": x}},
+        "yaxis": {"title": {"text": y}},
+        "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+        "legend": {"orientation": "h", "y": -0.3},
+    }
+    layout.update(kw)
+    return layout
+
+
+def _fmt(x: float) -> str:
+    return "—" if not math.isfinite(x) else f"{x:.4f}"
+
+
+@figure_builder
+def bucket_bars(report: Report) -> dict:
+    """One bar per bucket and run, runs side by side; the legend gives each run's std across buckets."""
+    labels = bucket_labels(report)
+    metric = t(f"sens.metric.{report.metric}")
+    data = []
+    for r, run in enumerate(report.runs):
+        values = [b.value if math.isfinite(b.value) else None for b in run.buckets]
+        text = [f"{b.matched}/{b.count}" if report.metric == "recall" else _fmt(b.value) for b in run.buckets]
+        data.append(
+            {
+                "type": "bar",
+                "x": labels,
+                "y": values,
+                "name": t("sens.fig.run_std", run=run.detections, std=_fmt(run.std)),
+                "marker": {"color": PALETTE[r % len(PALETTE)]},
+                "text": text,
+                "textposition": "outside",
+                "hovertemplate": "%{x}<br>" + metric + " %{y:.4f} (%{text})<extra>" + run.detections + "</extra>",
+            }
+        )
+    feature = t(f"sens.feat.{report.feature}")
+    layout = _layout(
+        t("sens.fig.bars_title", metric=metric, feature=feature),
+        t("sens.fig.bucket", feature=feature),
+        metric,
+        barmode="group",
+    )
+    layout["yaxis"]["range"] = [0, 1.12]
+    return {"data": data, "layout": layout}
+
+
+@figure_builder
+def feature_histogram(report: Report, bins: int = 40) -> dict:
+    """The feature of every bucketed ground truth (log-spaced bins when it spans over two decades), with the edges."""
+    v = np.asarray(report.gt_values, np.float64)
+    lo, hi = float(v.min()), float(v.max())
+    log = report.feature in LOG_FEATURES and lo > 0 and hi / lo > 100
+    if hi == lo:
+        edges = np.array([lo - 0.5, hi + 0.5]) if lo == 0 else np.array([lo * 0.95, hi * 1.05])
+    else:
+        edges = np.geomspace(lo, hi, bins + 1) if log else np.linspace(lo, hi, bins + 1)
+    counts, edges = np.histogram(v, bins=edges)
+    centres = np.sqrt(edges[:-1] * edges[1:]) if log else (edges[:-1] + edges[1:]) / 2
+    data = [
+        {
+            "type": "bar",
+            "x": centres,
+            "y": counts,
+            "width": np.diff(edges) if not log else None,
+            "name": t("sens.fig.boxes"),
+            "marker": {"color": "#8fb8de", "line": {"width": 0}},
+            "hovertemplate": "%{x:.4g}: %{y}<extra></extra>",
+        }
+    ]
+    data[0] = {k: val for k, val in data[0].items() if val is not None}
+    feature = t(f"sens.feat.{report.feature}")
+    layout = _layout(t("sens.fig.hist_title", feature=feature), feature, t("sens.fig.boxes"), bargap=0.02)
+    if log:
+        layout["xaxis"]["type"] = "log"
+    # Edges beyond the data (COCO's 0 and 1e10) are drawn at the data's ends; a bucket with no box gets no label.
+    shown = np.clip(np.asarray(report.edges, np.float64), lo, hi)
+    shapes, notes = [], []
+    for e in np.unique(shown):
+        shapes.append(
+            {
+                "type": "line",
+                "x0": float(e),
+                "x1": float(e),
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "line": {"color": EDGE_COLOR, "width": 1.5, "dash": "dash"},
+            }
+        )
+    for i in range(len(shown) - 1):
+        a, b = float(shown[i]), float(shown[i + 1])
+        if b <= a and not (i == len(shown) - 2 and a == b == hi):
+            continue
+        mid = math.sqrt(a * b) if log else (a + b) / 2
+        notes.append(
+            {
+                "x": math.log10(mid) if log else mid,
+                "xref": "x",
+                "y": 1.0,
+                "yref": "y domain",
+                "text": str(i + 1),
+                "showarrow": False,
+                "yanchor": "bottom",
+            }
+        )
+    layout["shapes"] = shapes
+    layout["annotations"] = notes
+    return {"data": data, "layout": layout}

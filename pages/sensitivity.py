@@ -1,0 +1,192 @@
+"""Sensitivity: a detector's recall (precision, AP) per bucket of box size, and its std across buckets (seed 000).
+
+Thin page: uploads and URL-bound controls in, the report from ``lossviz.analysis.sensitivity`` (which runs
+pycocotools), figures from ``lossviz.figures.sensitivity``. Uploaded files stay in memory (this session only).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lossviz.analysis import sensitivity as A
+from lossviz.components import controls, shell
+from lossviz.components.plotly_chart import plotly_chart
+from lossviz.figures import sensitivity as F
+from lossviz.i18n import t
+
+shell.require_navigation()  # a deep link on a fresh server must go through app.py
+
+MODES = ("quantiles", "edges", "coco")
+ALL = "(all)"
+
+
+def _error(err: A.InputError) -> None:
+    params = dict(err.params)
+    if err.code == "entries":
+        params["first"] = "; ".join(f"#{o.index} " + t(f"sens.why.{o.reason}", **o.params) for o in err.offenders)
+        params["ies"] = "y" if params.get("count") == 1 else "ies"
+    st.error(t(f"sens.err.{err.code}", **params), icon=":material/block:")
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def _sample() -> tuple[bytes, dict[str, bytes]]:
+    return A.synthetic_sample()
+
+
+def _inputs(limit_mb: float) -> tuple[str, A.GroundTruth, list[A.Detections]]:
+    """The uploaded files when both kinds are there (else the synthetic sample), parsed; a cache key for them."""
+    gt_file = st.file_uploader(t("sens.upload_gt"), type=["json"], key="sens_gt_file", help=t("sens.upload_gt_help"))
+    dt_files = st.file_uploader(
+        t("sens.upload_dt"),
+        type=["json"],
+        accept_multiple_files=True,
+        key="sens_dt_files",
+        help=t("sens.upload_dt_help"),
+    )
+    if gt_file is not None and dt_files:
+        key = "|".join(f"{f.file_id}:{f.size}" for f in [gt_file, *dt_files])
+        parsed = st.session_state.get("_sens_parsed")
+        if parsed is None or parsed[0] != key:
+            gt = A.parse_ground_truth(gt_file.getvalue(), gt_file.name, max_mb=limit_mb)
+            dets = [A.parse_detections(f.getvalue(), gt, f.name, max_mb=limit_mb) for f in dt_files]
+            st.session_state["_sens_parsed"] = parsed = (key, gt, dets)
+        st.caption(t("sens.using_upload", gt=gt_file.name, runs=", ".join(f.name for f in dt_files)))
+        return parsed
+    if gt_file is not None or dt_files:
+        st.warning(t("sens.need_both"), icon=":material/upload_file:")
+    st.info(t("sens.synthetic"), icon=":material/science:")
+    gt_bytes, runs = _sample()
+    gt = A.parse_ground_truth(gt_bytes, "synthetic ground truth")
+    return "sample", gt, [A.parse_detections(b, gt, name) for name, b in runs.items()]
+
+
+def _report(key: str, gt: A.GroundTruth, dets: list[A.Detections], metric: str, score: float, **opts) -> A.Report:
+    """The report. COCOeval runs (with a progress bar) only when the data, feature, buckets, IoU or category change,
+    kept for this session (the last few); the metric and the score threshold only re-read its matches."""
+    cache = st.session_state.setdefault("_sens_evals", {})
+    ck = (key, tuple(sorted(opts.items())))
+    if ck not in cache:
+        bar = st.progress(0.0, text=t("sens.progress", run=dets[0].name))
+        cache[ck] = A.evaluate_runs(
+            gt, dets, **opts, progress=lambda f, name: bar.progress(min(f, 1.0), text=t("sens.progress", run=name))
+        )
+        bar.empty()
+        while len(cache) > 4:
+            cache.pop(next(iter(cache)))
+    return A.summarise(cache[ck], metric=metric, score=score)
+
+
+st.title(t("sens.title"))
+st.markdown(t("sens.intro"))
+limit_mb = float(st.get_option("server.maxUploadSize"))
+try:
+    key, gt, dets = _inputs(limit_mb)
+except A.InputError as err:
+    _error(err)
+    st.stop()
+
+c1, c2 = st.columns(2)
+with c1:
+    feature = controls.selectbox(t("sens.feature"), "sens_feature", list(A.FEATURES), help=t("sens.feature_help"))
+    mode = controls.radio(
+        t("sens.mode"), "sens_mode", list(MODES), horizontal=True, captions=t("sens.mode_captions").split("|")
+    )
+    buckets = controls.slider(t("sens.buckets"), "sens_buckets", 1, A.MAX_BUCKETS, 5, 1, disabled=mode != "quantiles")
+    edges_text = controls.text_input(
+        t("sens.edges"), "sens_edges", "", help=t("sens.edges_help"), disabled=mode != "edges"
+    )
+with c2:
+    metric = controls.radio(
+        t("sens.metric"), "sens_metric", list(A.METRICS), horizontal=True, captions=t("sens.metric_captions").split("|")
+    )
+    iou = controls.slider(t("sens.iou"), "sens_iou", 0.05, 0.95, 0.5, 0.05)
+    score = controls.slider(t("sens.score"), "sens_score", 0.0, 1.0, 0.0, 0.01)
+    names = sorted(set(gt.categories.values()))
+    cat = controls.selectbox(t("sens.category"), "sens_cat", [ALL, *names], help=t("sens.all_categories"))
+
+edges = None
+if mode == "coco":
+    edges = ",".join(str(e) for e in A.COCO_AREA_EDGES)
+    if feature != "area":
+        st.caption(t("sens.coco_area_only"))
+        feature = "area"
+elif mode == "edges" and edges_text.strip():
+    edges = edges_text
+opts = {
+    "feature": feature,
+    "iou": round(float(iou), 4),
+    "buckets": int(buckets),
+    "edges": edges,
+    "category": None if cat == ALL else cat,
+}
+try:
+    report = _report(key, gt, dets, metric, round(float(score), 4), **opts)
+except A.InputError as err:
+    _error(err)
+    st.stop()
+
+metric_name = t(f"sens.metric.{report.metric}")
+cols = st.columns(min(len(report.runs), 3))
+for i, run in enumerate(report.runs):
+    cols[i % len(cols)].metric(
+        t("sens.std_metric", run=run.detections), F._fmt(run.std), help=t("sens.std_help", metric=metric_name)
+    )
+
+st.subheader(t("sens.table"))
+labels = F.bucket_labels(report)
+table = {t("sens.col.bucket"): labels, t("sens.col.count"): [b.count for b in report.runs[0].buckets]}
+for run in report.runs:
+    table[run.detections] = [
+        f"{F._fmt(b.value)} ({b.matched}/{b.count})" if report.metric == "recall" else F._fmt(b.value)
+        for b in run.buckets
+    ]
+st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+d1, d2 = st.columns(2)
+d1.download_button(
+    t("common.download_csv"),
+    data=A.report_csv(report).encode("utf-8"),
+    file_name="sensitivity.csv",
+    mime="text/csv",
+    key="sens_dl_csv",
+)
+d2.download_button(
+    t("sens.download_json"),
+    data=A.report_json_text(report).encode("utf-8"),
+    file_name="sensitivity.json",
+    mime="application/json",
+    key="sens_dl_json",
+)
+
+plotly_chart(F.bucket_bars(report, as_dict=True), key="sens_bars", filename="sensitivity_buckets")
+plotly_chart(F.feature_histogram(report, as_dict=True), key="sens_hist", filename="sensitivity_histogram")
+
+st.subheader(t("sens.drill"))
+r1, r2 = st.columns(2)
+with r1:
+    run_name = controls.selectbox(t("sens.drill_run"), "sens_drill_run", [r.detections for r in report.runs])
+with r2:
+    bucket = controls.selectbox(t("sens.drill_bucket"), "sens_drill_bucket", list(range(1, len(labels) + 1)))
+run_i = [r.detections for r in report.runs].index(run_name)
+rows = A.missed_rows(report, run_i, bucket - 1)
+b = report.runs[run_i].buckets[bucket - 1]
+st.caption(
+    t("sens.drill_count", run=run_name, n=len(rows), count=b.count, bucket=bucket, iou=report.iou, score=report.score)
+)
+missed = pd.DataFrame(rows, columns=["image_id", "annotation_id", "category", "x", "y", "w", "h", "area", "feature"])
+st.dataframe(missed, hide_index=True, width="stretch")
+st.download_button(
+    t("sens.download_missed"),
+    data=missed.to_csv(index=False).encode("utf-8"),
+    file_name=f"missed_bucket{bucket}.csv",
+    mime="text/csv",
+    key="sens_dl_missed",
+)
+
+with st.expander(t("sens.why_title"), expanded=True):
+    st.markdown(t("sens.why_text"))
+    for file, label in (("regression.py", "sens.link_regression"), ("boxsize.py", "sens.link_boxsize")):
+        if (shell.ROOT / "pages" / file).exists():
+            st.page_link(f"pages/{file}", label=t(label), icon=":material/arrow_forward:")
+with st.expander(t("sens.how_title")):
+    st.markdown(t("sens.how_text"))

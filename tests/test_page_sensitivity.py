@@ -1,0 +1,243 @@
+"""The Sensitivity page in AppTest: the labelled synthetic sample on a first visit, uploads, every control, the
+drill-down, hostile URL parameters and bad uploads shown as messages (never a traceback)."""
+
+from __future__ import annotations
+
+import json
+
+import plotly.graph_objects as go
+import pytest
+from streamlit import config
+
+from lossviz.analysis import sensitivity as S
+from lossviz.i18n import LANGS, TABLE, t
+
+PAGE = "sensitivity"
+
+
+def _ok(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _stds(at, lang: str = "en") -> dict[str, str]:
+    prefix = t("sens.std_metric", run="", lang=lang)
+    return {m.label[len(prefix) :]: m.value for m in at.metric if m.label.startswith(prefix)}
+
+
+def _upload(at, gt: bytes | None, dets: dict[str, bytes]):
+    up = {u.key: u for u in at.get("file_uploader")}
+    if gt is not None:
+        up["sens_gt_file"].set_value(("gt.json", gt, "application/json"))
+    up["sens_dt_files"].set_value([(name, body, "application/json") for name, body in dets.items()])
+    at.run()
+    return at
+
+
+def _seed_files():
+    gt, runs = S.synthetic_sample()
+    return gt, {"before.json": runs["Smooth L1"], "after.json": runs["Balanced L1"]}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_first_visit_shows_the_synthetic_sample_report_labelled_synthetic(app, lang):
+    at = app(PAGE, {"lang": lang})
+    _ok(at)
+    assert at.title[0].value == t("sens.title", lang=lang)
+    assert any(t("sens.synthetic", lang=lang) == i.value for i in at.info)
+    assert _stds(at, lang) == {"Smooth L1": "0.1546", "Balanced L1": "0.0912"}
+    table = at.dataframe[0].value
+    assert table["Smooth L1"].tolist()[0] == "0.5806 (18/31)"
+    assert table["Balanced L1"].tolist()[0] == "0.7419 (23/31)"
+    assert len(at.get("bidi_component")) == 2  # bars and histogram
+    labels = {b.label for b in at.get("download_button")}
+    assert {t("common.download_csv", lang=lang), t("sens.download_json", lang=lang)} <= labels
+
+
+def test_upload_of_a_ground_truth_and_two_runs_gives_their_report(app):
+    at = app(PAGE)
+    gt, dets = _seed_files()
+    _upload(at, gt, dets)
+    _ok(at)
+    assert not any(t("sens.synthetic") == i.value for i in at.info)
+    assert _stds(at) == {"before.json": "0.1546", "after.json": "0.0912"}
+    assert list(at.dataframe[0].value.columns)[-2:] == ["before.json", "after.json"]
+
+
+def test_only_one_kind_of_file_keeps_the_sample_and_says_why(app):
+    at = app(PAGE)
+    _, dets = _seed_files()
+    _upload(at, None, dets)
+    _ok(at)
+    assert any(t("sens.need_both") == w.value for w in at.warning)
+    assert "Smooth L1" in _stds(at)
+
+
+GOOD_GT, _RUNS = S.synthetic_sample()
+
+
+@pytest.mark.parametrize(
+    ("gt", "det", "needle"),
+    [
+        (b"", b"[]", "gt.json is empty"),
+        (b'{"images": [', b"[]", "gt.json is not valid JSON"),
+        (b'{"images": []}', b"[]", "gt.json has no `annotations` list"),
+        (GOOD_GT, b"", "bad.json is empty"),
+        (GOOD_GT, GOOD_GT, "bad.json looks like a ground-truth file"),
+        (GOOD_GT, b'[{"image_id": 4242, "category_id": 1, "bbox": [1, 1, 5, 5], "score": 0.5}]',
+         "#0 image_id 4242 is not in the ground truth"),
+        (GOOD_GT, b'[{"image_id": 1, "category_id": 7, "bbox": [1, 1, 5, 5], "score": 0.5}]',
+         "#0 category_id 7 is not in the ground truth"),
+        (GOOD_GT, b'[{"image_id": 1, "category_id": 1, "bbox": [1, 1, -5, 5], "score": 0.5}]',
+         "#0 box has no positive width and height"),
+        (GOOD_GT, b'[{"image_id": 1, "category_id": 1, "bbox": [630, 1, 50, 5], "score": 0.5}]',
+         "lies outside its 640×480 image"),
+        (GOOD_GT, b'[{"image_id": 1, "category_id": 1, "bbox": [1, 1, 5, 5]}]', "#0 has no `score`"),
+        (GOOD_GT, b'[{"image_id": "1", "category_id": 1, "bbox": [1, 1, 5, 5], "score": 1}]',
+         "`image_id` is not an integer"),
+    ],
+)  # fmt: skip
+def test_bad_upload_is_a_message_naming_the_problem_not_a_traceback(app, gt, det, needle):
+    at = app(PAGE)
+    _upload(at, gt, {"bad.json": det})
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and needle in errors[0], errors
+    assert at.get("file_uploader"), "the uploaders stay so the user can fix the files"
+
+
+def test_upload_over_the_configured_limit_is_refused(app):
+    old = config.get_option("server.maxUploadSize")
+    config.set_option("server.maxUploadSize", 1)  # MB
+    try:
+        at = app(PAGE)
+        _upload(at, GOOD_GT + b" " * 1_100_000, {"dt.json": b"[]"})
+    finally:
+        config.set_option("server.maxUploadSize", old)
+    assert not at.exception
+    assert any("gt.json is 1.1 MB, over the 1 MB limit" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_bad_upload_in_chinese_is_translated(app):
+    at = app(PAGE, {"lang": "zh"})
+    _upload(at, GOOD_GT, {"bad.json": b'[{"image_id": 4242, "category_id": 1, "bbox": [1, 1, 5, 5], "score": 0.5}]'})
+    assert not at.exception
+    assert "image_id 4242 不在标注中" in at.error[0].value
+
+
+def test_url_restores_feature_buckets_and_metric(app):
+    at = app(PAGE, {"sens_feature": "area", "sens_mode": "coco", "sens_metric": "ap", "sens_iou": "0.75"})
+    _ok(at)
+    table = at.dataframe[0].value
+    assert table[t("sens.col.bucket")].tolist() == [
+        "1: [0, 1.02e+03)",
+        "2: [1.02e+03, 9.22e+03)",
+        "3: [9.22e+03, 1e+10]",
+    ]
+    assert at.slider(key="sens_iou").value == 0.75
+
+
+def test_fixed_edges_and_bucket_count_controls(app):
+    at = app(PAGE, {"sens_mode": "edges", "sens_edges": "0, 0.01, 0.1"})
+    _ok(at)
+    assert len(at.dataframe[0].value) == 2
+    at = app(PAGE, {"sens_buckets": "3"})
+    _ok(at)
+    assert at.dataframe[0].value[t("sens.col.count")].tolist() == [51, 52, 52]  # 155 boxes split at ranks 51 and 103
+
+
+def test_bad_edges_are_a_message(app):
+    at = app(PAGE, {"sens_mode": "edges", "sens_edges": "5, 1"})
+    assert not at.exception
+    assert any("edges must increase" in e.value for e in at.error)
+
+
+def test_score_threshold_lowers_recall(app):
+    at = app(PAGE, {"sens_score": "0.9"})
+    _ok(at)
+    first = at.dataframe[0].value["Smooth L1"].tolist()[0]
+    assert first != "0.5806 (18/31)"
+
+
+def test_drill_down_lists_the_missed_boxes_of_a_bucket(app):
+    at = app(PAGE, {"sens_drill_run": "Smooth L1", "sens_drill_bucket": "1"})
+    _ok(at)
+    missed = at.dataframe[1].value
+    assert len(missed) == 31 - 18
+    assert {"image_id", "x", "y", "w", "h", "area"} <= set(missed.columns)
+    at.selectbox(key="sens_drill_bucket").set_value(5).run()
+    assert len(at.dataframe[1].value) == 0
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("sens_feature", "<script>alert(1)</script>"),
+        ("sens_mode", "quantiles'; DROP TABLE"),
+        ("sens_buckets", "1e309"),
+        ("sens_buckets", "-3"),
+        ("sens_buckets", "2.5"),
+        ("sens_metric", "../../etc/passwd"),
+        ("sens_iou", "nan"),
+        ("sens_iou", "0"),
+        ("sens_score", "-inf"),
+        ("sens_cat", "%00"),
+        ("sens_drill_bucket", "99"),
+        ("sens_drill_run", "x" * 5000),
+    ],
+)
+def test_hostile_url_parameter_gets_a_notice_and_the_default(app, key, value):
+    at = app(PAGE, {key: value})
+    assert not at.exception
+    assert not at.error
+    assert any(key in w.value for w in at.warning), [w.value for w in at.warning]
+    assert _stds(at)  # the report is still there
+
+
+def test_hostile_edges_text_is_a_message_not_a_traceback(app):
+    for text in ("nan, 1", "1e999, 2", "a" * 10_000, "1," * 100):
+        at = app(PAGE, {"sens_mode": "edges", "sens_edges": text})
+        assert not at.exception
+        assert at.error
+
+
+def test_every_chart_passes_plotly_validation(app):
+    at = app(PAGE)
+    for chart in at.get("bidi_component"):
+        data = json.loads(chart.proto.json)
+        go.Figure(json.loads(data["figure"]))
+
+
+def test_every_problem_code_and_reason_is_translated():
+    for code in S.MESSAGES:
+        assert set(TABLE[f"sens.err.{code}"]) == set(LANGS)
+        assert TABLE[f"sens.err.{code}"]["en"] == S.MESSAGES[code]
+    for reason in S.REASONS:
+        assert TABLE[f"sens.why.{reason}"]["en"] == S.REASONS[reason]
+
+
+@pytest.mark.parametrize("feature", S.FEATURES)
+@pytest.mark.parametrize("metric", S.METRICS)
+def test_every_feature_and_metric_renders_valid_charts(app, feature, metric):
+    at = app(PAGE, {"sens_feature": feature, "sens_metric": metric})
+    _ok(at)
+    assert set(_stds(at)) == {"Smooth L1", "Balanced L1"}
+    charts = [json.loads(json.loads(c.proto.json)["figure"]) for c in at.get("bidi_component")]
+    assert len(charts) == 2
+    for fig in charts:
+        go.Figure(fig)
+
+
+def test_metric_and_score_changes_do_not_evaluate_again(app, monkeypatch):
+    calls = []
+    original = S.evaluate_runs
+    monkeypatch.setattr(S, "evaluate_runs", lambda *a, **k: calls.append(1) or original(*a, **k))
+    at = app(PAGE)
+    _ok(at)
+    assert len(calls) == 1
+    at.slider(key="sens_score").set_value(0.6).run()
+    at.radio(key="sens_metric").set_value("precision").run()
+    _ok(at)
+    assert len(calls) == 1
+    at.slider(key="sens_iou").set_value(0.7).run()
+    assert len(calls) == 2
