@@ -93,7 +93,9 @@ def size_section() -> None:
         }
         for n in names
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    # 4 significant digits; C-BBL and DFL have no per-pixel gradient: a dash, not "None" (the CSV keeps the numbers)
+    table = pd.DataFrame(rows).map(lambda v: v if isinstance(v, str) else ("—" if v != v else f"{v:.4g}"))
+    st.dataframe(table, hide_index=True)
     a, b, n = A.CBBL_PRESETS["rpn"]
     st.caption(t("bs.size.ratio_caption", small=small, large=large, a=a, b=b, n=n))
     _download(sweep.columns(), "gradient_vs_size.csv", "bs_dl_size")

@@ -92,8 +92,17 @@ def test_default_render_plots_the_core_gradients_against_size(app):
     # the ratio table: L2's per-pixel gradient is (512/8)² = 4096 times larger at 8 px than at 512 px
     table = at.dataframe[0].value
     row = table[table.iloc[:, 0] == "L2"].iloc[0]
-    assert row[t("bs.size.col.px_ratio")] == pytest.approx(4096)
-    assert table[table.iloc[:, 0] == "NWD"].iloc[0][t("bs.size.col.px_ratio")] == pytest.approx(1.0)
+    assert float(row[t("bs.size.col.px_ratio")]) == pytest.approx(4096)
+    assert float(table[table.iloc[:, 0] == "NWD"].iloc[0][t("bs.size.col.px_ratio")]) == pytest.approx(1.0)
+
+
+def test_the_ratio_table_shows_a_dash_not_none_where_a_loss_has_no_per_pixel_gradient(app):
+    table = app(PAGE).dataframe[0].value
+    for name in ("C-BBL", "DFL"):
+        row = table[table.iloc[:, 0] == name].iloc[0]
+        assert row[t("bs.size.col.px_ratio")] == "—", row.to_dict()
+        assert float(row[t("bs.size.col.enc_ratio")]) > 0  # the logit gradient ratio is a number
+    assert not table.isin(["None", "nan", "NaN"]).any().any()
 
 
 def test_error_component_mode_beta_stds_and_loss_choice(app):
