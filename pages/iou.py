@@ -141,7 +141,7 @@ def _options_bar(codes) -> tuple[str, A.Options]:
     shown = ", ".join(names) or t("iou.opt.none")
     for opt, key in OPTION_KEYS.items():
         if opt not in names:
-            raw = st.query_params.get(key)
+            raw = controls.short(st.query_params.get(key))
             controls.drop_param(key, t("iou.opt.not_used", key=key, value=raw, name=A.loss_name(code), options=shown))
     d = A.Options()
     return code, A.Options(

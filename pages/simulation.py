@@ -21,6 +21,7 @@ shell.require_navigation()  # a deep link on a fresh server must go through app.
 
 PAGE_POINTS = (1, A.PAPER_POINTS)  # up to the paper's full 1,715,000 cases
 DEFAULT_POINTS = 100  # 34,300 cases: a few seconds per loss on a small CPU
+LARGE_CASES = 200_000  # above this a run waits for the start button (a link alone never starts it)
 RATIOS = ("1:4", "1:3", "1:2", "1:1", "2:1", "3:1", "4:1")
 
 
@@ -98,6 +99,9 @@ with st.container(border=True):
         u1 = controls.number_input(t("sim.until", i=1), "sim_until1", 1, 1000, 160, step=10)
         u2 = controls.number_input(t("sim.until", i=2), "sim_until2", 1, 1000, 180, step=10)
 
+if int(u2) <= int(u1):  # a hand-edited URL: say so and fall back to the paper's bounds
+    st.warning(t("sim.bad_bounds", u1=int(u1), u2=int(u2)), icon=":material/warning:")
+    u1, u2 = 160, 180
 until = (int(u1), int(u2), A.MAX_ITERS)  # after the second bound η3 holds to the end
 configs = {
     m: A.Config(
@@ -121,8 +125,13 @@ if "paper" in configs and len(configs["paper"].losses) < len(losses):
 cases = int(points) * A.CASES_PER_CENTRE
 mib = max(A.estimate_bytes(c) for c in configs.values()) / 2**20
 st.caption(t("sim.cases", cases=cases, losses=len(losses), modes=len(configs), iters=int(iters), mib=mib))
-if cases > 200_000:
+if cases > LARGE_CASES:  # a shared link must not start a run of many minutes by itself: the user starts it
     st.warning(t("sim.large"), icon=":material/hourglass:")
+    confirmed = st.session_state.get("sim_confirmed") == configs
+    if not confirmed and not all(c in _store() for c in configs.values()):
+        if not st.button(t("sim.start", cases=cases), key="sim_start", type="primary"):
+            st.stop()
+        st.session_state["sim_confirmed"] = configs
 
 runs: dict[str, A.SimulationRun] = {}
 try:

@@ -80,3 +80,11 @@ def test_unknown_option_falls_back_with_a_notice(key, raw):
     at = run({key: raw})
     (notice,) = warnings(at)
     assert f"{key}={raw}" in notice
+
+
+@pytest.mark.parametrize(("key", "raw"), [("n", "9" * 5000), ("k", "x" * 5000), ("m", "z" * 5000), ("s", "q" * 5000)])
+def test_a_5000_character_url_value_is_quoted_as_a_short_prefix(key, raw):
+    at = run({key: raw})
+    (notice,) = warnings(at)
+    assert raw[:20] in notice and "…" in notice
+    assert len(notice) < 400, len(notice)

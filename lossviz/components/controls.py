@@ -51,8 +51,17 @@ def _warn(text: str) -> None:
     st.warning(text, icon=":material/warning:")
 
 
+QUOTE_LIMIT = 40  # characters of a bad URL value quoted in a notice (a 5,000-character value must not fill the page)
+
+
+def short(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """``value`` as text, cut to ``limit`` characters with an ellipsis: what a notice quotes of a URL value."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _notice(key: str, value: Any, reason: str, default: Any) -> None:
-    _warn(t("common.bad_param", key=key, value=value, reason=reason, default=default))
+    _warn(t("common.bad_param", key=key, value=short(value), reason=reason, default=default))
 
 
 def _check_number(key: str, lo: float, hi: float, default: float, *, integer: bool = False) -> None:
@@ -71,7 +80,7 @@ def _check_number(key: str, lo: float, hi: float, default: float, *, integer: bo
         _notice(key, raw, t("common.reason_out_of_range", lo=lo, hi=hi), default)
     elif integer and v != int(v):
         # Streamlit truncates a fractional value for an integer widget; say so rather than let it pass silently.
-        _warn(t("common.bad_param_whole", key=key, value=raw, used=int(v)))
+        _warn(t("common.bad_param_whole", key=key, value=short(raw), used=int(v)))
 
 
 def _forget_url_value(key: str) -> None:
@@ -133,7 +142,7 @@ def _check_option(
         return
     good = [r for r in raws if r in allowed]
     if multi and good:  # Streamlit keeps the valid values and drops the rest
-        _warn(t("common.bad_param_dropped", key=key, value=", ".join(bad), kept=", ".join(good)))
+        _warn(t("common.bad_param_dropped", key=key, value=short(", ".join(bad)), kept=", ".join(good)))
         return
     fmt = format_func or str
     default_shown = ", ".join(str(fmt(d)) for d in default) if multi else str(fmt(default))

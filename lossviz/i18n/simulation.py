@@ -38,8 +38,15 @@ STRINGS = {
         "zh": "{cases:,} 个案例 × {losses} 个损失 × {modes} 种梯度，{iters} 步；估计内存 {mib:,.0f} MiB。",
     },
     "sim.large": {
-        "en": "This is a large run (about a minute or more per loss on a small CPU); it starts now and is cached.",
-        "zh": "这是一次较大的运行（在小型 CPU 上每个损失约一分钟或更久）；现在开始，结果会被缓存。",
+        "en": "This is a large run (a minute or more per loss and gradient mode on a small CPU). It starts when you "
+        "press the button, and its result is kept for this session.",
+        "zh": "这是一次较大的运行（在小型 CPU 上每个损失、每种梯度模式约一分钟或更久）。按下按钮后才开始，结果会在本会话中保留。",
+    },
+    "sim.start": {"en": "Start the run ({cases:,} cases)", "zh": "开始运行（{cases:,} 个案例）"},
+    "sim.bad_bounds": {
+        "en": "The learning-rate schedule's step bounds must increase (got {u1} then {u2}); using the paper's 160 "
+        "and 180.",
+        "zh": "学习率调度的步数边界必须递增（当前为 {u1} 和 {u2}）；已改用论文的 160 和 180。",
     },
     "sim.running": {"en": "Simulating {loss} ({mode}) …", "zh": "正在仿真 {loss}（{mode}）…"},
     "sim.no_loss": {"en": "Choose at least one loss and one gradient mode.", "zh": "请至少选择一个损失和一种梯度。"},

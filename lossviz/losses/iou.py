@@ -987,7 +987,7 @@ TERM_TEX: dict[str, str] = {
     "r(1 - IoU)": r"r\,(1 - \mathrm{IoU})",
     "(R - 1)(1 - IoU)": r"(R - 1)(1 - \mathrm{IoU})",
     "r(R - 1)(1 - IoU)": r"r\,(R - 1)(1 - \mathrm{IoU})",
-    "1 - NWD": r"1 - e^{-W_2 / C},\ W_2^2 = \rho^2 + \frac{(w - w^{gt})^2 + (h - h^{gt})^2}{4}",
+    "1 - NWD": r"1 - e^{-W_2 / C}",
 }
 
 _INTER, _ENC, _DIST, _ASPECT = ("inter",), ("inter", "enclose"), ("inter", "rho", "c"), ("inter", "rho", "c", "aspect")
