@@ -133,6 +133,9 @@ for i, run in enumerate(report.runs):
         t("sens.std_metric", run=run.detections), F._fmt(run.std), help=t("sens.std_help", metric=metric_name)
     )
 
+for code, params in A.report_notes(report, None if edges else int(buckets)):
+    st.warning(t(f"sens.note.{code}", **params), icon=":material/info:")
+
 st.subheader(t("sens.table"))
 labels = F.bucket_labels(report)
 table = {t("sens.col.bucket"): labels, t("sens.col.count"): [b.count for b in report.runs[0].buckets]}

@@ -391,7 +391,7 @@ GOOD_DET = {"image_id": 1, "category_id": 1, "bbox": [10, 10, 20, 20], "score": 
         ({**GOOD_DET, "score": "high"}, "#1 `score` is not a finite number"),
         ({**GOOD_DET, "bbox": [1, 2, 3]}, "#1 `bbox` is not [x, y, w, h]"),
         ({**GOOD_DET, "bbox": [1, 2, 0, 3]}, "#1 box has no positive width and height"),
-        ({**GOOD_DET, "bbox": [-20, 2, 10, 3]}, "#1 box [-20, 2, 10, 3] lies outside its 100×100 image"),
+        ({**GOOD_DET, "bbox": [-20, 2, 10, 3]}, "#1 box [-20, 2, 10, 3] lies entirely outside its 100×100 image"),
         ({**GOOD_DET, "image_id": 1.0}, "#1 `image_id` is not an integer"),
         ("box", "#1 is not an object"),
     ],
@@ -460,3 +460,18 @@ def test_summarising_one_evaluation_equals_a_fresh_report_for_any_metric_and_sco
             assert S.report_json(again) == S.report_json(fresh)
             seen.add(again.runs[0].std)
     assert len(seen) > 3  # the metric and the score do change the result
+
+
+def test_a_detection_reaching_past_the_image_edge_is_accepted_as_detectors_do_not_clip():
+    # A fresh user's case: [635, 0, 10, 10] on a 640-wide image reaches 5 px past the edge; COCO takes it as it is.
+    gt = S.parse_ground_truth(json.dumps(GOOD_GT), name="gt.json")
+    w = gt.image_size[1][0]
+    dets = [{**GOOD_DET, "bbox": [w - 5, 0, 10, 10]}, {**GOOD_DET, "bbox": [-3, -3, 10, 10]}]
+    parsed = S.parse_detections(json.dumps(dets).encode(), gt, name="det.json")
+    assert len(parsed.boxes) == 2
+
+
+def test_std_of_fewer_than_two_buckets_is_undefined_not_0():
+    assert math.isnan(S.population_std([0.8]))
+    assert math.isnan(S.population_std([float("nan"), 0.5]))
+    assert S.population_std([0.5, 1.0]) == pytest.approx(0.25)

@@ -110,3 +110,28 @@ def test_python_dash_m_runs_the_command(sample, tmp_path):
 def _write(path: Path, text: str) -> Path:
     path.write_text(text)
     return path
+
+
+def test_cli_empty_detections_say_so_instead_of_a_silent_std_of_0(sample, tmp_path, capsys):
+    gt, _ = sample
+    empty = tmp_path / "empty.json"
+    empty.write_text("[]")
+    assert main(["sensitivity", str(gt), str(empty), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "no detections" in err and str(empty) in err
+
+
+def test_cli_one_bucket_has_no_std_and_says_why(sample, capsys):
+    # the synthetic sample has 5 boxes on every image: "boxes per image" is one tied value, so one bucket
+    gt, (before, _) = sample
+    assert main(["sensitivity", str(gt), str(before), "--feature", "boxes_per_image", "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert "std is not defined" in captured.err and "buckets instead of the 5" in captured.err
+    std_line = next(line for line in captured.out.splitlines() if line.startswith("std"))
+    assert "—" in std_line and "0.0000" not in std_line
+
+
+def test_cli_coco_edges_need_the_area_feature(sample, capsys):
+    gt, (before, _) = sample
+    assert main(["sensitivity", str(gt), str(before), "--edges", "coco", "--quiet"]) == 2
+    assert "--feature area" in capsys.readouterr().err

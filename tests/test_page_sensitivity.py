@@ -90,8 +90,8 @@ GOOD_GT, _RUNS = S.synthetic_sample()
          "#0 category_id 7 is not in the ground truth"),
         (GOOD_GT, b'[{"image_id": 1, "category_id": 1, "bbox": [1, 1, -5, 5], "score": 0.5}]',
          "#0 box has no positive width and height"),
-        (GOOD_GT, b'[{"image_id": 1, "category_id": 1, "bbox": [630, 1, 50, 5], "score": 0.5}]',
-         "lies outside its 640×480 image"),
+        (GOOD_GT, b'[{"image_id": 1, "category_id": 1, "bbox": [700, 1, 50, 5], "score": 0.5}]',
+         "lies entirely outside its 640×480 image"),
         (GOOD_GT, b'[{"image_id": 1, "category_id": 1, "bbox": [1, 1, 5, 5]}]', "#0 has no `score`"),
         (GOOD_GT, b'[{"image_id": "1", "category_id": 1, "bbox": [1, 1, 5, 5], "score": 1}]',
          "`image_id` is not an integer"),
@@ -241,3 +241,12 @@ def test_metric_and_score_changes_do_not_evaluate_again(app, monkeypatch):
     assert len(calls) == 1
     at.slider(key="sens_iou").set_value(0.7).run()
     assert len(calls) == 2
+
+
+def test_a_feature_with_one_tied_value_shows_no_std_and_says_why(app):
+    # every image of the sample holds 5 boxes: one bucket, so the spread is undefined, not "0 = equally good"
+    at = app("sensitivity", {"sens_feature": "boxes_per_image"})
+    assert not at.exception
+    notes = [w.value for w in at.warning]
+    assert any(t("sens.note.one_bucket") == n for n in notes), notes
+    assert all(m.value == "—" for m in at.metric), [m.value for m in at.metric]

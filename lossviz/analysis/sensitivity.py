@@ -89,6 +89,7 @@ REASONS = {
     "bbox_shape": "`bbox` is not [x, y, w, h] numbers: {value}",
     "negative_size": "box has no positive width and height: {value}",
     "outside": "box {value} lies outside its {width}×{height} image",
+    "det_outside": "box {value} lies entirely outside its {width}×{height} image",
     "unknown_image": "image_id {value} is not in the ground truth",
     "unknown_category": "category_id {value} is not in the ground truth",
     "duplicate_id": "id {value} is used twice",
@@ -211,6 +212,17 @@ def _box_problem(bbox: Any) -> tuple[str, dict] | None:
     if bbox[2] <= 0 or bbox[3] <= 0:
         return "negative_size", {"value": _short(bbox)}
     return None
+
+
+def _entirely_outside(box: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Rows of ``box`` (xywh) that do not overlap their image at all. Detectors need not clip their boxes: a
+    detection that only reaches past the edge is fine (COCO evaluation takes it as it is)."""
+    return (
+        (box[:, 0] + box[:, 2] <= 0)
+        | (box[:, 1] + box[:, 3] <= 0)
+        | (box[:, 0] >= size[:, 0])
+        | (box[:, 1] >= size[:, 1])
+    )
 
 
 def _outside(box: np.ndarray, size: np.ndarray) -> np.ndarray:
@@ -416,12 +428,12 @@ def parse_detections(
         bad.raise_if_any()
         raise AssertionError("unreachable: the fast path refused a file the entry check accepts")  # pragma: no cover
     size = np.array([gt.image_size[int(i)] for i in image]).reshape(-1, 2)
-    out = np.flatnonzero(_outside(boxes, size))
+    out = np.flatnonzero(_entirely_outside(boxes, size))
     if out.size:
         bad = _Collector(name, "detections")
         for i in out:
             w, h = gt.image_size[int(image[i])]
-            bad.add(int(i), "outside", value=_short(obj[i]["bbox"]), width=f"{w:g}", height=f"{h:g}")
+            bad.add(int(i), "det_outside", value=_short(obj[i]["bbox"]), width=f"{w:g}", height=f"{h:g}")
         bad.raise_if_any()
     return Detections(name=name, image=image, category=category, boxes=boxes, score=score)
 
@@ -589,10 +601,30 @@ class Report:
 
 
 def population_std(values: Sequence[float]) -> float:
-    """The population standard deviation (``ddof=0``) of the defined (non-NaN) values; NaN if there are none."""
+    """The population standard deviation (``ddof=0``) of the defined (non-NaN) values; NaN when fewer than two are
+    defined (one bucket has no spread to measure: 0 would read as "equally good at every size")."""
     v = np.asarray(values, np.float64)
     v = v[~np.isnan(v)]
-    return float(np.std(v)) if v.size else float("nan")
+    return float(np.std(v)) if v.size >= 2 else float("nan")
+
+
+def report_notes(report: Report, buckets_asked: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """What the reader must know before trusting the std: ``[(code, params), ...]`` (codes ``merged``, ``empty``,
+    ``one_bucket``, ``no_detections``). ``buckets_asked``: the equal-count bucket count asked for (None for fixed
+    edges), so that buckets merged by tied values are reported."""
+    notes: list[tuple[str, dict[str, Any]]] = []
+    buckets = report.runs[0].buckets if report.runs else ()
+    if buckets_asked is not None and len(buckets) < buckets_asked:
+        notes.append(("merged", {"asked": int(buckets_asked), "got": len(buckets)}))
+    empty = sum(1 for b in buckets if b.count == 0)
+    if empty:
+        notes.append(("empty", {"n": empty}))
+    if sum(1 for b in buckets if b.count > 0) < 2:
+        notes.append(("one_bucket", {}))
+    for run in report.runs:
+        if sum(b.detections for b in run.buckets) == 0:
+            notes.append(("no_detections", {"run": run.detections}))
+    return notes
 
 
 def _check_threshold(name: str, value: Any, lo: float, hi: float) -> float:

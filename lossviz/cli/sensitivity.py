@@ -47,6 +47,14 @@ def _fmt(x: float) -> str:
     return "—" if not math.isfinite(x) else f"{x:.4f}"
 
 
+NOTES = {
+    "merged": "{got} buckets instead of the {asked} asked for: tied feature values always share a bucket",
+    "empty": "{n} bucket(s) hold no ground truth and are left out of the std",
+    "one_bucket": "fewer than two buckets hold ground truths: the std is not defined",
+    "no_detections": "{run} has no detections here: every bucket is 0, which says nothing about sizes",
+}
+
+
 def table(report: S.Report) -> str:
     """The bucket table as text: range, count, one value column per run; the std of each run at the bottom."""
     names = [r.detections for r in report.runs]
@@ -75,7 +83,12 @@ def run(args: argparse.Namespace) -> int:
         feature = args.feature.replace("-", "_")
         edges = None
         if args.edges is not None:
-            edges = ",".join(str(e) for e in S.COCO_AREA_EDGES) if args.edges.strip().lower() == "coco" else args.edges
+            coco = args.edges.strip().lower() == "coco"
+            if coco and feature != "area":
+                print(f"error: --edges coco are pixel areas (32², 96²): use it with --feature area, not {feature}",
+                      file=sys.stderr)  # fmt: skip
+                return 2
+            edges = ",".join(str(e) for e in S.COCO_AREA_EDGES) if coco else args.edges
         gt = S.parse_ground_truth(_read(args.gt), args.gt, max_mb=args.max_mb)
         runs = [S.parse_detections(_read(p), gt, p, max_mb=args.max_mb) for p in args.dt]
         bar = None
@@ -113,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"{report.metric} by {report.feature} (IoU >= {report.iou:g}, score >= {report.score:g}"
           f"{', category ' + report.category if report.category else ''})")  # fmt: skip
     print(table(report))
+    for code, params in S.report_notes(report, None if edges else args.buckets):
+        print("note: " + NOTES[code].format(**params), file=sys.stderr)
     try:
         if args.json:
             Path(args.json).write_text(S.report_json_text(report) + "\n", encoding="utf-8")

@@ -182,6 +182,28 @@ STRINGS = {
         "en": "box {value} lies outside its {width}×{height} image",
         "zh": "框 {value} 超出其 {width}×{height} 的图片",
     },
+    "sens.note.merged": {
+        "en": "{got} buckets instead of the {asked} asked for: tied feature values always share a bucket.",
+        "zh": "得到 {got} 个桶而不是所要求的 {asked} 个：特征值相同的框总在同一个桶中。",
+    },
+    "sens.note.empty": {
+        "en": "{n} bucket(s) hold no ground truth: they are left out of the std.",
+        "zh": "有 {n} 个桶中没有真实框：计算标准差时不计入。",
+    },
+    "sens.note.one_bucket": {
+        "en": "Fewer than two buckets hold ground truths, so there is no spread to measure: the std is not defined "
+        "(choose another feature, more buckets or other edges).",
+        "zh": "含有真实框的桶少于两个，无从衡量离散程度：标准差无定义（请换一个特征、增加桶数或修改边界）。",
+    },
+    "sens.note.no_detections": {
+        "en": "{run} has no detections here (after the category filter): every bucket is 0, which says nothing about "
+        "sizes.",
+        "zh": "{run} 在此（类别筛选后）没有任何检测结果：每个桶都是 0，这与尺寸无关。",
+    },
+    "sens.why.det_outside": {
+        "en": "box {value} lies entirely outside its {width}×{height} image",
+        "zh": "框 {value} 完全位于其 {width}×{height} 的图片之外",
+    },
     "sens.why.unknown_image": {
         "en": "image_id {value} is not in the ground truth",
         "zh": "image_id {value} 不在标注中",
