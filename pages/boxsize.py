@@ -111,7 +111,7 @@ def nwd_section() -> None:
     with c2:
         large = controls.slider(t("bs.nwd.large"), "bs_nwd_large", 16.0, 512.0, 64.0, 1.0)
     with c3:
-        constant = controls.slider(t("bs.nwd.constant"), "bs_nwd_c", 1.0, 64.0, 12.8, 0.1)
+        constant = controls.slider(t("bs.nwd.constant"), "bs_nwd_c", 1.0, 100.0, 12.8, 0.1)
     with c4:
         max_offset = controls.slider(t("bs.nwd.max"), "bs_nwd_max", 2.0, 64.0, 16.0, 1.0)
     curves = A.nwd_vs_offset((float(small), float(large)), float(max_offset), float(constant))

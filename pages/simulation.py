@@ -149,7 +149,15 @@ plotly_chart(
 )
 st.caption(t("sim.published"))
 st.subheader(t("sim.summary"))
-st.dataframe(_summary_table(runs), hide_index=True)
+summary = _summary_table(runs)
+st.dataframe(
+    summary,
+    hide_index=True,
+    column_config={  # E(t) and its sum with thousands separators; the per-case error (second to last) to 4 decimals
+        c: st.column_config.NumberColumn(format="%.4f" if c == summary.columns[-2] else "localized")
+        for c in summary.columns[2:]
+    },
+)
 st.caption(" ".join(t("sim.seconds", s=r.seconds, mode=m) for m, r in runs.items()))
 d1, d2 = st.columns(2)
 d1.download_button(t("common.download_csv"), _curves_csv(runs), "simulation_curves.csv", "text/csv", key="sim_csv")

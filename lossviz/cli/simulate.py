@@ -47,10 +47,16 @@ def _table(result: A.SimulationRun) -> str:
     rows = A.summary(result)
     steps = rows[0].steps
     head = ["loss"] + [f"E({s})" for s in steps] + ["Σ_t E(t)"]
-    body = [[r.loss] + [f"{e:,.1f}" for e in r.errors] + [f"{r.area:.4g}"] for r in rows]
+    body = [[r.loss] + [f"{e:,.1f}" for e in r.errors] + [f"{r.area:,.1f}"] for r in rows]
     widths = [max(len(str(row[i])) for row in [head, *body]) for i in range(len(head))]
     line = lambda row: "  ".join(str(c).rjust(w) for c, w in zip(row, widths, strict=True))  # noqa: E731
     return "\n".join([line(head), line(["-" * w for w in widths]), *map(line, body)])
+
+
+def _mib(n: float) -> str:
+    """Bytes as MiB: whole MiB from 10 up, one decimal below (a small run is not "0 MiB")."""
+    mib = n / 2**20
+    return f"{mib:,.0f} MiB" if mib >= 10 else f"{mib:.1f} MiB"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,8 +88,8 @@ def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     print(
-        f"{cfg.cases:,} cases × {len(cfg.losses)} losses, {cfg.iters} steps, {cfg.gradients} gradients, "
-        f"{cfg.device}; estimated peak {need / 2**20:,.0f} MiB",
+        f"{cfg.cases:,} cases × {len(cfg.losses)} loss{'es' if len(cfg.losses) != 1 else ''}, {cfg.iters} steps, "
+        f"{cfg.gradients} gradients, {cfg.device}; estimated peak {_mib(need)}",
         file=sys.stderr,
     )
     bar = tqdm(
@@ -107,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
     result.extra["peak_rss_bytes"] = peak
     print(_table(result))
-    print(f"{result.seconds:.1f} s, peak RSS {peak / 2**20:,.0f} MiB")
+    print(f"{result.seconds:.1f} s, peak RSS {_mib(peak)}")
     if out is not None:
         with out:
             out.write(A.to_json(result))

@@ -297,7 +297,8 @@ STRINGS = {
         "zh": "图片为 {w} × {h} 像素；最多接受 {limit:.0f} 百万像素。",
     },
     "libra.err.image_unreadable": {
-        "en": "This file could not be read as a picture ({reason}). Try a PNG or JPEG.",
-        "zh": "无法将该文件读取为图片（{reason}）。请尝试 PNG 或 JPEG。",
+        "en": "This file could not be read as a picture: it is not in an image format Pillow reads, or it is "
+        "damaged or cut short. Try a PNG or JPEG.",
+        "zh": "无法将该文件读取为图片：它不是 Pillow 能读取的图片格式，或者已损坏、不完整。请尝试 PNG 或 JPEG。",
     },
 }
