@@ -330,6 +330,119 @@ def paper_gradient(loss: str, pred: Tensor, target: Tensor) -> Tensor:
 
 
 # --------------------------------------------------------------------------------------------------------------------
+# The same official gradients, fused for the step loop. ``paper_gradient`` above is the line-by-line port (tested
+# against a scalar transliteration of the MATLAB files); ``_paper_score_step`` computes the same numbers in fewer
+# kernels, for rows ``x, y, w, h`` of contiguous ``Tensor[m]`` (struct of arrays, not strided views of ``(m, 4)``):
+#
+# - the edge sums of ``to_xywh.m`` are taken in closed form. With ``A = (U + I)/U²`` and ``B = I/U²`` (0 where the
+#   boxes do not strictly overlap or ``U <= 0``, dIOU.m line 20), dIOU.m's ``(U·dI − I·dU)/U²`` with
+#   ``dU = dX − dI`` (dUbox.m) gives ``dx = A·(dI_l + dI_r)``, ``dw = A·(dI_r − dI_l) − 2B·h_p`` (likewise y, h with
+#   ``w_p``), where ``h_p = b − t`` and ``w_p = r − l`` are the prediction's extents as to_tblr.m gives them;
+# - dIbox.m's conditional extents become indicator sums: ``dI_l + dI_r = ih·([r < r_g] − [l > l_g])``;
+# - the IoU (iou.m) of the ``(2 − IoU)`` factor and of CIoU's α is ``I/U`` from the same intersection and union;
+# - the targets' edges, area and ``atan(w_g/h_g)`` are computed once per chunk (:class:`_Targets`).
+# Every quirk of paper_gradient is kept (listed there, with its line); ``test_fused_paper_step_equals_the_port``
+# checks the two against each other in float64, branches included.
+# --------------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Targets:
+    """The per-chunk constants of the targets (struct of arrays)."""
+
+    x: Tensor
+    y: Tensor
+    t: Tensor
+    b: Tensor
+    l: Tensor  # noqa: E741
+    r: Tensor
+    area: Tensor
+    atan: Tensor | None
+
+    @classmethod
+    def of(cls, tgt: Tensor, aspect: bool) -> _Targets:
+        """``tgt``: ``Tensor[4, m]`` rows x, y, w, h."""
+        x, y, w, h = tgt
+        t, b, l, r = y - h / 2, y + h / 2, x - w / 2, x + w / 2  # to_tblr.m  # noqa: E741
+        return cls(x, y, t, b, l, r, (b - t) * (r - l), torch.atan(w / h) if aspect else None)
+
+
+def _paper_score_step(loss: str, box: Tensor, g: _Targets) -> tuple[Tensor, Tensor]:
+    """The official functions' output (gradient of the score 1 − L) for ``box`` (``Tensor[4, m]`` rows x, y, w, h)
+    and iou.m's IoU: ``(Tensor[4, m], Tensor[m])``. Same numbers as ``-paper_gradient`` up to rounding."""
+    x, y, w, h = box
+    hw, hh = w * 0.5, h * 0.5
+    pt, pb, pl, pr = y - hh, y + hh, x - hw, x + hw  # to_tblr.m
+    pw, ph = pr - pl, pb - pt
+    # In.m; the intersection's extents, negative for disjoint boxes (dIbox.m reads them anyway)
+    iw = torch.minimum(pr, g.r).sub_(torch.maximum(pl, g.l))
+    ih = torch.minimum(pb, g.b).sub_(torch.maximum(pt, g.t))
+    inter = ih * iw
+    union = (pw * ph).add_(g.area).sub_(inter)
+    overlap = (iw > 0) & (ih > 0)  # (it < ib) & (il < ir)
+    ok = overlap & (union > 0)
+    zero = torch.zeros((), dtype=x.dtype)
+    inv_u = torch.where(ok, union.reciprocal(), zero)
+    b_ = inter * inv_u * inv_u  # B = I/U²
+    a_ = (union + inter).mul_(inv_u).mul_(inv_u)  # A = (U + I)/U²
+    iou = torch.where(overlap, inter / union, zero)  # iou.m
+    # dIbox.m as indicators: dI_t = −iw·[t > t_g], dI_b = iw·[b < b_g], dI_l = −ih·[l > l_g], dI_r = ih·[r < r_g]
+    it_, ib_ = (pt > g.t).to(x.dtype), (pb < g.b).to(x.dtype)
+    il_, ir_ = (pl > g.l).to(x.dtype), (pr < g.r).to(x.dtype)
+    di_y, di_h = iw * (ib_ - it_), iw * (ib_ + it_)  # dI_t + dI_b, dI_b − dI_t
+    di_x, di_w = ih * (ir_ - il_), ih * (ir_ + il_)  # dI_l + dI_r, dI_r − dI_l
+    sx = a_ * di_x
+    sy = a_ * di_y
+    sw = a_ * di_w - 2 * b_ * ph
+    sh = a_ * di_h - 2 * b_ * pw
+    # dIOU.m lines 26–27, 33–34 (an inverted box gets the second edge's derivative on both edges) move only zeros
+    # here: t >= b makes ih <= 0, so such a box never strictly overlaps and its s is 0 (paper_gradient keeps the swap)
+    if loss == "giou":  # dGIOU.m: s_iou (0 unless overlapping) + the enclosing-area penalty, always
+        cw = torch.maximum(pr, g.r).sub_(torch.minimum(pl, g.l))  # cover.m
+        ch = torch.maximum(pb, g.b).sub_(torch.minimum(pt, g.t))
+        carea = cw * ch
+        pos = carea > 0
+        inv_c = torch.where(pos, carea.reciprocal(), zero)
+        e_ = union * inv_c * inv_c  # U/C²
+        # dCbox.m: dC_t = −cw·[t < t_g], dC_b = cw·[b > b_g], dC_l = −ch·[l < l_g], dC_r = ch·[r > r_g]
+        ct_, cb_ = (pt < g.t).to(x.dtype), (pb > g.b).to(x.dtype)
+        cl_, cr_ = (pl < g.l).to(x.dtype), (pr > g.r).to(x.dtype)
+        # (C·dU − U·dC)/C² with dU = dX − dI (dUbox.m, dIbox.m even for disjoint boxes), summed as to_xywh.m
+        sx = sx - inv_c * di_x - e_ * ch * (cr_ - cl_)
+        sy = sy - inv_c * di_y - e_ * cw * (cb_ - ct_)
+        sw = sw + inv_c * (2 * ph - di_w) - e_ * ch * (cr_ + cl_)
+        sh = sh + inv_c * (2 * pw - di_h) - e_ * cw * (cb_ + ct_)
+    elif loss in ("diou", "ciou"):  # dDIOU.m / dCIOU.m lines 4–81: −∂(ρ²/c²) plus the IoU part
+        ccw = torch.maximum(pr, g.r).sub_(torch.minimum(pl, g.l))
+        cch = torch.maximum(pb, g.b).sub_(torch.minimum(pt, g.t))
+        c = ccw * ccw + cch * cch
+        top, bot = (pt < g.t).to(x.dtype), (pb > g.b).to(x.dtype)
+        left, right = (pl < g.l).to(x.dtype), (pr > g.r).to(x.dtype)
+        d_dw = (right + left).mul_(0.5)  # Cr.dw − Cl.dw
+        d_dh = (bot + top).mul_(0.5)  # Cb.dh − Ct.dh
+        # lines 65–70: −1 for the enclosing width's (height's) derivative when the prediction spans the target
+        cw_dw = torch.where((left * right) > 0, -1.0, d_dw)
+        ch_dh = torch.where((top * bot) > 0, -1.0, d_dh)
+        dx, dy = g.x - x, g.y - y
+        d = dx * dx + dy * dy
+        inv_c = c.reciprocal()
+        q = 2 * d * inv_c * inv_c  # 2ρ²/c⁴
+        span = ccw + cch  # Cw and Ch both carry all four sides' dx, dy (lines 57–64)
+        sx = sx + 2 * dx * inv_c - span * (right - left) * q
+        sy = sy + 2 * dy * inv_c - span * (bot - top) * q
+        sw = sw + (ccw * cw_dw + cch * d_dw) * q
+        sh = sh + (ccw * d_dh + cch * ch_dh) * q
+        if loss == "ciou":  # dCIOU.m lines 73–76: α held fixed, ∂v/∂w without 1/(w² + h²)
+            diff = g.atan - torch.atan(w / h)
+            v = (diff * (4 / math.pi**2)).mul_(diff)
+            alpha = v / (1 - iou).add_(v).add_(1e-7)
+            k = diff * (8 / math.pi**2)
+            sw = sw + alpha * (k * h)
+            sh = sh - alpha * (k * w)
+    return torch.stack([sx, sy, sw, sh]), iou
+
+
+# --------------------------------------------------------------------------------------------------------------------
 # Exact gradients of the core's losses
 # --------------------------------------------------------------------------------------------------------------------
 
@@ -458,26 +571,37 @@ def simulate_boxes(
     done, total = 0, chunks * iters
     for lo in range(0, max(n, 1), chunk_size):
         hi = min(n, lo + chunk_size)
-        b = anchors[lo:hi].to(dtype).clone()
-        tgt = targets[lo:hi].to(dtype)
-        if path is not None:
-            path[0, lo:hi] = b
         err = torch.empty(iters, dtype=dtype, device=anchors.device)
-        for k in range(iters):
-            with torch.no_grad():
+        if gradients == "paper":
+            # struct of arrays: rows x, y, w, h of one contiguous (4, m) tensor; the fused official gradient
+            b = anchors[lo:hi].T.to(dtype).clone(memory_format=torch.contiguous_format)  # a copy, even for m = 1
+            tgt = targets[lo:hi].T.to(dtype).contiguous()
+            consts = _Targets.of(tgt, aspect=loss == "ciou")
+        else:
+            b = anchors[lo:hi].to(dtype).clone()
+            tgt = targets[lo:hi].to(dtype)
+        box = b.T if gradients == "paper" else b  # (m, 4) view
+        if path is not None:
+            path[0, lo:hi] = box
+        with torch.no_grad():
+            for k in range(iters):
                 if gradients == "paper":
-                    grad, iou = paper_gradient(loss, b, tgt), paper_iou(b, tgt)
+                    # s = −∇L, the official functions' output: B − η(2 − IoU)∇L = B + η(2 − IoU)s
+                    s, iou = _paper_score_step(loss, b, consts)
+                    if iou_factor:
+                        s.mul_(2 - iou)
+                    b.add_(s.mul_(rates[k]))
                 else:
                     grad, iou = autograd_gradient(loss, b, tgt)
-                step = (2 - iou).unsqueeze(-1) * grad if iou_factor else grad
-                b.sub_(rates[k] * step)
-                err[k] = (b - tgt).abs().sum()
+                    step = (2 - iou).unsqueeze(-1) * grad if iou_factor else grad
+                    b.sub_(rates[k] * step)
+                err[k] = (b - tgt).abs_().sum()
                 if path is not None:
-                    path[k + 1, lo:hi] = b
-            done += 1
-            if progress is not None:
-                progress(done / total)
+                    path[k + 1, lo:hi] = box
+                done += 1
+                if progress is not None:
+                    progress(done / total)
         error += err.to(torch.float64)
-        final[lo:hi] = b
+        final[lo:hi] = box
     final_error = (final - targets.to(dtype)).abs().sum(-1)
     return SimulationResult(error=error, final_error=final_error, final=final, path=path)
