@@ -367,79 +367,92 @@ class _Targets:
         return cls(x, y, t, b, l, r, (b - t) * (r - l), torch.atan(w / h) if aspect else None)
 
 
+def _ind(op: Callable[..., Tensor], a: Tensor, b: Tensor | float) -> Tensor:
+    """``op(a, b)`` as 0/1 in ``a``'s float dtype, written by the comparison kernel itself (no bool → float copy)."""
+    return op(a, b, out=torch.empty_like(a))
+
+
 def _paper_score_step(loss: str, box: Tensor, g: _Targets) -> tuple[Tensor, Tensor]:
     """The official functions' output (gradient of the score 1 − L) for ``box`` (``Tensor[4, m]`` rows x, y, w, h)
-    and iou.m's IoU: ``(Tensor[4, m], Tensor[m])``. Same numbers as ``-paper_gradient`` up to rounding."""
+    and iou.m's IoU: ``(Tensor[4, m], Tensor[m])``. Same numbers as ``-paper_gradient`` up to rounding.
+
+    Masks are 0/1 floats and ``torch.where`` is avoided (it is the slowest elementwise kernel on CPU); scaled sums
+    are ``addcmul``/``add(alpha=)``, one kernel each.
+    """
     x, y, w, h = box
-    hw, hh = w * 0.5, h * 0.5
-    pt, pb, pl, pr = y - hh, y + hh, x - hw, x + hw  # to_tblr.m
+    tiny = torch.finfo(x.dtype).tiny
+    pt, pb = torch.add(y, h, alpha=-0.5), torch.add(y, h, alpha=0.5)  # to_tblr.m
+    pl, pr = torch.add(x, w, alpha=-0.5), torch.add(x, w, alpha=0.5)
     pw, ph = pr - pl, pb - pt
     # In.m; the intersection's extents, negative for disjoint boxes (dIbox.m reads them anyway)
     iw = torch.minimum(pr, g.r).sub_(torch.maximum(pl, g.l))
     ih = torch.minimum(pb, g.b).sub_(torch.maximum(pt, g.t))
     inter = ih * iw
-    union = (pw * ph).add_(g.area).sub_(inter)
-    overlap = (iw > 0) & (ih > 0)  # (it < ib) & (il < ir)
-    ok = overlap & (union > 0)
-    zero = torch.zeros((), dtype=x.dtype)
-    inv_u = torch.where(ok, union.reciprocal(), zero)
-    b_ = inter * inv_u * inv_u  # B = I/U²
-    a_ = (union + inter).mul_(inv_u).mul_(inv_u)  # A = (U + I)/U²
-    iou = torch.where(overlap, inter / union, zero)  # iou.m
+    union = torch.addcmul(g.area, pw, ph).sub_(inter)
+    # dIOU.m line 20 / iou.m: strict overlap (it < ib, il < ir) and U > 0; U > 0 always holds for an overlapping
+    # pair whose target has an area, so iou.m's I/U is taken under the same mask
+    smallest = torch.minimum(iw, ih)
+    ok = _ind(torch.gt, torch.minimum(smallest, union, out=smallest), 0.0)
+    safe_u = union.clamp(min=tiny)  # where ok, U itself
+    iou = torch.mul(inter, ok).div_(safe_u)  # iou.m: I/U, else 0
+    inv_u = ok / safe_u
+    b_ = iou * inv_u  # B = I/U²
+    a_ = inv_u + b_  # A = (U + I)/U²
     # dIbox.m as indicators: dI_t = −iw·[t > t_g], dI_b = iw·[b < b_g], dI_l = −ih·[l > l_g], dI_r = ih·[r < r_g]
-    it_, ib_ = (pt > g.t).to(x.dtype), (pb < g.b).to(x.dtype)
-    il_, ir_ = (pl > g.l).to(x.dtype), (pr < g.r).to(x.dtype)
-    di_y, di_h = iw * (ib_ - it_), iw * (ib_ + it_)  # dI_t + dI_b, dI_b − dI_t
-    di_x, di_w = ih * (ir_ - il_), ih * (ir_ + il_)  # dI_l + dI_r, dI_r − dI_l
-    sx = a_ * di_x
-    sy = a_ * di_y
-    sw = a_ * di_w - 2 * b_ * ph
-    sh = a_ * di_h - 2 * b_ * pw
+    di_t, di_b = _ind(torch.gt, pt, g.t).mul_(iw), _ind(torch.lt, pb, g.b).mul_(iw)
+    di_l, di_r = _ind(torch.gt, pl, g.l).mul_(ih), _ind(torch.lt, pr, g.r).mul_(ih)
+    di_x, di_w = di_r - di_l, di_r.add_(di_l)  # dI_l + dI_r, dI_r − dI_l (signs folded in)
+    di_y, di_h = di_b - di_t, di_b.add_(di_t)
+    s = torch.empty_like(box)
+    sx, sy, sw, sh = s
+    torch.mul(a_, di_x, out=sx)
+    torch.mul(a_, di_y, out=sy)
+    torch.mul(a_, di_w, out=sw).addcmul_(b_, ph, value=-2)
+    torch.mul(a_, di_h, out=sh).addcmul_(b_, pw, value=-2)
     # dIOU.m lines 26–27, 33–34 (an inverted box gets the second edge's derivative on both edges) move only zeros
     # here: t >= b makes ih <= 0, so such a box never strictly overlaps and its s is 0 (paper_gradient keeps the swap)
     if loss == "giou":  # dGIOU.m: s_iou (0 unless overlapping) + the enclosing-area penalty, always
         cw = torch.maximum(pr, g.r).sub_(torch.minimum(pl, g.l))  # cover.m
         ch = torch.maximum(pb, g.b).sub_(torch.minimum(pt, g.t))
         carea = cw * ch
-        pos = carea > 0
-        inv_c = torch.where(pos, carea.reciprocal(), zero)
-        e_ = union * inv_c * inv_c  # U/C²
+        inv_c = _ind(torch.gt, carea, 0.0).div_(carea.clamp(min=tiny))  # 1/C where C > 0, else 0
+        e_ = union.mul_(inv_c).mul_(inv_c)  # U/C²
         # dCbox.m: dC_t = −cw·[t < t_g], dC_b = cw·[b > b_g], dC_l = −ch·[l < l_g], dC_r = ch·[r > r_g]
-        ct_, cb_ = (pt < g.t).to(x.dtype), (pb > g.b).to(x.dtype)
-        cl_, cr_ = (pl < g.l).to(x.dtype), (pr > g.r).to(x.dtype)
+        ct_, cb_ = _ind(torch.lt, pt, g.t), _ind(torch.gt, pb, g.b)
+        cl_, cr_ = _ind(torch.lt, pl, g.l), _ind(torch.gt, pr, g.r)
+        ech, ecw = e_ * ch, e_.mul_(cw)
         # (C·dU − U·dC)/C² with dU = dX − dI (dUbox.m, dIbox.m even for disjoint boxes), summed as to_xywh.m
-        sx = sx - inv_c * di_x - e_ * ch * (cr_ - cl_)
-        sy = sy - inv_c * di_y - e_ * cw * (cb_ - ct_)
-        sw = sw + inv_c * (2 * ph - di_w) - e_ * ch * (cr_ + cl_)
-        sh = sh + inv_c * (2 * pw - di_h) - e_ * cw * (cb_ + ct_)
+        sx.addcmul_(inv_c, di_x, value=-1).addcmul_(ech, cr_ - cl_, value=-1)
+        sy.addcmul_(inv_c, di_y, value=-1).addcmul_(ecw, cb_ - ct_, value=-1)
+        sw.addcmul_(inv_c, di_w.add_(ph, alpha=-2), value=-1).addcmul_(ech, cr_.add_(cl_), value=-1)
+        sh.addcmul_(inv_c, di_h.add_(pw, alpha=-2), value=-1).addcmul_(ecw, cb_.add_(ct_), value=-1)
     elif loss in ("diou", "ciou"):  # dDIOU.m / dCIOU.m lines 4–81: −∂(ρ²/c²) plus the IoU part
         ccw = torch.maximum(pr, g.r).sub_(torch.minimum(pl, g.l))
         cch = torch.maximum(pb, g.b).sub_(torch.minimum(pt, g.t))
-        c = ccw * ccw + cch * cch
-        top, bot = (pt < g.t).to(x.dtype), (pb > g.b).to(x.dtype)
-        left, right = (pl < g.l).to(x.dtype), (pr > g.r).to(x.dtype)
-        d_dw = (right + left).mul_(0.5)  # Cr.dw − Cl.dw
-        d_dh = (bot + top).mul_(0.5)  # Cb.dh − Ct.dh
+        inv_c = torch.mul(ccw, ccw).addcmul_(cch, cch).reciprocal_()  # 1/c, c = Cw² + Ch²
+        top, bot = _ind(torch.lt, pt, g.t), _ind(torch.gt, pb, g.b)
+        left, right = _ind(torch.lt, pl, g.l), _ind(torch.gt, pr, g.r)
+        d_dx, d_dy = right - left, bot - top  # Cr.dx − Cl.dx, Cb.dy − Ct.dy
+        d_dw = torch.add(right, left).mul_(0.5)  # Cr.dw − Cl.dw
+        d_dh = torch.add(bot, top).mul_(0.5)  # Cb.dh − Ct.dh
         # lines 65–70: −1 for the enclosing width's (height's) derivative when the prediction spans the target
-        cw_dw = torch.where((left * right) > 0, -1.0, d_dw)
-        ch_dh = torch.where((top * bot) > 0, -1.0, d_dh)
+        cw_dw = torch.addcmul(d_dw, left, right, value=-2)
+        ch_dh = torch.addcmul(d_dh, top, bot, value=-2)
         dx, dy = g.x - x, g.y - y
-        d = dx * dx + dy * dy
-        inv_c = c.reciprocal()
-        q = 2 * d * inv_c * inv_c  # 2ρ²/c⁴
-        span = ccw + cch  # Cw and Ch both carry all four sides' dx, dy (lines 57–64)
-        sx = sx + 2 * dx * inv_c - span * (right - left) * q
-        sy = sy + 2 * dy * inv_c - span * (bot - top) * q
-        sw = sw + (ccw * cw_dw + cch * d_dw) * q
-        sh = sh + (ccw * d_dh + cch * ch_dh) * q
+        q = torch.mul(dx, dx).addcmul_(dy, dy).mul_(inv_c).mul_(inv_c)  # ρ²/c²·(1/c); twice it below
+        span = (ccw + cch).mul_(q)  # Cw and Ch both carry all four sides' dx, dy (lines 57–64)
+        sx.addcmul_(dx, inv_c, value=2).addcmul_(span, d_dx, value=-2)
+        sy.addcmul_(dy, inv_c, value=2).addcmul_(span, d_dy, value=-2)
+        sw.addcmul_(cw_dw.mul_(ccw).addcmul_(cch, d_dw), q, value=2)
+        sh.addcmul_(ch_dh.mul_(cch).addcmul_(ccw, d_dh), q, value=2)
         if loss == "ciou":  # dCIOU.m lines 73–76: α held fixed, ∂v/∂w without 1/(w² + h²)
             diff = g.atan - torch.atan(w / h)
             v = (diff * (4 / math.pi**2)).mul_(diff)
             alpha = v / (1 - iou).add_(v).add_(1e-7)
-            k = diff * (8 / math.pi**2)
-            sw = sw + alpha * (k * h)
-            sh = sh - alpha * (k * w)
-    return torch.stack([sx, sy, sw, sh]), iou
+            k = alpha.mul_(diff).mul_(8 / math.pi**2)  # α·8/π²·(atan(w_g/h_g) − atan(w/h))
+            sw.addcmul_(k, h)
+            sh.addcmul_(k, w, value=-1)
+    return s, iou
 
 
 # --------------------------------------------------------------------------------------------------------------------
