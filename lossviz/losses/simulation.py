@@ -602,13 +602,15 @@ def simulate_boxes(
                     # s = −∇L, the official functions' output: B − η(2 − IoU)∇L = B + η(2 − IoU)s
                     s, iou = _paper_score_step(loss, b, consts)
                     if iou_factor:
-                        s.mul_(2 - iou)
-                    b.add_(s.mul_(rates[k]))
+                        b.addcmul_(s, torch.rsub(iou, 2).mul_(rates[k]))
+                    else:
+                        b.add_(s, alpha=rates[k])
+                    err[k] = torch.sub(b, tgt, out=s).abs_().sum()
                 else:
                     grad, iou = autograd_gradient(loss, b, tgt)
                     step = (2 - iou).unsqueeze(-1) * grad if iou_factor else grad
                     b.sub_(rates[k] * step)
-                err[k] = (b - tgt).abs_().sum()
+                    err[k] = (b - tgt).abs_().sum()
                 if path is not None:
                     path[k + 1, lo:hi] = box
                 done += 1
