@@ -12,8 +12,9 @@ the same cases, so machine load hits all three alike; the table shows medians an
 Default: 800 centres = 274,400 cases (a few chunks, as at full scale), 20 timed steps, 3 repeats::
 
     python -m bench.bench_simulation                       # the side-by-side table (about 2 minutes on 2 cores)
-    python -m bench.bench_simulation --points 5000          # full scale: 4 losses × 200 steps in the fast mode,
-                                                            # wall time and peak RSS, and the naive loop on 5 steps
+    python -m bench.bench_simulation --points 5000          # full scale: 4 losses × 200 steps in the fast mode
+                                                            # (wall time, peak RSS), then naive and fast mode on
+                                                            # 5 steps each, back to back, 3 repeats
     python -m bench.run simulation                          # the table, as bench rows
 
 Peak memory is ``ru_maxrss`` (torch's CPU allocations are invisible to tracemalloc); at full scale the fast mode
@@ -143,9 +144,10 @@ def print_table(results: list[dict], header: str) -> None:
     )
 
 
-def full_scale(mode: str, naive_steps: int, device: str = "cpu") -> dict:
-    """The full scale: the 4 losses × 200 steps in ``mode`` (wall time, peak RSS), then the naive loop on
-    ``naive_steps`` steps of each loss (extrapolated to 200). The fast mode runs first so the peak is its own."""
+def full_scale(mode: str, steps: int, repeats: int, device: str = "cpu") -> dict:
+    """The full scale. First the 4 losses × 200 steps in ``mode``: wall time each, and the peak RSS (the fast mode
+    runs first, so the peak is its own). Then, per loss, ``repeats`` × (naive loop, ``mode``) on ``steps`` steps
+    each, back to back on all 1,715,000 cases: medians of seconds per step, and their ratio."""
     anchors, targets = _boxes(5000, device)
     base = peak_rss_mib()
     seconds = {}
@@ -154,12 +156,25 @@ def full_scale(mode: str, naive_steps: int, device: str = "cpu") -> dict:
         seconds[loss] = sec
         print(f"  {mode} {loss}: {sec:.1f} s, E(200) = {float(res.error[-1]):.4g}  ({load()})", flush=True)
     peak = peak_rss_mib()
-    naive = {}
+    step = {"naive": {}, mode: {}}
     for loss in LOSSES:
-        sec, _ = _time(lambda loss=loss: naive_loop(anchors, targets, loss, naive_steps), device)
-        naive[loss] = sec / naive_steps
-        print(f"  naive {loss}: {sec / naive_steps * 1e3:.0f} ms/step  ({load()})", flush=True)
-    return {"mode": mode, "seconds": seconds, "naive_step": naive, "rss_before": base, "rss_peak": peak}
+        samples: dict[str, list[float]] = {"naive": [], mode: []}
+        for _ in range(repeats):
+            sec, _ = _time(lambda loss=loss: naive_loop(anchors, targets, loss, steps), device)
+            samples["naive"].append(sec / steps)
+            sec, _ = _time(
+                lambda loss=loss: S.simulate_boxes(anchors, targets, loss, gradients=mode, iters=steps), device
+            )
+            samples[mode].append(sec / steps)
+        for k, v in samples.items():
+            step[k][loss] = statistics.median(v)
+        print(
+            f"  {loss} side by side, {steps} steps × {repeats}: naive {step['naive'][loss] * 1e3:.0f} ms/step, "
+            f"{mode} {step[mode][loss] * 1e3:.0f} ms/step, ratio {step['naive'][loss] / step[mode][loss]:.2f}×  "
+            f"({load()})",
+            flush=True,
+        )
+    return {"mode": mode, "seconds": seconds, "step": step, "rss_before": base, "rss_peak": peak}
 
 
 def run(points: int | None = None, iters: int | None = None, device: str = "cpu") -> list[dict]:
@@ -187,20 +202,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--iters", type=int, default=20, help="timed steps per run of the side-by-side table")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--mode", default="paper", choices=MODES, help="the fast mode timed at full scale")
-    parser.add_argument("--naive-steps", type=int, default=5, help="naive steps per loss at full scale")
+    parser.add_argument("--steps", type=int, default=5, help="steps per side-by-side run at full scale")
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     args = parser.parse_args(argv)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.device}; {load()}")
     if args.points >= 5000:
-        f = full_scale(args.mode, args.naive_steps, args.device)
+        f = full_scale(args.mode, args.steps, args.repeats, args.device)
         total = sum(f["seconds"].values())
-        naive_total = sum(f["naive_step"].values()) * FULL_ITERS
+        naive, fast = (sum(f["step"][k].values()) for k in ("naive", args.mode))
         print(
-            f"\nfull scale ({FULL_CASES:,} cases × {FULL_ITERS} steps), 4 losses, {args.mode}: {total:.1f} s "
-            f"({', '.join(f'{k} {v:.1f}' for k, v in f['seconds'].items())}); naive loop ≈ {naive_total:.0f} s "
-            f"({args.naive_steps} steps per loss, × {FULL_ITERS / args.naive_steps:g}); "
-            f"ratio {naive_total / total:.2f}×; "
-            f"peak RSS {f['rss_peak']:.0f} MiB ({f['rss_before']:.0f} MiB before the runs: torch, boxes); {load()}"
+            f"\nfull scale ({FULL_CASES:,} cases × {FULL_ITERS} steps), 4 losses, {args.mode}: {total:.1f} s wall "
+            f"({', '.join(f'{k} {v:.1f}' for k, v in f['seconds'].items())}); peak RSS {f['rss_peak']:.0f} MiB "
+            f"({f['rss_before']:.0f} MiB before the runs: torch and the boxes)\n"
+            f"side by side ({args.steps} steps × {args.repeats}, medians): naive {naive * 1e3:.0f} ms/step, "
+            f"{args.mode} {fast * 1e3:.0f} ms/step for the 4 losses, ratio {naive / fast:.2f}×; "
+            f"200 steps ≈ {naive * FULL_ITERS:.0f} s vs {fast * FULL_ITERS:.0f} s; {load()}"
         )
         return 0
     results = side_by_side(args.points, args.iters, args.repeats, args.device)
