@@ -382,3 +382,13 @@ def test_fused_paper_step_equals_the_port_in_float64(loss):
     s, iou = S._paper_score_step(loss, a.T.contiguous(), S._Targets.of(t.T.contiguous(), aspect=loss == "ciou"))
     torch.testing.assert_close(iou, S.paper_iou(a, t), rtol=1e-12, atol=1e-15)
     torch.testing.assert_close(s.T, -S.paper_gradient(loss, a, t), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("loss", S.PAPER_LOSSES)
+def test_step_loop_autograd_path_equals_autograd_gradient_in_float64(loss):
+    # the loop's unchecked path (terms from one geometry, IoU from the same forward pass) against the core's losses
+    anchors, targets = S.protocol_boxes(S.disc_centres(3, seed=6))
+    grad, iou = S._autograd_step(loss, anchors, targets, S.xywh_to_xyxy(targets))
+    ref_grad, ref_iou = S.autograd_gradient(loss, anchors, targets)
+    torch.testing.assert_close(grad, ref_grad, rtol=0, atol=1e-15)
+    torch.testing.assert_close(iou, ref_iou, rtol=0, atol=0)

@@ -504,6 +504,34 @@ def autograd_gradient(loss: str, pred: Tensor, target: Tensor) -> tuple[Tensor, 
     return grad, iou
 
 
+#: The paper's four losses from one geometry, as the core's ``_<loss>_terms`` sum them (same terms, same order):
+#: the step loop's autograd path calls these on boxes it built itself, so it skips the core's per-call input checks
+#: (NaN/inf and inverted-box scans: several passes and a sync each) and takes the (2 − IoU) factor's IoU from the same
+#: forward pass instead of a second :func:`lossviz.losses.box_geometry`.
+_FAST_TERMS: dict[str, Callable[[_iou.BoxGeometry, float], Tensor]] = {
+    "iou": lambda g, eps: 1 - g.iou,
+    "giou": lambda g, eps: (1 - g.iou) + _iou._giou_penalty(g, eps),
+    "diou": lambda g, eps: (1 - g.iou) + _iou._diou_penalty(g, eps),
+    "ciou": lambda g, eps: (1 - g.iou) + _iou._diou_penalty(g, eps) + _iou._ciou_alpha(g, eps, False) * g.v,
+}
+_EPS = 1e-7  # the core losses' default eps
+
+
+def _autograd_step(loss: str, pred: Tensor, target: Tensor, t_xyxy: Tensor) -> tuple[Tensor, Tensor]:
+    """:func:`autograd_gradient` for the step loop: same numbers, no input checks, IoU from the same forward pass.
+    ``t_xyxy``: ``target`` already in ``(x1, y1, x2, y2)``. Losses outside :data:`_FAST_TERMS` take the checked
+    path."""
+    if loss not in _FAST_TERMS or pred.dtype not in (torch.float32, torch.float64):
+        return autograd_gradient(loss, pred, target)
+    with torch.enable_grad():
+        b = pred.detach().clone().requires_grad_(True)
+        wh = b[..., 2:].clamp(min=MIN_SIZE)
+        xyxy = torch.cat([b[..., :2] - wh / 2, b[..., :2] + wh / 2], dim=-1)
+        g = _iou._geometry(xyxy, t_xyxy, max(_EPS, float(torch.finfo(pred.dtype).tiny)))
+        (grad,) = torch.autograd.grad(_FAST_TERMS[loss](g, _EPS).sum(), b)
+    return grad, g.iou.detach()
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # The step loop
 # --------------------------------------------------------------------------------------------------------------------
@@ -593,6 +621,7 @@ def simulate_boxes(
         else:
             b = anchors[lo:hi].to(dtype).clone()
             tgt = targets[lo:hi].to(dtype)
+            t_xyxy = xywh_to_xyxy(tgt)
         box = b.T if gradients == "paper" else b  # (m, 4) view
         if path is not None:
             path[0, lo:hi] = box
@@ -607,7 +636,7 @@ def simulate_boxes(
                         b.add_(s, alpha=rates[k])
                     err[k] = torch.sub(b, tgt, out=s).abs_().sum()
                 else:
-                    grad, iou = autograd_gradient(loss, b, tgt)
+                    grad, iou = _autograd_step(loss, b, tgt, t_xyxy)
                     step = (2 - iou).unsqueeze(-1) * grad if iou_factor else grad
                     b.sub_(rates[k] * step)
                     err[k] = (b - tgt).abs_().sum()
