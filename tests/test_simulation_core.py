@@ -366,3 +366,29 @@ def test_chunked_autograd_run_equals_a_naive_whole_tensor_autograd_loop_in_float
         b = b - S.PAPER_SCHEDULE.rate(k) * (2 - iou)[:, None] * leaf.grad
     res = S.simulate_boxes(anchors, targets, loss, gradients="autograd", iters=40, chunk_size=50)
     torch.testing.assert_close(res.final, b, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("loss", S.PAPER_LOSSES)
+def test_fused_paper_step_equals_the_port_in_float64(loss):
+    # the step loop's fused kernel against paper_gradient / paper_iou: overlapping, disjoint, spanning, nested,
+    # inverted (negative w or h) boxes
+    gen = torch.Generator().manual_seed(5)
+    n = 20_000
+    a = torch.empty(n, 4, dtype=torch.float64)
+    a[:, :2] = 7 + 6 * torch.rand(n, 2, generator=gen, dtype=torch.float64)
+    a[:, 2:] = -0.5 + 4.5 * torch.rand(n, 2, generator=gen, dtype=torch.float64)
+    _, t = S.protocol_boxes(S.disc_centres(n // 343 + 1, seed=5))
+    t = t[:n]
+    s, iou = S._paper_score_step(loss, a.T.contiguous(), S._Targets.of(t.T.contiguous(), aspect=loss == "ciou"))
+    torch.testing.assert_close(iou, S.paper_iou(a, t), rtol=1e-12, atol=1e-15)
+    torch.testing.assert_close(s.T, -S.paper_gradient(loss, a, t), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("loss", S.PAPER_LOSSES)
+def test_step_loop_autograd_path_equals_autograd_gradient_in_float64(loss):
+    # the loop's unchecked path (terms from one geometry, IoU from the same forward pass) against the core's losses
+    anchors, targets = S.protocol_boxes(S.disc_centres(3, seed=6))
+    grad, iou = S._autograd_step(loss, anchors, targets, S.xywh_to_xyxy(targets))
+    ref_grad, ref_iou = S.autograd_gradient(loss, anchors, targets)
+    torch.testing.assert_close(grad, ref_grad, rtol=0, atol=1e-15)
+    torch.testing.assert_close(iou, ref_iou, rtol=0, atol=0)

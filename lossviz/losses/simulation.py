@@ -330,6 +330,132 @@ def paper_gradient(loss: str, pred: Tensor, target: Tensor) -> Tensor:
 
 
 # --------------------------------------------------------------------------------------------------------------------
+# The same official gradients, fused for the step loop. ``paper_gradient`` above is the line-by-line port (tested
+# against a scalar transliteration of the MATLAB files); ``_paper_score_step`` computes the same numbers in fewer
+# kernels, for rows ``x, y, w, h`` of contiguous ``Tensor[m]`` (struct of arrays, not strided views of ``(m, 4)``):
+#
+# - the edge sums of ``to_xywh.m`` are taken in closed form. With ``A = (U + I)/U²`` and ``B = I/U²`` (0 where the
+#   boxes do not strictly overlap or ``U <= 0``, dIOU.m line 20), dIOU.m's ``(U·dI − I·dU)/U²`` with
+#   ``dU = dX − dI`` (dUbox.m) gives ``dx = A·(dI_l + dI_r)``, ``dw = A·(dI_r − dI_l) − 2B·h_p`` (likewise y, h with
+#   ``w_p``), where ``h_p = b − t`` and ``w_p = r − l`` are the prediction's extents as to_tblr.m gives them;
+# - dIbox.m's conditional extents become indicator sums: ``dI_l + dI_r = ih·([r < r_g] − [l > l_g])``;
+# - the IoU (iou.m) of the ``(2 − IoU)`` factor and of CIoU's α is ``I/U`` from the same intersection and union;
+# - the targets' edges, area and ``atan(w_g/h_g)`` are computed once per chunk (:class:`_Targets`).
+# Every quirk of paper_gradient is kept (listed there, with its line); ``test_fused_paper_step_equals_the_port``
+# checks the two against each other in float64, branches included.
+# --------------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Targets:
+    """The per-chunk constants of the targets (struct of arrays)."""
+
+    x: Tensor
+    y: Tensor
+    t: Tensor
+    b: Tensor
+    l: Tensor  # noqa: E741
+    r: Tensor
+    area: Tensor
+    atan: Tensor | None
+
+    @classmethod
+    def of(cls, tgt: Tensor, aspect: bool) -> _Targets:
+        """``tgt``: ``Tensor[4, m]`` rows x, y, w, h."""
+        x, y, w, h = tgt
+        t, b, l, r = y - h / 2, y + h / 2, x - w / 2, x + w / 2  # to_tblr.m  # noqa: E741
+        return cls(x, y, t, b, l, r, (b - t) * (r - l), torch.atan(w / h) if aspect else None)
+
+
+def _ind(op: Callable[..., Tensor], a: Tensor, b: Tensor | float) -> Tensor:
+    """``op(a, b)`` as 0/1 in ``a``'s float dtype, written by the comparison kernel itself (no bool → float copy)."""
+    return op(a, b, out=torch.empty_like(a))
+
+
+def _paper_score_step(loss: str, box: Tensor, g: _Targets) -> tuple[Tensor, Tensor]:
+    """The official functions' output (gradient of the score 1 − L) for ``box`` (``Tensor[4, m]`` rows x, y, w, h)
+    and iou.m's IoU: ``(Tensor[4, m], Tensor[m])``. Same numbers as ``-paper_gradient`` up to rounding.
+
+    Masks are 0/1 floats and ``torch.where`` is avoided (it is the slowest elementwise kernel on CPU); scaled sums
+    are ``addcmul``/``add(alpha=)``, one kernel each.
+    """
+    x, y, w, h = box
+    tiny = torch.finfo(x.dtype).tiny
+    pt, pb = torch.add(y, h, alpha=-0.5), torch.add(y, h, alpha=0.5)  # to_tblr.m
+    pl, pr = torch.add(x, w, alpha=-0.5), torch.add(x, w, alpha=0.5)
+    pw, ph = pr - pl, pb - pt
+    # In.m; the intersection's extents, negative for disjoint boxes (dIbox.m reads them anyway)
+    iw = torch.minimum(pr, g.r).sub_(torch.maximum(pl, g.l))
+    ih = torch.minimum(pb, g.b).sub_(torch.maximum(pt, g.t))
+    inter = ih * iw
+    union = torch.addcmul(g.area, pw, ph).sub_(inter)
+    # dIOU.m line 20 / iou.m: strict overlap (it < ib, il < ir) and U > 0; U > 0 always holds for an overlapping
+    # pair whose target has an area, so iou.m's I/U is taken under the same mask
+    smallest = torch.minimum(iw, ih)
+    ok = _ind(torch.gt, torch.minimum(smallest, union, out=smallest), 0.0)
+    safe_u = union.clamp(min=tiny)  # where ok, U itself
+    iou = torch.mul(inter, ok).div_(safe_u)  # iou.m: I/U, else 0
+    inv_u = ok / safe_u
+    b_ = iou * inv_u  # B = I/U²
+    a_ = inv_u + b_  # A = (U + I)/U²
+    # dIbox.m as indicators: dI_t = −iw·[t > t_g], dI_b = iw·[b < b_g], dI_l = −ih·[l > l_g], dI_r = ih·[r < r_g]
+    di_t, di_b = _ind(torch.gt, pt, g.t).mul_(iw), _ind(torch.lt, pb, g.b).mul_(iw)
+    di_l, di_r = _ind(torch.gt, pl, g.l).mul_(ih), _ind(torch.lt, pr, g.r).mul_(ih)
+    di_x, di_w = di_r - di_l, di_r.add_(di_l)  # dI_l + dI_r, dI_r − dI_l (signs folded in)
+    di_y, di_h = di_b - di_t, di_b.add_(di_t)
+    s = torch.empty_like(box)
+    sx, sy, sw, sh = s
+    torch.mul(a_, di_x, out=sx)
+    torch.mul(a_, di_y, out=sy)
+    torch.mul(a_, di_w, out=sw).addcmul_(b_, ph, value=-2)
+    torch.mul(a_, di_h, out=sh).addcmul_(b_, pw, value=-2)
+    # dIOU.m lines 26–27, 33–34 (an inverted box gets the second edge's derivative on both edges) move only zeros
+    # here: t >= b makes ih <= 0, so such a box never strictly overlaps and its s is 0 (paper_gradient keeps the swap)
+    if loss == "giou":  # dGIOU.m: s_iou (0 unless overlapping) + the enclosing-area penalty, always
+        cw = torch.maximum(pr, g.r).sub_(torch.minimum(pl, g.l))  # cover.m
+        ch = torch.maximum(pb, g.b).sub_(torch.minimum(pt, g.t))
+        carea = cw * ch
+        inv_c = _ind(torch.gt, carea, 0.0).div_(carea.clamp(min=tiny))  # 1/C where C > 0, else 0
+        e_ = union.mul_(inv_c).mul_(inv_c)  # U/C²
+        # dCbox.m: dC_t = −cw·[t < t_g], dC_b = cw·[b > b_g], dC_l = −ch·[l < l_g], dC_r = ch·[r > r_g]
+        ct_, cb_ = _ind(torch.lt, pt, g.t), _ind(torch.gt, pb, g.b)
+        cl_, cr_ = _ind(torch.lt, pl, g.l), _ind(torch.gt, pr, g.r)
+        ech, ecw = e_ * ch, e_.mul_(cw)
+        # (C·dU − U·dC)/C² with dU = dX − dI (dUbox.m, dIbox.m even for disjoint boxes), summed as to_xywh.m
+        sx.addcmul_(inv_c, di_x, value=-1).addcmul_(ech, cr_ - cl_, value=-1)
+        sy.addcmul_(inv_c, di_y, value=-1).addcmul_(ecw, cb_ - ct_, value=-1)
+        sw.addcmul_(inv_c, di_w.add_(ph, alpha=-2), value=-1).addcmul_(ech, cr_.add_(cl_), value=-1)
+        sh.addcmul_(inv_c, di_h.add_(pw, alpha=-2), value=-1).addcmul_(ecw, cb_.add_(ct_), value=-1)
+    elif loss in ("diou", "ciou"):  # dDIOU.m / dCIOU.m lines 4–81: −∂(ρ²/c²) plus the IoU part
+        ccw = torch.maximum(pr, g.r).sub_(torch.minimum(pl, g.l))
+        cch = torch.maximum(pb, g.b).sub_(torch.minimum(pt, g.t))
+        inv_c = torch.mul(ccw, ccw).addcmul_(cch, cch).reciprocal_()  # 1/c, c = Cw² + Ch²
+        top, bot = _ind(torch.lt, pt, g.t), _ind(torch.gt, pb, g.b)
+        left, right = _ind(torch.lt, pl, g.l), _ind(torch.gt, pr, g.r)
+        d_dx, d_dy = right - left, bot - top  # Cr.dx − Cl.dx, Cb.dy − Ct.dy
+        d_dw = torch.add(right, left).mul_(0.5)  # Cr.dw − Cl.dw
+        d_dh = torch.add(bot, top).mul_(0.5)  # Cb.dh − Ct.dh
+        # lines 65–70: −1 for the enclosing width's (height's) derivative when the prediction spans the target
+        cw_dw = torch.addcmul(d_dw, left, right, value=-2)
+        ch_dh = torch.addcmul(d_dh, top, bot, value=-2)
+        dx, dy = g.x - x, g.y - y
+        q = torch.mul(dx, dx).addcmul_(dy, dy).mul_(inv_c).mul_(inv_c)  # ρ²/c²·(1/c); twice it below
+        span = (ccw + cch).mul_(q)  # Cw and Ch both carry all four sides' dx, dy (lines 57–64)
+        sx.addcmul_(dx, inv_c, value=2).addcmul_(span, d_dx, value=-2)
+        sy.addcmul_(dy, inv_c, value=2).addcmul_(span, d_dy, value=-2)
+        sw.addcmul_(cw_dw.mul_(ccw).addcmul_(cch, d_dw), q, value=2)
+        sh.addcmul_(ch_dh.mul_(cch).addcmul_(ccw, d_dh), q, value=2)
+        if loss == "ciou":  # dCIOU.m lines 73–76: α held fixed, ∂v/∂w without 1/(w² + h²)
+            diff = g.atan - torch.atan(w / h)
+            v = (diff * (4 / math.pi**2)).mul_(diff)
+            alpha = v / (1 - iou).add_(v).add_(1e-7)
+            k = alpha.mul_(diff).mul_(8 / math.pi**2)  # α·8/π²·(atan(w_g/h_g) − atan(w/h))
+            sw.addcmul_(k, h)
+            sh.addcmul_(k, w, value=-1)
+    return s, iou
+
+
+# --------------------------------------------------------------------------------------------------------------------
 # Exact gradients of the core's losses
 # --------------------------------------------------------------------------------------------------------------------
 
@@ -376,6 +502,34 @@ def autograd_gradient(loss: str, pred: Tensor, target: Tensor) -> tuple[Tensor, 
     with torch.no_grad():
         iou = _iou._geometry(xyxy.detach(), t_xyxy, 1e-7).iou
     return grad, iou
+
+
+#: The paper's four losses from one geometry, as the core's ``_<loss>_terms`` sum them (same terms, same order):
+#: the step loop's autograd path calls these on boxes it built itself, so it skips the core's per-call input checks
+#: (NaN/inf and inverted-box scans: several passes and a sync each) and takes the (2 − IoU) factor's IoU from the same
+#: forward pass instead of a second :func:`lossviz.losses.box_geometry`.
+_FAST_TERMS: dict[str, Callable[[_iou.BoxGeometry, float], Tensor]] = {
+    "iou": lambda g, eps: 1 - g.iou,
+    "giou": lambda g, eps: (1 - g.iou) + _iou._giou_penalty(g, eps),
+    "diou": lambda g, eps: (1 - g.iou) + _iou._diou_penalty(g, eps),
+    "ciou": lambda g, eps: (1 - g.iou) + _iou._diou_penalty(g, eps) + _iou._ciou_alpha(g, eps, False) * g.v,
+}
+_EPS = 1e-7  # the core losses' default eps
+
+
+def _autograd_step(loss: str, pred: Tensor, target: Tensor, t_xyxy: Tensor) -> tuple[Tensor, Tensor]:
+    """:func:`autograd_gradient` for the step loop: same numbers, no input checks, IoU from the same forward pass.
+    ``t_xyxy``: ``target`` already in ``(x1, y1, x2, y2)``. Losses outside :data:`_FAST_TERMS` take the checked
+    path."""
+    if loss not in _FAST_TERMS or pred.dtype not in (torch.float32, torch.float64):
+        return autograd_gradient(loss, pred, target)
+    with torch.enable_grad():
+        b = pred.detach().clone().requires_grad_(True)
+        wh = b[..., 2:].clamp(min=MIN_SIZE)
+        xyxy = torch.cat([b[..., :2] - wh / 2, b[..., :2] + wh / 2], dim=-1)
+        g = _iou._geometry(xyxy, t_xyxy, max(_EPS, float(torch.finfo(pred.dtype).tiny)))
+        (grad,) = torch.autograd.grad(_FAST_TERMS[loss](g, _EPS).sum(), b)
+    return grad, g.iou.detach()
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -458,26 +612,40 @@ def simulate_boxes(
     done, total = 0, chunks * iters
     for lo in range(0, max(n, 1), chunk_size):
         hi = min(n, lo + chunk_size)
-        b = anchors[lo:hi].to(dtype).clone()
-        tgt = targets[lo:hi].to(dtype)
-        if path is not None:
-            path[0, lo:hi] = b
         err = torch.empty(iters, dtype=dtype, device=anchors.device)
-        for k in range(iters):
-            with torch.no_grad():
+        if gradients == "paper":
+            # struct of arrays: rows x, y, w, h of one contiguous (4, m) tensor; the fused official gradient
+            b = anchors[lo:hi].T.to(dtype).clone(memory_format=torch.contiguous_format)  # a copy, even for m = 1
+            tgt = targets[lo:hi].T.to(dtype).contiguous()
+            consts = _Targets.of(tgt, aspect=loss == "ciou")
+        else:
+            b = anchors[lo:hi].to(dtype).clone()
+            tgt = targets[lo:hi].to(dtype)
+            t_xyxy = xywh_to_xyxy(tgt)
+        box = b.T if gradients == "paper" else b  # (m, 4) view
+        if path is not None:
+            path[0, lo:hi] = box
+        with torch.no_grad():
+            for k in range(iters):
                 if gradients == "paper":
-                    grad, iou = paper_gradient(loss, b, tgt), paper_iou(b, tgt)
+                    # s = −∇L, the official functions' output: B − η(2 − IoU)∇L = B + η(2 − IoU)s
+                    s, iou = _paper_score_step(loss, b, consts)
+                    if iou_factor:
+                        b.addcmul_(s, torch.rsub(iou, 2).mul_(rates[k]))
+                    else:
+                        b.add_(s, alpha=rates[k])
+                    err[k] = torch.sub(b, tgt, out=s).abs_().sum()
                 else:
-                    grad, iou = autograd_gradient(loss, b, tgt)
-                step = (2 - iou).unsqueeze(-1) * grad if iou_factor else grad
-                b.sub_(rates[k] * step)
-                err[k] = (b - tgt).abs().sum()
+                    grad, iou = _autograd_step(loss, b, tgt, t_xyxy)
+                    step = (2 - iou).unsqueeze(-1) * grad if iou_factor else grad
+                    b.sub_(rates[k] * step)
+                    err[k] = (b - tgt).abs_().sum()
                 if path is not None:
-                    path[k + 1, lo:hi] = b
-            done += 1
-            if progress is not None:
-                progress(done / total)
+                    path[k + 1, lo:hi] = box
+                done += 1
+                if progress is not None:
+                    progress(done / total)
         error += err.to(torch.float64)
-        final[lo:hi] = b
+        final[lo:hi] = box
     final_error = (final - targets.to(dtype)).abs().sum(-1)
     return SimulationResult(error=error, final_error=final_error, final=final, path=path)
