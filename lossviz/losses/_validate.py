@@ -116,6 +116,17 @@ def reduce(
     return loss.mean() if loss.numel() > 0 else loss.sum()
 
 
+def reduce_boxes(
+    loss: Tensor, reduction: str, weight: Tensor | None = None, avg_factor: float | Tensor | None = None
+) -> Tensor:
+    """:func:`reduce` for a per-box-pair loss: a ``(..., 4)`` box ``weight`` is averaged first, as mmdetection's
+    IoU-family losses do."""
+    if isinstance(weight, Tensor) and weight.ndim == loss.ndim + 1 and weight.shape[-1] == 4:
+        check_tensor("weight", weight)
+        weight = weight.mean(dim=-1)
+    return reduce(loss, reduction, weight, avg_factor)
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # Half precision: compute in at least float32, return the input's dtype (torchvision's ``_upcast``, plus gradients)
 # ---------------------------------------------------------------------------------------------------------------------

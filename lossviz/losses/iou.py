@@ -37,7 +37,14 @@ from typing import NamedTuple
 import torch
 from torch import Tensor
 
-from ._validate import check_boxes, check_param, check_reduction, check_same_shape, check_tensor, half_safe, reduce
+from ._validate import (
+    check_boxes,
+    check_param,
+    check_reduction,
+    check_same_shape,
+    half_safe,
+    reduce_boxes,
+)
 from .nwd import MAX_CONSTANT as MAX_NWD_CONSTANT
 from .nwd import _nwd_terms, nwd_loss
 
@@ -262,11 +269,7 @@ Terms = dict[str, Tensor]
 
 def _finish(terms: Terms, reduction: str, weight: Tensor | None, avg_factor: float | None) -> Tensor:
     """Sum the terms, apply mmdetection's box ``weight`` (``(..., 4)`` weights are averaged) and reduce."""
-    loss = _total(terms)
-    if isinstance(weight, Tensor) and weight.ndim == loss.ndim + 1 and weight.shape[-1] == 4:
-        check_tensor("weight", weight)
-        weight = weight.mean(dim=-1)
-    return reduce(loss, reduction, weight, avg_factor)
+    return reduce_boxes(_total(terms), reduction, weight, avg_factor)
 
 
 def _total(terms: Terms) -> Tensor:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from ._validate import check_boxes, check_param, check_reduction, check_same_shape, half_safe, reduce
+from ._validate import check_boxes, check_param, check_reduction, check_same_shape, half_safe, reduce_boxes
 
 __all__ = ["nwd", "nwd_loss"]
 
@@ -122,6 +122,4 @@ def nwd_loss(
     """
     check_reduction(reduction)
     loss = _nwd_terms(pred, target, eps, constant)["1 - NWD"]
-    if isinstance(weight, Tensor) and weight.ndim == loss.ndim + 1 and weight.shape[-1] == 4:
-        weight = weight.mean(dim=-1)
-    return reduce(loss, reduction, weight, avg_factor).to(pred.dtype)
+    return reduce_boxes(loss, reduction, weight, avg_factor).to(pred.dtype)
