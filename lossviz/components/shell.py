@@ -22,10 +22,18 @@ class PageInfo:
     title_key: str
     icon: str
     summary_key: str
+    url_prefixes: tuple[str, ...] = ()  # URL key prefixes the page handles itself (old links it redirects)
 
 
 PAGES = (
-    PageInfo("regression.py", "regression", "nav.regression", ":material/show_chart:", "home.summary.regression"),
+    PageInfo(
+        "regression.py",
+        "regression",
+        "nav.regression",
+        ":material/show_chart:",
+        "home.summary.regression",
+        url_prefixes=("reg_cb_",),  # the C-BBL section moved to Box size: old links get a notice there
+    ),
     PageInfo("iou.py", "iou", "nav.iou", ":material/select_all:", "home.summary.iou"),
     PageInfo(
         "classification.py", "classification", "nav.classification", ":material/balance:", "home.summary.classification"
@@ -100,4 +108,47 @@ def navigation():
         for p in PAGES
         if (ROOT / "pages" / p.file).exists()
     ]
-    return st.navigation(pages)
+    selected = st.navigation(pages)
+    _start_visit(selected.url_path)
+    info = next((p for p in PAGES if p.url_path == selected.url_path), None)
+    controls.set_page_source(str(ROOT / "pages" / (info.file if info else "home.py")))
+    if info and info.url_prefixes:
+        controls.declare_keys(prefixes=info.url_prefixes)
+    return selected
+
+
+def run(page) -> None:
+    """Run the selected page, then report and drop the URL parameters it does not know.
+
+    A ``st.rerun()`` inside the page skips the check (the next run does it); a page that ends early with
+    ``st.stop()`` must use ``controls.stop()`` instead, which checks first (nothing can be shown after a stop).
+    """
+    from lossviz.components import controls
+
+    page.run()  # an exception (rerun, stop, error) skips the check
+    controls.check_unknown_params()
+
+
+# ----------------------------------------------------------------------------------------- "what this shows"
+_VISIT = "_lossviz_visit"  # {"page": url_path, "n": visit number}: a visit is a stay on one page
+_EXPLAINED = "_lossviz_explained"  # {page_key: the visit in which its explanation was first shown}
+
+
+def _start_visit(url_path: str) -> None:
+    visit = st.session_state.get(_VISIT)
+    if not visit or visit["page"] != url_path:
+        st.session_state[_VISIT] = {"page": url_path, "n": (visit["n"] + 1) if visit else 1}
+
+
+def explanation(page_key: str, title: str | None = None, **kwargs):
+    """The "what this shows" expander of a page (or of one section: ``page_key`` such as ``"cls_focal"``).
+
+    Open on the user's first visit of that page in the session (and for the whole of that visit, so it does not
+    snap shut on the next slider move), closed on later visits. Use as ``with shell.explanation("reg"): ...``.
+    ``title`` defaults to ``t("common.explanation")``; other keyword arguments go to ``st.expander``.
+    """
+    visit = (st.session_state.get(_VISIT) or {"n": 0})["n"]
+    seen = st.session_state.setdefault(_EXPLAINED, {})
+    first = seen.setdefault(page_key, visit)
+    kwargs.setdefault("icon", ":material/school:")
+    return st.expander(title or t("common.explanation"), expanded=first == visit, **kwargs)

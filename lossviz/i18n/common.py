@@ -27,6 +27,12 @@ STRINGS = {
     "common.reason_out_of_range": {"en": "outside [{lo}, {hi}]", "zh": "超出范围 [{lo}, {hi}]"},
     "common.reason_not_option": {"en": "not one of {options}", "zh": "不在可选项 {options} 中"},
     "common.download_csv": {"en": "Download CSV", "zh": "下载 CSV"},
+    "common.download_json": {"en": "Download JSON", "zh": "下载 JSON"},
+    "common.unknown_param": {
+        "en": "URL parameter `{key}={value}` is not a setting of this page and was ignored.",
+        "zh": "URL 参数 `{key}={value}` 不是本页的设置，已忽略。",
+    },
+    "common.did_you_mean": {"en": "Did you mean `{key}`?", "zh": "您是否想输入 `{key}`？"},
     "common.download_html": {"en": "Download figure (HTML)", "zh": "下载图表（HTML）"},
     "common.formula": {"en": "Formula", "zh": "公式"},
     "common.explanation": {"en": "What this shows", "zh": "说明"},
