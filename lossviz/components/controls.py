@@ -93,9 +93,13 @@ def source_keys(path: str) -> frozenset[str]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        func = node.func
+        if isinstance(func, ast.Attribute):  # controls.slider(...) is ours; st.slider(...) counts only when bound
+            name, ours = func.attr, isinstance(func.value, ast.Name) and func.value.id == "controls"
+        else:  # a name imported from this module
+            name, ours = getattr(func, "id", ""), True
         kw = {k.arg: k.value for k in node.keywords if k.arg}
-        if name in _WRAPPERS:
+        if name in _WRAPPERS and ours:
             key = const(node.args[1]) if len(node.args) > 1 else (const(kw["key"]) if "key" in kw else None)
             if key:
                 found.add(key)
