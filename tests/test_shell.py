@@ -168,3 +168,25 @@ def test_downloads_buttons_give_one_button_per_format_named_after_the_data():
     assert json.loads(downloads.to_json({"a": np.arange(2)})) == {"a": [0, 1]}
     with pytest.raises(ValueError, match="csv= or json="):
         downloads.buttons("x", key="k")
+
+
+# ---------------------------------------------------------------------------------- reset to defaults, copy link
+def test_reset_clears_the_page_parameters_and_widgets_and_keeps_the_language(app):
+    at = app("regression", {"reg_alpha": "0.8", "reg_gamma": "2", "lang": "zh"})
+    assert (at.slider(key="reg_alpha").value, at.slider(key="reg_gamma").value) == (0.8, 2.0)
+    at.sidebar.button(key="lossviz_reset").click().run()
+    assert not at.exception
+    assert dict(at.query_params) == {"lang": "zh"}
+    assert at.slider(key="reg_alpha").value == at.slider(key="reg_alpha").proto.default[0]
+    assert at.slider(key="reg_gamma").value == at.slider(key="reg_gamma").proto.default[0]
+    assert at.sidebar.button(key="lossviz_reset").label == i18n.t("common.reset", lang="zh")
+
+
+def test_every_page_has_a_labelled_copy_link_button_in_the_sidebar(app):
+    for page in (None, "regression"):  # the shell draws it, the same for every page
+        at = app(page, {"lang": "zh"})
+        copy = [c for c in at.sidebar.get("bidi_component") if c.proto.component_name == "lossviz_copy_link"]
+        assert len(copy) == 1, page
+        data = json.loads(copy[0].proto.json)
+        assert data["label"] == i18n.t("common.copy_link", lang="zh")
+        assert data["aria"] and data["fallback"]

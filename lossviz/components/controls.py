@@ -220,18 +220,20 @@ def _forget_url_value(key: str) -> None:
     """Drop ``key`` from the URL and from the value Streamlit seeds the widget with.
 
     Streamlit's integer deserialiser raises ``OverflowError`` on ``inf`` (a traceback instead of a fallback), and it
-    seeds widgets from the URL as first loaded, not from ``st.query_params``; so the seed is removed too (a private
-    attribute: if Streamlit renames it, this does nothing and the old behaviour stays).
+    seeds widgets from the URL as first loaded, not from ``st.query_params``; so the seed is removed too (private
+    attributes: if Streamlit renames them, this does nothing and the old behaviour stays). A parameter bound to a
+    widget is removed the way Streamlit removes it when it resets that widget (``remove_param``).
     """
     try:
         del st.query_params[key]
-    except Exception:
+    except Exception:  # a parameter bound to a widget cannot be deleted through the public API
         pass
     try:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-        ctx = get_script_run_ctx()
-        ctx.session_state._state.query_params._initial_query_params.pop(key, None)
+        qp = get_script_run_ctx().session_state._state.query_params
+        qp.remove_param(key)  # what Streamlit itself does when it resets a bound widget (sends the new URL)
+        qp._initial_query_params.pop(key, None)
     except Exception:
         pass
 

@@ -22,6 +22,7 @@ class PageInfo:
     title_key: str
     icon: str
     summary_key: str
+    state_prefix: str = ""  # the page's widget and session-state keys start with "<prefix>_" (or "_<prefix>_")
     url_prefixes: tuple[str, ...] = ()  # URL key prefixes the page handles itself (old links it redirects)
 
 
@@ -32,16 +33,26 @@ PAGES = (
         "nav.regression",
         ":material/show_chart:",
         "home.summary.regression",
+        state_prefix="reg",
         url_prefixes=("reg_cb_",),  # the C-BBL section moved to Box size: old links get a notice there
     ),
-    PageInfo("iou.py", "iou", "nav.iou", ":material/select_all:", "home.summary.iou"),
+    PageInfo("iou.py", "iou", "nav.iou", ":material/select_all:", "home.summary.iou", "iou"),
     PageInfo(
-        "classification.py", "classification", "nav.classification", ":material/balance:", "home.summary.classification"
+        "classification.py",
+        "classification",
+        "nav.classification",
+        ":material/balance:",
+        "home.summary.classification",
+        "cls",
     ),
-    PageInfo("simulation.py", "simulation", "nav.simulation", ":material/timeline:", "home.summary.simulation"),
-    PageInfo("boxsize.py", "boxsize", "nav.boxsize", ":material/photo_size_select_small:", "home.summary.boxsize"),
-    PageInfo("libra.py", "libra", "nav.libra", ":material/layers:", "home.summary.libra"),
-    PageInfo("sensitivity.py", "sensitivity", "nav.sensitivity", ":material/insights:", "home.summary.sensitivity"),
+    PageInfo("simulation.py", "simulation", "nav.simulation", ":material/timeline:", "home.summary.simulation", "sim"),
+    PageInfo(
+        "boxsize.py", "boxsize", "nav.boxsize", ":material/photo_size_select_small:", "home.summary.boxsize", "bs"
+    ),
+    PageInfo("libra.py", "libra", "nav.libra", ":material/layers:", "home.summary.libra", "lib"),
+    PageInfo(
+        "sensitivity.py", "sensitivity", "nav.sensitivity", ":material/insights:", "home.summary.sensitivity", "sens"
+    ),
 )
 
 
@@ -114,7 +125,43 @@ def navigation():
     controls.set_page_source(str(ROOT / "pages" / (info.file if info else "home.py")))
     if info and info.url_prefixes:
         controls.declare_keys(prefixes=info.url_prefixes)
+    with st.sidebar:
+        page_actions(info)
     return selected
+
+
+def _reset(keys: tuple[str, ...], prefix: str) -> None:
+    """Reset's callback: the URL keeps only ``lang``; the page's widgets and session state go back to defaults."""
+    from lossviz.components import controls
+
+    for key in list(st.query_params):
+        if key not in controls.ALWAYS_KNOWN:
+            controls._forget_url_value(key)
+    owned = (f"{prefix}_", f"_{prefix}_") if prefix else ()
+    for key in list(st.session_state.keys()):
+        if key in controls.ALWAYS_KNOWN:
+            continue
+        if key in keys or (owned and str(key).startswith(owned)):
+            del st.session_state[key]
+
+
+def page_actions(info: PageInfo | None) -> None:
+    """The sidebar's "Reset to defaults" and "Copy link" buttons (both on every page; Home has nothing to reset)."""
+    from lossviz.components import controls
+    from lossviz.components.copy_link import copy_link
+
+    if info is not None:
+        keys, _ = controls.known_keys()
+        st.button(
+            t("common.reset"),
+            key="lossviz_reset",
+            icon=":material/restart_alt:",
+            help=t("common.reset_help"),
+            on_click=_reset,
+            args=(tuple(sorted(keys - controls.ALWAYS_KNOWN)), info.state_prefix),
+            width="stretch",
+        )
+    copy_link()
 
 
 def run(page) -> None:
