@@ -101,6 +101,14 @@ def language_switch() -> str:
     return i18n.set_lang(lang)
 
 
+# Page-wide CSS, on every page. Display formulas (KaTeX) wider than a phone scroll inside their own box instead of
+# pushing the whole page sideways.
+GLOBAL_CSS = """<style>
+.katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%; padding: 0.1rem 0 0.3rem; }
+.katex-display > .katex { max-width: 100%; }
+</style>"""
+
+
 def navigation():
     """Build the sidebar (language first) and return the selected ``st.Page`` to run.
 
@@ -108,6 +116,7 @@ def navigation():
     """
     from lossviz.components import controls
 
+    st.html(GLOBAL_CSS)  # style only: Streamlit puts it out of the layout flow
     controls.set_notice_area(st.container())
     with st.sidebar:
         language_switch()

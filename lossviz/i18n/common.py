@@ -49,6 +49,7 @@ STRINGS = {
         "zh": "浏览器不允许复制：链接已在下方选中，请按 Ctrl+C 复制。",
     },
     "common.copy_link_field": {"en": "Link to this view", "zh": "当前视图的链接"},
+    "common.download_png": {"en": "Download plot as a PNG", "zh": "下载图表（PNG）"},
     "common.download_html": {"en": "Download figure (HTML)", "zh": "下载图表（HTML）"},
     "common.formula": {"en": "Formula", "zh": "公式"},
     "common.explanation": {"en": "What this shows", "zh": "说明"},
