@@ -222,7 +222,11 @@ async function drain(Plotly, root) {
         const config = { ...(data.config || {}) };
         // Our camera button replaces plotly's: same place, same title, plus the parameters in a footer.
         config.modeBarButtonsToRemove = [...(config.modeBarButtonsToRemove || []), "toImage"];
-        config.modeBarButtonsToAdd = [...(config.modeBarButtonsToAdd || []), cameraButton(Plotly, data)];
+        // The same button object every time: a new one would count as a new config and reset the user's zoom.
+        if (!gd._lossvizCamera || gd._lossvizCamera.title !== (data.png_title || "Download plot as a PNG")) {
+          gd._lossvizCamera = cameraButton(Plotly, data);
+        }
+        config.modeBarButtonsToAdd = [...(config.modeBarButtonsToAdd || []), gd._lossvizCamera];
         await Plotly.react(gd, figure.data || [], layout, config);
         gd._lossvizDrawn = { figure: data.figure, key: drawnKey, data, narrow };
         root.lastChild.hidden = true;
