@@ -74,3 +74,60 @@ def test_a_fragment_rerun_keeps_the_language(server_url, page):
     main.get_by_text(t("reg.cbbl.t", lang="zh")).first.wait_for()
     assert main.get_by_text(t("reg.cbbl.t", lang="en"), exact=True).count() == 0
     assert main.get_by_text(t("reg.cbbl.n", lang="en"), exact=True).count() == 0
+
+
+# ------------------------------------------------------------------------------------------ phones (issue 14, item 5)
+PHONE_PAGES = [
+    "home",
+    "regression",
+    "iou",
+    "classification",
+    pytest.param(
+        "simulation",
+        marks=pytest.mark.xfail(
+            reason="simulation: its default run keeps the script busy for minutes on a loaded 2-core machine",
+            strict=False,
+        ),
+    ),
+    "boxsize",
+    "libra",
+    "sensitivity",
+]
+
+_PHONE_CHECK = """() => {
+  const main = document.querySelector('[data-testid=stMain]');
+  const box = (el) => el && el.getBoundingClientRect();
+  const overlap = (a, b) => a && b && a.width > 0 && b.width > 0 &&
+    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const clashes = [];
+  for (const chart of document.querySelectorAll('.lossviz-plotly-chart')) {
+    const modebar = box(chart.querySelector('.modebar'));
+    const legend = box(chart.querySelector('.legend'));
+    if (overlap(modebar, legend)) clashes.push(chart.querySelector('.gtitle')?.textContent || '?');
+  }
+  return {doc: document.documentElement.scrollWidth, inner: window.innerWidth,
+          main: main ? main.scrollWidth - main.clientWidth : 0, clashes};
+}"""
+
+
+@pytest.mark.parametrize("path", PHONE_PAGES)
+def test_at_390_px_no_page_scrolls_sideways_and_no_toolbar_covers_a_legend(server_url, browser, path):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        pg = ctx.new_page()
+        pg.goto(f"{server_url}/{path}")
+        wait_idle(pg, timeout=120_000)
+        charts = pg.locator(".lossviz-plotly-chart")
+        for i in range(charts.count()):  # draw every chart (off-screen ones are drawn when they come near)
+            charts.nth(i).scroll_into_view_if_needed()
+            pg.wait_for_function(
+                "(el) => el.getAttribute('aria-busy') === 'false'", arg=charts.nth(i).element_handle(), timeout=30_000
+            )
+            charts.nth(i).hover()  # the modebar shows on hover: measure it where the user sees it
+        result = pg.evaluate(_PHONE_CHECK)
+        assert result["doc"] <= result["inner"], result
+        assert result["main"] <= 0, result
+        assert result["clashes"] == [], result
+        assert pg.locator("[data-testid=stException]").count() == 0
+    finally:
+        ctx.close()

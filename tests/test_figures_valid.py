@@ -25,7 +25,7 @@ VIEWS = [
 
 def _sent_figures(at) -> list[dict]:
     figures = []
-    for chart in at.get("bidi_component"):
+    for chart in at.main.get("bidi_component"):
         if chart.proto.WhichOneof("data") != "json":
             continue
         data = json.loads(chart.proto.json)

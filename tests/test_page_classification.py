@@ -50,7 +50,7 @@ def test_every_panel_renders_in_both_languages(app, panel, lang):
     at = _open(app, panel, lang=lang)
     _ok(at)
     assert at.title[0].value == t("cls.title", lang=lang)
-    assert len(at.get("bidi_component")) >= 1  # the charts
+    assert len(at.main.get("bidi_component")) >= 1  # the charts
     assert any(b.label == t("common.download_csv", lang=lang) for b in at.get("download_button"))
 
 

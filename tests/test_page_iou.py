@@ -24,7 +24,7 @@ def core(code, pred, target, **opts):
 
 
 def components(at, name):
-    return [c for c in at.get("bidi_component") if c.proto.component_name == name]
+    return [c for c in at.main.get("bidi_component") if c.proto.component_name == name]
 
 
 def canvas(at) -> dict:

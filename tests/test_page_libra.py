@@ -65,7 +65,7 @@ def _ok(at) -> None:
 
 def _figures(at) -> list[dict]:
     out = []
-    for chart in at.get("bidi_component"):
+    for chart in at.main.get("bidi_component"):
         if chart.proto.WhichOneof("data") != "json":
             continue
         data = json.loads(chart.proto.json)

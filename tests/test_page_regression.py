@@ -35,7 +35,7 @@ def _decode(value):
 
 
 def _figure(at, key: str) -> dict:
-    for el in at.get("bidi_component"):
+    for el in at.main.get("bidi_component"):
         if el.proto.id.endswith(key):
             return json.loads(json.loads(el.proto.json)["figure"])
     raise AssertionError(f"no chart {key}")
@@ -77,7 +77,7 @@ def test_default_render_shows_core_numbers(app):
     assert "1.5|d| - 0.4214" in latex  # γ|d| + γ/b − αβ with γ/b − αβ = 1.5/19.09 − 0.5
     assert not at.warning  # β = 1: no quirk notice
     # three charts and three downloads
-    assert {el.proto.id.split("-")[-1] for el in at.get("bidi_component")} >= {
+    assert {el.proto.id.split("-")[-1] for el in at.main.get("bidi_component")} >= {
         "reg_curves_chart",
         "reg_family_chart",
         "reg_balance_chart",
@@ -279,7 +279,7 @@ def test_old_cbbl_links_point_to_the_box_size_page_with_their_settings(app):
     [notice] = [i.value for i in at.info if "boxsize?" in i.value]
     assert "boxsize?bs_cb_n=8&bs_cb_kind=uniform" in notice
     assert "`reg_cb_n=8`" in notice
-    assert not any("cbbl" in el.proto.id for el in at.get("bidi_component"))  # the section itself is gone
+    assert not any("cbbl" in el.proto.id for el in at.main.get("bidi_component"))  # the section itself is gone
     assert not [i for i in app(PAGE).info if "boxsize?" in i.value]  # no notice without old parameters
 
 

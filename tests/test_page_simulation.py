@@ -28,7 +28,7 @@ def _decode(value):
 
 
 def _figure(at, key: str) -> dict:
-    for el in at.get("bidi_component"):
+    for el in at.main.get("bidi_component"):
         if el.proto.id.endswith(key):
             return json.loads(json.loads(el.proto.json)["figure"])
     raise AssertionError(f"no chart {key}")

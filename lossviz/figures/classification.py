@@ -19,6 +19,7 @@ from lossviz.analysis.classification import (
     GHMSimulation,
     PopulationShares,
 )
+from lossviz.figures import style
 from lossviz.figures._dict import figure_builder
 from lossviz.i18n import t
 
@@ -26,7 +27,7 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 POS_COLOR = "#2ca02c"
 NEG_COLOR = "#d62728"
 IGN_COLOR = "#7f7f7f"
-CURRENT_COLOR = "#111111"
+CURRENT_COLOR = style.INK  # readable on light and dark pages
 
 
 def _dict_layout(title: str, x: str, y: str, **kw) -> dict:

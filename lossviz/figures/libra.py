@@ -7,11 +7,12 @@ from __future__ import annotations
 import numpy as np
 
 from lossviz.analysis.libra import HIST_EDGES, LEVELS, METHODS, PAPER_SHARE, SHARE_THR, PyramidView, SamplingStudy
+from lossviz.figures import style
 from lossviz.figures._dict import figure_builder
 from lossviz.i18n import t
 
 COLORS = {"all": "#bbbbbb", "random": "#1f77b4", "hard": "#d62728", "paper": "#2ca02c", "mmdet": "#9467bd"}
-GT_COLOR = "#111111"
+GT_COLOR = style.INK  # readable on light and dark pages
 
 
 def _wrap(title: str, width: int = 44) -> str:

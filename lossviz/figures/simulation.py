@@ -7,12 +7,13 @@ from collections.abc import Mapping
 import numpy as np
 
 from lossviz.analysis.simulation import SimulationRun
+from lossviz.figures import style
 from lossviz.figures._dict import figure_builder
 from lossviz.i18n import t
 
 #: One colour per loss, as the official figure (IoU black, GIoU blue, DIoU red, CIoU cyan) and then the others.
 COLORS = {
-    "iou": "#111111",
+    "iou": style.LOSS["iou"],  # the paper draws it black: invisible on a dark page
     "giou": "#1f4fd8",
     "diou": "#d62728",
     "ciou": "#17becf",
