@@ -1195,7 +1195,8 @@ def _batch_terms(pred: Tensor, target: Tensor, eps: float, request: dict[str, di
     out: dict[str, Terms] = {}
     for code, opts in request.items():
         if code == "nwd":  # NWD reads the boxes themselves; its eps is the raw one, as nwd_loss takes it
-            out[code] = {"1 - NWD": 1 - _nwd(pred, target, opts.get("constant", IOU_LOSS_DEFAULTS["nwd"]["constant"]), float(eps))}
+            constant = opts.get("constant", IOU_LOSS_DEFAULTS["nwd"]["constant"])
+            out[code] = {"1 - NWD": 1 - _nwd(pred, target, constant, float(eps))}
         else:
             out[code] = _FROM_SHARED[code](shared, **opts)
     return out
