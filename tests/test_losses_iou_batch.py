@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
 from hypothesis import assume, given, settings
@@ -289,3 +290,51 @@ def test_a_single_code_string_is_one_loss():
     values = iou_losses(GOOD, GOOD + 0.5, losses="diou")
     assert list(values) == ["diou"]
     assert torch.equal(values["diou"], losses.diou_loss(GOOD, GOOD + 0.5))
+
+
+# ------------------------------------------------------------------------------------- the IoU page's table, landscapes
+
+
+def test_iou_page_table_computes_every_loss_from_one_geometry_pass(monkeypatch):
+    from lossviz.analysis import iou as A
+
+    calls = []
+    geometry = iou_module._geometry
+    monkeypatch.setattr(iou_module, "_geometry", lambda *a: calls.append(1) or geometry(*a))
+    rows = A.all_losses((34.0, 30.0, 70.0, 66.0), (40.0, 38.0, 82.0, 78.0), A.Options(mode="log", alpha=2.0))
+    assert len(calls) == 1  # was one per loss (8) before the batch
+    assert [r.code for r in rows] == list(A.loss_codes())
+
+
+@pytest.mark.parametrize("pred", [(34.0, 30.0, 70.0, 66.0), (8.0, 12.0, 30.0, 36.0), (46.0, 42.0, 66.0, 58.0)])
+def test_iou_page_table_rows_equal_each_loss_computed_alone(pred):
+    from lossviz.analysis import iou as A
+
+    options = A.Options(mode="square", alpha_gating=True, alpha=2.0, alpha_variant="ciou", nwd_constant=5.0)
+    for row in A.all_losses(pred, (40.0, 38.0, 82.0, 78.0), options):
+        alone = A.loss_row(row.code, pred, (40.0, 38.0, 82.0, 78.0), options)
+        assert (row.code, row.name, row.value, row.options) == (alone.code, alone.name, alone.value, alone.options)
+        assert row.grad == pytest.approx(alone.grad, rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("plane", ["centre", "size"])
+@pytest.mark.parametrize("code", ALL)
+def test_landscape_from_the_batch_equals_autograd_through_the_plane(code, plane):
+    """The chain rule from edge gradients to (cx, cy) or (w, h) is autograd's own, bit for bit."""
+    from lossviz.analysis import iou as A
+
+    target, fixed, n = (40.0, 38.0, 82.0, 78.0), ((36.0, 20.0) if plane == "centre" else (52.0, 48.0)), 12
+    options = A.Options(alpha_variant="giou")
+    land = A.landscape(code, target, plane, fixed, n=n, options=options)
+    xx, yy = torch.meshgrid(torch.as_tensor(land.xs), torch.as_tensor(land.ys), indexing="xy")
+    params = torch.stack([xx.reshape(-1), yy.reshape(-1)], dim=-1).requires_grad_(True)
+    fixed_t = torch.tensor(fixed, dtype=torch.float64)
+    half = (fixed_t if plane == "centre" else params) / 2
+    centre = params if plane == "centre" else fixed_t
+    boxes = torch.cat([centre - half, centre + half], dim=-1)
+    tgt = torch.tensor([target], dtype=torch.float64).expand(n * n, 4)
+    value = IOU_LOSSES[code](boxes, tgt, **options.for_loss(code))
+    value.sum().backward()
+    assert np.array_equal(land.loss, value.detach().numpy().reshape(n, n))
+    assert np.array_equal(land.grad_x, params.grad[:, 0].numpy().reshape(n, n))
+    assert np.array_equal(land.grad_y, params.grad[:, 1].numpy().reshape(n, n))
