@@ -269,8 +269,27 @@ def loss_row(code: str, pred: Sequence[float], target: Sequence[float], options:
 
 
 def all_losses(pred: Sequence[float], target: Sequence[float], options: Options | None = None) -> list[LossRow]:
-    """Every IoU-family loss of the core on this pair, each with its edge gradient."""
-    return [loss_row(code, pred, target, options) for code in loss_codes()]
+    """Every IoU-family loss of the core on this pair, each with its edge gradient (float64).
+
+    One call of the core's batch (``losses.iou_losses_and_grads``): one input check and one geometry pass for all
+    the losses, each loss's gradient its own; the same numbers as :func:`loss_row` for each loss.
+    """
+    options = options or Options()
+    per_loss = {code: options.for_loss(code) for code in loss_codes()}
+    merged = {k: v for opts in per_loss.values() for k, v in opts.items()}
+    p = torch.as_tensor(np.asarray(pred, dtype=np.float64).reshape(1, 4))
+    g = torch.as_tensor(np.asarray(target, dtype=np.float64).reshape(1, 4))
+    values, grads = losses.iou_losses_and_grads(p, g, losses=loss_codes(), **merged)
+    return [
+        LossRow(
+            code,
+            loss_name(code),
+            float(values[code].reshape(-1)[0]),
+            tuple(float(x) for x in grads[code].reshape(4)),
+            per_loss[code],
+        )
+        for code in loss_codes()
+    ]
 
 
 @dataclass(frozen=True)
@@ -375,22 +394,23 @@ def landscape(
     if not isinstance(n, int | np.integer) or not 2 <= int(n) <= 1024:
         raise ValueError(f"n must be an integer in [2, 1024], got {n!r}")
     n = int(n)
-    fn = loss_fn(code)
+    loss_fn(code)  # refuses an unknown code with the page's message
     opts = (options or Options()).for_loss(code)
     lo = 0.0 if plane == "centre" else min_size
     xs = np.linspace(lo, world, n)
     ys = np.linspace(lo, world, n)
     xx, yy = np.meshgrid(xs, ys)
-    params = np.stack([xx.ravel(), yy.ravel()], axis=-1)
+    params = torch.as_tensor(np.stack([xx.ravel(), yy.ravel()], axis=-1))
     fixed_t = torch.tensor([float(fixed[0]), float(fixed[1])], dtype=torch.float64)
     build = _boxes_from_centre if plane == "centre" else _boxes_from_size
     tgt = torch.as_tensor(np.asarray(target, dtype=np.float64).reshape(1, 4)).expand(n * n, 4)
-
-    def on_plane(p: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-        return fn(build(p, fixed_t), t, **opts)
-
-    value, grad = value_and_grad(on_plane, params, tgt, wrt=0)
-    grad = np.asarray(grad).reshape(n, n, 2)
+    # The core's batch gives d loss / d (x1, y1, x2, y2); the plane's coordinates move the edges in pairs:
+    # centre: x1 = cx - w/2, x2 = cx + w/2, so d/dcx = d/dx1 + d/dx2; size: d/dw = (d/dx2 - d/dx1) / 2.
+    values, grads = losses.iou_losses_and_grads(build(params, fixed_t), tgt, losses=(code,), **opts)
+    value, edge = values[code].numpy(), grads[code]
+    lo_edges, hi_edges = edge[:, :2], edge[:, 2:]
+    plane_grad = lo_edges + hi_edges if plane == "centre" else (hi_edges - lo_edges) / 2
+    grad = plane_grad.numpy().reshape(n, n, 2)
     return Landscape(
         code=code,
         plane=plane,

@@ -35,7 +35,7 @@ def check_boxes(name: str, boxes: Tensor) -> None:
     check_tensor(name, boxes)
     if boxes.ndim < 1 or boxes.shape[-1] != 4:
         raise ValueError(f"{name} must have shape (..., 4) in (x1, y1, x2, y2) format, got {tuple(boxes.shape)}")
-    if bool((boxes[..., 2] < boxes[..., 0]).any()) or bool((boxes[..., 3] < boxes[..., 1]).any()):
+    if bool((boxes[..., 2:] < boxes[..., :2]).any()):  # x2 < x1 or y2 < y1: one comparison, one sync
         raise ValueError(f"{name} has inverted boxes: need x2 >= x1 and y2 >= y1")
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -38,18 +38,21 @@ import torch
 from torch import Tensor
 
 from ._validate import (
+    HALF_DTYPES,
     check_boxes,
     check_param,
     check_reduction,
     check_same_shape,
     half_safe,
     reduce_boxes,
+    upcast,
 )
 from .nwd import MAX_CONSTANT as MAX_NWD_CONSTANT
-from .nwd import _nwd_terms, nwd_loss
+from .nwd import _nwd, _nwd_terms, nwd_loss
 
 __all__ = [
     "ALPHA_IOU_VARIANTS",
+    "IOU_BATCH_DEFAULT",
     "IOU_LOSSES",
     "IOU_LOSS_DEFAULTS",
     "IOU_LOSS_NAMES",
@@ -59,6 +62,7 @@ __all__ = [
     "WIOU_VERSIONS",
     "BoxGeometry",
     "IouLossSpec",
+    "IouLossesAndGrads",
     "IouOption",
     "alpha_iou_loss",
     "box_geometry",
@@ -71,6 +75,8 @@ __all__ = [
     "giou_loss",
     "iou_loss",
     "iou_loss_terms",
+    "iou_losses",
+    "iou_losses_and_grads",
     "siou_loss",
     "wiou_loss",
 ]
@@ -280,35 +286,12 @@ def _total(terms: Terms) -> Tensor:
     return total
 
 
-def _iou_terms(pred: Tensor, target: Tensor, eps: float, mode: str = "linear") -> Terms:
-    mode = _opt("iou", "mode", mode)
-    eps = _check_pair(pred, target, eps)
-    iou = _geometry(pred, target, eps).iou
-    if mode == "linear":
-        return {"1 - IoU": 1 - iou}
-    if mode == "square":
-        return {"1 - IoU²": 1 - iou**2}
-    return {"-ln IoU": -torch.log(iou.clamp(min=_LOG_IOU_FLOOR))}
-
-
 def _giou_penalty(g: BoxGeometry, eps: float) -> Tensor:
     return (g.enclose_area - g.union) / (g.enclose_area + eps)
 
 
-def _giou_terms(pred: Tensor, target: Tensor, eps: float) -> Terms:
-    eps = _check_pair(pred, target, eps)
-    g = _geometry(pred, target, eps)
-    return {"1 - IoU": 1 - g.iou, "(C - U)/C": _giou_penalty(g, eps)}
-
-
 def _diou_penalty(g: BoxGeometry, eps: float) -> Tensor:
     return g.rho2 / (g.c2 + eps)
-
-
-def _diou_terms(pred: Tensor, target: Tensor, eps: float) -> Terms:
-    eps = _check_pair(pred, target, eps)
-    g = _geometry(pred, target, eps)
-    return {"1 - IoU": 1 - g.iou, "ρ²/c²": _diou_penalty(g, eps)}
 
 
 def _ciou_alpha(g: BoxGeometry, eps: float, gated: bool) -> Tensor:
@@ -320,33 +303,81 @@ def _ciou_alpha(g: BoxGeometry, eps: float, gated: bool) -> Tensor:
     return alpha
 
 
-def _ciou_terms(pred: Tensor, target: Tensor, eps: float, alpha_gating: bool = False) -> Terms:
-    alpha_gating = _opt("ciou", "alpha_gating", alpha_gating)
+class _Shared:
+    """One pair set's geometry and the sub-expressions several losses read, each computed once.
+
+    A single loss builds one for itself; :func:`iou_losses` builds one for all the losses it computes, so ``1 - IoU``,
+    GIoU's and DIoU's penalties and CIoU's ``α·v`` are the *same tensors* in every loss that reads them (and their
+    gradients can be taken once). The arithmetic is the same either way, so the values are bit for bit equal.
+    """
+
+    __slots__ = ("eps", "g", "memo")
+
+    def __init__(self, g: BoxGeometry, eps: float) -> None:
+        self.g = g
+        self.eps = eps
+        self.memo: dict[object, Tensor] = {}
+
+    def _get(self, key: object, make: Callable[[], Tensor]) -> Tensor:
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
+
+    def l_iou(self) -> Tensor:
+        return self._get("1 - IoU", lambda: 1 - self.g.iou)
+
+    def giou_penalty(self) -> Tensor:
+        return self._get("(C - U)/C", lambda: _giou_penalty(self.g, self.eps))
+
+    def diou_penalty(self) -> Tensor:
+        return self._get("ρ²/c²", lambda: _diou_penalty(self.g, self.eps))
+
+    def alpha_v(self, gated: bool) -> Tensor:
+        return self._get(("α·v", gated), lambda: _ciou_alpha(self.g, self.eps, gated) * self.g.v)
+
+
+def _shared(pred: Tensor, target: Tensor, eps: float) -> _Shared:
     eps = _check_pair(pred, target, eps)
-    g = _geometry(pred, target, eps)
-    terms = {"1 - IoU": 1 - g.iou, "ρ²/c²": _diou_penalty(g, eps), "α·v": _ciou_alpha(g, eps, alpha_gating) * g.v}
+    return _Shared(_geometry(pred, target, eps), eps)
+
+
+def _iou_from(s: _Shared, mode: str = "linear") -> Terms:
+    if mode == "linear":
+        return {"1 - IoU": s.l_iou()}
+    if mode == "square":
+        return {"1 - IoU²": 1 - s.g.iou**2}
+    return {"-ln IoU": -torch.log(s.g.iou.clamp(min=_LOG_IOU_FLOOR))}
+
+
+def _giou_from(s: _Shared) -> Terms:
+    return {"1 - IoU": s.l_iou(), "(C - U)/C": s.giou_penalty()}
+
+
+def _diou_from(s: _Shared) -> Terms:
+    return {"1 - IoU": s.l_iou(), "ρ²/c²": s.diou_penalty()}
+
+
+def _ciou_from(s: _Shared, alpha_gating: bool = False) -> Terms:
+    terms = {"1 - IoU": s.l_iou(), "ρ²/c²": s.diou_penalty(), "α·v": s.alpha_v(alpha_gating)}
     if alpha_gating:
         # mmdetection clamps CIoU = IoU - ρ²/c² - α·v to [-1, 1]; the correction is 0 unless the clamp bites
-        ciou = g.iou - terms["ρ²/c²"] - terms["α·v"]
+        ciou = s.g.iou - terms["ρ²/c²"] - terms["α·v"]
         terms["clamp"] = ciou - ciou.clamp(min=-1.0, max=1.0)
     return terms
 
 
-def _eiou_terms(pred: Tensor, target: Tensor, eps: float) -> Terms:
-    eps = _check_pair(pred, target, eps)
-    g = _geometry(pred, target, eps)
+def _eiou_from(s: _Shared) -> Terms:
+    g, eps = s.g, s.eps
     return {
-        "1 - IoU": 1 - g.iou,
-        "ρ²/c²": _diou_penalty(g, eps),
+        "1 - IoU": s.l_iou(),
+        "ρ²/c²": s.diou_penalty(),
         "(w - w_t)²/C_w²": (g.w - g.w_t) ** 2 / (g.cw**2 + eps),
         "(h - h_t)²/C_h²": (g.h - g.h_t) ** 2 / (g.ch**2 + eps),
     }
 
 
-def _siou_terms(pred: Tensor, target: Tensor, eps: float, theta: float = 4.0) -> Terms:
-    theta = _opt("siou", "theta", theta)
-    eps = _check_pair(pred, target, eps)
-    g = _geometry(pred, target, eps)
+def _siou_from(s: _Shared, theta: float = 4.0) -> Terms:
+    g, eps = s.g, s.eps
     dx = g.cx_t - g.cx
     dy = g.cy_t - g.cy
     # σ² floored relative to the enclosing diagonal (scale-free) and at the dtype's tiny (finite 1/σ² in backward).
@@ -359,41 +390,30 @@ def _siou_terms(pred: Tensor, target: Tensor, eps: float, theta: float = 4.0) ->
     omega_w = (g.w - g.w_t).abs() / torch.max(g.w, g.w_t).clamp(min=eps)
     omega_h = (g.h - g.h_t).abs() / torch.max(g.h, g.h_t).clamp(min=eps)
     shape_cost = (1 - torch.exp(-omega_w)) ** theta + (1 - torch.exp(-omega_h)) ** theta
-    return {"1 - IoU": 1 - g.iou, "Δ/2": distance_cost / 2, "Ω/2": shape_cost / 2}
+    return {"1 - IoU": s.l_iou(), "Δ/2": distance_cost / 2, "Ω/2": shape_cost / 2}
 
 
-def _alpha_iou_terms(pred: Tensor, target: Tensor, eps: float, alpha: float = 3.0, variant: str = "iou") -> Terms:
-    alpha = _opt("alpha_iou", "alpha", alpha)
-    variant = _opt("alpha_iou", "variant", variant)
-    eps = _check_pair(pred, target, eps)
-    g = _geometry(pred, target, eps)
-    terms = {"1 - IoU^α": 1 - _safe_pow(g.iou, alpha, eps)}
+def _alpha_iou_from(s: _Shared, alpha: float = 3.0, variant: str = "iou") -> Terms:
+    eps = s.eps
+    terms = {"1 - IoU^α": 1 - _safe_pow(s.g.iou, alpha, eps)}
     if variant == "giou":
-        terms["((C - U)/C)^α"] = _safe_pow(_giou_penalty(g, eps), alpha, eps)
+        terms["((C - U)/C)^α"] = _safe_pow(s.giou_penalty(), alpha, eps)
     elif variant in ("diou", "ciou"):
-        terms["(ρ²/c²)^α"] = _safe_pow(_diou_penalty(g, eps), alpha, eps)
+        terms["(ρ²/c²)^α"] = _safe_pow(s.diou_penalty(), alpha, eps)
         if variant == "ciou":
-            terms["(β·v)^α"] = _safe_pow(_ciou_alpha(g, eps, gated=False) * g.v, alpha, eps)
+            terms["(β·v)^α"] = _safe_pow(s.alpha_v(False), alpha, eps)
     return terms
 
 
-def _wiou_terms(
-    pred: Tensor,
-    target: Tensor,
-    eps: float,
+def _wiou_from(
+    s: _Shared,
     version: str = "v1",
     wiou_alpha: float = 1.9,
     delta: float = 3.0,
     mean_iou_loss: float | None = None,
 ) -> Terms:
-    version = _opt("wiou", "version", version)
-    # r = β / (δ·α^(β-δ)): α < 1 makes r blow up for outliers (β large), a tiny δ divides by ~0.
-    wiou_alpha = _opt("wiou", "wiou_alpha", wiou_alpha)
-    delta = _opt("wiou", "delta", delta)
-    mean_iou_loss = _opt("wiou", "mean_iou_loss", mean_iou_loss)
-    eps = _check_pair(pred, target, eps)
-    g = _geometry(pred, target, eps)
-    l_iou = 1 - g.iou
+    g, eps = s.g, s.eps
+    l_iou = s.l_iou()
     r_minus_1 = torch.expm1(g.rho2 / (g.c2 + eps).detach())  # R - 1, R = exp(ρ² / (c²)*)
     if version == "v1":
         return {"1 - IoU": l_iou, "(R - 1)(1 - IoU)": r_minus_1 * l_iou}
@@ -406,6 +426,45 @@ def _wiou_terms(
         beta = l_iou / mean
         focus = beta / (delta * wiou_alpha ** (beta - delta))
     return {"r(1 - IoU)": focus * l_iou, "r(R - 1)(1 - IoU)": focus * r_minus_1 * l_iou}
+
+
+#: code → the loss's terms from a shared geometry, given validated options (NWD reads the boxes, not the geometry).
+_FROM_SHARED: dict[str, Callable[..., Terms]] = {
+    "iou": _iou_from,
+    "giou": _giou_from,
+    "diou": _diou_from,
+    "ciou": _ciou_from,
+    "eiou": _eiou_from,
+    "siou": _siou_from,
+    "alpha_iou": _alpha_iou_from,
+    "wiou": _wiou_from,
+}
+
+
+def _checked_options(code: str, options: dict[str, object]) -> dict[str, object]:
+    """``options`` of loss ``code`` validated against its registration (``_opt``), in registration order."""
+    return {name: _opt(code, name, value) for name, value in options.items()}
+
+
+def _terms_of(code: str) -> Callable[..., Terms]:
+    """The ``(pred, target, eps, **options) -> Terms`` function of loss ``code`` (what ``IouLossSpec.terms`` holds)."""
+
+    def terms(pred: Tensor, target: Tensor, eps: float, **options: object) -> Terms:
+        opts = _checked_options(code, options)
+        return _FROM_SHARED[code](_shared(pred, target, eps), **opts)
+
+    terms.__name__ = terms.__qualname__ = f"_{code}_terms"
+    return terms
+
+
+_iou_terms = _terms_of("iou")
+_giou_terms = _terms_of("giou")
+_diou_terms = _terms_of("diou")
+_ciou_terms = _terms_of("ciou")
+_eiou_terms = _terms_of("eiou")
+_siou_terms = _terms_of("siou")
+_alpha_iou_terms = _terms_of("alpha_iou")
+_wiou_terms = _terms_of("wiou")
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -1091,3 +1150,201 @@ def iou_loss_terms(
     if unknown:
         raise ValueError(f"unknown option(s) {unknown} for loss {code!r}; allowed: {list(IOU_LOSS_DEFAULTS[code])}")
     return _TERM_FUNCTIONS[code](pred, target, eps, **options)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Batch: every requested loss (and its gradient) from one geometry pass
+# --------------------------------------------------------------------------------------------------------------------
+
+#: The losses :func:`iou_losses` computes by default: torchvision's four.
+IOU_BATCH_DEFAULT = ("iou", "giou", "diou", "ciou")
+
+
+class IouLossesAndGrads(NamedTuple):
+    """What :func:`iou_losses_and_grads` returns: loss code → value, and loss code → ``∂ value / ∂ pred``."""
+
+    values: dict[str, Tensor]
+    grads: dict[str, Tensor]
+
+
+def _batch_request(losses: Sequence[str] | None, options: dict[str, object]) -> dict[str, dict[str, object]]:
+    """Requested codes → their validated options; unknown codes and options nobody requested take are refused."""
+    if losses is None:
+        codes = tuple(IOU_LOSS_SPECS)
+    elif isinstance(losses, str):
+        codes = (losses,)
+    else:
+        codes = tuple(dict.fromkeys(losses))
+    bad = [c for c in codes if c not in IOU_LOSS_SPECS]
+    if bad or not codes:
+        raise ValueError(f"losses must be a non-empty selection of {tuple(IOU_LOSS_SPECS)}, got {losses!r}")
+    taken = {o.name for c in codes for o in IOU_LOSS_SPECS[c].options}
+    unknown = sorted(set(options) - taken)
+    if unknown:
+        raise ValueError(f"unknown option(s) {unknown} for losses {list(codes)}; allowed: {sorted(taken)}")
+    return {
+        c: _checked_options(c, {o.name: options[o.name] for o in IOU_LOSS_SPECS[c].options if o.name in options})
+        for c in codes
+    }
+
+
+def _batch_terms(pred: Tensor, target: Tensor, eps: float, request: dict[str, dict[str, object]]) -> dict[str, Terms]:
+    """Every requested loss's terms, from one input check and one :func:`box_geometry` pass."""
+    geo_eps = _check_pair(pred, target, eps)
+    shared = _Shared(_geometry(pred, target, geo_eps), geo_eps) if set(request) - {"nwd"} else None
+    out: dict[str, Terms] = {}
+    for code, opts in request.items():
+        if code == "nwd":  # NWD reads the boxes themselves; its eps is the raw one, as nwd_loss takes it
+            constant = opts.get("constant", IOU_LOSS_DEFAULTS["nwd"]["constant"])
+            out[code] = {"1 - NWD": 1 - _nwd(pred, target, constant, float(eps))}
+        else:
+            out[code] = _FROM_SHARED[code](shared, **opts)
+    return out
+
+
+@half_safe
+def iou_losses(
+    pred: Tensor,
+    target: Tensor,
+    *,
+    losses: Sequence[str] | None = IOU_BATCH_DEFAULT,
+    reduction: str = "none",
+    eps: float = 1e-7,
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
+    **options: object,
+) -> dict[str, Tensor]:
+    """Several IoU-family losses of the same box pairs from one input check and one geometry pass.
+
+    The intersection, union, enclosing box, centre distance and aspect term (:func:`box_geometry`) are computed
+    once, and so are the sub-expressions several losses share (``1 - IoU``, GIoU's ``(C - U)/C``, DIoU's
+    ``ρ²/c²``, CIoU's ``α·v``); each loss is then the sum of its terms, exactly as the single function computes
+    it: ``iou_losses(p, t, losses=("ciou",), alpha_gating=True)["ciou"]`` equals
+    ``ciou_loss(p, t, alpha_gating=True)`` bit for bit. The values share one autograd graph, so
+    ``sum(values).backward()`` runs one backward pass; :func:`iou_losses_and_grads` gives each loss's own gradient.
+
+    Args:
+        pred: ``Tensor[..., 4]`` predicted boxes, xyxy.
+        target: ``Tensor[..., 4]`` target boxes, same shape, dtype and device.
+        losses: codes of :data:`IOU_LOSSES` to compute (default ``("iou", "giou", "diou", "ciou")``, torchvision's
+            four); ``None`` for every registered loss.
+        reduction: ``"none"`` (default) → each value is ``Tensor[...]``; ``"mean"`` or ``"sum"`` → scalars.
+        eps: as for the single losses, ``0 < eps < 1``, default ``1e-7`` (for ``"nwd"`` too, as
+            ``IOU_LOSSES["nwd"]`` takes it).
+        weight: optional per-box weight ``Tensor[...]`` (or ``Tensor[..., 4]``, averaged), ``>= 0``, for every loss.
+        avg_factor: optional ``> 0``; "mean" divides the weighted sum by it instead of the number of boxes.
+        **options: the losses' own options (:data:`IOU_LOSS_DEFAULTS`: ``mode``, ``alpha_gating``, ``theta``,
+            ``alpha``, ``variant``, ``version``, ``wiou_alpha``, ``delta``, ``mean_iou_loss``, ``constant``); each
+            goes to the requested losses that take it, the others keep their defaults.
+
+    Returns:
+        ``{code: loss}`` in the order of ``losses``; float16/bfloat16 inputs are computed in float32 and returned in
+        their dtype, as the single losses.
+
+    Raises:
+        ValueError: an unknown loss code, an option no requested loss takes, and everything the single losses reject
+            (boxes, ``eps``, option ranges, ``reduction``, ``weight``, ``avg_factor``). The message names the argument.
+
+    Reference: Yu et al. (IoU) https://arxiv.org/abs/1608.01471; Rezatofighi et al. (GIoU)
+    https://arxiv.org/abs/1902.09630; Zheng et al. (DIoU) https://arxiv.org/abs/1911.08287 and (CIoU)
+    https://arxiv.org/abs/2005.03572; the other losses' papers in :data:`IOU_LOSS_SPECS`.
+    """
+    check_reduction(reduction)
+    request = _batch_request(losses, options)
+    terms = _batch_terms(pred, target, eps, request)
+    return {code: _finish(t, reduction, weight, avg_factor) for code, t in terms.items()}
+
+
+def _grad_units(terms: dict[str, Terms]) -> tuple[list[Tensor], dict[str, list[int]]]:
+    """Backward units: each term tensor shared by several losses once, plus the sum of each loss's own terms.
+
+    A loss whose terms no other requested loss reads is one unit, its total (one backward pass, as the single loss);
+    a term that several losses read (``1 - IoU``, ``ρ²/c²``, ...) is differentiated once for all of them.
+    """
+    uses: dict[int, int] = {}
+    for t in terms.values():
+        for tensor in t.values():
+            uses[id(tensor)] = uses.get(id(tensor), 0) + 1
+    units: list[Tensor] = []
+    index: dict[int, int] = {}
+    parts: dict[str, list[int]] = {}
+    for code, t in terms.items():
+        mine = [x for x in t.values() if uses[id(x)] > 1]
+        own = [x for x in t.values() if uses[id(x)] == 1]
+        parts[code] = []
+        for x in mine:
+            if id(x) not in index:
+                index[id(x)] = len(units)
+                units.append(x)
+            parts[code].append(index[id(x)])
+        if own:
+            parts[code].append(len(units))
+            units.append(_total(dict(enumerate(own))))
+    return units, parts
+
+
+def iou_losses_and_grads(
+    pred: Tensor,
+    target: Tensor,
+    *,
+    losses: Sequence[str] | None = IOU_BATCH_DEFAULT,
+    reduction: str = "none",
+    eps: float = 1e-7,
+    weight: Tensor | None = None,
+    avg_factor: float | None = None,
+    **options: object,
+) -> IouLossesAndGrads:
+    """:func:`iou_losses` and, for each loss, its own autograd gradient with respect to ``pred``.
+
+    One input check, one geometry pass, then one backward pass per *distinct* piece: a term several losses share
+    (``1 - IoU`` for all of IoU, GIoU, DIoU and CIoU; ``ρ²/c²`` for DIoU and CIoU) is differentiated once, and the
+    rest of each loss once; each loss's gradient is the sum of its pieces' gradients. The gradients equal the single
+    losses' ``backward()`` up to the order of floating-point additions (bit for bit for a loss computed alone).
+
+    Args:
+        pred, target, losses, reduction, eps, weight, avg_factor, **options: as :func:`iou_losses`.
+
+    Returns:
+        :class:`IouLossesAndGrads` ``(values, grads)``: ``values[code]`` as :func:`iou_losses` returns it (detached);
+        ``grads[code]`` is ``Tensor[..., 4]``, the gradient of ``values[code]`` with respect to ``pred`` (for
+        ``reduction="none"``, of its sum: each box's derivative of its own loss). float16/bfloat16 inputs are computed
+        in float32; their gradients saturate at the dtype's largest value, as the single losses' do.
+
+    Raises:
+        ValueError: as :func:`iou_losses`.
+
+    Reference: as :func:`iou_losses`.
+    """
+    check_reduction(reduction)
+    request = _batch_request(losses, options)
+    if not isinstance(pred, Tensor) or not isinstance(target, Tensor):
+        check_boxes("pred", pred)
+        check_boxes("target", target)
+    out_dtype = pred.dtype
+    leaf = pred.detach().requires_grad_(pred.is_floating_point())
+    with torch.enable_grad():
+        p, t = upcast(leaf), upcast(target.detach())
+        terms = _batch_terms(p, t, eps, request)
+        totals = {code: _total(tm) for code, tm in terms.items()}
+        values = {code: reduce_boxes(x.detach(), reduction, weight, avg_factor) for code, x in totals.items()}
+        # d reduced / d per-box loss: what autograd would send into each loss's graph (weight / count for "mean")
+        dummy = torch.zeros_like(next(iter(totals.values())), requires_grad=True)
+        cot = torch.autograd.grad(reduce_boxes(dummy, reduction, weight, avg_factor).sum(), dummy)[0]
+        units, parts = _grad_units(terms)
+        unit_grads: list[Tensor] = []
+        for i, unit in enumerate(units):
+            g = None
+            if unit.requires_grad:
+                g = torch.autograd.grad(unit, p, cot, retain_graph=i < len(units) - 1, allow_unused=True)[0]
+            unit_grads.append(torch.zeros_like(p) if g is None else g)
+    grads = {}
+    for code, idx in parts.items():
+        g = unit_grads[idx[0]]
+        for i in idx[1:]:
+            g = g + unit_grads[i]
+        grads[code] = g
+    if out_dtype in HALF_DTYPES:
+        info = torch.finfo(out_dtype)
+        values = {c: v.to(out_dtype) for c, v in values.items()}
+        grads = {c: g.clamp(min=info.min, max=info.max).to(out_dtype) for c, g in grads.items()}
+    return IouLossesAndGrads(values, grads)

@@ -1,0 +1,340 @@
+"""The batch core (issue 15, item 5): every IoU-family loss and its gradient from one geometry pass.
+
+``iou_losses`` / ``iou_losses_and_grads`` must give, for every registered loss and option, the value and the gradient
+of the single-loss function: values bit for bit (the same arithmetic on the same geometry), gradients bit for bit for
+a loss computed alone and to float64 rounding when terms are shared between losses.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from lossviz import losses
+from lossviz.losses import IOU_LOSSES, iou_losses, iou_losses_and_grads
+from lossviz.losses import iou as iou_module
+
+#: Every registered loss with every option value that changes its formula (NWD included, with two constants).
+VARIANTS: list[tuple[str, dict]] = [
+    ("iou", {"mode": "linear"}),
+    ("iou", {"mode": "log"}),
+    ("iou", {"mode": "square"}),
+    ("giou", {}),
+    ("diou", {}),
+    ("ciou", {}),
+    ("ciou", {"alpha_gating": True}),
+    ("eiou", {}),
+    ("siou", {}),
+    ("siou", {"theta": 2.0}),
+    ("alpha_iou", {"variant": "iou"}),
+    ("alpha_iou", {"variant": "giou"}),
+    ("alpha_iou", {"variant": "diou"}),
+    ("alpha_iou", {"variant": "ciou", "alpha": 2.0}),
+    ("alpha_iou", {"variant": "diou", "alpha": 0.5}),
+    ("wiou", {"version": "v1"}),
+    ("wiou", {"version": "v3"}),
+    ("wiou", {"version": "v3", "mean_iou_loss": 0.3, "wiou_alpha": 2.5, "delta": 2.0}),
+    ("nwd", {}),
+    ("nwd", {"constant": 3.0}),
+]
+IDS = [code + "".join(f"-{k}={v}" for k, v in opts.items()) for code, opts in VARIANTS]
+ALL = tuple(IOU_LOSSES)
+
+DEGENERATE = [
+    ([1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 2.0, 2.0]),  # point inside a box
+    ([1.0, 0.0, 1.0, 2.0], [0.0, 0.0, 2.0, 2.0]),  # vertical segment inside
+    ([0.0, 1.0, 2.0, 1.0], [0.0, 0.0, 2.0, 2.0]),  # horizontal segment inside
+    ([1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]),  # the same point twice
+    ([0.0, 0.0, 0.0, 3.0], [0.0, 0.0, 0.0, 3.0]),  # the same segment twice
+    ([5.0, 5.0, 5.0, 5.0], [0.0, 0.0, 2.0, 2.0]),  # point far away
+    ([0.0, 0.0, 2.0, 2.0], [2.0, 0.0, 2.0, 2.0]),  # box touching a segment
+    ([0.0, 0.0, 2.0, 2.0], [2.0, 0.0, 4.0, 2.0]),  # touching boxes (edges tie: min/max split the gradient)
+    ([0.0, 0.0, 2.0, 2.0], [0.0, 0.0, 2.0, 2.0]),  # identical boxes (every edge ties)
+    ([0.0, 0.0, 2.0, 2.0], [3.0, 3.0, 3.0, 3.0]),  # box vs far point
+]
+
+
+def random_pairs(n: int, dtype: torch.dtype = torch.float64, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """``n`` pairs, most overlapping, some disjoint, plus the degenerate ones."""
+    gen = torch.Generator().manual_seed(seed)
+    xy = torch.rand(n, 2, generator=gen, dtype=torch.float64) * 50
+    wh = torch.rand(n, 2, generator=gen, dtype=torch.float64) * 20 + 0.5
+    pred = torch.cat([xy, xy + wh], dim=-1)
+    txy = xy + torch.randn(n, 2, generator=gen, dtype=torch.float64) * 6
+    twh = wh * (0.5 + torch.rand(n, 2, generator=gen, dtype=torch.float64))
+    target = torch.cat([txy, txy + twh], dim=-1)
+    pred = torch.cat([pred, torch.tensor([p for p, _ in DEGENERATE], dtype=torch.float64)])
+    target = torch.cat([target, torch.tensor([t for _, t in DEGENERATE], dtype=torch.float64)])
+    return pred.to(dtype), target.to(dtype)
+
+
+def single(code: str, pred, target, reduction="none", **kwargs):
+    """The single-loss function's value and ``∂ value / ∂ pred`` (autograd on the registry entry)."""
+    p = pred.detach().clone().requires_grad_(True)
+    value = IOU_LOSSES[code](p, target, reduction=reduction, **kwargs)
+    (value.sum() if reduction == "none" else value).backward()
+    return value.detach(), p.grad
+
+
+def options_for(code: str, options: dict) -> dict:
+    return {k: v for k, v in options.items() if k in losses.IOU_LOSS_DEFAULTS[code]}
+
+
+# ------------------------------------------------------------------------------------------ equal to single losses
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+@pytest.mark.parametrize(("code", "options"), VARIANTS, ids=IDS)
+def test_batch_of_one_loss_equals_the_single_loss_bit_for_bit(code, options, dtype):
+    pred, target = random_pairs(200, dtype)
+    values, grads = iou_losses_and_grads(pred, target, losses=(code,), **options)
+    value, grad = single(code, pred, target, **options)
+    assert torch.equal(values[code], value)
+    assert torch.equal(grads[code], grad)
+    assert torch.equal(iou_losses(pred, target, losses=(code,), **options)[code].detach(), value)
+
+
+@pytest.mark.parametrize(("code", "options"), VARIANTS, ids=IDS)
+def test_every_loss_at_once_equals_each_single_loss(code, options):
+    """All registered losses in one call (shared terms): values bit for bit, gradients to float64 rounding."""
+    pred, target = random_pairs(300)
+    values, grads = iou_losses_and_grads(pred, target, losses=None, **options)
+    assert list(values) == list(ALL) == list(grads)
+    plain = iou_losses(pred, target, losses=None, **options)
+    for c in ALL:
+        value, grad = single(c, pred, target, **options_for(c, options))
+        assert torch.equal(values[c], value), c
+        assert torch.equal(plain[c].detach(), value), c
+        torch.testing.assert_close(grads[c], grad, rtol=1e-12, atol=1e-12, msg=c)
+        assert torch.isfinite(grads[c]).all(), c
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("weighting", ["none", "per-box", "per-coordinate", "avg_factor"])
+def test_reductions_weights_and_avg_factor_match_the_single_losses(reduction, weighting):
+    pred, target = random_pairs(64)
+    kwargs: dict = {}
+    gen = torch.Generator().manual_seed(3)
+    if weighting == "per-box":
+        kwargs["weight"] = torch.rand(pred.shape[0], generator=gen, dtype=torch.float64)
+    elif weighting == "per-coordinate":
+        kwargs["weight"] = torch.rand(pred.shape, generator=gen, dtype=torch.float64)
+    elif weighting == "avg_factor":
+        if reduction == "sum":
+            pytest.skip("avg_factor is refused with sum, as in mmdetection (tested below)")
+        kwargs["avg_factor"] = 17.0
+    values, grads = iou_losses_and_grads(pred, target, losses=None, reduction=reduction, **kwargs)
+    for c in ALL:
+        value, grad = single(c, pred, target, reduction=reduction, **kwargs)
+        assert torch.equal(values[c], value), c
+        torch.testing.assert_close(grads[c], grad, rtol=1e-12, atol=1e-14, msg=c)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    boxes=st.lists(
+        st.tuples(*[st.floats(-100.0, 100.0)] * 2, *[st.floats(0.0, 60.0)] * 2)
+        | st.tuples(st.sampled_from([0.0, 1.0]), st.sampled_from([0.0, 1.0]), st.just(0.0), st.just(1.0)),
+        min_size=2,
+        max_size=24,
+    ),
+    dtype=st.sampled_from([torch.float32, torch.float64]),
+)
+def test_any_valid_boxes_give_the_single_losses_values_and_gradients(boxes, dtype):
+    xywh = torch.tensor(boxes, dtype=torch.float64)
+    xyxy = torch.cat([xywh[:, :2], xywh[:, :2] + xywh[:, 2:]], dim=-1).to(dtype)
+    assume(bool((xyxy[:, 2:] >= xyxy[:, :2]).all()))  # float32 rounding can invert a box
+    pred, target = xyxy[::2], xyxy[1::2]
+    n = min(len(pred), len(target))
+    pred, target = pred[:n], target[:n]
+    values, grads = iou_losses_and_grads(pred, target, losses=None)
+    tol = {"rtol": 1e-12, "atol": 1e-12} if dtype == torch.float64 else {"rtol": 1e-5, "atol": 1e-5}
+    for c in ALL:
+        value, grad = single(c, pred, target)
+        assert torch.equal(values[c], value), c
+        scale = max(1.0, float(grad.abs().max()))  # CIoU's aspect term of a flat box has gradients ~1/eps
+        torch.testing.assert_close(grads[c] / scale, grad / scale, **tol, msg=c)
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_half_precision_is_computed_in_float32_and_saturates_like_the_single_losses(dtype):
+    pred, target = random_pairs(50, dtype)
+    alone = {c: iou_losses_and_grads(pred, target, losses=(c,)) for c in ALL}
+    together = iou_losses_and_grads(pred, target, losses=None)
+    for c in ALL:
+        value, grad = single(c, pred, target)
+        assert value.dtype == dtype and together.values[c].dtype == dtype and together.grads[c].dtype == dtype
+        assert torch.equal(alone[c].values[c], value), c
+        assert torch.equal(alone[c].grads[c], grad), c
+        assert torch.equal(together.values[c], value), c
+        torch.testing.assert_close(together.grads[c].float(), grad.float(), rtol=1e-2, atol=1e-2, msg=c)
+        assert torch.isfinite(together.grads[c]).all(), c
+    # the zero-size prediction: CIoU's aspect gradient ~1/eps saturates at float16's largest value, never inf
+    if dtype == torch.float16:
+        assert float(together.grads["ciou"].abs().max()) == torch.finfo(torch.float16).max
+
+
+def test_one_backward_of_the_summed_values_is_the_sum_of_the_gradients():
+    pred, target = random_pairs(40)
+    p = pred.clone().requires_grad_(True)
+    values = iou_losses(p, target, losses=None)
+    sum(v.sum() for v in values.values()).backward()
+    grads = iou_losses_and_grads(pred, target, losses=None).grads
+    torch.testing.assert_close(p.grad, sum(grads.values()), rtol=1e-12, atol=1e-12)
+
+
+def test_reduction_none_gives_each_box_the_derivative_of_its_own_loss():
+    pred, target = random_pairs(8)
+    grads = iou_losses_and_grads(pred, target, losses=("ciou", "siou")).grads
+    for i in range(len(pred)):
+        for c in ("ciou", "siou"):
+            _, grad = single(c, pred[i : i + 1], target[i : i + 1])
+            torch.testing.assert_close(grads[c][i : i + 1], grad, rtol=1e-12, atol=1e-12)
+
+
+def test_empty_inputs_give_empty_values_and_gradients():
+    values, grads = iou_losses_and_grads(torch.zeros(0, 4), torch.zeros(0, 4), losses=None, reduction="mean")
+    for c in ALL:
+        assert float(values[c]) == 0.0 and grads[c].shape == (0, 4)
+
+
+# ------------------------------------------------------------------------------------------------ one geometry pass
+
+
+def test_one_input_check_and_one_geometry_pass_for_every_loss(monkeypatch):
+    calls = {"geometry": 0, "check": 0}
+    geometry, check = iou_module._geometry, iou_module._check_pair
+
+    def counting_geometry(*args):
+        calls["geometry"] += 1
+        return geometry(*args)
+
+    def counting_check(*args):
+        calls["check"] += 1
+        return check(*args)
+
+    monkeypatch.setattr(iou_module, "_geometry", counting_geometry)
+    monkeypatch.setattr(iou_module, "_check_pair", counting_check)
+    pred, target = random_pairs(10)
+    iou_losses_and_grads(pred, target, losses=None)
+    assert calls == {"geometry": 1, "check": 1}
+    calls.update(geometry=0, check=0)
+    iou_losses(pred, target, losses=None)
+    assert calls == {"geometry": 1, "check": 1}
+
+
+def test_shared_terms_are_one_tensor_and_differentiated_once():
+    pred, target = random_pairs(10)
+    request = iou_module._batch_request(("iou", "giou", "diou", "ciou"), {})
+    terms = iou_module._batch_terms(pred.requires_grad_(True), target, 1e-7, request)
+    assert all(terms[c]["1 - IoU"] is terms["iou"]["1 - IoU"] for c in ("giou", "diou", "ciou"))
+    assert terms["ciou"]["ρ²/c²"] is terms["diou"]["ρ²/c²"]
+    units, parts = iou_module._grad_units(terms)
+    assert len(units) == 4  # 1 - IoU, (C - U)/C, ρ²/c², α·v: not 1 + 2 + 2 + 3 term backward passes
+    assert parts == {"iou": [0], "giou": [0, 1], "diou": [0, 2], "ciou": [0, 2, 3]}
+
+
+# ------------------------------------------------------------------------------------------------------- bad input
+
+GOOD = torch.tensor([[0.0, 0.0, 1.0, 1.0]], dtype=torch.float64)
+
+
+@pytest.mark.parametrize("fn", [iou_losses, iou_losses_and_grads])
+@pytest.mark.parametrize(
+    ("pred", "target", "message"),
+    [
+        (torch.tensor([[0.0, 0.0, math.nan, 1.0]], dtype=torch.float64), GOOD, "pred contains NaN or inf"),
+        (GOOD, torch.tensor([[0.0, 0.0, math.inf, 1.0]], dtype=torch.float64), "target contains NaN or inf"),
+        (torch.tensor([[1.0, 0.0, 0.0, 1.0]], dtype=torch.float64), GOOD, "pred has inverted boxes"),
+        (GOOD, [0.0, 0.0, 1.0, 1.0], r"target must be a torch\.Tensor"),
+        (torch.tensor([[0, 0, 1, 1]]), GOOD, "pred must be a floating-point tensor"),
+        (GOOD.float(), GOOD, "pred and target must have the same dtype"),
+    ],
+    ids=["nan", "inf", "inverted", "list", "int", "dtype"],
+)
+def test_bad_boxes_are_refused_as_the_single_losses_refuse_them(fn, pred, target, message):
+    with pytest.raises(ValueError, match=message):
+        fn(pred, target, losses=None)
+    with pytest.raises(ValueError, match=message):
+        IOU_LOSSES["giou"](pred, target)
+
+
+@pytest.mark.parametrize("fn", [iou_losses, iou_losses_and_grads])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"losses": ("iou", "l2")}, "losses must be a non-empty selection"),
+        ({"losses": ()}, "losses must be a non-empty selection"),
+        ({"losses": ("iou",), "theta": 2.0}, r"unknown option\(s\) \['theta'\]"),
+        ({"no_such_option": 1}, "unknown option"),
+        ({"losses": ("siou",), "theta": 0.5}, "theta must be >= 1"),
+        ({"losses": None, "mode": "cubic"}, "mode must be one of"),
+        ({"losses": None, "constant": 0.0}, "constant must be > 0"),
+        ({"reduction": "avg"}, "reduction must be one of"),
+        ({"eps": 0.0}, "eps must be > 0"),
+        ({"reduction": "sum", "avg_factor": 2.0}, "avg_factor can not be used"),
+        ({"weight": -torch.ones(1)}, "weight must be >= 0"),
+    ],
+)
+def test_bad_arguments_raise_value_error_naming_them(fn, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        fn(GOOD, GOOD, **kwargs)
+
+
+def test_a_single_code_string_is_one_loss():
+    values = iou_losses(GOOD, GOOD + 0.5, losses="diou")
+    assert list(values) == ["diou"]
+    assert torch.equal(values["diou"], losses.diou_loss(GOOD, GOOD + 0.5))
+
+
+# ------------------------------------------------------------------------------------- the IoU page's table, landscapes
+
+
+def test_iou_page_table_computes_every_loss_from_one_geometry_pass(monkeypatch):
+    from lossviz.analysis import iou as A
+
+    calls = []
+    geometry = iou_module._geometry
+    monkeypatch.setattr(iou_module, "_geometry", lambda *a: calls.append(1) or geometry(*a))
+    rows = A.all_losses((34.0, 30.0, 70.0, 66.0), (40.0, 38.0, 82.0, 78.0), A.Options(mode="log", alpha=2.0))
+    assert len(calls) == 1  # was one per loss (8) before the batch
+    assert [r.code for r in rows] == list(A.loss_codes())
+
+
+@pytest.mark.parametrize("pred", [(34.0, 30.0, 70.0, 66.0), (8.0, 12.0, 30.0, 36.0), (46.0, 42.0, 66.0, 58.0)])
+def test_iou_page_table_rows_equal_each_loss_computed_alone(pred):
+    from lossviz.analysis import iou as A
+
+    options = A.Options(mode="square", alpha_gating=True, alpha=2.0, alpha_variant="ciou", nwd_constant=5.0)
+    for row in A.all_losses(pred, (40.0, 38.0, 82.0, 78.0), options):
+        alone = A.loss_row(row.code, pred, (40.0, 38.0, 82.0, 78.0), options)
+        assert (row.code, row.name, row.value, row.options) == (alone.code, alone.name, alone.value, alone.options)
+        assert row.grad == pytest.approx(alone.grad, rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("plane", ["centre", "size"])
+@pytest.mark.parametrize("code", ALL)
+def test_landscape_from_the_batch_equals_autograd_through_the_plane(code, plane):
+    """The chain rule from edge gradients to (cx, cy) or (w, h) is autograd's own, bit for bit."""
+    from lossviz.analysis import iou as A
+
+    target, fixed, n = (40.0, 38.0, 82.0, 78.0), ((36.0, 20.0) if plane == "centre" else (52.0, 48.0)), 12
+    options = A.Options(alpha_variant="giou")
+    land = A.landscape(code, target, plane, fixed, n=n, options=options)
+    xx, yy = torch.meshgrid(torch.as_tensor(land.xs), torch.as_tensor(land.ys), indexing="xy")
+    params = torch.stack([xx.reshape(-1), yy.reshape(-1)], dim=-1).requires_grad_(True)
+    fixed_t = torch.tensor(fixed, dtype=torch.float64)
+    half = (fixed_t if plane == "centre" else params) / 2
+    centre = params if plane == "centre" else fixed_t
+    boxes = torch.cat([centre - half, centre + half], dim=-1)
+    tgt = torch.tensor([target], dtype=torch.float64).expand(n * n, 4)
+    value = IOU_LOSSES[code](boxes, tgt, **options.for_loss(code))
+    value.sum().backward()
+    assert np.array_equal(land.loss, value.detach().numpy().reshape(n, n))
+    assert np.array_equal(land.grad_x, params.grad[:, 0].numpy().reshape(n, n))
+    assert np.array_equal(land.grad_y, params.grad[:, 1].numpy().reshape(n, n))
