@@ -422,7 +422,7 @@ async def drive(
     during=None,
 ) -> Tally:
     """Run ``sessions`` simulated sessions on ``base`` for ``duration`` seconds; start times spread over one think
-    time (``burst``: all at once). ``during`` (an async callable) runs beside them, e.g. to kill a server."""
+    time (``burst``: all at once). ``during(tally)`` (an async callable) runs beside them, e.g. to kill a server."""
     if not 1 <= sessions <= MAX_SESSIONS:
         raise ValueError(f"sessions must be in [1, {MAX_SESSIONS}], got {sessions}")
     if not 0 < duration <= MAX_DURATION:
@@ -436,7 +436,7 @@ async def drive(
         for i in range(sessions)
     ]
     if during is not None:
-        tasks.append(during())
+        tasks.append(during(tally))
     # every session stops at `end`; a run in flight gets its patience, and then some, to finish
     await asyncio.wait_for(asyncio.gather(*tasks), duration + 2 * patience + 30)
     return tally
@@ -479,7 +479,7 @@ def measure(target: Target, sessions: int, duration: float, think=(2.0, 3.0), pa
         cpu0, rss0, load0 = server.cpu_seconds(), server.rss_bytes(), os.getloadavg()[0]
         rss_peak = [rss0]
 
-        async def sample():  # RSS while the sessions are connected (their state is what a class costs)
+        async def sample(_tally):  # RSS while the sessions are connected (their state is what a class costs)
             t_end = time.monotonic() + duration
             while time.monotonic() < t_end:
                 await asyncio.sleep(1.0)
@@ -499,8 +499,31 @@ def _fmt(v, spec: str, unit: str = "") -> str:
     return "—" if v is None else f"{v:{spec}}{unit}"
 
 
+def replica_table(rows: list[dict]) -> str:
+    """Markdown for runs through haproxy: throughput per replica count, and its ratio to one replica."""
+    one = {(r["target"], r["sessions"]): r for r in rows if r["replicas"] == 1}
+    lines = [
+        "| page | replicas | sessions | reruns done / offered | reruns / s | ÷ 1 replica | p50 | p95 | errors "
+        "| server CPU (all replicas) | sessions per replica |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        b = one.get((r["target"], r["sessions"]))
+        ratio = f"{r['throughput_per_s'] / b['throughput_per_s']:.2f}×" if b and b["throughput_per_s"] else "—"
+        spread = ", ".join(str(n) for n in r["sessions_per_replica"].values())
+        lines.append(
+            f"| {r['target']} | {r['replicas']} | {r['sessions']} | {r['done']} / {r['offered']} "
+            f"| {r['throughput_per_s']:.2f} | {ratio} | {_fmt(r['p50_s'], '.2f', ' s')} "
+            f"| {_fmt(r['p95_s'], '.2f', ' s')} "
+            f"| {r['errors']} | {r['cpu_pct']:.0f} % | {spread} |"
+        )
+    return "\n".join(lines)
+
+
 def table(rows: list[dict]) -> str:
     """Markdown: one line per point; pages get their ratios to the baseline at the same session count."""
+    if rows and "replicas" in rows[0]:
+        return replica_table(rows)
     base = {r["sessions"]: r for r in rows if r["target"] == "baseline"}
     head = (
         "| page | sessions | reruns done / offered | p50 | p95 | errors | server CPU | CPU ms / rerun | kB / rerun "

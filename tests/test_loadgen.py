@@ -54,7 +54,7 @@ def test_loadgen_counts_errors_when_the_server_dies(baseline_server):
     """A server killed mid-run: every session counts its errors and keeps retrying until the end, no hang."""
     killed_at = []
 
-    async def kill_later():
+    async def kill_later(_tally):
         await asyncio.sleep(2.5)
         baseline_server.kill()
         killed_at.append(time.monotonic())
@@ -73,7 +73,7 @@ def test_loadgen_sessions_recover_from_a_paused_server(baseline_server):
     """SIGSTOP longer than the sessions' patience, then SIGCONT: timeouts are counted, then reruns go on."""
     resumed_at = []
 
-    async def pause():
+    async def pause(_tally):
         await asyncio.sleep(2.0)
         baseline_server.pause()
         await asyncio.sleep(4.0)  # patience is 2 s
