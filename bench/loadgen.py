@@ -471,7 +471,9 @@ def summarise(tally: Tally, sessions: int, duration: float, cpu_s: float, rss_gr
     }
 
 
-def measure(target: Target, sessions: int, duration: float, think=(2.0, 3.0), patience: float = 30.0) -> dict:
+def measure(
+    target: Target, sessions: int, duration: float, think=(2.0, 3.0), patience: float = 30.0, burst: bool = False
+) -> dict:
     """One point: a fresh server for ``target``, one warm-up session, then ``sessions`` sessions for ``duration``."""
     with Server(target.script) as server:
         asyncio.run(drive(server.url, target, 1, 6.0, think=(0.5, 0.5), patience=patience, seed=99))
@@ -485,7 +487,7 @@ def measure(target: Target, sessions: int, duration: float, think=(2.0, 3.0), pa
                 await asyncio.sleep(1.0)
                 rss_peak.append(server.rss_bytes())
 
-        tally = asyncio.run(drive(server.url, target, sessions, duration, think, patience, during=sample))
+        tally = asyncio.run(drive(server.url, target, sessions, duration, think, patience, burst=burst, during=sample))
         cpu = server.cpu_seconds() - cpu0
         row = summarise(tally, sessions, duration, cpu, max(rss_peak) - rss0)
         row.update(target=target.name, load_before=load0, load_after=os.getloadavg()[0])
@@ -572,6 +574,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--think", default="2,3", help="think time range in seconds")
     p.add_argument("--patience", type=float, default=30.0, help="seconds a session waits for a rerun")
     p.add_argument("--no-baseline", action="store_true", help="skip the bare baseline page")
+    p.add_argument("--burst", action="store_true", help="all sessions load the page at once (default: spread)")
     p.add_argument("--replicas", default="", help="e.g. 1,2: app replicas behind haproxy instead of one server")
     p.add_argument("--name", default="", help="results file name (default loadgen or loadgen-replicas)")
     a = p.parse_args(argv)
@@ -595,7 +598,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in _ints(a.sessions):
             for name in order:
                 print(f"# {name} × {n} sessions ...", file=sys.stderr, flush=True)
-                rows.append(measure(TARGETS[name], n, a.duration, think, a.patience))
+                rows.append(measure(TARGETS[name], n, a.duration, think, a.patience, a.burst))
         md = write(rows, a.name or "loadgen")
     print(md)
     return 0

@@ -174,3 +174,16 @@ def test_browser_gets_its_view_back_from_the_url_after_its_replica_dies(cluster)
             assert page.locator("[data-testid=stException]").count() == 0
         finally:
             browser.close()
+
+
+def test_readme_documents_the_deployment_that_ships():
+    """The README's deployment commands name files that exist, and `make test` installs haproxy as it does chromium."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in ("deploy/compose.yaml", "deploy/haproxy.cfg.in", "deploy/render_haproxy.py", "deploy/k8s/"):
+        assert path in readme, path
+        assert (ROOT / path).exists(), path
+    assert "python -m bench.loadgen" in readme and (ROOT / "bench" / "loadgen.py").exists()
+    makefile = (ROOT / "Makefile").read_text()
+    assert "apt-get install -y -qq haproxy" in makefile
+    test_line = next(line for line in makefile.splitlines() if line.startswith("test:"))
+    assert "haproxy" in test_line.split()
