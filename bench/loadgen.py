@@ -72,7 +72,7 @@ class Target:
 TARGETS = {
     "baseline": Target("baseline", ROOT / "bench" / "baseline_app.py", "", "", "b_freq"),
     "regression": Target("regression", ROOT / "app.py", "regression", "", "reg_alpha"),
-    "iou": Target("iou", ROOT / "app.py", "iou", "iou_loss=nwd", "iou_nwd_c"),
+    "iou": Target("iou", ROOT / "app.py", "iou", "", ""),  # no slider by default: a box coordinate moves
     "classification": Target("classification", ROOT / "app.py", "classification", "", "cls_gamma"),
     "boxsize": Target("boxsize", ROOT / "app.py", "boxsize", "", ""),
     "libra": Target("libra", ROOT / "app.py", "libra", "", ""),
@@ -170,6 +170,7 @@ class SliderInfo:
     hi: float
     step: float
     value: float
+    kind: str = "slider"  # or "number_input" (moved the same way, sent as a double_value)
 
 
 class SessionError(Exception):
@@ -191,6 +192,7 @@ class Session:
         self.query = dict(urllib.parse.parse_qsl(target.query))
         self.page_hash = ""
         self.sliders: dict[str, SliderInfo] = {}
+        self.numbers: dict[str, SliderInfo] = {}  # bounded number inputs: moved when a page shows no slider
         self.widgets: dict[str, list[float]] = {}
         self.cache: set[str] = set()
         self.bytes = 0  # since the last collection
@@ -280,6 +282,14 @@ class Session:
             # the value the server set (set_value), else ours, else the URL's / the default (as a browser keeps it)
             values = list(s.value) if s.set_value else self.widgets.get(s.id) or list(s.value) or list(s.default)
             self.sliders[s.id] = SliderInfo(s.id, s.query_param_key, s.min, s.max, s.step or 1.0, float(values[0]))
+        elif kind == "number_input" and el.number_input.has_min and el.number_input.has_max:
+            n = el.number_input
+            mine = self.numbers.get(n.id)
+            value = n.value if n.set_value or mine is None else mine.value
+            if not (n.set_value or mine) and n.HasField("default"):
+                value = n.default
+            step = n.step or 1.0
+            self.numbers[n.id] = SliderInfo(n.id, n.query_param_key, n.min, n.max, step, float(value), "number_input")
 
     def slider(self) -> SliderInfo | None:
         """The target's slider (by its URL key), else the page's first slider."""
@@ -287,7 +297,10 @@ class Session:
         for s in self.sliders.values():
             if key and (s.key == key or s.id.endswith(f"-{key}")):
                 return s
-        return next(iter(self.sliders.values()), None)
+        for s in self.numbers.values():
+            if key and (s.key == key or s.id.endswith(f"-{key}")):
+                return s
+        return next(iter(self.sliders.values()), None) or next(iter(self.numbers.values()), None)
 
     async def _run(self, initial: bool = False) -> None:
         msg = BackMsg()
@@ -299,7 +312,10 @@ class Session:
         for wid, value in self.widgets.items():
             w = cs.widget_states.widgets.add()
             w.id = wid
-            w.double_array_value.data.extend(value)
+            if wid in self.numbers:
+                w.double_value = value[0]
+            else:
+                w.double_array_value.data.extend(value)
         cs.cached_message_hashes.extend(sorted(self.cache))
         cs.context_info.timezone = "UTC"
         cs.context_info.locale = "en-US"
