@@ -6,12 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint bench chromium install install-dev clean
+.PHONY: run test lint bench chromium haproxy install install-dev clean
 
 run: $(VENV)/.runtime-installed
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
 
-test: $(VENV)/.dev-installed chromium lint
+test: $(VENV)/.dev-installed chromium haproxy lint
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev-installed
@@ -42,6 +42,14 @@ chromium:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		echo "installing Debian's chromium"; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+# The deploy test (tests/test_deploy.py) runs app replicas behind Debian's haproxy; install it when it is missing.
+haproxy:
+	@if [ ! -x /usr/sbin/haproxy ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		echo "installing Debian's haproxy"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq haproxy; \
 	fi
 
 clean:
