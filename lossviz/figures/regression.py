@@ -108,20 +108,50 @@ def _line(x, y, name: str, axes: dict, **style) -> dict:
     return {"type": "scatter", "x": x, "y": y, "name": name, "hovertemplate": HOVER, **axes, **style}
 
 
+#: The comparison the page exists for: the y-axes are fitted to these, other losses are clipped with a note.
+FOCUS = ("Smooth L1", "Balanced L1")
+#: About this many closed-form markers per loss: enough to check the line, few enough not to hide it.
+MARKERS = 24
+
+
+def _fit(values: list[np.ndarray], pad: float = 0.08) -> list[float]:
+    """An axis range holding every value in ``values`` (and 0), padded by ``pad`` of its span."""
+    lo = min(0.0, *(float(np.min(v)) for v in values))
+    hi = max(0.0, *(float(np.max(v)) for v in values))
+    span = (hi - lo) or 1.0
+    return [lo - pad * span, hi + pad * span]
+
+
+def _clip_to_focus(curves: RegressionCurves, layout: dict) -> list[str]:
+    """Fit both rows' y-axes to the focus losses; return the other losses that then run off the chart."""
+    focus = [n for n in curves.names if n in FOCUS]
+    if not focus or len(focus) == len(curves.names):
+        return []
+    rows = (("yaxis", curves.loss), ("yaxis2", curves.grad))
+    clipped = []
+    for axis, data in rows:
+        lo, hi = _fit([data[n] for n in focus])
+        layout[axis]["range"] = [lo, hi]
+        clipped += [n for n in curves.names if n not in focus and (data[n].min() < lo or data[n].max() > hi)]
+    return list(dict.fromkeys(clipped))
+
+
 @figure_builder
 def curves_figure(curves: RegressionCurves, show_closed_form: bool = True, height: int = 620) -> dict:
     """Loss (top) and gradient (bottom) of each loss over the residual, linked x-axis.
 
-    The inlier/outlier boundaries ±β of Smooth L1 and Balanced L1 are dotted vertical lines; with
-    ``show_closed_form`` the hand-derived derivative is drawn as open circles over the autograd curve.
+    The y-axes fit Smooth L1 and Balanced L1 (the comparison); a loss that runs off them (L2) is clipped and a note
+    says so. The inlier/outlier boundaries ±β of both are dotted vertical lines; with ``show_closed_form`` the
+    hand-derived derivative is drawn as sparse open circles over the autograd curve.
     """
     lim = float(np.max(np.abs(curves.d)))
-    layout = _stacked_layout(t("reg.fig.loss_title"), t("reg.fig.grad_title"), height, lim)
+    grad_title = t("reg.fig.grad_title_closed" if show_closed_form else "reg.fig.grad_title")
+    layout = _stacked_layout(t("reg.fig.loss_title"), grad_title, height, lim)
     traces = []
-    step = max(1, len(curves.d) // 60)
+    step = max(1, len(curves.d) // MARKERS)
     for name in curves.names:
         color = COLORS[name]
-        line = {"color": color, "width": 2}
+        line = {"color": color, "width": 2.5 if name in FOCUS else 1.5}
         traces.append(_line(curves.d, curves.loss[name], name, TOP, legendgroup=name, line=line))
         traces.append(
             _line(
@@ -137,16 +167,32 @@ def curves_figure(curves: RegressionCurves, show_closed_form: bool = True, heigh
         if show_closed_form:
             traces.append(
                 _line(
-                    curves.d[::step],
-                    curves.grad_closed[name][::step],
+                    curves.d[step // 2 :: step],
+                    curves.grad_closed[name][step // 2 :: step],
                     f"{name} ({t('reg.closed_form')})",
                     BOTTOM,
                     legendgroup=name,
                     showlegend=False,
                     mode="markers",
-                    marker={"color": color, "symbol": "circle-open", "size": 7},
+                    marker={"color": color, "symbol": "circle-open", "size": 6},
                 )
             )
+    clipped = _clip_to_focus(curves, layout)
+    if clipped:
+        layout["annotations"].append(
+            {
+                "x": 1.0,
+                "y": 0.45,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "right",
+                "yanchor": "top",
+                "showarrow": False,
+                "text": t("reg.fig.clipped", names=", ".join(clipped)),
+                "font": {"size": 11, "color": "#555"},
+                "bgcolor": "rgba(255,255,255,0.8)",
+            }
+        )
     p = curves.params
     if "Smooth L1" in curves.names and p.smooth_beta > 0:
         for s in (1, -1):
@@ -169,10 +215,10 @@ def family_figure(fam: RegressionFamily, height: int = 560) -> dict:
     for i, (v, loss, grad) in enumerate(zip(fam.values, fam.loss, fam.grad, strict=True)):
         shade = 0.35 + 0.65 * (i / max(1, k - 1))
         line = {"color": f"rgba(214, 39, 40, {shade:.2f})"}
-        label = f"Balanced L1, {symbol} = {v:g}"
+        label = f"Balanced L1, {symbol} = {v:.6g}"
         traces.append(_line(fam.d, loss, label, TOP, legendgroup=label, line=line))
         traces.append(_line(fam.d, grad, label, BOTTOM, legendgroup=label, showlegend=False, line=line))
-    ref = f"Smooth L1 (β = {fam.params.smooth_beta:g})"
+    ref = f"Smooth L1 (β<sub>SL1</sub> = {fam.params.smooth_beta:g})"
     dash = {"color": COLORS["Smooth L1"], "dash": "dash", "width": 2}
     traces.append(_line(fam.d, fam.smooth_loss, ref, TOP, legendgroup=ref, line=dash))
     traces.append(_line(fam.d, fam.smooth_grad, ref, BOTTOM, legendgroup=ref, showlegend=False, line=dash))
