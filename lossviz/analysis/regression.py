@@ -23,6 +23,38 @@ FAMILY_RANGES = {"alpha": (0.2, 1.0), "gamma": (0.5, 3.0), "beta": (0.25, 2.0)}
 
 
 @dataclass(frozen=True)
+class Slider:
+    """A slider of the page: URL key, label key (help key: label key + "_help" when ``help``), range and default."""
+
+    key: str
+    label: str
+    lo: float
+    hi: float
+    default: float
+    step: float
+    help: bool = False
+
+
+#: The loss hyper-parameters, in the order the page shows them; defaults are ``Params()``'s (mmdetection's).
+PARAM_SLIDERS = (
+    Slider("reg_sl1_beta", "reg.sl1_beta", 0.0, 3.0, 1.0, 0.05, True),
+    Slider("reg_alpha", "reg.alpha", 0.05, 2.0, 0.5, 0.05, True),
+    Slider("reg_gamma", "reg.gamma", 0.1, 5.0, 1.5, 0.1, True),
+    Slider("reg_beta", "reg.beta", 0.05, 3.0, 1.0, 0.05, True),
+)
+#: The error mixture of the gradient-balance section (``Mixture``'s fields) and the inlier/outlier split.
+MIXTURE_SLIDERS = (
+    Slider("reg_out_frac", "reg.balance.out_frac", 0.0, 0.5, 0.1, 0.01),
+    Slider("reg_in_scale", "reg.balance.in_scale", 0.05, 1.0, 0.3, 0.05),
+    Slider("reg_out_scale", "reg.balance.out_scale", 0.5, 10.0, 3.0, 0.5),
+    Slider("reg_split", "reg.balance.split", 0.1, 3.0, 1.0, 0.05),
+)
+
+#: Every URL key of the gradient-balance section (an old link that sets one opens the section).
+BALANCE_KEYS = (*(s.key for s in MIXTURE_SLIDERS), "reg_seed")
+
+
+@dataclass(frozen=True)
 class Params:
     """Hyper-parameters of the four losses. ``smooth_beta`` is Smooth L1's β; α, γ, β are Balanced L1's."""
 

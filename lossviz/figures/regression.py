@@ -335,6 +335,47 @@ def balance_figure(bal: GradientBalance, height: int = 420, bins: int = 80) -> d
     return {"data": traces, "layout": layout}
 
 
+def curves_metrics(curves: RegressionCurves, probe: dict[str, tuple[float, float]], d: float) -> list[dict]:
+    """The numbers beside the curves, as ``st.metric`` keyword arguments: b, the autograd/closed-form check, the
+    gradient jump at β (round-off already 0) and Balanced L1's gradient at ``d`` against Smooth L1's."""
+    (_, bl), (_, sl) = probe["Balanced L1"], probe["Smooth L1"]
+    return [
+        {"label": t("reg.metric.b"), "value": f"{curves.b:.6g}", "help": t("reg.metric.b_help")},
+        {
+            "label": t("reg.metric.maxdiff"),
+            "value": f"{max(curves.max_abs_diff.values()):.2e}",
+            "help": t("reg.metric.maxdiff_help"),
+        },
+        {"label": t("reg.metric.jump"), "value": f"{curves.jump:.4g}", "help": t("reg.metric.jump_help")},
+        {
+            "label": t("reg.metric.probe", d=d),
+            "value": f"{bl:.4f}",
+            "delta": t("reg.metric.probe_delta", delta=f"{bl - sl:+.4f}"),
+        },
+    ]
+
+
+def probe_caption(probe: dict[str, tuple[float, float]], d: float) -> str:
+    """Loss and gradient of Balanced L1 and Smooth L1 at ``d``, in one sentence."""
+    (bl_loss, bl_grad), (sl_loss, sl_grad) = probe["Balanced L1"], probe["Smooth L1"]
+    values = {"bl_loss": bl_loss, "bl_grad": bl_grad, "sl_loss": sl_loss, "sl_grad": sl_grad}
+    return t("reg.probe", d=d, **{k: f"{v:.6f}" for k, v in values.items()})
+
+
+def balance_metrics(bal: GradientBalance) -> list[dict]:
+    """The inliers' share of the samples, and of the gradient under Smooth L1 and Balanced L1 (``st.metric`` kwargs)."""
+    sl, bl = bal.inlier_share("Smooth L1"), bal.inlier_share("Balanced L1")
+    return [
+        {"label": t("reg.balance.count_share"), "value": f"{100 * bal.inlier_count_share:.1f}%"},
+        {"label": t("reg.balance.share", name="Smooth L1"), "value": f"{100 * sl:.1f}%"},
+        {
+            "label": t("reg.balance.share", name="Balanced L1"),
+            "value": f"{100 * bl:.1f}%",
+            "delta": t("reg.balance.pp", v=f"{100 * (bl - sl):+.1f}"),
+        },
+    ]
+
+
 TARGET_COLOR = "#2ca02c"
 PRED_COLOR = "#1f77b4"
 GRAD_COLOR = "#d62728"

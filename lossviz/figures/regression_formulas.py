@@ -6,7 +6,7 @@ Beside the figures they explain (the figures layer: no Streamlit, no torch). Eac
 
 from __future__ import annotations
 
-from lossviz.analysis.regression import Params
+from lossviz.analysis.regression import Params, balanced_b
 
 
 def num(x: float) -> str:
@@ -65,8 +65,9 @@ def smooth_l1(beta: float) -> list[str]:
     return [fill(SMOOTH, beta=beta, half=0.5 * beta), fill(SMOOTH_GRAD, beta=beta)]
 
 
-def balanced_l1(p: Params, b: float) -> list[str]:
+def balanced_l1(p: Params) -> list[str]:
     """``b``, the loss (symbolic, then with α, γ, β and the outlier constant γ/b − αβ substituted) and its gradient."""
+    b = balanced_b(p)
     values = {"a": p.alpha, "g": p.gamma, "beta": p.beta, "b": b, "c": signed(p.gamma / b - p.alpha * p.beta)}
     lines = [fill(B, **values), BALANCED, fill(BALANCED_NOW, **values), fill(BALANCED_GRAD, **values)]
     if p.beta == 1:
