@@ -101,7 +101,7 @@ OVERFLOW = """() => {
     if (r.width === 0 || el.clientWidth === 0) continue;  // not laid out (a closed tooltip)
     if (el.scrollWidth > el.clientWidth + 1 || r.right > window.innerWidth + 1) {
       const what = `${el.className || el.dataset.testid} "${el.textContent.slice(0, 30)}"`;
-      out.push(`${what} ${getComputedStyle(el).overflowX}: scroll ${el.scrollWidth}/${el.clientWidth}, right ${r.right}`);
+      out.push(`${what}: scroll ${el.scrollWidth}/${el.clientWidth}, right ${r.right}`);
     }
   }
   return out;
