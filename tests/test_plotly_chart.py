@@ -90,7 +90,7 @@ def test_the_payload_is_the_figure_not_plotly_js():
     """plotly.js (megabytes) is fetched once by the browser; each rerun sends only the small JS and the figure."""
     at = _demo()
     proto = _chart(at)
-    assert len(proto.js_content) < 10_000
+    assert len(proto.js_content) < 20_000  # our component, not plotly.js
     assert len(proto.json) < 50_000
     assert (pc._PLOTLY_DIR / pc._PLOTLY_FILE).stat().st_size > 1_000_000
 
@@ -180,3 +180,19 @@ def test_the_base_path_follows_server_base_url_path(monkeypatch, option, expecte
     real = pc.st_config.get_option
     monkeypatch.setattr(pc.st_config, "get_option", lambda name: option if name == "server.baseUrlPath" else real(name))
     assert pc.figure_payload(go.Figure(), key="k")["base"] == expected
+
+
+def test_the_payload_carries_the_palette_themes_and_the_png_caption():
+    from lossviz.figures import style
+
+    data = pc.figure_payload({"data": [], "layout": {}}, "k", caption="α = 0.5")
+    assert data["theme"] == style.THEMES
+    assert set(data["theme"]) == {"light", "dark"}
+    assert data["caption"] == "α = 0.5"
+    assert data["png_title"] == i18n.t("common.download_png")
+
+
+def test_the_component_reads_no_streamlit_internals_and_ships_no_test_hooks():
+    js = (Path(pc.__file__).parent / "plotly_chart.js").read_text(encoding="utf-8")
+    for internal in ("data-testid", "static/js/index", "stApp", "document.querySelector(", "ReceivedAt", "__test"):
+        assert internal not in js, internal

@@ -13,18 +13,145 @@
 // plotly.js is not a global in Streamlit's frontend, so it is loaded once per page from the file that the Python
 // `plotly` package ships (served by Streamlit, see plotly_chart.py); the promise is cached on `window`.
 //
+// Theme: the chart draws with the colours of the theme the page shows (Streamlit's `--st-background-color` and
+// `--st-text-color` CSS variables, else `prefers-color-scheme`), from the palette's light and dark variants in
+// `data.theme` (lossviz/figures/style.py), and redraws when the system setting changes.
+// Narrow columns (phones): the legend goes horizontal under the plot, where the modebar (top right) cannot cover it.
+// PNG export: the camera button saves `<filename>.png` with a footer line holding the page's parameters (the URL's
+// path and query, and the caller's caption): an exported figure says what it shows.
+//
 // data = {figure: "<figure JSON>", config: {...}, uirevision: "...", height: 450, src: "component/.../plotly.min.js",
-//         base: "/", error: "... {msg} ..."}
+//         base: "/", error: "... {msg} ...", theme: {light: {...}, dark: {...}}, caption: "..." | null,
+//         png_title: "Download plot as a PNG"}
 
 const ROOT_CLASS = "lossviz-plotly-chart";
 const VISIBLE_MARGIN = "300px 0px"; // "near the viewport": drawn right away within this distance of it
 const QUIET_MS = 1000; // an off-screen chart is brought up to date after this long without a new update
+const NARROW_PX = 640; // below this chart width the legend goes under the plot
+const FOOTER_PX = 16; // height of one footer line in an exported PNG
+const DARK_QUERY = "(prefers-color-scheme: dark)";
 
-// The URL prefix Streamlit's own bundle was loaded from: right under a reverse proxy or `server.baseUrlPath`.
-// Fallback: the server's `server.baseUrlPath`, sent by Python.
-function streamlitBase(basePath) {
-  const script = document.querySelector('script[src*="/static/js/index."]');
-  return script ? script.src.slice(0, script.src.indexOf("static/js/index.")) : window.location.origin + basePath;
+// ------------------------------------------------------------------------------------------------------ theme
+function parseColor(text) {
+  const c = (text || "").trim();
+  let m = c.match(/^#([0-9a-f]{3}|[0-9a-f]{6})$/i);
+  if (m) {
+    const h = m[1].length === 3 ? [...m[1]].map((x) => x + x).join("") : m[1];
+    return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
+  }
+  m = c.match(/^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/i);
+  return m ? [m[1], m[2], m[3]].map(Number) : null;
+}
+
+function isDarkColor(rgb) {
+  return (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255 < 0.5;
+}
+
+// The theme the page shows: Streamlit's theme variables where they reach us, else the system setting.
+function readTheme(root, themes) {
+  const style = getComputedStyle(root);
+  const bg = style.getPropertyValue("--st-background-color").trim();
+  const text = style.getPropertyValue("--st-text-color").trim();
+  const rgb = parseColor(bg);
+  const dark = rgb ? isDarkColor(rgb) : Boolean(window.matchMedia && window.matchMedia(DARK_QUERY).matches);
+  const base = (themes || {})[dark ? "dark" : "light"] || {};
+  return { ...base, name: dark ? "dark" : "light", paper: bg || base.paper, plot: bg || base.plot, text: text || base.text };
+}
+
+// Theme colours go into the figure's template (figure-level settings still win), so builders never set them.
+function applyTheme(layout, theme) {
+  if (!theme || !theme.text) return;
+  const template = (layout.template = layout.template || {});
+  const tl = (template.layout = { ...(template.layout || {}) });
+  tl.paper_bgcolor = theme.paper;
+  tl.plot_bgcolor = theme.plot;
+  tl.font = { ...(tl.font || {}), color: theme.text };
+  for (const axis of ["xaxis", "yaxis"]) {
+    tl[axis] = { ...(tl[axis] || {}), gridcolor: theme.grid, linecolor: theme.line, zerolinecolor: theme.line };
+  }
+  // A legend box painted for a white page would be a bright patch on a dark one.
+  const legendBg = layout.legend && parseColor(layout.legend.bgcolor);
+  if (legendBg && theme.name === "dark" && !isDarkColor(legendBg)) layout.legend.bgcolor = theme.legend_bg;
+}
+
+// --------------------------------------------------------------------------------------------------- phones
+function applyNarrow(layout, narrow) {
+  if (!narrow || layout.showlegend === false) return;
+  layout.legend = { ...(layout.legend || {}), orientation: "h", x: 0, xanchor: "left", y: -0.18, yanchor: "top" };
+  layout.legend.yref = "paper";
+}
+
+// ------------------------------------------------------------------------------------------------ PNG export
+function footerLines(caption, widthPx) {
+  const path = decodeURIComponent(window.location.pathname.split("/").filter(Boolean).pop() || "");
+  let query = "";
+  try {
+    query = decodeURIComponent(window.location.search.replace(/^\?/, "")).replace(/\+/g, " ");
+  } catch (err) {
+    query = window.location.search.replace(/^\?/, "");
+  }
+  const params = query ? query.split("&") : [];
+  const perLine = Math.max(30, Math.floor(widthPx / 6.5));
+  const lines = [];
+  let line = `lossviz /${path}` + (params.length ? "?" : "");
+  params.forEach((p, i) => {
+    const piece = (i ? "&" : "") + p;
+    if (line.length + piece.length > perLine && line.length > 0) {
+      lines.push(line);
+      line = piece;
+    } else line += piece;
+  });
+  lines.push(line);
+  if (caption) lines.unshift(caption);
+  return lines;
+}
+
+// The figure as drawn, with a footer under it: what the camera button downloads.
+function exportFigure(gd, caption) {
+  const full = gd._fullLayout;
+  const width = full.width;
+  const lines = footerLines(caption, width);
+  const extra = FOOTER_PX * lines.length + 8;
+  const layout = JSON.parse(JSON.stringify(gd.layout));
+  const bottom = full._size.b;
+  layout.width = width;
+  layout.height = full.height + extra;
+  layout.margin = { ...(layout.margin || {}), l: full._size.l, r: full._size.r, t: full._size.t, b: bottom + extra };
+  layout.annotations = [
+    ...(layout.annotations || []),
+    {
+      text: lines.map((l) => l.replace(/</g, "&lt;")).join("<br>"),
+      xref: "paper",
+      yref: "paper",
+      x: 0,
+      xshift: -full._size.l + 8,
+      xanchor: "left",
+      y: 0,
+      yshift: -bottom - 4,
+      yanchor: "top",
+      align: "left",
+      showarrow: false,
+      font: { size: 11 },
+      name: "lossviz-parameters",
+    },
+  ];
+  return { data: gd.data, layout, lines };
+}
+
+function cameraButton(Plotly, data) {
+  return {
+    name: "lossvizDownloadPng",
+    title: data.png_title || "Download plot as a PNG",
+    icon: Plotly.Icons.camera,
+    click: (gd) => {
+      const last = (gd._lossvizDrawn && gd._lossvizDrawn.data) || data;
+      const options = { format: "png", scale: 2, ...((last.config || {}).toImageButtonOptions || {}) };
+      const figure = exportFigure(gd, last.caption);
+      options.width = figure.layout.width;
+      options.height = figure.layout.height;
+      return window.Plotly.downloadImage({ data: figure.data, layout: figure.layout }, options);
+    },
+  };
 }
 
 function loadPlotly(src, basePath) {
@@ -35,7 +162,7 @@ function loadPlotly(src, basePath) {
         return;
       }
       const script = document.createElement("script");
-      script.src = new URL(src, streamlitBase(basePath)).href;
+      script.src = new URL(src, window.location.origin + basePath).href;
       script.async = true;
       script.onload = () =>
         window.Plotly ? resolve(window.Plotly) : reject(new Error(`${script.src} did not define Plotly`));
@@ -81,16 +208,27 @@ async function drain(Plotly, root) {
     while (gd._lossvizPending) {
       const data = gd._lossvizPending;
       gd._lossvizPending = null;
-      const config = data.config || {};
-      const drawnKey = JSON.stringify([data.height, data.uirevision, config]);
+      const theme = readTheme(root, data.theme);
+      const narrow = root.offsetWidth > 0 && root.offsetWidth < NARROW_PX;
+      const drawnKey = JSON.stringify([data.height, data.uirevision, data.config, data.caption, theme, narrow]);
       if (gd._lossvizDrawn && gd._lossvizDrawn.figure === data.figure && gd._lossvizDrawn.key === drawnKey) continue;
       try {
         const figure = JSON.parse(data.figure);
         const layout = figure.layout || {};
         if (layout.uirevision === undefined) layout.uirevision = data.uirevision;
         layout.height = data.height;
+        applyTheme(layout, theme);
+        applyNarrow(layout, narrow);
+        const config = { ...(data.config || {}) };
+        // Our camera button replaces plotly's: same place, same title, plus the parameters in a footer.
+        config.modeBarButtonsToRemove = [...(config.modeBarButtonsToRemove || []), "toImage"];
+        // The same button object every time: a new one would count as a new config and reset the user's zoom.
+        if (!gd._lossvizCamera || gd._lossvizCamera.title !== (data.png_title || "Download plot as a PNG")) {
+          gd._lossvizCamera = cameraButton(Plotly, data);
+        }
+        config.modeBarButtonsToAdd = [...(config.modeBarButtonsToAdd || []), gd._lossvizCamera];
         await Plotly.react(gd, figure.data || [], layout, config);
-        gd._lossvizDrawn = { figure: data.figure, key: drawnKey };
+        gd._lossvizDrawn = { figure: data.figure, key: drawnKey, data, narrow };
         root.lastChild.hidden = true;
       } catch (err) {
         showError(root, data.error, err);
@@ -100,13 +238,32 @@ async function drain(Plotly, root) {
       // Follow the column's width (sidebar toggles, window resizes) without window listeners that would leak.
       gd._lossvizResize = new ResizeObserver(() => {
         // A chart in a hidden tab has no size: skip it; it is resized when the tab is shown.
-        if (gd.isConnected && gd._fullLayout && gd.offsetWidth > 0) Plotly.Plots.resize(gd).catch(() => {});
+        if (!gd.isConnected || !gd._fullLayout || gd.offsetWidth <= 0) return;
+        const narrow = root.offsetWidth < NARROW_PX;
+        if (gd._lossvizDrawn && gd._lossvizDrawn.narrow !== narrow) redraw(Plotly, root);
+        else Plotly.Plots.resize(gd).catch(() => {});
       });
       gd._lossvizResize.observe(root);
     }
+    if (!gd._lossvizScheme && window.matchMedia) {
+      // The system switched between light and dark: Streamlit restyles the page; follow once it has.
+      gd._lossvizScheme = window.matchMedia(DARK_QUERY);
+      gd._lossvizOnScheme = () => setTimeout(() => gd.isConnected && redraw(Plotly, root), 50);
+      gd._lossvizScheme.addEventListener("change", gd._lossvizOnScheme);
+    }
   } finally {
     gd._lossvizBusy = false;
+    root.setAttribute("aria-busy", "false");
   }
+}
+
+// Draw the last figure again (the theme or the width class changed, not the data).
+function redraw(Plotly, root) {
+  const gd = root.firstChild;
+  if (!gd._lossvizDrawn || gd._lossvizPending) return;
+  gd._lossvizPending = gd._lossvizDrawn.data;
+  gd._lossvizDrawn = { ...gd._lossvizDrawn, key: null };
+  schedule(Plotly, root);
 }
 
 // Whether the chart is within VISIBLE_MARGIN of the viewport, kept up to date by an observer (reading the geometry
@@ -147,7 +304,7 @@ export default function plotlyChart({ data, parentElement }) {
   const root = buildOnce(parentElement);
   const gd = root.firstChild;
   root.style.minHeight = `${data.height}px`;
-  gd._lossvizReceivedAt = performance.now(); // for measuring data change -> plotly_afterplot
+  root.setAttribute("aria-busy", "true"); // until this figure is drawn
   gd._lossvizPending = data;
   watchVisibility(root);
   loadPlotly(data.src, data.base || "/").then(
@@ -163,6 +320,7 @@ export default function plotlyChart({ data, parentElement }) {
       gd._lossvizWake = null;
       if (gd._lossvizVisibility) gd._lossvizVisibility.disconnect();
       if (gd._lossvizResize) gd._lossvizResize.disconnect();
+      if (gd._lossvizScheme) gd._lossvizScheme.removeEventListener("change", gd._lossvizOnScheme);
       if (window.Plotly) window.Plotly.purge(gd);
     }, 0);
 }

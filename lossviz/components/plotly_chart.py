@@ -35,6 +35,7 @@ import streamlit as st
 from streamlit import config as st_config
 from streamlit.components import v1 as components_v1
 
+from lossviz.figures import style
 from lossviz.i18n import t
 
 __all__ = ["DEFAULT_HEIGHT", "PLOTLY_JS_URL", "figure_payload", "plotly_chart"]
@@ -148,6 +149,7 @@ def figure_payload(
     *,
     uirevision: str | int | None = None,
     filename: str | None = None,
+    caption: str | None = None,
 ) -> dict[str, Any]:
     """The component's ``data``: the figure as one JSON string (numpy arrays as base64 typed arrays) plus settings.
 
@@ -173,6 +175,9 @@ def figure_payload(
         "src": PLOTLY_JS_URL,
         "base": _base_path(),
         "error": t("common.error", msg="{msg}"),
+        "theme": style.THEMES,
+        "caption": caption or None,
+        "png_title": t("common.download_png"),
     }
 
 
@@ -184,6 +189,7 @@ def plotly_chart(
     *,
     uirevision: str | int | None = None,
     filename: str | None = None,
+    caption: str | None = None,
 ) -> None:
     """Show ``fig`` and update it in place on later reruns with the same ``key``.
 
@@ -198,7 +204,12 @@ def plotly_chart(
             changes when the axes change meaning (e.g. the selected loss) to reset the view then. A
             ``layout.uirevision`` set in the figure wins.
         filename: name of the downloaded PNG (default: ``key``).
+        caption: a line printed in the downloaded PNG's footer above the page's URL parameters (which are always
+            there), e.g. the settings in words.
+
+    The chart follows the page's light or dark theme, and on a narrow column (a phone) puts the legend under the
+    plot, clear of the toolbar.
     """
-    data = figure_payload(fig, key, height, config, uirevision=uirevision, filename=filename)
+    data = figure_payload(fig, key, height, config, uirevision=uirevision, filename=filename, caption=caption)
     _declare_plotly_js()
     _component(key=key, data=data, height="content")
