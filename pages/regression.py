@@ -9,13 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from lossviz.analysis import regression as A
-from lossviz.components import controls, shell
+from lossviz.components import controls, downloads, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import regression as F
 from lossviz.figures import regression_formulas as TEX
 from lossviz.i18n import t
 
 shell.require_navigation()  # a deep link on a fresh server must go through app.py
+controls.declare_keys(*A.URL_KEYS, prefixes=("reg_cb_",))  # built at run time, or in sections not run
 
 SYMBOLS = {"alpha": "α", "gamma": "γ", "beta": "β"}  # language independent: they go into the URL
 _curves, _family, _balance, _probe, _notices = (
@@ -28,11 +29,6 @@ def slider(spec: A.Slider, where) -> float:
     with where:
         help_ = t(spec.label + "_help") if spec.help else None
         return float(controls.slider(t(spec.label), spec.key, spec.lo, spec.hi, spec.default, spec.step, help=help_))
-
-
-def download(columns: dict, name: str, key: str) -> None:
-    data = pd.DataFrame(columns).to_csv(index=False).encode("utf-8")
-    st.download_button(t("common.download_csv"), data, name, "text/csv", key=key, on_click="ignore")
 
 
 def apply_preset(code: str) -> None:
@@ -70,7 +66,7 @@ def curves_section(params: A.Params) -> None:
     for col, metric in zip(st.columns(4), F.curves_metrics(curves, probe, 0.5), strict=True):
         col.metric(**metric)
     st.caption(F.probe_caption(probe, 0.5))
-    download(curves.columns(), "regression_curves.csv", "reg_dl_curves")
+    downloads.buttons("regression_curves", csv=curves.columns, key="reg_dl_curves")
 
 
 def formulas_section(params: A.Params) -> None:
@@ -97,7 +93,7 @@ def family_section(params: A.Params) -> None:
     plotly_chart(F.family_figure(fam, as_dict=True), key="reg_family_chart", height=560)
     values = ", ".join(f"{v:g} → {b:.4g}" for v, b in zip(fam.values, fam.b, strict=True))
     st.caption(t("reg.family.b_values", values=values))
-    download(fam.columns(), f"balanced_l1_family_{param}.csv", "reg_dl_family")
+    downloads.buttons(f"balanced_l1_family_{param}", csv=fam.columns, key="reg_dl_family")
 
 
 @st.fragment
@@ -115,7 +111,7 @@ def balance_section(params: A.Params) -> None:
     plotly_chart(F.balance_figure(bal, as_dict=True), key="reg_balance_chart", height=420)
     rows = pd.DataFrame(bal.rows())
     st.dataframe(rows.rename(columns=lambda c: t(f"reg.col.{c}")), hide_index=True, width="stretch")
-    download(rows.to_dict("list"), "gradient_balance.csv", "reg_dl_balance")
+    downloads.buttons("gradient_balance", csv=rows, key="reg_dl_balance")
 
 
 def moved_cbbl_notice() -> None:
@@ -130,9 +126,8 @@ def moved_cbbl_notice() -> None:
 st.title(t("reg.title"))
 moved_cbbl_notice()
 st.markdown(t("reg.intro") + "\n\n" + t("reg.papers", sl1=A.PAPERS["Smooth L1"], bl1=A.PAPERS["Balanced L1"]))
-for col, (code, icon) in zip(st.columns(2), (("libra_fig5", "menu_book"), ("defaults", "restart_alt")), strict=True):
-    col.button(t(f"reg.preset.{code}"), help=t(f"reg.preset.{code}_help"), on_click=apply_preset, args=(code,),
-               icon=f":material/{icon}:", width="stretch")  # fmt: skip
+st.button(t("reg.preset.libra_fig5"), help=t("reg.preset.libra_fig5_help"), on_click=apply_preset,
+          args=("libra_fig5",), icon=":material/menu_book:")  # fmt: skip
 values = [slider(spec, col) for col, spec in zip(st.columns(4), A.PARAM_SLIDERS, strict=True)]
 with st.sidebar:
     l2_half = controls.toggle(t("reg.l2_half"), "reg_l2half", False)
@@ -142,7 +137,7 @@ if preset := A.matching_preset({k: st.session_state.get(k) for k in A.PRESETS["l
 
 section("reg_sec_curves", t("reg.curves.header"), curves_section, params, expanded=True)
 section("reg_sec_formulas", t("reg.sec.formulas"), formulas_section, params)
-section("reg_sec_family", t("reg.family.header"), family_section, params, ("reg_fam", "reg_fam_n"))
+section("reg_sec_sweep", t("reg.family.header"), family_section, params, ("reg_fam", "reg_fam_n"))
 section("reg_sec_balance", t("reg.balance.header"), balance_section, params, A.BALANCE_KEYS)
-with st.expander(t("common.explanation"), expanded=False):
+with shell.explanation("reg"):
     st.markdown(t("reg.explain"))

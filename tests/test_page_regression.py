@@ -41,6 +41,11 @@ def _figure(at, key: str) -> dict:
     raise AssertionError(f"no chart {key}")
 
 
+def _charts(at) -> set[str]:
+    """The keys of the page's Plotly charts on screen."""
+    return {key for el in at.get("bidi_component") if (key := el.proto.id.split("-")[-1]).endswith("_chart")}
+
+
 def _trace(fig: dict, name: str) -> tuple[np.ndarray, np.ndarray]:
     for tr in fig["data"]:
         if tr.get("name") == name:
@@ -77,7 +82,7 @@ def test_default_render_shows_core_numbers(app):
     assert "1.5|d| - 0.4214" in latex  # γ|d| + γ/b − αβ with γ/b − αβ = 1.5/19.09 − 0.5
     assert not at.warning  # β = 1: no quirk notice
     # the open sections only: the curves chart and its download (family and balance are closed by default)
-    assert {el.proto.id.split("-")[-1] for el in at.get("bidi_component")} == {"reg_curves_chart"}
+    assert _charts(at) == {"reg_curves_chart"}
     assert len(at.get("download_button")) == 1
 
 
@@ -162,7 +167,7 @@ def test_range_show_closed_form_and_l2_controls(app):
 
 
 def test_family_controls(app):
-    at = app(PAGE, query={"reg_sec_family": "true"})
+    at = app(PAGE, query={"reg_sec_sweep": "true"})
     fig = _figure(at, "reg_family_chart")
     assert sum(1 for tr in fig["data"] if tr.get("showlegend") is not False and "α" in tr.get("name", "")) == 5
     at.get("button_group")[0].set_value("gamma").run()
@@ -426,9 +431,8 @@ def test_libra_fig5_preset_sets_the_papers_values_and_names_the_figure(app):
     # moving a slider away from the figure's values drops the claim
     at.slider(key="reg_alpha").set_value(0.8).run()
     assert not [s for s in at.success if "Fig. 5" in s.value]
-    # reset to defaults
-    [reset] = [b for b in at.button if b.label == t("reg.preset.defaults")]
-    reset.click().run()
+    # the shell's reset brings the defaults back
+    at.button(key="lossviz_reset").click().run()
     assert at.slider(key="reg_alpha").value == pytest.approx(A.Params().alpha)
     assert at.toggle(key="reg_closed").value is True
 
@@ -441,7 +445,7 @@ def test_arxiv_links_next_to_each_loss(app):
 
 
 def test_chart_titles_and_sections_are_translated_in_chinese(app):
-    query = {"lang": "zh", "reg_sec_family": "true", "reg_sec_balance": "true", "reg_show": list(A.LOSS_NAMES)}
+    query = {"lang": "zh", "reg_sec_sweep": "true", "reg_sec_balance": "true", "reg_show": list(A.LOSS_NAMES)}
     at = app(PAGE, query=query)
     _ok(at)
     for key in ("reg_curves_chart", "reg_family_chart", "reg_balance_chart"):
@@ -455,7 +459,7 @@ def test_chart_titles_and_sections_are_translated_in_chinese(app):
 
 
 def test_chart_titles_use_sub_and_superscripts(app):
-    at = app(PAGE, query={"reg_sec_family": "true"})
+    at = app(PAGE, query={"reg_sec_sweep": "true"})
     fam = _figure(at, "reg_family_chart")["layout"]["annotations"]
     assert any("L<sub>b</sub>(d)" in a["text"] for a in fam)
     curves = _figure(at, "reg_curves_chart")["layout"]["annotations"]
@@ -488,12 +492,11 @@ def test_formulas_carry_the_current_values(app):
 
 def test_closed_sections_compute_and_send_nothing(app):
     at = app(PAGE)
-    ids = {el.proto.id.split("-")[-1] for el in at.get("bidi_component")}
-    assert ids == {"reg_curves_chart"}
+    assert _charts(at) == {"reg_curves_chart"}
     assert not [s for s in at.slider if s.key in ("reg_fam_n", "reg_out_frac")]
     at = app(PAGE, query={"reg_sec_curves": "false", "reg_sec_balance": "true"})
     _ok(at)
-    assert {el.proto.id.split("-")[-1] for el in at.get("bidi_component")} == {"reg_balance_chart"}
+    assert _charts(at) == {"reg_balance_chart"}
 
 
 def test_main_controls_are_on_the_page_not_in_the_sidebar(app):

@@ -53,6 +53,16 @@ MIXTURE_SLIDERS = (
 #: Every URL key of the gradient-balance section (an old link that sets one opens the section).
 BALANCE_KEYS = (*(s.key for s in MIXTURE_SLIDERS), "reg_seed")
 
+#: The page's URL-bound sections (expanders), open or closed in the URL.
+SECTION_KEYS = ("reg_sec_curves", "reg_sec_formulas", "reg_sec_sweep", "reg_sec_balance")
+#: Every URL key of the page's controls.
+URL_KEYS = (
+    *(s.key for s in PARAM_SLIDERS),
+    "reg_l2half", "reg_range", "reg_show", "reg_closed", "reg_fam", "reg_fam_n",
+    *BALANCE_KEYS,
+    *SECTION_KEYS,
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Params:
@@ -335,23 +345,6 @@ PRESETS = {
         },
         paper="https://arxiv.org/abs/1904.02701",
         figure="Fig. 5",
-    ),
-    "defaults": Preset(
-        code="defaults",
-        values={
-            "reg_alpha": 0.5,
-            "reg_gamma": 1.5,
-            "reg_beta": 1.0,
-            "reg_sl1_beta": 1.0,
-            "reg_l2half": False,
-            "reg_range": 3.0,
-            "reg_show": ["Smooth L1", "Balanced L1"],
-            "reg_closed": True,
-            "reg_fam": "alpha",
-            "reg_fam_n": 5,
-        },
-        paper="",
-        figure="",
     ),
 }
 

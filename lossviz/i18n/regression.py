@@ -123,11 +123,6 @@ STRINGS = {
             "在 [−3, 3] 上的梯度曲线和损失曲线，以及 α 的曲线族。"
         ),
     },
-    "reg.preset.defaults": {"en": "Reset to defaults", "zh": "恢复默认值"},
-    "reg.preset.defaults_help": {
-        "en": "Every control of this page back to its default.",
-        "zh": "把本页所有控件恢复为默认值。",
-    },
     "reg.preset.shown": {
         "en": "This view reproduces {figure} of [Libra R-CNN]({paper}): Balanced L1 (α = 0.5, γ = 1.5) against Smooth L1.",
         "zh": "当前视图复现了 [Libra R-CNN]({paper}) 的{figure}：Balanced L1（α = 0.5，γ = 1.5）与 Smooth L1 的对比。",
