@@ -21,12 +21,13 @@ from lossviz.analysis.regression import (
     RegressionFamily,
     residual_histogram,
 )
+from lossviz.figures import style
 from lossviz.figures._dict import figure_builder
 from lossviz.i18n import t
 
-COLORS = {"L1": "#7f7f7f", "L2": "#9467bd", "Smooth L1": "#1f77b4", "Balanced L1": "#d62728"}
-INLIER_COLOR = "#2ca02c"
-OUTLIER_COLOR = "#ff7f0e"
+COLORS = {name: style.LOSS[name.lower().replace(" ", "_")] for name in ("L1", "L2", "Smooth L1", "Balanced L1")}
+INLIER_COLOR = style.INLIER
+OUTLIER_COLOR = style.OUTLIER
 HOVER = "d = %{x:.6g}<br>%{fullData.name}: %{y:.6g}<extra></extra>"
 TOP = {"xaxis": "x", "yaxis": "y"}  # loss row
 BOTTOM = {"xaxis": "x2", "yaxis": "y2"}  # gradient row
