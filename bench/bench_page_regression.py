@@ -3,7 +3,7 @@
 Starts a real ``streamlit run app.py`` on a free loopback port and drives Debian's Chromium with Playwright. The
 time is measured inside the page: from the ``keydown`` event to the moment ``[data-testid=stApp]`` goes back to
 ``data-test-script-state=notRunning`` after having been ``running``. Every step goes to a new value, so nothing is
-served from ``st.cache_data``. Two sliders: one in the sidebar (α, reruns the whole page) and one inside the
+served from ``st.cache_data``. Two sliders: α above the chart (reruns the whole page) and one inside the
 gradient-balance fragment (reruns only that fragment).
 """
 
@@ -63,16 +63,16 @@ def run() -> list[dict]:
     with streamlit_server() as url, sync_playwright() as p:
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(url + "/regression")
+        page.goto(url + "/regression?reg_sec_balance=true")  # the balance section open too (closed by default)
         _wait_idle(page)
         page.wait_for_timeout(1500)  # first charts drawn, plotly.js loaded
-        sidebar = page.locator("[data-testid=stSidebar] [data-testid=stSlider]")
-        alpha = sidebar.filter(has_text="Balanced L1 α").locator("input[type=range]")
+        main = page.locator("[data-testid=stMain] [data-testid=stSlider]")
+        alpha = main.filter(has_text="Balanced L1 α").locator("input[type=range]")
         samples = _step_latencies(page, alpha, REPEATS, WARMUP)
         rows.append(
             row(
                 "page/regression",
-                "slider step -> rerun done: α (sidebar, whole page)",
+                "slider step -> rerun done: α (above the chart, whole page)",
                 "1 step",
                 summarize(samples),
                 "Chromium + live server, uncached values",

@@ -55,7 +55,7 @@ def test_arrow_key_on_alpha_updates_the_url_and_the_plotted_curve(server_url, pa
     before = _trace(page, "Balanced L1")
     # tag the graph's DOM node: if the chart were remounted (the flicker of st.plotly_chart) the tag would be gone
     page.evaluate(MARK_GRAPH, "Balanced L1")
-    slider = page.locator("[data-testid=stSidebar] [data-testid=stSlider]").filter(has_text=t("reg.alpha"))
+    slider = page.locator("[data-testid=stMain] [data-testid=stSlider]").filter(has_text=t("reg.alpha"))
     slider.locator("input[type=range]").focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_url(re.compile(r"reg_alpha=0\.55"), timeout=30_000)
@@ -86,3 +86,48 @@ def test_bad_url_parameters_show_notices_not_tracebacks(server_url, page):
         page.get_by_text(text).first.wait_for()
     assert page.locator("[data-testid=stException]").count() == 0
     page.get_by_text(f"{losses.balanced_l1_b(alpha=0.5, gamma=1.5):.6g}", exact=True).first.wait_for()
+
+
+# ------------------------------------------------------------------------------------- issue 14: phones (item 2)
+
+# Everything wider than its box: the document, and each formula (KaTeX) or chart that would need a sideways scroll.
+OVERFLOW = """() => {
+  const out = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > window.innerWidth) out.push(`document ${doc.scrollWidth} > ${window.innerWidth}`);
+  const main = document.querySelector('[data-testid=stMain]');
+  for (const el of main.querySelectorAll('.katex-display, [data-testid=stMarkdownContainer], .js-plotly-plot')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || el.clientWidth === 0) continue;  // not laid out (a closed tooltip)
+    if (el.scrollWidth > el.clientWidth + 1 || r.right > window.innerWidth + 1) {
+      const what = `${el.className || el.dataset.testid} "${el.textContent.slice(0, 30)}"`;
+      out.push(`${what}: scroll ${el.scrollWidth}/${el.clientWidth}, right ${r.right}`);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1440, 900)])
+def test_main_controls_and_chart_without_the_sidebar_and_no_sideways_scroll(server_url, browser, width, height):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    try:
+        _open(page, server_url + "/regression?reg_sec_formulas=true&reg_beta=0.5&lang=en")
+        page.locator(".katex-display").first.wait_for()
+        _trace(page, "Balanced L1")
+        main = page.locator("[data-testid=stMain]")
+        alpha = main.locator("[data-testid=stSlider]").filter(has_text=t("reg.alpha")).first
+        alpha.wait_for()
+        box = alpha.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert box["y"] < 2 * height, f"the α slider starts {box['y']:.0f} px down: more than two screens"
+        chart = main.locator(".js-plotly-plot").first.bounding_box()
+        assert chart and chart["y"] < 3 * height, f"the chart starts {chart['y']:.0f} px down"
+        assert page.evaluate(OVERFLOW) == []
+        # the α thumb works from the keyboard right there, without opening the sidebar
+        alpha.locator("input[type=range]").focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_url(re.compile(r"reg_alpha=0\.55"), timeout=30_000)
+    finally:
+        ctx.close()

@@ -23,6 +23,48 @@ FAMILY_RANGES = {"alpha": (0.2, 1.0), "gamma": (0.5, 3.0), "beta": (0.25, 2.0)}
 
 
 @dataclass(frozen=True)
+class Slider:
+    """A slider of the page: URL key, label key (help key: label key + "_help" when ``help``), range and default."""
+
+    key: str
+    label: str
+    lo: float
+    hi: float
+    default: float
+    step: float
+    help: bool = False
+
+
+#: The loss hyper-parameters, in the order the page shows them; defaults are ``Params()``'s (mmdetection's).
+PARAM_SLIDERS = (
+    Slider("reg_sl1_beta", "reg.sl1_beta", 0.0, 3.0, 1.0, 0.05, True),
+    Slider("reg_alpha", "reg.alpha", 0.05, 2.0, 0.5, 0.05, True),
+    Slider("reg_gamma", "reg.gamma", 0.1, 5.0, 1.5, 0.1, True),
+    Slider("reg_beta", "reg.beta", 0.05, 3.0, 1.0, 0.05, True),
+)
+#: The error mixture of the gradient-balance section (``Mixture``'s fields) and the inlier/outlier split.
+MIXTURE_SLIDERS = (
+    Slider("reg_out_frac", "reg.balance.out_frac", 0.0, 0.5, 0.1, 0.01),
+    Slider("reg_in_scale", "reg.balance.in_scale", 0.05, 1.0, 0.3, 0.05),
+    Slider("reg_out_scale", "reg.balance.out_scale", 0.5, 10.0, 3.0, 0.5),
+    Slider("reg_split", "reg.balance.split", 0.1, 3.0, 1.0, 0.05),
+)
+
+#: Every URL key of the gradient-balance section (an old link that sets one opens the section).
+BALANCE_KEYS = (*(s.key for s in MIXTURE_SLIDERS), "reg_seed")
+
+#: The page's URL-bound sections (expanders), open or closed in the URL.
+SECTION_KEYS = ("reg_sec_curves", "reg_sec_formulas", "reg_sec_sweep", "reg_sec_balance")
+#: Every URL key of the page's controls.
+URL_KEYS = (
+    *(s.key for s in PARAM_SLIDERS),
+    "reg_l2half", "reg_range", "reg_show", "reg_closed", "reg_fam", "reg_fam_n",
+    *BALANCE_KEYS,
+    *SECTION_KEYS,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Params:
     """Hyper-parameters of the four losses. ``smooth_beta`` is Smooth L1's β; α, γ, β are Balanced L1's."""
 
@@ -84,12 +126,38 @@ def balanced_b(params: Params) -> float:
     return losses.balanced_l1_b(alpha=params.alpha, gamma=params.gamma)
 
 
+#: Differences within this many float64 ulps of the magnitudes involved are round-off, shown as 0.
+ROUNDOFF_ULPS = 16
+
+
+def roundoff_zero(x: float, *magnitudes: float) -> float:
+    """``x``, or 0.0 when ``|x|`` is within ``ROUNDOFF_ULPS`` float64 ulps of the largest of ``magnitudes`` (the
+    values ``x`` was computed from): a difference of two equal numbers computed two ways is 0, not −2.22e-16."""
+    scale = max((abs(float(m)) for m in magnitudes), default=0.0)
+    return 0.0 if abs(x) <= ROUNDOFF_ULPS * np.finfo(np.float64).eps * scale else float(x)
+
+
 def balanced_gradient_jump(params: Params) -> float:
-    """Balanced L1's gradient just below ``β`` minus at ``β`` (0 for ``β = 1``; the mmdetection quirk otherwise)."""
+    """Balanced L1's gradient just below ``β`` minus at ``β`` by the core, round-off shown as 0 (0 for ``β = 1``;
+    mmdetection's quirk otherwise, ``α(1 − β)/(β·e^{γ/α})``, which float64 cannot resolve when it is tiny next to γ)."""
     beta = params.beta
     d = torch.tensor([np.nextafter(beta, 0.0), beta], dtype=torch.float64)
     g = losses.balanced_l1_grad(d, alpha=params.alpha, gamma=params.gamma, beta=beta)
-    return float(g[0] - g[1])
+    return roundoff_zero(float(g[0] - g[1]), float(g[0]), float(g[1]))
+
+
+def balanced_gradient_at_beta(params: Params) -> tuple[float, float]:
+    """Balanced L1's gradient just below ``β`` and at ``β`` (the two sides of the jump), by the core."""
+    d = torch.tensor([np.nextafter(params.beta, 0.0), params.beta], dtype=torch.float64)
+    g = losses.balanced_l1_grad(d, alpha=params.alpha, gamma=params.gamma, beta=params.beta)
+    return float(g[0]), float(g[1])
+
+
+def balanced_gradient_jump_exact(params: Params) -> float:
+    """The jump of mmdetection's Balanced L1 gradient at ``β`` in exact arithmetic: ``α(1 − β)/(β·e^{γ/α})``
+    (derived from the inlier branch at ``|d| = β`` with ``α·ln(b + 1) = γ``); it tells the page how big a jump
+    float64 cannot show."""
+    return params.alpha * (1.0 - params.beta) / params.beta * float(np.exp(-params.gamma / params.alpha))
 
 
 def _residual_grid(max_abs: float, n_points: int, betas: Sequence[float]) -> np.ndarray:
@@ -213,14 +281,102 @@ def family(
     )
 
 
+#: Steps a sweep may use (×10^k): readable legends such as 0.25, 0.5, 0.75, never 0.8125.
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
+
+
+def _nice_steps(raw: float) -> list[float]:
+    """Nice steps (1, 2, 2.5, 5 × 10^k) at most ``raw``, largest first."""
+    k = int(np.floor(np.log10(raw))) if raw > 0 else 0
+    steps = [m * 10.0**e for e in range(k + 1, k - 4, -1) for m in reversed(NICE_STEPS)]
+    return [s for s in steps if s <= raw * (1 + 1e-9)]
+
+
 def family_values(param: str, count: int) -> np.ndarray:
-    """``count`` evenly spaced values over the sweep range of ``param``."""
+    """``count`` readable values of ``param`` inside its sweep range: multiples of the largest nice step (1, 2, 2.5
+    or 5 × 10^k) that still fits ``count`` values in the range, centred in it (α, 5 curves: 0.2, 0.4, …, 1.0)."""
     if param not in FAMILY_PARAMS:
         raise ValueError(f"param must be one of {FAMILY_PARAMS}, got {param!r}")
     if count < 1:
         raise ValueError(f"count must be >= 1, got {count}")
     lo, hi = FAMILY_RANGES[param]
-    return np.round(np.linspace(lo, hi, int(count)), 4)
+    count = int(count)
+    if count == 1:
+        return np.asarray([_nice_round(0.5 * (lo + hi))])
+    for step in _nice_steps((hi - lo) / (count - 1)):
+        first, last = np.ceil(lo / step - 1e-9), np.floor(hi / step + 1e-9)
+        spare = int(last - first) - (count - 1)
+        if spare >= 0:
+            start = first + spare // 2
+            return np.round((start + np.arange(count)) * step, 10)
+    raise ValueError(f"no readable sweep of {count} values in [{lo}, {hi}]")  # unreachable for the ranges above
+
+
+def _nice_round(x: float) -> float:
+    """``x`` rounded to two significant digits."""
+    return float(f"{x:.2g}")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A one-click view: every control's URL value, and the paper figure it reproduces."""
+
+    code: str  # language-independent (URL, i18n key suffix)
+    values: dict[str, object]
+    paper: str  # arXiv abstract URL of the figure's paper
+    figure: str  # which figure, as the paper numbers it
+
+
+#: One-click views. ``values`` are widget values keyed by the page's URL parameters.
+PRESETS = {
+    "libra_fig5": Preset(
+        code="libra_fig5",
+        values={
+            "reg_alpha": 0.5,
+            "reg_gamma": 1.5,
+            "reg_beta": 1.0,
+            "reg_sl1_beta": 1.0,
+            "reg_l2half": False,
+            "reg_range": 3.0,
+            "reg_show": ["Smooth L1", "Balanced L1"],
+            "reg_closed": False,
+            "reg_fam": "alpha",
+            "reg_fam_n": 5,
+        },
+        paper="https://arxiv.org/abs/1904.02701",
+        figure="Fig. 5",
+    ),
+}
+
+
+def matching_preset(values: dict[str, object]) -> Preset | None:
+    """The paper-figure preset whose every value equals ``values`` (widget values by URL key), else None; a key
+    missing from ``values`` (None: its widget is not on screen) does not count against a match."""
+    for preset in PRESETS.values():
+        if not preset.figure:
+            continue
+        if all(_same(values.get(k), v) for k, v in preset.values.items() if values.get(k) is not None):
+            return preset
+    return None
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(b, list):
+        return isinstance(a, list | tuple) and list(a) == b
+    if isinstance(b, bool) or isinstance(a, bool):
+        return a is b
+    if isinstance(b, int | float) and isinstance(a, int | float):
+        return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+    return a == b
+
+
+#: The paper that introduced each loss (arXiv abstract), or "" for the textbook ones.
+PAPERS = {
+    "L1": "",
+    "L2": "",
+    "Smooth L1": "https://arxiv.org/abs/1504.08083",  # Girshick, Fast R-CNN, ICCV 2015
+    "Balanced L1": "https://arxiv.org/abs/1904.02701",  # Pang et al., Libra R-CNN, CVPR 2019
+}
 
 
 @dataclass(frozen=True)
@@ -309,9 +465,56 @@ def gradient_balance(
 
 
 def balanced_gradient_near_zero(params: Params) -> float:
-    """Balanced L1's gradient just above ``d = 0``: ``α·(1/β − 1)``, zero only for ``β = 1``."""
+    """Balanced L1's gradient just above ``d = 0`` by the core: ``α·(1/β − 1)``, 0 (round-off removed) for β = 1."""
     d = torch.tensor([np.nextafter(0.0, 1.0)], dtype=torch.float64)
-    return float(losses.balanced_l1_grad(d, alpha=params.alpha, gamma=params.gamma, beta=params.beta)[0])
+    g = float(losses.balanced_l1_grad(d, alpha=params.alpha, gamma=params.gamma, beta=params.beta)[0])
+    return roundoff_zero(g, params.alpha, params.alpha / params.beta)
+
+
+def balanced_loss_minimum(params: Params, n_points: int = 2001) -> tuple[float, float]:
+    """``(d, L)`` where Balanced L1 is smallest on ``[0, β]`` (by the core, on ``n_points`` residuals): below 0 when
+    the gradient near 0 is negative (β > 1), else ``(0, 0)``."""
+    d = np.linspace(0.0, params.beta, int(n_points))
+    loss, _ = loss_and_grad("Balanced L1", d, params)
+    i = int(np.argmin(loss))
+    return float(d[i]), roundoff_zero(float(loss[i]), params.alpha * params.beta, params.gamma * params.beta)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One statement about the current parameters, with the values it quotes (the page translates ``code``)."""
+
+    code: str
+    values: dict[str, float]
+
+    def formatted(self) -> dict[str, str]:
+        """The values as the page prints them (4 significant digits)."""
+        return {k: f"{v:.4g}" for k, v in self.values.items()}
+
+
+def notices(params: Params) -> list[Notice]:
+    """What is worth a warning about Balanced L1 at ``params``; each notice only when its own values say so.
+
+    * ``jump``: the core's gradient jumps at ``β`` by more than round-off (β ≠ 1): from ``below`` to ``at``, a step
+      of ``jump = at − below``;
+    * ``jump_unresolved``: β ≠ 1 but the jump ``α(1 − β)/(β·e^{γ/α})`` is below float64's resolution next to γ;
+    * ``near0``: the gradient just above ``d = 0`` is not 0 (β ≠ 1), positive or negative;
+    * ``dip``: the loss goes below 0 on ``(0, β)`` (β > 1), with where and how far.
+    """
+    out = []
+    jump = balanced_gradient_jump(params)
+    if jump != 0:
+        below, at = balanced_gradient_at_beta(params)
+        out.append(Notice("jump", {"beta": params.beta, "jump": at - below, "below": below, "at": at}))
+    elif params.beta != 1:
+        out.append(Notice("jump_unresolved", {"beta": params.beta, "jump": balanced_gradient_jump_exact(params)}))
+    near0 = balanced_gradient_near_zero(params)
+    if near0 != 0:
+        out.append(Notice("near0", {"beta": params.beta, "near0": near0}))
+    at, lowest = balanced_loss_minimum(params)
+    if lowest < 0:
+        out.append(Notice("dip", {"beta": params.beta, "d": at, "loss": lowest}))
+    return out
 
 
 def probe(params: Params, d: float = 0.5, names: Sequence[str] = LOSS_NAMES) -> dict[str, tuple[float, float]]:

@@ -21,12 +21,13 @@ from lossviz.analysis.regression import (
     RegressionFamily,
     residual_histogram,
 )
+from lossviz.figures import style
 from lossviz.figures._dict import figure_builder
 from lossviz.i18n import t
 
-COLORS = {"L1": "#7f7f7f", "L2": "#9467bd", "Smooth L1": "#1f77b4", "Balanced L1": "#d62728"}
-INLIER_COLOR = "#2ca02c"
-OUTLIER_COLOR = "#ff7f0e"
+COLORS = {name: style.LOSS[name.lower().replace(" ", "_")] for name in ("L1", "L2", "Smooth L1", "Balanced L1")}
+INLIER_COLOR = style.INLIER
+OUTLIER_COLOR = style.OUTLIER
 HOVER = "d = %{x:.6g}<br>%{fullData.name}: %{y:.6g}<extra></extra>"
 TOP = {"xaxis": "x", "yaxis": "y"}  # loss row
 BOTTOM = {"xaxis": "x2", "yaxis": "y2"}  # gradient row
@@ -108,20 +109,50 @@ def _line(x, y, name: str, axes: dict, **style) -> dict:
     return {"type": "scatter", "x": x, "y": y, "name": name, "hovertemplate": HOVER, **axes, **style}
 
 
+#: The comparison the page exists for: the y-axes are fitted to these, other losses are clipped with a note.
+FOCUS = ("Smooth L1", "Balanced L1")
+#: About this many closed-form markers per loss: enough to check the line, few enough not to hide it.
+MARKERS = 24
+
+
+def _fit(values: list[np.ndarray], pad: float = 0.08) -> list[float]:
+    """An axis range holding every value in ``values`` (and 0), padded by ``pad`` of its span."""
+    lo = min(0.0, *(float(np.min(v)) for v in values))
+    hi = max(0.0, *(float(np.max(v)) for v in values))
+    span = (hi - lo) or 1.0
+    return [lo - pad * span, hi + pad * span]
+
+
+def _clip_to_focus(curves: RegressionCurves, layout: dict) -> list[str]:
+    """Fit both rows' y-axes to the focus losses; return the other losses that then run off the chart."""
+    focus = [n for n in curves.names if n in FOCUS]
+    if not focus or len(focus) == len(curves.names):
+        return []
+    rows = (("yaxis", curves.loss), ("yaxis2", curves.grad))
+    clipped = []
+    for axis, data in rows:
+        lo, hi = _fit([data[n] for n in focus])
+        layout[axis]["range"] = [lo, hi]
+        clipped += [n for n in curves.names if n not in focus and (data[n].min() < lo or data[n].max() > hi)]
+    return list(dict.fromkeys(clipped))
+
+
 @figure_builder
 def curves_figure(curves: RegressionCurves, show_closed_form: bool = True, height: int = 620) -> dict:
     """Loss (top) and gradient (bottom) of each loss over the residual, linked x-axis.
 
-    The inlier/outlier boundaries ±β of Smooth L1 and Balanced L1 are dotted vertical lines; with
-    ``show_closed_form`` the hand-derived derivative is drawn as open circles over the autograd curve.
+    The y-axes fit Smooth L1 and Balanced L1 (the comparison); a loss that runs off them (L2) is clipped and a note
+    says so. The inlier/outlier boundaries ±β of both are dotted vertical lines; with ``show_closed_form`` the
+    hand-derived derivative is drawn as sparse open circles over the autograd curve.
     """
     lim = float(np.max(np.abs(curves.d)))
-    layout = _stacked_layout(t("reg.fig.loss_title"), t("reg.fig.grad_title"), height, lim)
+    grad_title = t("reg.fig.grad_title_closed" if show_closed_form else "reg.fig.grad_title")
+    layout = _stacked_layout(t("reg.fig.loss_title"), grad_title, height, lim)
     traces = []
-    step = max(1, len(curves.d) // 60)
+    step = max(1, len(curves.d) // MARKERS)
     for name in curves.names:
         color = COLORS[name]
-        line = {"color": color, "width": 2}
+        line = {"color": color, "width": 2.5 if name in FOCUS else 1.5}
         traces.append(_line(curves.d, curves.loss[name], name, TOP, legendgroup=name, line=line))
         traces.append(
             _line(
@@ -137,16 +168,32 @@ def curves_figure(curves: RegressionCurves, show_closed_form: bool = True, heigh
         if show_closed_form:
             traces.append(
                 _line(
-                    curves.d[::step],
-                    curves.grad_closed[name][::step],
+                    curves.d[step // 2 :: step],
+                    curves.grad_closed[name][step // 2 :: step],
                     f"{name} ({t('reg.closed_form')})",
                     BOTTOM,
                     legendgroup=name,
                     showlegend=False,
                     mode="markers",
-                    marker={"color": color, "symbol": "circle-open", "size": 7},
+                    marker={"color": color, "symbol": "circle-open", "size": 6},
                 )
             )
+    clipped = _clip_to_focus(curves, layout)
+    if clipped:
+        layout["annotations"].append(
+            {
+                "x": 1.0,
+                "y": 0.45,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "right",
+                "yanchor": "top",
+                "showarrow": False,
+                "text": t("reg.fig.clipped", names=", ".join(clipped)),
+                "font": {"size": 11, "color": "#555"},
+                "bgcolor": "rgba(255,255,255,0.8)",
+            }
+        )
     p = curves.params
     if "Smooth L1" in curves.names and p.smooth_beta > 0:
         for s in (1, -1):
@@ -169,10 +216,10 @@ def family_figure(fam: RegressionFamily, height: int = 560) -> dict:
     for i, (v, loss, grad) in enumerate(zip(fam.values, fam.loss, fam.grad, strict=True)):
         shade = 0.35 + 0.65 * (i / max(1, k - 1))
         line = {"color": f"rgba(214, 39, 40, {shade:.2f})"}
-        label = f"Balanced L1, {symbol} = {v:g}"
+        label = f"Balanced L1, {symbol} = {v:.6g}"
         traces.append(_line(fam.d, loss, label, TOP, legendgroup=label, line=line))
         traces.append(_line(fam.d, grad, label, BOTTOM, legendgroup=label, showlegend=False, line=line))
-    ref = f"Smooth L1 (β = {fam.params.smooth_beta:g})"
+    ref = f"Smooth L1 (β<sub>SL1</sub> = {fam.params.smooth_beta:g})"
     dash = {"color": COLORS["Smooth L1"], "dash": "dash", "width": 2}
     traces.append(_line(fam.d, fam.smooth_loss, ref, TOP, legendgroup=ref, line=dash))
     traces.append(_line(fam.d, fam.smooth_grad, ref, BOTTOM, legendgroup=ref, showlegend=False, line=dash))
@@ -287,6 +334,47 @@ def balance_figure(bal: GradientBalance, height: int = 420, bins: int = 80) -> d
         ],
     }
     return {"data": traces, "layout": layout}
+
+
+def curves_metrics(curves: RegressionCurves, probe: dict[str, tuple[float, float]], d: float) -> list[dict]:
+    """The numbers beside the curves, as ``st.metric`` keyword arguments: b, the autograd/closed-form check, the
+    gradient jump at β (round-off already 0) and Balanced L1's gradient at ``d`` against Smooth L1's."""
+    (_, bl), (_, sl) = probe["Balanced L1"], probe["Smooth L1"]
+    return [
+        {"label": t("reg.metric.b"), "value": f"{curves.b:.6g}", "help": t("reg.metric.b_help")},
+        {
+            "label": t("reg.metric.maxdiff"),
+            "value": f"{max(curves.max_abs_diff.values()):.2e}",
+            "help": t("reg.metric.maxdiff_help"),
+        },
+        {"label": t("reg.metric.jump"), "value": f"{curves.jump:.4g}", "help": t("reg.metric.jump_help")},
+        {
+            "label": t("reg.metric.probe", d=d),
+            "value": f"{bl:.4f}",
+            "delta": t("reg.metric.probe_delta", delta=f"{bl - sl:+.4f}"),
+        },
+    ]
+
+
+def probe_caption(probe: dict[str, tuple[float, float]], d: float) -> str:
+    """Loss and gradient of Balanced L1 and Smooth L1 at ``d``, in one sentence."""
+    (bl_loss, bl_grad), (sl_loss, sl_grad) = probe["Balanced L1"], probe["Smooth L1"]
+    values = {"bl_loss": bl_loss, "bl_grad": bl_grad, "sl_loss": sl_loss, "sl_grad": sl_grad}
+    return t("reg.probe", d=d, **{k: f"{v:.6f}" for k, v in values.items()})
+
+
+def balance_metrics(bal: GradientBalance) -> list[dict]:
+    """The inliers' share of the samples, and of the gradient under Smooth L1 and Balanced L1 (``st.metric`` kwargs)."""
+    sl, bl = bal.inlier_share("Smooth L1"), bal.inlier_share("Balanced L1")
+    return [
+        {"label": t("reg.balance.count_share"), "value": f"{100 * bal.inlier_count_share:.1f}%"},
+        {"label": t("reg.balance.share", name="Smooth L1"), "value": f"{100 * sl:.1f}%"},
+        {
+            "label": t("reg.balance.share", name="Balanced L1"),
+            "value": f"{100 * bl:.1f}%",
+            "delta": t("reg.balance.pp", v=f"{100 * (bl - sl):+.1f}"),
+        },
+    ]
 
 
 TARGET_COLOR = "#2ca02c"

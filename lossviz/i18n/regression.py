@@ -17,7 +17,7 @@ STRINGS = {
             "以及内点获得的梯度占比如何变化。"
         ),
     },
-    "reg.sidebar.header": {"en": "Loss hyper-parameters", "zh": "损失超参数"},
+    "reg.params.header": {"en": "Loss hyper-parameters", "zh": "损失超参数"},
     "reg.sl1_beta": {"en": "Smooth L1 β", "zh": "Smooth L1 的 β"},
     "reg.sl1_beta_help": {
         "en": "Inlier/outlier boundary of Smooth L1 (torch convention). β = 0 is plain L1.",
@@ -75,24 +75,70 @@ STRINGS = {
         "en": "At d = {d}: Balanced L1 loss {bl_loss}, gradient {bl_grad}; Smooth L1 loss {sl_loss}, gradient {sl_grad}.",
         "zh": "在 d = {d} 处：Balanced L1 损失 {bl_loss}，梯度 {bl_grad}；Smooth L1 损失 {sl_loss}，梯度 {sl_grad}。",
     },
-    "reg.quirk": {
+    "reg.notice.jump": {
         "en": (
             "β = {beta} ≠ 1: in mmdetection's form (the one people train with) Balanced L1 is **not** a rescaled "
-            "β = 1 curve. Its gradient jumps by {jump} at |d| = β and is {near0} (not 0) just above d = 0; for "
-            "β > 1 the loss even dips slightly below 0 near d = 0. Look at the bottom chart around ±β."
+            "β = 1 curve: its gradient steps from {below} just below |d| = β to {at} at β (a jump of {jump}). "
+            "Look at the bottom chart around ±β."
         ),
         "zh": (
-            "β = {beta} ≠ 1：在 mmdetection 的公式（实际训练所用）中，Balanced L1 **不是** β = 1 曲线的缩放版本。"
-            "其梯度在 |d| = β 处跳变 {jump}，在 d = 0 右侧附近为 {near0}（而不是 0）；当 β > 1 时，"
-            "损失在 d = 0 附近甚至略低于 0。请查看下方梯度图中 ±β 附近。"
+            "β = {beta} ≠ 1：在 mmdetection 的公式（实际训练所用）中，Balanced L1 **不是** β = 1 曲线的缩放版本："
+            "其梯度在 |d| = β 左侧为 {below}，在 β 处为 {at}（跳变 {jump}）。请查看下方梯度图中 ±β 附近。"
         ),
     },
+    "reg.notice.jump_unresolved": {
+        "en": (
+            "β = {beta} ≠ 1: mmdetection's Balanced L1 has a gradient jump at |d| = β of α(1 − β)/(β·e^(γ/α)) = "
+            "{jump}, far below what float64 resolves next to γ: the chart and the metric show it as 0."
+        ),
+        "zh": (
+            "β = {beta} ≠ 1：mmdetection 的 Balanced L1 在 |d| = β 处的梯度跳变为 α(1 − β)/(β·e^(γ/α)) = {jump}，"
+            "远小于 float64 在 γ 附近能分辨的精度：图和指标中显示为 0。"
+        ),
+    },
+    "reg.notice.near0": {
+        "en": "β = {beta} ≠ 1: just above d = 0 the Balanced L1 gradient is {near0}, not 0 (it is α·(1/β − 1)).",
+        "zh": "β = {beta} ≠ 1：在 d = 0 右侧附近，Balanced L1 的梯度为 {near0}，而不是 0（等于 α·(1/β − 1)）。",
+    },
+    "reg.notice.dip": {
+        "en": (
+            "β = {beta} > 1: the gradient near 0 is negative, so the Balanced L1 loss dips below 0: down to {loss} "
+            "at |d| = {d}."
+        ),
+        "zh": "β = {beta} > 1：0 附近的梯度为负，因此 Balanced L1 损失低于 0：在 |d| = {d} 处低至 {loss}。",
+    },
+    "reg.fig.clipped": {
+        "en": "clipped to Smooth L1 / Balanced L1: {names}",
+        "zh": "纵轴按 Smooth L1 / Balanced L1 截取，超出部分未显示：{names}",
+    },
+    "reg.presets": {"en": "Presets", "zh": "预设"},
+    "reg.preset.libra_fig5": {"en": "Libra R-CNN Fig. 5", "zh": "Libra R-CNN 图 5"},
+    "reg.preset.libra_fig5_help": {
+        "en": (
+            "Reproduces Fig. 5 of Libra R-CNN (arXiv 1904.02701): Balanced L1 with α = 0.5, γ = 1.5, β = 1 against "
+            "Smooth L1 (β = 1), gradient and loss curves on [−3, 3], and the family over α."
+        ),
+        "zh": (
+            "复现 Libra R-CNN（arXiv 1904.02701）的图 5：α = 0.5、γ = 1.5、β = 1 的 Balanced L1 与 Smooth L1（β = 1）"
+            "在 [−3, 3] 上的梯度曲线和损失曲线，以及 α 的曲线族。"
+        ),
+    },
+    "reg.preset.shown": {
+        "en": "This view reproduces {figure} of [Libra R-CNN]({paper}): Balanced L1 (α = 0.5, γ = 1.5) against Smooth L1.",
+        "zh": "当前视图复现了 [Libra R-CNN]({paper}) 的{figure}：Balanced L1（α = 0.5，γ = 1.5）与 Smooth L1 的对比。",
+    },
+    "reg.papers": {
+        "en": "Papers: Smooth L1 — [Fast R-CNN, arXiv 1504.08083]({sl1}) · Balanced L1 — [Libra R-CNN, arXiv 1904.02701]({bl1})",
+        "zh": "论文：Smooth L1 —— [Fast R-CNN，arXiv 1504.08083]({sl1}) · Balanced L1 —— [Libra R-CNN，arXiv 1904.02701]({bl1})",
+    },
+    "reg.sec.formulas": {"en": "Formulas with the current values", "zh": "代入当前取值的公式"},
     "reg.axis.residual": {"en": "residual d = pred − target", "zh": "残差 d = pred − target"},
     "reg.axis.gradient": {"en": "∂L/∂d", "zh": "∂L/∂d"},
     "reg.axis.count": {"en": "count", "zh": "数量"},
     "reg.axis.share": {"en": "share of Σ|∂L/∂d| (%)", "zh": "占 Σ|∂L/∂d| 的比例（%）"},
     "reg.fig.loss_title": {"en": "Loss L(d)", "zh": "损失 L(d)"},
-    "reg.fig.grad_title": {
+    "reg.fig.grad_title": {"en": "Gradient ∂L/∂d (autograd)", "zh": "梯度 ∂L/∂d（自动微分）"},
+    "reg.fig.grad_title_closed": {
         "en": "Gradient ∂L/∂d (lines: autograd, circles: closed form)",
         "zh": "梯度 ∂L/∂d（实线：自动微分，圆圈：解析导数）",
     },
@@ -123,8 +169,11 @@ STRINGS = {
         "zh": "{sym} 从 {lo} 到 {hi}，残差范围 [−3, 3]。",
     },
     "reg.family.b_values": {"en": "value → b: {values}", "zh": "取值 → b：{values}"},
-    "reg.fig.family_loss": {"en": "Balanced L1 loss for several {param}", "zh": "不同 {param} 下的 Balanced L1 损失"},
-    "reg.fig.family_grad": {"en": "Gradient ∂L/∂d", "zh": "梯度 ∂L/∂d"},
+    "reg.fig.family_loss": {
+        "en": "Balanced L1 loss L<sub>b</sub>(d) for several {param}",
+        "zh": "不同 {param} 下的 Balanced L1 损失 L<sub>b</sub>(d)",
+    },
+    "reg.fig.family_grad": {"en": "Gradient ∂L<sub>b</sub>/∂d", "zh": "梯度 ∂L<sub>b</sub>/∂d"},
     "reg.param.alpha": {"en": "α", "zh": "α"},
     "reg.param.gamma": {"en": "γ", "zh": "γ"},
     "reg.param.beta": {"en": "β", "zh": "β"},
@@ -163,11 +212,11 @@ STRINGS = {
     },
     "reg.fig.shares": {"en": "Where the gradient goes", "zh": "梯度的去向"},
     "reg.col.loss": {"en": "loss", "zh": "损失"},
-    "reg.col.inlier_sum": {"en": "Σ|g| inliers", "zh": "内点 Σ|g|"},
-    "reg.col.outlier_sum": {"en": "Σ|g| outliers", "zh": "离群点 Σ|g|"},
+    "reg.col.inlier_grad_sum": {"en": "Σ|g| inliers", "zh": "内点 Σ|g|"},
+    "reg.col.outlier_grad_sum": {"en": "Σ|g| outliers", "zh": "离群点 Σ|g|"},
     "reg.col.inlier_share": {"en": "inlier share", "zh": "内点占比"},
-    "reg.col.mean_inlier": {"en": "mean |g| per inlier", "zh": "每个内点的平均 |g|"},
-    "reg.col.mean_outlier": {"en": "mean |g| per outlier", "zh": "每个离群点的平均 |g|"},
+    "reg.col.mean_inlier_grad": {"en": "mean |g| per inlier", "zh": "每个内点的平均 |g|"},
+    "reg.col.mean_outlier_grad": {"en": "mean |g| per outlier", "zh": "每个离群点的平均 |g|"},
     "reg.explain": {
         "en": (
             "**Why Balanced L1.** A detector sums a classification loss and a box-regression loss. Libra R-CNN "
