@@ -421,31 +421,28 @@ function placeLabels(s) {
   s.encLabel.style.display = o.enclose && show.enclose ? "" : "none";
   if (vis(s.encLabel)) place(s.encLabel, L.enclose, boxCandidates(o.enclose, 1.0).slice(0, 4).concat(boxCandidates(o.enclose, 1.0).slice(4)), placed, segs, bounds);
   s.cLabel.style.display = o.enclose && vis(s.diag) ? "" : "none";
-  if (vis(s.cLabel)) {
-    const e = o.enclose;
-    const dx = e[2] - e[0];
-    const dy = e[3] - e[1];
-    const n = Math.hypot(dx, dy) || 1;
-    const [nx, ny] = [dy / n, -dx / n]; // unit normal to the diagonal
-    const cands = [];
-    for (const t of [0.5, 0.62, 0.38, 0.75, 0.25, 0.85, 0.15]) {
-      for (const side of [1, -1]) {
-        const off = 2.2 * side;
-        cands.push([e[0] + dx * t + nx * off, e[1] + dy * t + ny * off + 1, side * nx >= 0 ? "start" : "end"]);
+  if (vis(s.cLabel)) place(s.cLabel, "c", alongLine(o.enclose), placed, segs, bounds);
+  s.rhoLabel.style.display = o.centre && vis(s.rho) ? "" : "none";
+  if (vis(s.rhoLabel)) place(s.rhoLabel, "ρ", alongLine([...o.centre, ...o.centre_t]), placed, segs, bounds);
+}
+
+// Positions beside a line: around points along it, first on its normal, then all round, nearer first.
+function alongLine([x1, y1, x2, y2]) {
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  const n = Math.hypot(dx, dy);
+  const [nx, ny] = n > 0 ? [dy / n, -dx / n] : [0, -1];
+  const base = Math.atan2(ny, nx);
+  const out = [];
+  for (const r of [2.4, 3.8, 5.5]) {
+    for (const t of [0.5, 0.62, 0.38, 0.75, 0.25, 0.88, 0.12]) {
+      for (const turn of [0, 4, 1, 7, 3, 5, 2, 6]) {
+        const a = base + (turn * Math.PI) / 4;
+        out.push([x1 + dx * t + r * Math.cos(a), y1 + dy * t + r * Math.sin(a) + 1, "middle"]);
       }
     }
-    place(s.cLabel, "c", cands, placed, segs, bounds);
   }
-  s.rhoLabel.style.display = o.centre && vis(s.rho) ? "" : "none";
-  if (vis(s.rhoLabel)) {
-    const [ax, ay] = o.centre;
-    const [bx, by] = o.centre_t;
-    const n = Math.hypot(bx - ax, by - ay) || 1;
-    const [nx, ny] = [(by - ay) / n, -(bx - ax) / n];
-    const cands = [];
-    for (const t of [0.5, 0.3, 0.7]) for (const side of [1, -1]) cands.push([ax + (bx - ax) * t + nx * 2 * side, ay + (by - ay) * t + ny * 2 * side + 1, "middle"]);
-    place(s.rhoLabel, "ρ", cands, placed, segs, bounds);
-  }
+  return out;
 }
 
 function draw(s) {
