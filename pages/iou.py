@@ -1,13 +1,12 @@
 """IoU family: drag a predicted box against a ground truth and watch every IoU-family loss, its geometry, its gradient.
 
-Widgets in (all bound to the URL), numbers from ``lossviz.analysis.iou`` (the torch core), figures and formulas
-from ``lossviz.figures.iou``; the canvas (``lossviz.components.box_canvas``) owns its drag and keyboard state and
-hands back boxes.
+Widgets in (all bound to the URL), numbers from ``lossviz.analysis.iou`` (the torch core), figures, formulas and the
+canvas's drawing data from ``lossviz.figures.iou``; the canvas (``lossviz.components.box_canvas``) owns its drag and
+keyboard state and hands back boxes.
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from lossviz import i18n
@@ -23,6 +22,7 @@ shell.require_navigation()  # a deep link on a fresh server must go through app.
 KEYS = {"pred": ("iou_px1", "iou_py1", "iou_px2", "iou_py2"), "target": ("iou_gx1", "iou_gy1", "iou_gx2", "iou_gy2")}
 OPTION_KEYS = {"mode": "iou_mode", "alpha_gating": "iou_gating", "alpha": "iou_alpha", "variant": "iou_avariant"}
 OPTION_KEYS["constant"] = "iou_nwd_c"
+WARN = ":material/warning:"
 
 
 def _write(pred, target) -> list[str]:
@@ -47,9 +47,9 @@ def _boxes():
 
 
 @st.cache_data(max_entries=48, show_spinner=False)  # shared by every session: the view determines the figure
-def _landscape_fig(code, target, plane, fixed, n, options, current, arrows, lang):
+def _landscape(code, target, plane, fixed, n, options, current, arrows, lang):
     land = A.landscape(code, target, plane, fixed, n=n, options=options)
-    return F.landscape_figure(land, A.loss_name(code), current, arrows=arrows), pd.DataFrame(land.columns())
+    return F.landscape_figure(land, A.loss_name(code), current, arrows=arrows), land.columns()
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -81,22 +81,9 @@ def _pair_view(code: str, options: A.Options) -> None:
     row = next(r for r in rows if r.code == code)
     col_canvas, col_side = st.columns([3, 2], gap="medium")
     with col_canvas:
+        view = F.canvas_view(code, name, geo, row, A.edge_arrows(pred, row.grad), A.reads(code, options))
         done = box_canvas(
-            "iou_canvas",
-            pred=pred,
-            target=target,
-            on_boxes=_write,
-            labels={w: t(f"iou.{w}") for w in ("pred", "target")}
-            | {"enclose": t("iou.canvas.enclose"), "aspect": t("iou.canvas.aspect", v=geo.v)}
-            | {"canvas": t("iou.canvas.name"), "keys": t("iou.canvas.keys")},
-            palette=F.PALETTE,
-            world=A.WORLD,
-            min_size=A.MIN_SIZE,
-            overlay={"enclose": geo.enclose, "inter": geo.inter_box, "centre": geo.centre, "centre_t": geo.centre_t}
-            | {"aspect": geo.aspect_angles},
-            show=dict.fromkeys(A.reads(code, options), True),
-            arrows=[a.__dict__ for a in A.edge_arrows(pred, row.grad)],
-            readout=t("iou.canvas.readout", name=name, value=row.value, iou=geo.iou),
+            "iou_canvas", pred=pred, target=target, on_boxes=_write, world=A.WORLD, min_size=A.MIN_SIZE, **view
         )
         st.caption(t("iou.canvas.keys"))
     with col_side:
@@ -106,38 +93,31 @@ def _pair_view(code: str, options: A.Options) -> None:
         st.metric(t("iou.metric.grad_norm"), f"{row.grad_norm:.3e}")
         if row.zero_grad:
             st.info(t("iou.zero_grad", name=name), icon=":material/info:")
-        variant = options.alpha_variant
-        st.markdown(t(f"iou.uses.{code}", variant=variant) + " " + t("iou.paper", url=A.paper(code)))
-        for which, notes in (("pred", notes_p), ("target", notes_t)):
-            for note in notes:
-                st.warning(t(f"iou.note.{note}", box=t(f"iou.{which}"), min=A.MIN_SIZE), icon=":material/warning:")
+        st.markdown(t(f"iou.uses.{code}", variant=options.alpha_variant) + " " + t("iou.paper", url=A.paper(code)))
+        for which, note in [("pred", n) for n in notes_p] + [("target", n) for n in notes_t]:
+            st.warning(t(f"iou.note.{note}", box=t(f"iou.{which}"), min=A.MIN_SIZE), icon=WARN)
         for note in done.notes:
             st.caption(t(f"iou.note.{note}", box=t("iou.canvas.box"), min=A.MIN_SIZE))
         if done.refused:
-            st.warning(t("iou.note.canvas_bad"), icon=":material/warning:")
-        case = A.case_of(pred, target)
-        if case:
+            st.warning(t("iou.note.canvas_bad"), icon=WARN)
+        if case := A.case_of(pred, target):
             src = A.CASE_SOURCES[case]
             st.info(t(f"iou.case.{case}", figure=src.figure, url=src.paper), icon=":material/school:")
     with st.expander(
         t("iou.table.title"), expanded=True, key="iou_table_open", on_change="rerun", bind="query-params"
     ) as box:
-        if box.open:
-            _table(rows, code, options, pred, target, row)
+        if box.open:  # render only what is open
+            _details(rows, code, options, pred, target, row)
     if done.released:
         st.rerun()  # the edit ended: the landscapes and the coordinate inputs follow the settled boxes
 
 
-def _table(rows, code, options, pred, target, row) -> None:
-    table = pd.DataFrame({t("iou.table.loss"): [r.name for r in rows], t("iou.table.value"): [r.value for r in rows]})
-    for i, edge in enumerate(A.EDGES):
-        table[f"∂L/∂{edge}"] = [r.grad[i] for r in rows]
-    table[t("iou.table.options")] = [", ".join(f"{k}={v}" for k, v in r.options.items()) or "—" for r in rows]
-    number = {c: st.column_config.NumberColumn(format="%.6f") for c in table.columns[1:6]}
+def _details(rows, code, options, pred, target, row) -> None:
+    table = F.loss_table(rows)
     tcol, bcol = st.columns([3, 2])
     with tcol:
-        st.dataframe(table, hide_index=True, column_config=number | {table.columns[-1]: st.column_config.TextColumn(
-            width="large")})  # fmt: skip
+        number = {c: st.column_config.NumberColumn(format="%.6f") for c in table.columns[1:6]}
+        st.dataframe(table, hide_index=True, column_config=number | {table.columns[-1]: st.column_config.TextColumn()})
         st.download_button(t("common.download_csv"), table.to_csv(index=False).encode(), "iou_losses.csv", "text/csv")
         st.caption(t("iou.table.help"))
     with bcol:
@@ -147,15 +127,13 @@ def _table(rows, code, options, pred, target, row) -> None:
     st.latex(F.formula_latex(A.formula_terms(code, pred, target, options), row.value))
     for line in F.siou_latex(A.siou_parts(pred, target)) if code == "siou" else ():
         st.latex(line)
-    if A.eps_share(pred, target) > A.EPS_NOTE_SHARE:  # never show an eps-made number silently
-        st.warning(t("iou.opt.eps_note", eps=A.EPS, share=A.eps_share(pred, target)), icon=":material/warning:")
+    if (share := A.eps_share(pred, target)) > A.EPS_NOTE_SHARE:  # never show an eps-made number silently
+        st.warning(t("iou.opt.eps_note", eps=A.EPS, share=share), icon=WARN)
     if code == "eiou":
         st.caption(t("iou.explain.eiou_note"))
 
 
 st.title(t("iou.title"))
-with st.expander(t("iou.intro_title"), expanded=False, icon=":material/help:"):
-    st.markdown(t("iou.intro"))
 codes = list(A.loss_codes())
 cols = st.columns([1.4, 1.2, 1.2])  # no loss takes more than two of the page's options
 with cols[0]:
@@ -167,10 +145,10 @@ values = {}
 for i, opt in enumerate(names):
     with cols[1 + min(i, 1)]:
         values[opt] = _option(opt)
+shown = ", ".join(names) or t("iou.opt.none")
 for opt, key in OPTION_KEYS.items():
     if opt not in names:
         raw = controls.short(st.query_params.get(key))
-        shown = ", ".join(names) or t("iou.opt.none")
         controls.drop_param(key, t("iou.opt.not_used", key=key, value=raw, name=A.loss_name(code), options=shown))
 options = A.Options(**{A.OPTION_FIELDS[k]: v for k, v in values.items() if v is not None})
 
@@ -183,15 +161,19 @@ with st.expander(t("iou.coords"), expanded=False, icon=":material/edit:"):
                 controls.number_input(label, key, 0.0, A.WORLD, float(v), step=0.5, format="%.1f")
 
 _pair_view(code, options)
-st.pills(t("iou.presets"), list(A.PRESETS), format_func=lambda c: t(f"iou.preset.{c}"), key="iou_preset",
-         on_change=_on_preset)  # fmt: skip
+presets = list(A.PRESETS)
+st.pills(t("iou.presets"), presets, format_func=lambda c: t(f"iou.preset.{c}"), key="iou_preset", on_change=_on_preset)
+with st.expander(t("iou.intro_title"), icon=":material/help:"):
+    st.markdown(t("iou.intro"))
 
 (pred, _), (target, _) = _boxes()
-st.page_link("pages/simulation.py", label=t("sim.link_from_iou"), icon=":material/timeline:",
-             query_params={"sim_pair": ";".join(",".join(f"{v:g}" for v in b) for b in (pred, target))})  # fmt: skip
-with st.expander(t("iou.land.title", name=A.loss_name(code)), expanded=True, key="iou_land_open", on_change="rerun",
-                 bind="query-params") as land_box:  # fmt: skip
-    if land_box.open:
+pair = ";".join(",".join(f"{v:g}" for v in b) for b in (pred, target))
+st.page_link(
+    "pages/simulation.py", label=t("sim.link_from_iou"), icon=":material/timeline:", query_params={"sim_pair": pair}
+)
+title = t("iou.land.title", name=A.loss_name(code))
+with st.expander(title, expanded=True, key="iou_land_open", on_change="rerun", bind="query-params") as box:
+    if box.open:  # a closed section costs nothing
         c1, c2, _ = st.columns([1.2, 1, 2])
         with c1:
             res = controls.selectbox(
@@ -204,9 +186,7 @@ with st.expander(t("iou.land.title", name=A.loss_name(code)), expanded=True, key
         planes = (("centre", (round(w, 3), round(h, 3)), (cx, cy)), ("size", (round(cx, 3), round(cy, 3)), (w, h)))
         for col, (plane, fixed, current) in zip(st.columns(2), planes, strict=True):
             with col:
-                fig, csv = _landscape_fig(
-                    code, target, plane, fixed, int(res), options, current, field, i18n.get_lang()
-                )
+                fig, csv = _landscape(code, target, plane, fixed, int(res), options, current, field, i18n.get_lang())
                 plotly_chart(fig, key=f"iou_land_{plane}", height=460)
-                name = f"iou_land_{plane}_{code}_{res}.csv"
-                st.download_button(t("common.download_csv"), lambda csv=csv: csv.to_csv(index=False), name, "text/csv")
+                file = f"iou_land_{plane}_{code}_{res}.csv"
+                st.download_button(t("common.download_csv"), lambda c=csv: F.pd.DataFrame(c).to_csv(index=False), file)

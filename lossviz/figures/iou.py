@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
-from lossviz.analysis.iou import FormulaTerm, Landscape, LossRow, SiouParts
+from lossviz.analysis.iou import EDGES, Arrow, FormulaTerm, Geometry, Landscape, LossRow, SiouParts
 from lossviz.i18n import t
 
 #: The IoU page's colours, shared by the charts and the box canvas (which gets them as CSS custom properties).
@@ -193,3 +194,32 @@ def losses_bar_figure(rows: Sequence[LossRow], selected: str, height: int = 300)
         "yaxis": {"autorange": "reversed", "automargin": True},
     }
     return go.Figure(data=data, layout=layout)
+
+
+def canvas_view(code: str, name: str, geo: Geometry, row: LossRow, arrows: Sequence[Arrow], show: Sequence[str]):
+    """What the box canvas draws besides the boxes: translated labels, the palette, the core's geometry, the parts
+    the loss reads, the descent arrows and the readout (keyword arguments of ``box_canvas``)."""
+    labels = {w: t(f"iou.{w}") for w in ("pred", "target")} | {
+        "enclose": t("iou.canvas.enclose"),
+        "aspect": t("iou.canvas.aspect", v=geo.v),
+        "canvas": t("iou.canvas.name"),
+        "keys": t("iou.canvas.keys"),
+    }
+    overlay = {"enclose": geo.enclose, "inter": geo.inter_box, "centre": geo.centre, "centre_t": geo.centre_t}
+    return {
+        "labels": labels,
+        "palette": PALETTE,
+        "overlay": overlay | {"aspect": geo.aspect_angles},
+        "show": dict.fromkeys(show, True),
+        "arrows": [{"edge": a.edge, "x0": a.x0, "y0": a.y0, "x1": a.x1, "y1": a.y1} for a in arrows],
+        "readout": t("iou.canvas.readout", name=name, value=row.value, iou=geo.iou),
+    }
+
+
+def loss_table(rows: Sequence[LossRow]) -> pd.DataFrame:
+    """Every loss's value, its derivatives w.r.t. the predicted box's edges and the options it was computed with."""
+    table = pd.DataFrame({t("iou.table.loss"): [r.name for r in rows], t("iou.table.value"): [r.value for r in rows]})
+    for i, edge in enumerate(EDGES):
+        table[f"∂L/∂{edge}"] = [r.grad[i] for r in rows]
+    table[t("iou.table.options")] = [", ".join(f"{k}={v}" for k, v in r.options.items()) or "—" for r in rows]
+    return table
