@@ -11,7 +11,7 @@ import streamlit as st
 
 from lossviz import i18n
 from lossviz.analysis import iou as A
-from lossviz.components import controls, shell
+from lossviz.components import controls, downloads, shell
 from lossviz.components.box_canvas import box_canvas
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import iou as F
@@ -118,7 +118,7 @@ def _details(rows, code, options, pred, target, row) -> None:
     with tcol:
         number = {c: st.column_config.NumberColumn(format="%.6f") for c in table.columns[1:6]}
         st.dataframe(table, hide_index=True, column_config=number | {table.columns[-1]: st.column_config.TextColumn()})
-        st.download_button(t("common.download_csv"), table.to_csv(index=False).encode(), "iou_losses.csv", "text/csv")
+        downloads.buttons("iou_losses", csv=table, key="iou_dl_table")
         st.caption(t("iou.table.help"))
     with bcol:
         plotly_chart(F.losses_bar_figure(rows, code), key="iou_bar")
@@ -163,7 +163,7 @@ with st.expander(t("iou.coords"), expanded=False, icon=":material/edit:"):
 _pair_view(code, options)
 presets = list(A.PRESETS)
 st.pills(t("iou.presets"), presets, format_func=lambda c: t(f"iou.preset.{c}"), key="iou_preset", on_change=_on_preset)
-with st.expander(t("iou.intro_title"), icon=":material/help:"):
+with shell.explanation("iou"):
     st.markdown(t("iou.intro"))
 
 (pred, _), (target, _) = _boxes()
@@ -188,5 +188,4 @@ with st.expander(title, expanded=True, key="iou_land_open", on_change="rerun", b
             with col:
                 fig, csv = _landscape(code, target, plane, fixed, int(res), options, current, field, i18n.get_lang())
                 plotly_chart(fig, key=f"iou_land_{plane}", height=460)
-                file = f"iou_land_{plane}_{code}_{res}.csv"
-                st.download_button(t("common.download_csv"), lambda c=csv: F.pd.DataFrame(c).to_csv(index=False), file)
+                downloads.buttons(f"iou_land_{plane}_{code}_{res}", csv=lambda c=csv: c, key=f"iou_dl_{plane}")

@@ -9,17 +9,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lossviz.analysis.iou import EDGES, Arrow, FormulaTerm, Geometry, Landscape, LossRow, SiouParts
+from lossviz.figures import style as S
 from lossviz.i18n import t
 
 #: The IoU page's colours, shared by the charts and the box canvas (which gets them as CSS custom properties).
 PALETTE = {
-    "pred": "#1f77b4",
-    "target": "#2ca02c",
-    "c": "#ff7f0e",
-    "rho": "#d62728",
-    "arrow": "#c2185b",
-    "muted": "#9aa0a6",
-    "inter": "rgba(255, 193, 7, 0.45)",
+    "pred": S.PRED,
+    "target": S.TARGET,
+    "c": S.DIAGONAL,
+    "rho": S.CENTRE_DISTANCE,
+    "arrow": S.GRADIENT,
+    "muted": S.MUTED,
+    "enclose": S.ENCLOSE,
+    "inter": S.INTERSECTION,
 }
 PRED_COLOR = PALETTE["pred"]
 TARGET_COLOR = PALETTE["target"]

@@ -13,7 +13,6 @@ STRINGS = {
         "DIoU 直接拉近两框中心；CIoU 再加入宽高比。蓝色框上的箭头表示梯度下降会把每条边往哪里移动。"
         "所有数值都来自 torch 损失核心和 autograd。",
     },
-    "iou.intro_title": {"en": "What this page shows", "zh": "本页展示什么"},
     "iou.paper": {"en": "Paper: [arXiv]({url})", "zh": "论文：[arXiv]({url})"},
     "iou.canvas.name": {
         "en": "Box canvas, 0 to 100 in x and y: the prediction and the ground truth",
