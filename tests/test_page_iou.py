@@ -308,3 +308,66 @@ def test_nwd_constant_in_the_url_of_another_loss_gets_a_notice(app):
     at = app(page="iou", query={"iou_loss": "GIoU", "iou_nwd_c": "5"})
     assert not at.exception
     assert any("iou_nwd_c=5" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_siou_formula_substitutes_the_numbers_of_delta_and_omega(app):
+    at = app(page="iou", query={"iou_loss": "SIoU"})
+    assert not at.exception
+    pred, target = boxes(at)
+    parts = A.siou_parts(pred, target)
+    p, g = torch.tensor([pred], dtype=torch.float64), torch.tensor([target], dtype=torch.float64)
+    terms = losses.iou_loss_terms("siou", p, g)
+    assert parts.delta / 2 == pytest.approx(float(terms["Δ/2"]), abs=1e-12)
+    assert parts.omega / 2 == pytest.approx(float(terms["Ω/2"]), abs=1e-12)
+    latex = " ".join(x.value for x in at.latex)
+    for number in (parts.gamma, parts.rho_x, parts.rho_y, parts.omega_w, parts.omega_h, parts.delta, parts.omega):
+        assert f"{number:.4f}" in latex, number
+
+
+@pytest.mark.parametrize("preset", ["fig2_centre", "fig2_side", "fig2_corner", "disjoint"])
+def test_a_paper_preset_says_which_figure_it_reproduces_with_the_arxiv_link(app, preset):
+    at = app(page="iou")
+    at.button_group(key="iou_preset").set_value(preset).run()
+    assert not at.exception
+    assert boxes(at) == A.PRESETS[preset]
+    src = A.CASE_SOURCES[preset]
+    assert src.paper == losses.IOU_LOSS_SPECS[src.loss].paper  # from the core's registration, no second table
+    texts = [i.value for i in at.info]
+    assert any(src.figure in x and src.paper in x for x in texts), texts
+    assert at.button_group(key="iou_preset").value is None  # one click, not a sticky selection
+
+
+def test_diou_fig2_cases_have_equal_iou_and_giou_but_different_diou(app):
+    values = {}
+    for preset in ("fig2_centre", "fig2_side", "fig2_corner"):
+        at = app(page="iou")
+        at.button_group(key="iou_preset").set_value(preset).run()
+        df = table(at).set_index(table(at).columns[0])
+        values[preset] = (df.iloc[:, 0]["IoU"], df.iloc[:, 0]["GIoU"], df.iloc[:, 0]["DIoU"])
+    assert all(v[0] == pytest.approx(0.75) and v[1] == pytest.approx(0.75) for v in values.values())
+    assert values["fig2_centre"][2] < values["fig2_side"][2] < values["fig2_corner"][2]
+
+
+def test_each_loss_links_its_paper_from_the_core_registration(app):
+    at = app(page="iou")
+    for code, spec in losses.IOU_LOSS_SPECS.items():
+        at.selectbox(key="iou_loss").set_value(code).run()
+        assert any(spec.paper in m.value for m in at.markdown), code
+
+
+def test_closed_sections_are_not_computed_and_stay_closed_from_the_url(app):
+    at = app(page="iou", query={"iou_land_open": "false", "iou_table_open": "false"})
+    assert not at.exception
+    assert not components(at, "lossviz_plotly_chart")  # neither the bar chart nor the landscapes were built
+    assert not at.dataframe and not at.latex
+    assert canvas(at)["pred"] == list(A.PRESETS[A.DEFAULT_PRESET][0])  # the canvas is still there
+
+
+def test_chinese_titles_and_subscripted_chart_titles(app):
+    at = app(page="iou", query={"lang": "zh", "iou_res": "32"})
+    assert not at.exception
+    fig = _figure(at, "iou_land_centre")
+    assert fig["layout"]["title"]["text"].startswith("L<sub>GIoU</sub> 随中心位置")
+    assert "<sub>" in fig["layout"]["xaxis"]["title"]["text"]
+    assert "<sup>gt</sup>" in _figure(at, "iou_bar")["layout"]["title"]["text"]
+    assert i18n.t("iou.table.title", lang="zh") in [e.label for e in at.expander]
