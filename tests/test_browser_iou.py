@@ -16,12 +16,15 @@ from tests.conftest import wait_idle
 
 pytestmark = pytest.mark.browser
 
+# The canvas says it is waiting for Python with aria-busy, and dims its readout while the numbers belong to older
+# boxes; the test (not the canvas) also reads Streamlit's script state.
 SYNCED = """() => {
   const w = document.querySelector('.bc-wrap');
   const app = document.querySelector('[data-testid=stApp]');
-  return w && Number(w.getAttribute('data-seq')) >= Number(w.getAttribute('data-sent-seq') || 0)
-    && w.getAttribute('data-fresh') === '1' && app.getAttribute('data-test-script-state') === 'notRunning';
+  return w && !w.hasAttribute('aria-busy') && !w.querySelector('.bc-readout.bc-stale')
+    && app.getAttribute('data-test-script-state') === 'notRunning';
 }"""
+COORDS = re.compile(r": x1 (-?[\d.]+), y1 (-?[\d.]+), x2 (-?[\d.]+), y2 (-?[\d.]+)$")
 READOUT = re.compile(r"^(?P<name>\S+) loss = (?P<value>-?[\d.]+) · IoU = (?P<iou>[\d.]+)$")
 
 
@@ -34,7 +37,7 @@ def core(code, pred, target):
 def open_iou(page, server_url, query=""):
     page.goto(f"{server_url}/iou{query}")
     wait_idle(page)
-    page.wait_for_selector(".bc-wrap[data-fresh='1']", timeout=30_000)
+    page.wait_for_selector(".bc-readout:not(.bc-stale)", timeout=30_000)
     page.locator(".bc-svg").evaluate("el => el.scrollIntoView({block: 'center'})")
     page.wait_for_timeout(200)
 
@@ -45,11 +48,15 @@ def settle(page):
     page.wait_for_function(SYNCED, polling=20, timeout=30_000)
 
 
+def box_of(label):
+    m = COORDS.search(label)
+    assert m, label
+    return [float(v) for v in m.groups()]
+
+
 def shown_boxes(page):
-    wrap = page.locator(".bc-wrap")
-    pred = [float(v) for v in wrap.get_attribute("data-pred").split(",")]
-    target = [float(v) for v in wrap.get_attribute("data-target").split(",")]
-    return pred, target
+    """The boxes as the canvas announces them (each box's accessible name carries its coordinates)."""
+    return [box_of(page.locator(f".bc-box.bc-{w}").get_attribute("aria-label")) for w in ("pred", "target")]
 
 
 def url_boxes(page, default_pred, default_target):
@@ -62,7 +69,7 @@ def url_boxes(page, default_pred, default_target):
 
 def units_per_px(page):
     bb = page.locator(".bc-svg").bounding_box()
-    return 106.0 / bb["width"]  # viewBox is 106 world units wide (-3 .. 103)
+    return float(page.locator(".bc-svg").get_attribute("viewBox").split()[2]) / bb["width"]
 
 
 def centre_of(page, selector):
@@ -108,7 +115,7 @@ def test_dragging_the_prediction_moves_it_and_the_core_numbers_follow(page, serv
     assert_numbers_match_core(page)
     # The drag reran only the pair view; its release must also have brought the landscapes to the new box.
     cx, cy = (pred[0] + pred[2]) / 2, (pred[1] + pred[3]) / 2
-    title = t("iou.land.size_title", name="GIoU", cx=cx, cy=cy)
+    title = re.sub("<[^>]+>", "", t("iou.land.size_title", name="GIoU", cx=cx, cy=cy))  # as drawn: tags become style
     page.locator(".lossviz-plotly-chart .gtitle").filter(has_text=title).first.wait_for(timeout=30_000)
 
 
@@ -159,19 +166,15 @@ def test_a_box_cannot_leave_the_canvas_or_collapse(page, server_url):
 
 def test_numbers_update_during_the_drag_before_release(page, server_url):
     open_iou(page, server_url)
+    pred0, _ = shown_boxes(page)
     x, y = centre_of(page, ".bc-pred .bc-body")
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + 30, y + 10, steps=4)
-    sent = int(page.locator(".bc-wrap").get_attribute("data-sent-seq"))
+    moved = shown_boxes(page)[0]
+    assert moved != pred0
     # Still holding the button: the core's numbers for this position come back and are shown.
-    page.wait_for_function(
-        "(seq) => { const w = document.querySelector('.bc-wrap');"
-        " return Number(w.getAttribute('data-seq')) >= seq && w.getAttribute('data-fresh') === '1'; }",
-        arg=sent,
-        polling=20,
-        timeout=30_000,
-    )
+    page.wait_for_selector(".bc-readout:not(.bc-stale)", timeout=30_000)
     pred, target = shown_boxes(page)
     m = READOUT.match(page.locator(".bc-readout").inner_text().strip())
     assert float(m["value"]) == pytest.approx(core("giou", pred, target)[0], abs=6e-5)
@@ -208,13 +211,14 @@ def _core_enclose(page):
 
 
 SNAPSHOT = """() => {
-  const w = document.querySelector('.bc-wrap');
   const r = document.querySelector('.bc-enclose');
+  const coords = (w) => document.querySelector(`.bc-box.bc-${w}`).getAttribute('aria-label')
+    .split(': ')[1].split(', ').map((p) => Number(p.split(' ')[1]));
   return {
     cls: document.querySelector('.bc-overlay').getAttribute('class') || '',
     rect: ['x', 'y', 'width', 'height'].map((a) => Number(r.getAttribute(a))),
-    pred: w.getAttribute('data-pred').split(',').map(Number),
-    target: w.getAttribute('data-target').split(',').map(Number),
+    pred: coords('pred'),
+    target: coords('target'),
   };
 }"""
 
@@ -242,3 +246,168 @@ def test_the_canvas_draws_the_core_geometry_and_never_derives_its_own(page, serv
     assert "bc-stale" not in (page.locator(".bc-overlay").get_attribute("class") or "")
     assert _drawn_enclose(page) == pytest.approx(_core_enclose(page), abs=1e-6)
     assert _drawn_enclose(page) != pytest.approx(before)
+
+
+# --- keyboard (issue 14, item 2) ----------------------------------------------------------------------------------
+
+FOCUSED = """() => { const a = document.activeElement;
+  return a && a.classList.contains('bc-box') ? a.getAttribute('data-which') : null; }"""
+
+
+def tab_to_canvas(page, limit=60):
+    """Press Tab from the top of the page until a box of the canvas has the focus; returns which box."""
+    page.locator("h1").first.click()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        which = page.evaluate(FOCUSED)
+        if which:
+            return which
+    raise AssertionError("Tab never reached the canvas")
+
+
+def test_tab_reaches_the_canvas_and_arrow_keys_move_and_resize_the_selected_box(page, server_url):
+    sent = []  # what the browser sends to the server over the websocket (each canvas update is one rerun request)
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    open_iou(page, server_url)
+    pred0, target0 = shown_boxes(page)
+    assert page.locator(".bc-svg").get_attribute("aria-label")
+    assert tab_to_canvas(page) == "target"
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED) == "pred"
+    # Visible focus: the selected box's outline is drawn thicker than the other's.
+    width = "(w) => parseFloat(getComputedStyle(document.querySelector(`.bc-${w} .bc-body`)).strokeWidth)"
+    assert page.evaluate(width, "pred") > page.evaluate(width, "target")
+    # The live region reads out the selected box.
+    assert page.locator(".bc-live").inner_text().startswith(t("iou.pred"))
+    before = len(sent)
+    for _ in range(10):  # a held key: ten moves, but debounced to (about) one update to the server
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowDown")  # Shift: 10 units
+    page.keyboard.press("Alt+ArrowRight")  # Alt: resize (right edge out)
+    page.keyboard.press("Control+ArrowUp")  # Ctrl: resize too (bottom edge up)
+    expected = [pred0[0] + 10, pred0[1] + 10, pred0[2] + 11, pred0[3] + 9]
+    assert shown_boxes(page)[0] == pytest.approx(expected)
+    assert COORDS.search(page.locator(".bc-live").inner_text())
+    settle(page)
+    pred, target = shown_boxes(page)
+    assert pred == pytest.approx(expected) and target == target0
+    assert url_boxes(page, pred0, target0) == [pred, target]
+    assert_numbers_match_core(page)
+    assert len(sent) - before <= 3, "keyboard edits must be debounced, not one rerun per key"
+    assert page.evaluate(FOCUSED) == "pred"  # the focus survived the reruns
+
+
+# --- collisions and ticks (issue 14, item 5) ------------------------------------------------------------------------
+
+GEOMETRY = """() => {
+  const vis = (n) => n && getComputedStyle(n).display !== 'none' && n.textContent;
+  const labels = {};
+  for (const n of document.querySelectorAll('.bc-labels text')) {
+    if (!vis(n)) continue;
+    const b = n.getBBox();
+    labels[n.textContent] = [b.x, b.y, b.x + b.width, b.y + b.height];
+  }
+  const line = (n) => ['x1', 'y1', 'x2', 'y2'].map((a) => Number(n.getAttribute(a)));
+  const segs = [...document.querySelectorAll('.bc-box .bc-edge'), document.querySelector('.bc-diag'),
+                document.querySelector('.bc-rho')].filter((n) => getComputedStyle(n).display !== 'none').map(line);
+  const e = document.querySelector('.bc-enclose');
+  if (getComputedStyle(e).display !== 'none') {
+    const [x, y, w, h] = ['x', 'y', 'width', 'height'].map((a) => Number(e.getAttribute(a)));
+    segs.push([x, y, x + w, y], [x + w, y, x + w, y + h], [x, y + h, x + w, y + h], [x, y, x, y + h]);
+  }
+  const ticks = [...document.querySelectorAll('.bc-tick-label')].map((n) => n.textContent);
+  return {labels, segs, ticks};
+}"""
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _crosses(seg, r, n=200):
+    x1, y1, x2, y2 = seg
+    return any(r[0] < x1 + (x2 - x1) * k / n < r[2] and r[1] < y1 + (y2 - y1) * k / n < r[3] for k in range(n + 1))
+
+
+@pytest.mark.parametrize("preset", ["overlap", "containment", "aspect", "disjoint", "fig2_corner"])
+def test_canvas_labels_collide_with_no_label_and_no_line_and_the_canvas_has_ticks(page, server_url, preset):
+    from lossviz.analysis import iou as A
+
+    p, g = A.PRESETS[preset]
+    keys = ("iou_px1", "iou_py1", "iou_px2", "iou_py2", "iou_gx1", "iou_gy1", "iou_gx2", "iou_gy2")
+    query = "&".join(f"{k}={v}" for k, v in zip(keys, (*p, *g), strict=True))
+    open_iou(page, server_url, f"?iou_loss=CIoU&{query}")
+    geo = page.evaluate(GEOMETRY)
+    labels = geo["labels"]
+    assert {t("iou.pred"), t("iou.target"), "c", "ρ"} <= set(labels), labels
+    names = list(labels)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            assert not _overlap(labels[a], labels[b]), (a, b, labels[a], labels[b])
+        for seg in geo["segs"]:
+            assert not _crosses(seg, labels[a]), (a, seg, labels[a])
+    assert set(geo["ticks"]) == {"0", "20", "40", "60", "80", "100"}
+
+
+def test_the_enclosing_box_label_lies_on_no_box_edge(page, server_url):
+    open_iou(page, server_url, "?iou_loss=GIoU")
+    geo = page.evaluate(GEOMETRY)
+    rect = geo["labels"][t("iou.canvas.enclose")]
+    assert not any(_crosses(seg, rect) for seg in geo["segs"])
+
+
+def test_bar_labels_are_inside_the_chart_and_apart(page, server_url):
+    open_iou(page, server_url)
+    chart = page.locator(".lossviz-plotly-chart").first
+    chart.scroll_into_view_if_needed()
+    outer = chart.locator(".main-svg").first.bounding_box()
+    boxes = [tx.bounding_box() for tx in chart.locator("text.bartext").all()]
+    assert len(boxes) == 9
+    for b in boxes:
+        assert outer["x"] <= b["x"] and b["x"] + b["width"] <= outer["x"] + outer["width"] + 0.5, (b, outer)
+        assert outer["y"] <= b["y"] and b["y"] + b["height"] <= outer["y"] + outer["height"] + 0.5, (b, outer)
+    rects = [(b["x"], b["y"], b["x"] + b["width"], b["y"] + b["height"]) for b in boxes]
+    assert not any(_overlap(a, b) for i, a in enumerate(rects) for b in rects[i + 1 :])
+
+
+# --- a 390 px phone (issue 14, item 3) ---------------------------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+NO_HSCROLL = """() => [document.documentElement, document.body, ...document.querySelectorAll(
+  '[data-testid=stMain], [data-testid=stAppViewContainer], [data-testid=stMainBlockContainer]')]
+  .every((n) => n.scrollWidth <= n.clientWidth + 1)"""
+
+
+def test_on_a_phone_the_canvas_and_the_loss_choice_are_on_the_first_screen_and_touch_drags(browser, server_url):
+    ctx = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server_url}/iou")
+        wait_idle(page)
+        page.wait_for_selector(".bc-readout:not(.bc-stale)", timeout=30_000)
+        assert page.evaluate(NO_HSCROLL)
+        select = page.locator("[data-testid=stSelectbox]").first.bounding_box()
+        svg = page.locator(".bc-svg").bounding_box()
+        assert select["x"] >= 0 and select["x"] + select["width"] <= PHONE["width"]
+        assert svg["x"] >= 0 and svg["x"] + svg["width"] <= PHONE["width"]
+        assert svg["y"] < PHONE["height"] * 0.6, svg  # the canvas starts on the first screen, not two screens down
+        page.locator(".bc-svg").evaluate("el => el.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(200)
+        pred0, target0 = shown_boxes(page)
+        upp = units_per_px(page)
+        x, y = centre_of(page, ".bc-pred .bc-body")
+        cdp = ctx.new_cdp_session(page)
+        touch = lambda kind, pts: cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": pts})  # noqa: E731
+        touch("touchStart", [{"x": x, "y": y}])
+        for k in range(1, 9):
+            touch("touchMove", [{"x": x - 5 * k, "y": y + 4 * k}])
+        touch("touchEnd", [])
+        settle(page)
+        pred, target = shown_boxes(page)
+        assert target == target0
+        assert pred[0] - pred0[0] == pytest.approx(-40 * upp, abs=0.8)
+        assert pred[1] - pred0[1] == pytest.approx(32 * upp, abs=0.8)
+        assert_numbers_match_core(page)
+        assert page.evaluate(NO_HSCROLL)
+    finally:
+        ctx.close()

@@ -51,10 +51,19 @@ def assert_table_matches_core(at, pred, target, options=None):
         assert value == pytest.approx(core(code, pred, target, **options.for_loss(code)), rel=1e-9, abs=1e-12)
 
 
+def send(at, value):
+    """What the browser does when the canvas calls ``setStateValue("boxes", value)``: the component's widget state
+    changes and the app reruns (its change callback runs first, as on a live server)."""
+    (c,) = components(at, "lossviz_box_canvas")
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = c.proto.id
+    state.json_value = json.dumps({"boxes": value})
+    return at._run(states)
+
+
 def drag(at, pred, target, seq, final=True):
-    """What the canvas does: set its ``boxes`` state, then the app reruns."""
-    at.session_state["iou_canvas"]["boxes"] = {"pred": list(pred), "target": list(target), "seq": seq, "final": final}
-    return at.run()
+    return send(at, {"pred": list(pred), "target": list(target), "seq": seq, "final": final})
 
 
 def test_page_shows_every_iou_loss_computed_by_the_core(app):
@@ -104,8 +113,7 @@ def test_a_box_dragged_outside_the_canvas_is_clamped_with_a_notice(app):
 def test_a_malformed_canvas_update_is_refused_and_the_boxes_kept(app):
     at = app(page="iou")
     before = boxes(at)
-    at.session_state["iou_canvas"]["boxes"] = {"pred": [1, 2, "x", 4], "target": [1, 2, 3], "seq": 9}
-    at.run()
+    send(at, {"pred": [1, 2, "x", 4], "target": [1, 2, 3], "seq": 9})
     assert not at.exception
     assert boxes(at) == before
     assert any(i18n.t("iou.note.canvas_bad") in w.value for w in at.warning)
@@ -169,7 +177,7 @@ def test_a_zero_size_box_is_enlarged_to_the_minimum_with_a_notice(app):
 @pytest.mark.parametrize("preset", list(A.PRESETS))
 def test_presets_load_the_textbook_cases(app, preset):
     at = app(page="iou")
-    at.button(key=f"iou_preset_{preset}").click().run()
+    at.button_group(key="iou_preset").set_value(preset).run()
     assert not at.exception
     assert boxes(at) == A.PRESETS[preset]
     # The URL follows (a value equal to the default is left out of it, as Streamlit does for bound widgets).
@@ -179,13 +187,14 @@ def test_presets_load_the_textbook_cases(app, preset):
 
 def test_iou_loss_of_disjoint_boxes_says_its_gradient_is_zero_and_draws_no_arrow(app):
     at = app(page="iou")
-    at.button(key="iou_preset_disjoint").click().run()
+    at.button_group(key="iou_preset").set_value("disjoint").run()
     at.selectbox(key="iou_loss").set_value("iou").run()
     assert not at.exception
     assert canvas(at)["arrows"] == []
     assert any(i18n.t("iou.zero_grad", name="IoU") in i.value for i in at.info)
     at.selectbox(key="iou_loss").set_value("giou").run()
-    assert len(canvas(at)["arrows"]) == 4 and not at.info
+    assert len(canvas(at)["arrows"]) == 4
+    assert not any(i18n.t("iou.zero_grad", name="GIoU") in i.value for i in at.info)
 
 
 def test_every_loss_can_be_selected_and_is_explained(app):
@@ -299,3 +308,66 @@ def test_nwd_constant_in_the_url_of_another_loss_gets_a_notice(app):
     at = app(page="iou", query={"iou_loss": "GIoU", "iou_nwd_c": "5"})
     assert not at.exception
     assert any("iou_nwd_c=5" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_siou_formula_substitutes_the_numbers_of_delta_and_omega(app):
+    at = app(page="iou", query={"iou_loss": "SIoU"})
+    assert not at.exception
+    pred, target = boxes(at)
+    parts = A.siou_parts(pred, target)
+    p, g = torch.tensor([pred], dtype=torch.float64), torch.tensor([target], dtype=torch.float64)
+    terms = losses.iou_loss_terms("siou", p, g)
+    assert parts.delta / 2 == pytest.approx(float(terms["Δ/2"]), abs=1e-12)
+    assert parts.omega / 2 == pytest.approx(float(terms["Ω/2"]), abs=1e-12)
+    latex = " ".join(x.value for x in at.latex)
+    for number in (parts.gamma, parts.rho_x, parts.rho_y, parts.omega_w, parts.omega_h, parts.delta, parts.omega):
+        assert f"{number:.4f}" in latex, number
+
+
+@pytest.mark.parametrize("preset", ["fig2_centre", "fig2_side", "fig2_corner", "disjoint"])
+def test_a_paper_preset_says_which_figure_it_reproduces_with_the_arxiv_link(app, preset):
+    at = app(page="iou")
+    at.button_group(key="iou_preset").set_value(preset).run()
+    assert not at.exception
+    assert boxes(at) == A.PRESETS[preset]
+    src = A.CASE_SOURCES[preset]
+    assert src.paper == losses.IOU_LOSS_SPECS[src.loss].paper  # from the core's registration, no second table
+    texts = [i.value for i in at.info]
+    assert any(src.figure in x and src.paper in x for x in texts), texts
+    assert at.button_group(key="iou_preset").value is None  # one click, not a sticky selection
+
+
+def test_diou_fig2_cases_have_equal_iou_and_giou_but_different_diou(app):
+    values = {}
+    for preset in ("fig2_centre", "fig2_side", "fig2_corner"):
+        at = app(page="iou")
+        at.button_group(key="iou_preset").set_value(preset).run()
+        df = table(at).set_index(table(at).columns[0])
+        values[preset] = (df.iloc[:, 0]["IoU"], df.iloc[:, 0]["GIoU"], df.iloc[:, 0]["DIoU"])
+    assert all(v[0] == pytest.approx(0.75) and v[1] == pytest.approx(0.75) for v in values.values())
+    assert values["fig2_centre"][2] < values["fig2_side"][2] < values["fig2_corner"][2]
+
+
+def test_each_loss_links_its_paper_from_the_core_registration(app):
+    at = app(page="iou")
+    for code, spec in losses.IOU_LOSS_SPECS.items():
+        at.selectbox(key="iou_loss").set_value(code).run()
+        assert any(spec.paper in m.value for m in at.markdown), code
+
+
+def test_closed_sections_are_not_computed_and_stay_closed_from_the_url(app):
+    at = app(page="iou", query={"iou_land_open": "false", "iou_table_open": "false"})
+    assert not at.exception
+    assert not components(at, "lossviz_plotly_chart")  # neither the bar chart nor the landscapes were built
+    assert not at.dataframe and not at.latex
+    assert canvas(at)["pred"] == list(A.PRESETS[A.DEFAULT_PRESET][0])  # the canvas is still there
+
+
+def test_chinese_titles_and_subscripted_chart_titles(app):
+    at = app(page="iou", query={"lang": "zh", "iou_res": "32"})
+    assert not at.exception
+    fig = _figure(at, "iou_land_centre")
+    assert fig["layout"]["title"]["text"].startswith("L<sub>GIoU</sub> 随中心位置")
+    assert "<sub>" in fig["layout"]["xaxis"]["title"]["text"]
+    assert "<sup>gt</sup>" in _figure(at, "iou_bar")["layout"]["title"]["text"]
+    assert i18n.t("iou.table.title", lang="zh") in [e.label for e in at.expander]

@@ -430,6 +430,59 @@ def centre_and_size(box: Sequence[float]) -> tuple[tuple[float, float], tuple[fl
     return ((x1 + x2) / 2, (y1 + y2) / 2), (x2 - x1, y2 - y1)
 
 
+# ------------------------------------------------------------------------------------------------ SIoU, spelled out
+
+
+@dataclass(frozen=True)
+class SiouParts:
+    """SIoU's distance cost Δ and shape cost Ω with the numbers that go into them, for the formula view.
+
+    ``Δ = Σ_{t=x,y} (1 − exp(−γ ρ_t))`` with ``γ = 2 − Λ`` and ``ρ_x = (Δx / C_w)²``, ``ρ_y = (Δy / C_h)²``;
+    ``Ω = Σ_{t=w,h} (1 − exp(−ω_t))^θ`` with ``ω_w = |w − w_gt| / max(w, w_gt)``. The torch core's
+    ``iou_loss_terms("siou", ...)`` computes the terms themselves; :func:`siou_parts` reads the core's geometry for
+    the inputs, and ``delta / 2`` and ``omega / 2`` equal the core's ``Δ/2`` and ``Ω/2`` (tested).
+    """
+
+    angle_cost: float
+    gamma: float
+    rho_x: float
+    rho_y: float
+    omega_w: float
+    omega_h: float
+    theta: float
+
+    @property
+    def delta(self) -> float:
+        return (1 - math.exp(-self.gamma * self.rho_x)) + (1 - math.exp(-self.gamma * self.rho_y))
+
+    @property
+    def omega(self) -> float:
+        return (1 - math.exp(-self.omega_w)) ** self.theta + (1 - math.exp(-self.omega_h)) ** self.theta
+
+
+def siou_parts(pred: Sequence[float], target: Sequence[float]) -> SiouParts:
+    """The inputs of SIoU's Δ and Ω for this pair, from the core's geometry (θ: the core's default)."""
+    g = geometry(pred, target)
+    dx, dy = g.centre_t[0] - g.centre[0], g.centre_t[1] - g.centre[1]
+    sigma2 = max(dx * dx + dy * dy, EPS * g.c2)
+    angle = 2 * abs(dx * dy) / sigma2 if sigma2 > 0 else 0.0
+    theta = float(losses.IOU_LOSS_SPECS["siou"].option("theta").default)
+    return SiouParts(
+        angle_cost=angle,
+        gamma=2 - angle,
+        rho_x=(dx / max(g.cw, EPS)) ** 2,
+        rho_y=(dy / max(g.ch, EPS)) ** 2,
+        omega_w=abs(g.w - g.w_t) / max(g.w, g.w_t, EPS),
+        omega_h=abs(g.h - g.h_t) / max(g.h, g.h_t, EPS),
+        theta=theta,
+    )
+
+
+def paper(code: str) -> str:
+    """The arXiv link of loss ``code``, from the core's registration."""
+    return _spec(code).paper
+
+
 # ------------------------------------------------------------------------------------------------------ presets
 
 #: Textbook cases of seed 004: (pred, target), each exposing one weakness of the loss before it.
@@ -438,5 +491,40 @@ PRESETS: dict[str, tuple[Box, Box]] = {
     "overlap": ((34.0, 30.0, 70.0, 66.0), (40.0, 38.0, 82.0, 78.0)),
     "containment": ((46.0, 42.0, 66.0, 58.0), (25.0, 22.0, 80.0, 78.0)),
     "aspect": ((40.0, 25.0, 60.0, 75.0), (25.0, 40.0, 75.0, 60.0)),
+    # DIoU paper (arXiv 1911.08287), Fig. 2: a prediction of a quarter of the target's area inside it, at three
+    # positions: IoU and GIoU loss are both 0.75 in all three (C is the target), DIoU loss grows off-centre.
+    "fig2_centre": ((35.0, 35.0, 65.0, 65.0), (20.0, 20.0, 80.0, 80.0)),
+    "fig2_side": ((20.0, 35.0, 50.0, 65.0), (20.0, 20.0, 80.0, 80.0)),
+    "fig2_corner": ((50.0, 20.0, 80.0, 50.0), (20.0, 20.0, 80.0, 80.0)),
 }
 DEFAULT_PRESET = "overlap"
+
+
+@dataclass(frozen=True)
+class CaseSource:
+    """Where a preset comes from: the loss whose paper shows it and which figure (language-independent)."""
+
+    loss: str  # the code of the loss whose paper (arXiv link from the core's registration) shows the case
+    figure: str  # e.g. "Fig. 2"; "" for a case the paper argues in its text
+
+    @property
+    def paper(self) -> str:
+        return paper(self.loss)
+
+
+#: Which paper figure or argument each preset reproduces.
+CASE_SOURCES: dict[str, CaseSource] = {
+    "disjoint": CaseSource("diou", "Fig. 1"),  # IoU has no gradient; GIoU first grows the prediction
+    "overlap": CaseSource("giou", ""),
+    "containment": CaseSource("diou", "Fig. 2"),
+    "aspect": CaseSource("ciou", ""),  # same centre: DIoU = IoU loss, only CIoU's v sees the aspect
+    "fig2_centre": CaseSource("diou", "Fig. 2"),
+    "fig2_side": CaseSource("diou", "Fig. 2"),
+    "fig2_corner": CaseSource("diou", "Fig. 2"),
+}
+
+
+def case_of(pred: Sequence[float], target: Sequence[float]) -> str | None:
+    """The preset whose boxes these are, or None."""
+    pair = (tuple(float(v) for v in pred), tuple(float(v) for v in target))
+    return next((code for code, boxes in PRESETS.items() if boxes == pair), None)

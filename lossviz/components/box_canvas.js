@@ -1,15 +1,18 @@
-// lossviz box canvas: two xyxy boxes in a 0..world SVG, dragged and resized with the pointer.
+// lossviz box canvas: two xyxy boxes in a 0..world SVG, moved and resized with the pointer, touch or keyboard.
 //
-// Python sends `data` = {pred, target, world, min_size, show, overlay, arrows, readout, labels, seq}.
-// We send `setStateValue("boxes", {pred, target, seq, final})` throttled while dragging and once at release.
-// Streamlit calls this function again on every data change with the same DOM, so everything below is
-// idempotent: the SVG is built once per parentElement and then only updated.
+// Python sends `data` = {pred, target, world, min_size, show, overlay, arrows, readout, labels, palette, seq}.
+// We send `setStateValue("boxes", {pred, target, seq, final})`: throttled while dragging, once at release, and
+// debounced after arrow keys (holding a key does not flood reruns). Streamlit calls this function again on every
+// data change with the same DOM, so everything below is idempotent: the SVG is built once per parentElement and
+// then only updated. The drag, keyboard and selection state lives here; Python only ever sees boxes.
 
 const NS = "http://www.w3.org/2000/svg";
 const THROTTLE_MS = 80; // at most one update per 80 ms while dragging ...
 const STALL_MS = 2000; // ... and one at a time, unless Python has not answered for this long
-const POLL_MS = 16;
+const KEY_DEBOUNCE_MS = 300; // keyboard edits go out once the keys have rested this long
 const HANDLES = { nw: "lt", n: "t", ne: "rt", e: "r", se: "rb", s: "b", sw: "lb", w: "l" };
+const TICK = 20; // world units between coordinate ticks
+const PAD = { l: 8, t: 7, r: 3, b: 3 }; // room around the world for the ticks and labels, in world units
 
 function el(tag, attrs, parent) {
   const node = document.createElementNS(NS, tag);
@@ -20,32 +23,33 @@ function el(tag, attrs, parent) {
 
 const round1 = (v) => Math.round(v * 10) / 10;
 const clamp = (v, lo, hi) => Math.min(Math.max(v, lo), hi);
+const fmt = (b) => b.map((v) => v.toFixed(1));
 
 function build(root, s) {
   const wrap = document.createElement("div");
   wrap.className = "bc-wrap";
-  const svg = el("svg", { class: "bc-svg", role: "img" });
+  const svg = el("svg", { class: "bc-svg", role: "group" });
   wrap.appendChild(svg);
   root.appendChild(wrap);
   s.wrap = wrap;
   s.svg = svg;
   s.frame = el("rect", { class: "bc-frame" }, svg);
+  s.ticks = el("g", { class: "bc-ticks", "aria-hidden": "true" }, svg);
   const g = (cls) => el("g", { class: cls }, svg);
   s.gOverlay = g("bc-overlay");
   s.inter = el("rect", { class: "bc-inter" }, s.gOverlay);
   s.enclose = el("rect", { class: "bc-enclose" }, s.gOverlay);
   s.diag = el("line", { class: "bc-diag" }, s.gOverlay);
   s.rho = el("line", { class: "bc-rho" }, s.gOverlay);
-  s.cLabel = el("text", { class: "bc-label bc-c-label" }, s.gOverlay);
-  s.rhoLabel = el("text", { class: "bc-label bc-rho-label" }, s.gOverlay);
-  s.encLabel = el("text", { class: "bc-label bc-enc-label" }, s.gOverlay);
   s.aspect = g("bc-aspect");
   s.boxes = {};
   for (const which of ["target", "pred"]) {
     const gb = g(`bc-box bc-${which}`);
+    gb.setAttribute("tabindex", "0");
+    gb.setAttribute("role", "button");
+    gb.setAttribute("data-which", which);
     const body = el("rect", { class: "bc-body", "data-role": `${which}:move` }, gb);
     const centre = el("circle", { class: "bc-centre", r: 0.9 }, gb);
-    const label = el("text", { class: "bc-label bc-name" }, gb);
     const edges = {};
     for (const side of ["l", "t", "r", "b"]) {
       edges[side] = el("line", { class: "bc-edge", "data-role": `${which}:${side}` }, gb);
@@ -54,12 +58,33 @@ function build(root, s) {
     for (const [name, sides] of Object.entries(HANDLES)) {
       handles[name] = el("rect", { class: `bc-handle bc-h-${name}`, "data-role": `${which}:${sides}` }, gb);
     }
-    s.boxes[which] = { gb, body, centre, label, edges, handles };
+    gb.addEventListener("focus", () => select(s, which));
+    gb.addEventListener("keydown", (ev) => onKey(s, which, ev));
+    s.boxes[which] = { gb, body, centre, edges, handles };
   }
   s.gArrows = g("bc-arrows");
+  // Labels last, so they sit on top of every line; placed by placeLabels() where they collide with nothing.
+  s.gLabels = el("g", { class: "bc-labels", "aria-hidden": "true" }, svg);
+  s.names = {
+    target: el("text", { class: "bc-label bc-name bc-name-target" }, s.gLabels),
+    pred: el("text", { class: "bc-label bc-name bc-name-pred" }, s.gLabels),
+  };
+  s.encLabel = el("text", { class: "bc-label bc-enc-label" }, s.gLabels);
+  s.cLabel = el("text", { class: "bc-label bc-c-label" }, s.gLabels);
+  s.rhoLabel = el("text", { class: "bc-label bc-rho-label" }, s.gLabels);
   s.readout = document.createElement("div");
   s.readout.className = "bc-readout";
   wrap.appendChild(s.readout);
+  s.help = document.createElement("div");
+  s.help.className = "bc-help";
+  s.help.id = `bc-help-${Math.random().toString(36).slice(2)}`;
+  wrap.appendChild(s.help);
+  s.live = document.createElement("div");
+  s.live.className = "bc-live";
+  s.live.setAttribute("aria-live", "polite");
+  s.live.setAttribute("role", "status");
+  wrap.appendChild(s.live);
+  for (const which of ["target", "pred"]) s.boxes[which].gb.setAttribute("aria-describedby", s.help.id);
 
   svg.addEventListener("pointerdown", (ev) => onDown(s, ev));
   svg.addEventListener("pointermove", (ev) => onMove(s, ev));
@@ -75,6 +100,53 @@ function toWorld(s, ev) {
   return [p.x, p.y];
 }
 
+// --- selection and keyboard --------------------------------------------------------------------------------
+
+function describe(s, which) {
+  const b = fmt(s.local[which]);
+  return `${s.data.labels[which]}: x1 ${b[0]}, y1 ${b[1]}, x2 ${b[2]}, y2 ${b[3]}`;
+}
+
+function select(s, which) {
+  s.selected = which;
+  for (const w of ["pred", "target"]) s.boxes[w].gb.classList.toggle("bc-selected", w === which);
+  s.live.textContent = describe(s, which);
+}
+
+function onKey(s, which, ev) {
+  const dirs = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  const d = dirs[ev.key];
+  if (!d) return;
+  ev.preventDefault();
+  ev.stopPropagation();
+  const step = ev.shiftKey ? 10 : 1;
+  const resize = ev.altKey || ev.ctrlKey || ev.metaKey;
+  const W = s.data.world;
+  const m = s.data.min_size;
+  let [x1, y1, x2, y2] = s.local[which];
+  const dx = d[0] * step;
+  const dy = d[1] * step;
+  if (resize) {
+    // The right and bottom edges follow the arrows: right/down grow the box, left/up shrink it.
+    x2 = clamp(x2 + dx, x1 + m, W);
+    y2 = clamp(y2 + dy, y1 + m, W);
+  } else {
+    const mx = clamp(dx, -x1, W - x2);
+    const my = clamp(dy, -y1, W - y2);
+    [x1, y1, x2, y2] = [x1 + mx, y1 + my, x2 + mx, y2 + my];
+  }
+  s.local[which] = [x1, y1, x2, y2].map(round1);
+  select(s, which);
+  draw(s);
+  if (s.keyTimer) clearTimeout(s.keyTimer);
+  s.keyTimer = setTimeout(() => {
+    s.keyTimer = null;
+    request(s, true);
+  }, KEY_DEBOUNCE_MS);
+}
+
+// --- pointer (mouse, pen, touch) -----------------------------------------------------------------------------
+
 function onDown(s, ev) {
   const role = ev.target.getAttribute && ev.target.getAttribute("data-role");
   if (!role || ev.button !== 0) return;
@@ -82,11 +154,13 @@ function onDown(s, ev) {
   ev.preventDefault();
   s.svg.setPointerCapture(ev.pointerId);
   s.drag = { which, what, start: toWorld(s, ev), orig: s.local[which].slice() };
+  s.boxes[which].gb.focus({ preventScroll: true });
+  select(s, which);
   s.wrap.classList.add("bc-dragging");
 }
 
 function dragged(s, ev) {
-  const { which, what, start, orig } = s.drag;
+  const { what, start, orig } = s.drag;
   const W = s.data.world;
   const m = s.data.min_size;
   const [px, py] = toWorld(s, ev);
@@ -114,34 +188,29 @@ function onMove(s, ev) {
 
 function onUp(s, ev) {
   if (!s.drag) return;
-  s.local[s.drag.which] = dragged(s, ev);
+  const which = s.drag.which;
+  s.local[which] = dragged(s, ev);
   s.drag = null;
   s.wrap.classList.remove("bc-dragging");
+  select(s, which);
   draw(s);
   request(s, true);
 }
 
-// Flow control: one update in flight at a time and at most one per THROTTLE_MS. Newer boxes wait as `pending`
-// and go out when Python echoes the previous update (or after STALL_MS), so reruns never pile up and interrupt
-// each other while the pointer moves; the release is always sent.
+// Flow control: one update in flight at a time and at most one per THROTTLE_MS. Newer boxes wait as `pending` and
+// go out when Python echoes the previous update's seq (or after STALL_MS), so reruns never pile up while the pointer
+// moves; the final update (release, keys at rest) is always sent.
 function request(s, final) {
   s.pending = { final: final || Boolean(s.pending && s.pending.final) };
   flush(s);
-}
-
-function scriptRunning() {
-  const app = document.querySelector("[data-testid=stApp]");
-  return Boolean(app) && app.getAttribute("data-test-script-state") === "running";
 }
 
 function flush(s) {
   if (!s.pending) return;
   const now = performance.now();
   const since = now - s.sentAt;
-  // Busy until Python has answered the last update and finished that run (a new update arriving mid-run would
-  // interrupt it); poll briefly, and give up waiting after STALL_MS.
-  const busy = s.seq > s.echoed || scriptRunning();
-  const delay = busy ? (since < STALL_MS ? POLL_MS : 0) : s.pending.final ? 0 : THROTTLE_MS - since;
+  const waiting = s.seq > s.echoed && since < STALL_MS;
+  const delay = waiting ? STALL_MS - since : s.pending.final ? 0 : THROTTLE_MS - since;
   if (delay > 0) {
     if (s.timer) clearTimeout(s.timer);
     s.timer = setTimeout(() => {
@@ -154,7 +223,7 @@ function flush(s) {
   s.pending = null;
   s.seq += 1;
   s.sentAt = now;
-  s.wrap.setAttribute("data-sent-seq", String(s.seq));
+  s.wrap.setAttribute("aria-busy", "true");
   s.setStateValue("boxes", { pred: s.local.pred, target: s.local.target, seq: s.seq, final });
 }
 
@@ -174,10 +243,23 @@ function setLine(node, x1, y1, x2, y2) {
   node.setAttribute("y2", y2);
 }
 
-function setText(node, x, y, text) {
-  node.setAttribute("x", x);
-  node.setAttribute("y", y);
-  node.textContent = text;
+function drawTicks(s) {
+  const W = s.data.world;
+  if (s.ticksFor === W) return;
+  s.ticksFor = W;
+  s.ticks.replaceChildren();
+  for (let v = 0; v <= W + 1e-9; v += TICK) {
+    el("line", { class: "bc-tick", x1: v, y1: 0, x2: v, y2: -1.2 }, s.ticks);
+    el("line", { class: "bc-tick", x1: 0, y1: v, x2: -1.2, y2: v }, s.ticks);
+    const tx = el("text", { class: "bc-tick-label", x: v, y: -2, "text-anchor": "middle" }, s.ticks);
+    tx.textContent = String(v);
+    const ty = el("text", { class: "bc-tick-label", x: -2, y: v + 0.9, "text-anchor": "end" }, s.ticks);
+    ty.textContent = String(v);
+  }
+  const ax = el("text", { class: "bc-axis-label", x: W, y: -4.6, "text-anchor": "end" }, s.ticks);
+  ax.textContent = "x →";
+  const ay = el("text", { class: "bc-axis-label", x: -6.4, y: W, "text-anchor": "end", transform: `rotate(-90 -6.4 ${W})` }, s.ticks);
+  ay.textContent = "y →";
 }
 
 function drawBox(s, which, b) {
@@ -195,42 +277,29 @@ function drawBox(s, which, b) {
   const hs = 2.2;
   const pos = { nw: [x1, y1], n: [mx, y1], ne: [x2, y1], e: [x2, my], se: [x2, y2], s: [mx, y2], sw: [x1, y2], w: [x1, my] };
   for (const [name, [hx, hy]] of Object.entries(pos)) setRect(parts.handles[name], [hx - hs / 2, hy - hs / 2, hx + hs / 2, hy + hs / 2]);
-  setText(parts.label, x1 + 0.8, y1 > 5 ? y1 - 1.2 : y2 + 3.6, s.data.labels[which]);
-}
-
-// Geometry overlay: always the torch core's (data.overlay); this file never derives geometry. Mid-drag, before the
-// rerun returns, the last computed overlay stays on screen, dimmed, until the core's answer for the new boxes arrives.
-function overlayFor(s, p, t) {
-  const o = s.data.overlay || {};
-  const fresh = same(p, s.data.pred) && same(t, s.data.target);
-  s.gOverlay.classList.toggle("bc-stale", !fresh);
-  s.aspect.classList.toggle("bc-stale", !fresh);
-  return o;
+  parts.gb.setAttribute("aria-label", describe(s, which));
 }
 
 const same = (a, b) => a && b && a.every((v, i) => Math.abs(v - b[i]) < 1e-9);
 
-function drawOverlay(s, p, t) {
-  const o = overlayFor(s, p, t);
+// Geometry overlay: always the torch core's (data.overlay); this file never derives geometry. Mid-drag, before the
+// rerun returns, the last computed overlay stays on screen, dimmed, until the core's answer for the new boxes arrives.
+function drawOverlay(s, fresh) {
+  const o = s.data.overlay || {};
   const show = s.data.show || {};
-  const L = s.data.labels;
+  s.gOverlay.classList.toggle("bc-stale", !fresh);
+  s.aspect.classList.toggle("bc-stale", !fresh);
   s.inter.style.display = show.inter && o.inter ? "" : "none";
   if (o.inter) setRect(s.inter, o.inter);
   const e = o.enclose;
-  if (!e || !o.centre || !o.centre_t) return;
-  s.enclose.style.display = show.enclose || show.c ? "" : "none";
+  const ok = e && o.centre && o.centre_t;
+  s.enclose.style.display = ok && (show.enclose || show.c) ? "" : "none";
+  s.diag.style.display = ok && show.c ? "" : "none";
+  s.rho.style.display = ok && show.rho ? "" : "none";
+  if (!ok) return;
   setRect(s.enclose, e);
-  s.encLabel.style.display = show.enclose ? "" : "none";
-  setText(s.encLabel, e[2] - 1, e[1] > 4 ? e[1] - 1 : e[3] + 3.5, L.enclose);
-  s.encLabel.setAttribute("text-anchor", "end");
-  s.diag.style.display = show.c ? "" : "none";
   setLine(s.diag, e[0], e[1], e[2], e[3]);
-  s.cLabel.style.display = show.c ? "" : "none";
-  setText(s.cLabel, e[0] + (e[2] - e[0]) * 0.25 + 1, e[1] + (e[3] - e[1]) * 0.25 - 1, "c");
-  s.rho.style.display = show.rho ? "" : "none";
   setLine(s.rho, o.centre[0], o.centre[1], o.centre_t[0], o.centre_t[1]);
-  s.rhoLabel.style.display = show.rho ? "" : "none";
-  setText(s.rhoLabel, (o.centre[0] + o.centre_t[0]) / 2 + 1, (o.centre[1] + o.centre_t[1]) / 2 - 1, "ρ");
   drawAspect(s, o.aspect, show.aspect);
 }
 
@@ -247,14 +316,14 @@ function drawAspect(s, angles, visible) {
     const theta = angles[which];
     el("line", { class: `bc-aspect-${which}`, x1: ox, y1: oy, x2: ox + len * Math.sin(theta), y2: oy - len * Math.cos(theta) }, s.aspect);
   }
-  const label = el("text", { class: "bc-label", x: ox + 1, y: oy - len - 1.5 }, s.aspect);
+  const label = el("text", { class: "bc-label bc-aspect-label", x: ox + 1, y: oy - len - 1.5 }, s.aspect);
   label.textContent = s.data.labels.aspect;
 }
 
-function drawArrows(s) {
+function drawArrows(s, fresh) {
   s.gArrows.replaceChildren();
   // Arrows belong to the boxes Python computed them for: hide them while the boxes differ.
-  if (!same(s.local.pred, s.data.pred) || !same(s.local.target, s.data.target)) return;
+  if (!fresh) return;
   for (const a of s.data.arrows || []) {
     const g = el("g", { class: "bc-arrow", "data-edge": a.edge }, s.gArrows);
     el("line", { x1: a.x0, y1: a.y0, x2: a.x1, y2: a.y1 }, g);
@@ -269,47 +338,155 @@ function drawArrows(s) {
   }
 }
 
+// --- label placement ---------------------------------------------------------------------------------------
+// Each label tries a few positions and takes the first that overlaps no other label and crosses no drawn line
+// (box edges, the enclosing box, the diagonal c, ρ); failing that, the one with the fewest collisions.
+
+function segHitsRect(a, r) {
+  // Liang-Barsky clip of segment a = [x1, y1, x2, y2] against rect r = {x, y, width, height}.
+  const [x1, y1, x2, y2] = a;
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  let t0 = 0;
+  let t1 = 1;
+  const p = [-dx, dx, -dy, dy];
+  const q = [x1 - r.x, r.x + r.width - x1, y1 - r.y, r.y + r.height - y1];
+  for (let i = 0; i < 4; i++) {
+    if (p[i] === 0) {
+      if (q[i] < 0) return false;
+    } else {
+      const t = q[i] / p[i];
+      if (p[i] < 0) t0 = Math.max(t0, t);
+      else t1 = Math.min(t1, t);
+      if (t0 > t1) return false;
+    }
+  }
+  return true;
+}
+
+const rectsHit = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+function lineSegs(s) {
+  const segs = [];
+  const rectSegs = (b) => [[b[0], b[1], b[2], b[1]], [b[2], b[1], b[2], b[3]], [b[0], b[3], b[2], b[3]], [b[0], b[1], b[0], b[3]]];
+  segs.push(...rectSegs(s.local.pred), ...rectSegs(s.local.target));
+  const vis = (n) => n.style.display !== "none";
+  const o = s.data.overlay || {};
+  if (o.enclose && vis(s.enclose)) segs.push(...rectSegs(o.enclose));
+  if (o.enclose && vis(s.diag)) segs.push([o.enclose[0], o.enclose[1], o.enclose[2], o.enclose[3]]);
+  if (o.centre && vis(s.rho)) segs.push([o.centre[0], o.centre[1], o.centre_t[0], o.centre_t[1]]);
+  for (const a of s.data.arrows || []) segs.push([a.x0, a.y0, a.x1, a.y1]);
+  return segs;
+}
+
+function place(node, text, candidates, placed, segs, bounds) {
+  node.textContent = text;
+  let best = null;
+  for (const [x, y, anchor] of candidates) {
+    node.setAttribute("x", x);
+    node.setAttribute("y", y);
+    node.setAttribute("text-anchor", anchor);
+    const bb = node.getBBox();
+    const r = { x: bb.x - 0.3, y: bb.y - 0.2, width: bb.width + 0.6, height: bb.height + 0.4 };
+    let hits = placed.filter((p) => rectsHit(r, p)).length + segs.filter((g) => segHitsRect(g, r)).length;
+    if (r.x < bounds.x || r.y < bounds.y || r.x + r.width > bounds.x + bounds.width || r.y + r.height > bounds.y + bounds.height) hits += 10;
+    if (!best || hits < best.hits) best = { x, y, anchor, hits, r };
+    if (hits === 0) break;
+  }
+  node.setAttribute("x", best.x);
+  node.setAttribute("y", best.y);
+  node.setAttribute("text-anchor", best.anchor);
+  placed.push(best.r);
+}
+
+function boxCandidates(b, gap) {
+  const [x1, y1, x2, y2] = b;
+  return [
+    [x1 + 0.6, y1 - gap, "start"], [x2 - 0.6, y1 - gap, "end"], [x1 + 0.6, y2 + 3.2, "start"], [x2 - 0.6, y2 + 3.2, "end"],
+    [x1 + 0.8, y1 + 3.4, "start"], [x2 - 0.8, y1 + 3.4, "end"], [x1 + 0.8, y2 - 1.2, "start"], [x2 - 0.8, y2 - 1.2, "end"],
+    [x1 - 0.8, y1 + 3, "end"], [x2 + 0.8, y1 + 3, "start"], [x1 + 0.6, y1 - gap - 3.2, "start"], [x1 + 0.6, y2 + 6.4, "start"],
+  ];
+}
+
+function placeLabels(s) {
+  const L = s.data.labels;
+  const W = s.data.world;
+  const bounds = { x: -PAD.l + 3, y: -2.5, width: W + PAD.l - 3 + PAD.r, height: W + 2.5 + PAD.b };
+  const segs = lineSegs(s);
+  const placed = [];
+  const o = s.data.overlay || {};
+  for (const which of ["target", "pred"]) place(s.names[which], L[which], boxCandidates(s.local[which], 1.0), placed, segs, bounds);
+  const vis = (n) => n.style.display !== "none";
+  const show = s.data.show || {};
+  s.encLabel.style.display = o.enclose && show.enclose ? "" : "none";
+  if (vis(s.encLabel)) place(s.encLabel, L.enclose, boxCandidates(o.enclose, 1.0).slice(0, 4).concat(boxCandidates(o.enclose, 1.0).slice(4)), placed, segs, bounds);
+  s.cLabel.style.display = o.enclose && vis(s.diag) ? "" : "none";
+  if (vis(s.cLabel)) place(s.cLabel, "c", alongLine(o.enclose), placed, segs, bounds);
+  s.rhoLabel.style.display = o.centre && vis(s.rho) ? "" : "none";
+  if (vis(s.rhoLabel)) place(s.rhoLabel, "ρ", alongLine([...o.centre, ...o.centre_t]), placed, segs, bounds);
+}
+
+// Positions beside a line: around points along it, first on its normal, then all round, nearer first.
+function alongLine([x1, y1, x2, y2]) {
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  const n = Math.hypot(dx, dy);
+  const [nx, ny] = n > 0 ? [dy / n, -dx / n] : [0, -1];
+  const base = Math.atan2(ny, nx);
+  const out = [];
+  for (const r of [2.4, 3.8, 5.5]) {
+    for (const t of [0.5, 0.62, 0.38, 0.75, 0.25, 0.88, 0.12]) {
+      for (const turn of [0, 4, 1, 7, 3, 5, 2, 6]) {
+        const a = base + (turn * Math.PI) / 4;
+        out.push([x1 + dx * t + r * Math.cos(a), y1 + dy * t + r * Math.sin(a) + 1, "middle"]);
+      }
+    }
+  }
+  return out;
+}
+
 function draw(s) {
   const W = s.data.world;
-  s.svg.setAttribute("viewBox", `-3 -3 ${W + 6} ${W + 6}`);
+  s.svg.setAttribute("viewBox", `${-PAD.l} ${-PAD.t} ${W + PAD.l + PAD.r} ${W + PAD.t + PAD.b}`);
   setRect(s.frame, [0, 0, W, W]);
+  drawTicks(s);
   const p = s.local.pred;
   const t = s.local.target;
-  drawOverlay(s, p, t);
+  const fresh = same(p, s.data.pred) && same(t, s.data.target);
+  drawOverlay(s, fresh);
   drawBox(s, "target", t);
   drawBox(s, "pred", p);
-  drawArrows(s);
-  const fresh = same(p, s.data.pred) && same(t, s.data.target);
+  drawArrows(s, fresh);
+  placeLabels(s);
   s.readout.textContent = s.data.readout || "";
   s.readout.classList.toggle("bc-stale", !fresh);
-  s.wrap.setAttribute("data-pred", p.join(","));
-  s.wrap.setAttribute("data-target", t.join(","));
-  s.wrap.setAttribute("data-fresh", fresh ? "1" : "0");
-  s.wrap.setAttribute("data-seq", String(s.data.seq ?? ""));
+  if (s.selected) s.live.textContent = describe(s, s.selected);
 }
 
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
   let s = parentElement.__lossvizBoxCanvas;
   if (!s) {
-    s = { seq: 0, echoed: 0, sentAt: -Infinity, pending: null, timer: null, drag: null, local: null };
+    s = { seq: 0, echoed: 0, sentAt: -Infinity, pending: null, timer: null, keyTimer: null, drag: null, local: null, selected: null };
     parentElement.__lossvizBoxCanvas = s;
     build(parentElement, s);
   }
   s.data = data;
   s.setStateValue = setStateValue;
+  const L = data.labels || {};
+  s.svg.setAttribute("aria-label", L.canvas || "");
+  s.help.textContent = L.keys || "";
+  for (const [k, v] of Object.entries(data.palette || {})) s.wrap.style.setProperty(`--bc-${k}`, v);
   const echoed = typeof data.seq === "number" ? data.seq : 0;
-  // Python's boxes win unless the pointer holds one, an update is still waiting to go out, or a rerun for an older
-  // drag position comes back late (it must not yank the box back). `echoed` is the last update Python applied.
-  if (!s.local || (!s.drag && !s.pending && echoed >= s.seq)) {
+  // Python's boxes win unless the pointer holds one, keys are still being pressed, an update is still waiting to go
+  // out, or a rerun for an older position comes back late (it must not yank the box back). `echoed` is the last
+  // update Python applied.
+  if (!s.local || (!s.drag && !s.keyTimer && !s.pending && echoed >= s.seq)) {
     s.local = { pred: data.pred.slice(), target: data.target.slice() };
-  }
-  if (echoed > s.echoed && echoed === s.seq) {
-    // Round trip of the last update: pointer event -> Python (torch core) -> these numbers on screen.
-    s.wrap.setAttribute("data-rtt-ms", (performance.now() - s.sentAt).toFixed(1));
   }
   s.seq = Math.max(s.seq, echoed);
   s.echoed = echoed;
+  if (echoed >= s.seq && !s.pending) s.wrap.removeAttribute("aria-busy");
   draw(s);
   flush(s);
 }

@@ -1,16 +1,22 @@
-"""A canvas with a ground-truth box and a predicted box, dragged and resized with the mouse (``st.components.v2``).
+"""A canvas with a ground-truth box and a predicted box, moved and resized by pointer, touch or keyboard.
 
-The JavaScript (``box_canvas.js``, no build step) draws both boxes in SVG, lets the pointer move a box by its body
-and resize it by any corner or edge, clamps to the world and keeps a minimum size, and reports
+The JavaScript (``box_canvas.js``, no build step, ``st.components.v2``) draws both boxes in SVG with coordinate
+ticks, lets the pointer move a box by its body and resize it by any corner or edge, and the keyboard do the same
+(Tab selects a box, arrows move it, Shift: ×10, Alt or Ctrl: resize); it clamps to the world, keeps a minimum size
+and places the overlay's labels where they collide with nothing. It reports
 ``{"pred": [x1, y1, x2, y2], "target": [...], "seq": n, "final": bool}`` as the state value ``boxes``: throttled
-while dragging and once at release. Python sends back both boxes, the geometry the losses use (computed by the torch
-core) and the gradient arrows, and echoes ``seq`` so a late rerun never snaps a box the pointer still holds.
+while dragging, once at release, debounced after keys.
+
+The drag, keyboard, selection and sequence state live inside the component: :func:`box_canvas` takes the boxes to
+show and a callback that receives new boxes, and echoes the last applied ``seq`` to the browser itself (so a late
+rerun never snaps back a box the pointer still holds). The page only passes boxes in and takes boxes out.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,45 +57,89 @@ def parse_boxes(value: Any) -> tuple[list[float], list[float], int, bool] | None
     return out[0], out[1], seq, bool(value.get("final", False))
 
 
+@dataclass(frozen=True)
+class CanvasResult:
+    """What happened in the canvas since the last run.
+
+    Attributes:
+        released: the user finished an edit (pointer released, or keys at rest): what depends on the settled boxes
+            (the page's landscapes) should follow now.
+        notes: what ``on_boxes`` reported about the new boxes (e.g. repairs), once.
+        refused: the browser sent a malformed update; it was ignored and the boxes kept.
+    """
+
+    released: bool = False
+    notes: tuple[str, ...] = ()
+    refused: bool = False
+
+
 def box_canvas(
     key: str,
     *,
     pred: Sequence[float],
     target: Sequence[float],
-    on_change: Callable[[], None],
-    labels: dict[str, str],
+    on_boxes: Callable[[list[float], list[float]], Sequence[str] | None],
+    labels: Mapping[str, str],
+    palette: Mapping[str, str] | None = None,
     world: float = 100.0,
     min_size: float = 1.0,
-    overlay: dict[str, Any] | None = None,
-    show: dict[str, bool] | None = None,
-    arrows: Sequence[dict[str, Any]] = (),
+    overlay: Mapping[str, Any] | None = None,
+    show: Mapping[str, bool] | None = None,
+    arrows: Sequence[Mapping[str, Any]] = (),
     readout: str = "",
-    seq: int = 0,
-) -> Any:
-    """Mount the canvas. ``on_change`` runs (as a widget callback, before the script) when the user moved a box;
-    it reads the new state with ``parse_boxes(st.session_state[key]["boxes"])``.
+) -> CanvasResult:
+    """Mount the canvas showing ``pred`` and ``target``; when the user moves a box, ``on_boxes(pred, target)`` runs
+    (as a widget callback, before the script) with the new coordinates, and returns notes to show (or None).
 
     Args:
+        key: the widget key; the component also keeps its own bookkeeping under ``f"{key}.canvas"``.
         pred, target: ``(x1, y1, x2, y2)`` in world units, ``0 <= x1 <= x2 <= world``.
-        labels: translated labels: ``pred``, ``target``, ``enclose``, ``aspect``.
+        on_boxes: receives each new, well-formed pair once (stale and malformed updates never reach it).
+        labels: translated texts: ``pred``, ``target``, ``enclose``, ``aspect`` (drawn), ``canvas`` (the canvas's
+            accessible name) and ``keys`` (its keyboard help, read by screen readers).
+        palette: colours of ``pred``, ``target``, ``c``, ``rho``, ``arrow``, ``muted``, ``inter`` (CSS colours; the
+            charts' palette, so the canvas and the figures agree).
         overlay: geometry from the core: ``enclose``, ``inter`` (or None), ``centre``, ``centre_t`` and ``aspect``
             (``{"pred": θ, "target": θ_t}``, the angles ``atan(w/h)`` of CIoU's aspect term). The canvas only draws
             it; it never derives geometry itself.
         show: which overlay parts the selected loss uses: ``inter``, ``enclose``, ``c``, ``rho``, ``aspect``.
         arrows: descent arrows ``{"edge", "x0", "y0", "x1", "y1"}`` in world units.
         readout: a line of text under the canvas (the selected loss's value).
-        seq: the last canvas update applied (echoed to the browser).
     """
+    own = st.session_state.setdefault(f"{key}.canvas", {"seq": 0})
+
+    def changed() -> None:
+        raw = (st.session_state.get(key) or {}).get("boxes")
+        if raw is None:
+            return  # nothing sent (yet)
+        parsed = parse_boxes(raw)
+        if parsed is None:
+            seq = raw.get("seq") if isinstance(raw, dict) else None
+            own["refused"] = True
+            if isinstance(seq, int) and seq > own["seq"]:
+                own["seq"] = seq  # answered (refused), so the browser sends the next one
+            return
+        new_pred, new_target, seq, final = parsed
+        if seq <= own["seq"]:
+            return  # an older update arriving late
+        own["seq"] = seq
+        own["released"] = own.get("released", False) or final
+        own["notes"] = tuple(on_boxes(new_pred, new_target) or ())
+
     data = {
         "pred": [float(v) for v in pred],
         "target": [float(v) for v in target],
         "world": float(world),
         "min_size": float(min_size),
-        "labels": labels,
-        "overlay": overlay,
-        "show": show or {},
-        "arrows": list(arrows),
+        "labels": dict(labels),
+        "palette": dict(palette or {}),
+        "overlay": dict(overlay or {}),
+        "show": dict(show or {}),
+        "arrows": [dict(a) for a in arrows],
         "readout": readout,
-        "seq": int(seq),
+        "seq": int(own["seq"]),
     }
-    return _mount(key=key, data=data, on_boxes_change=on_change, height="content")
+    _mount(key=key, data=data, on_boxes_change=changed, height="content")
+    if own.pop("released", False):  # the page reruns now: keep the notes for that run
+        return CanvasResult(True, own.get("notes", ()), own.get("refused", False))
+    return CanvasResult(False, own.pop("notes", ()), own.pop("refused", False))

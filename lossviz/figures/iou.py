@@ -5,14 +5,48 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
-from lossviz.analysis.iou import Landscape, LossRow
+from lossviz.analysis.iou import EDGES, Arrow, FormulaTerm, Geometry, Landscape, LossRow, SiouParts
+from lossviz.figures import style as S
 from lossviz.i18n import t
 
-PRED_COLOR = "#1f77b4"
-TARGET_COLOR = "#2ca02c"
+#: The IoU page's colours, shared by the charts and the box canvas (which gets them as CSS custom properties).
+PALETTE = {
+    "pred": S.PRED,
+    "target": S.TARGET,
+    "c": S.DIAGONAL,
+    "rho": S.CENTRE_DISTANCE,
+    "arrow": S.GRADIENT,
+    "muted": S.MUTED,
+    "enclose": S.ENCLOSE,
+    "inter": S.INTERSECTION,
+}
+PRED_COLOR = PALETTE["pred"]
+TARGET_COLOR = PALETTE["target"]
 ARROW_COLOR = "rgba(255, 255, 255, 0.85)"
+
+
+def formula_latex(terms: Sequence[FormulaTerm], value: float) -> str:
+    """The selected loss as the core's sum of terms, then each term's value for this pair (from the core)."""
+    shown = [term for term in terms if term.key != "clamp" or term.value != 0.0]
+    symbols = " + ".join(term.tex for term in shown)
+    numbers = " + ".join(f"{term.value:.4f}" for term in shown)
+    return rf"\mathcal{{L}} = {symbols} = {numbers} = {value:.4f}"
+
+
+def siou_latex(p: SiouParts) -> list[str]:
+    """SIoU's Δ and Ω with this pair's numbers substituted (γ = 2 − Λ, ρ_x, ρ_y, ω_w, ω_h, θ)."""
+    return [
+        rf"\Lambda = {p.angle_cost:.4f},\quad \gamma = 2 - \Lambda = {p.gamma:.4f},\quad "
+        rf"\rho_x = {p.rho_x:.4f},\quad \rho_y = {p.rho_y:.4f}",
+        rf"\Delta = (1 - e^{{-\gamma \rho_x}}) + (1 - e^{{-\gamma \rho_y}}) = "
+        rf"(1 - e^{{-{p.gamma:.4f} \cdot {p.rho_x:.4f}}}) + "
+        rf"(1 - e^{{-{p.gamma:.4f} \cdot {p.rho_y:.4f}}}) = {p.delta:.4f}",
+        rf"\Omega = (1 - e^{{-\omega_w}})^{{\theta}} + (1 - e^{{-\omega_h}})^{{\theta}} = "
+        rf"(1 - e^{{-{p.omega_w:.4f}}})^{{{p.theta:g}}} + (1 - e^{{-{p.omega_h:.4f}}})^{{{p.theta:g}}} = {p.omega:.4f}",
+    ]
 
 
 def descent_segments(land: Landscape, per_axis: int = 18) -> tuple[np.ndarray, np.ndarray]:
@@ -135,23 +169,59 @@ def landscape_figure(
 
 
 def losses_bar_figure(rows: Sequence[LossRow], selected: str, height: int = 300) -> go.Figure:
-    """Every loss's value on the current pair, the selected one highlighted."""
-    colors = [PRED_COLOR if r.code == selected else "#9aa0a6" for r in rows]
-    fig = go.Figure(
-        go.Bar(
-            x=[r.name for r in rows],
-            y=[r.value for r in rows],
-            marker_color=colors,
-            text=[f"{r.value:.4f}" for r in rows],
-            textposition="outside",
-            hovertemplate="%{x}: %{y:.6f}<extra></extra>",
-        )
-    )
+    """Every loss's value on the current pair as horizontal bars (names never cut), the selected one highlighted.
+
+    The values are printed outside the bars; the axis leaves room for the longest one so no label is cut off.
+    """
+    colors = [PRED_COLOR if r.code == selected else PALETTE["muted"] for r in rows]
     top = max([r.value for r in rows] + [1.0])
-    fig.update_layout(
-        title={"text": t("iou.bar.title"), "font": {"size": 14}},
-        height=height,
-        margin={"l": 50, "r": 10, "t": 45, "b": 40},
-        yaxis={"title": {"text": t("common.loss")}, "range": [0, top * 1.18]},
-    )
-    return fig
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "y": [r.name for r in rows],
+            "x": [r.value for r in rows],
+            "marker": {"color": colors},
+            "text": [f"{r.value:.4f}" for r in rows],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "hovertemplate": "%{y}: %{x:.6f}<extra></extra>",
+        }
+    ]
+    layout = {
+        "title": {"text": t("iou.bar.title"), "font": {"size": 14}},
+        "height": max(height, 28 * len(rows) + 80),
+        "margin": {"l": 70, "r": 10, "t": 40, "b": 40},
+        "xaxis": {"title": {"text": t("common.loss")}, "range": [min(0.0, *(r.value for r in rows)), top * 1.35]},
+        "yaxis": {"autorange": "reversed", "automargin": True},
+    }
+    return go.Figure(data=data, layout=layout)
+
+
+def canvas_view(code: str, name: str, geo: Geometry, row: LossRow, arrows: Sequence[Arrow], show: Sequence[str]):
+    """What the box canvas draws besides the boxes: translated labels, the palette, the core's geometry, the parts
+    the loss reads, the descent arrows and the readout (keyword arguments of ``box_canvas``)."""
+    labels = {w: t(f"iou.{w}") for w in ("pred", "target")} | {
+        "enclose": t("iou.canvas.enclose"),
+        "aspect": t("iou.canvas.aspect", v=geo.v),
+        "canvas": t("iou.canvas.name"),
+        "keys": t("iou.canvas.keys"),
+    }
+    overlay = {"enclose": geo.enclose, "inter": geo.inter_box, "centre": geo.centre, "centre_t": geo.centre_t}
+    return {
+        "labels": labels,
+        "palette": PALETTE,
+        "overlay": overlay | {"aspect": geo.aspect_angles},
+        "show": dict.fromkeys(show, True),
+        "arrows": [{"edge": a.edge, "x0": a.x0, "y0": a.y0, "x1": a.x1, "y1": a.y1} for a in arrows],
+        "readout": t("iou.canvas.readout", name=name, value=row.value, iou=geo.iou),
+    }
+
+
+def loss_table(rows: Sequence[LossRow]) -> pd.DataFrame:
+    """Every loss's value, its derivatives w.r.t. the predicted box's edges and the options it was computed with."""
+    table = pd.DataFrame({t("iou.table.loss"): [r.name for r in rows], t("iou.table.value"): [r.value for r in rows]})
+    for i, edge in enumerate(EDGES):
+        table[f"∂L/∂{edge}"] = [r.grad[i] for r in rows]
+    table[t("iou.table.options")] = [", ".join(f"{k}={v}" for k, v in r.options.items()) or "—" for r in rows]
+    return table

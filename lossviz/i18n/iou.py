@@ -13,6 +13,59 @@ STRINGS = {
         "DIoU 直接拉近两框中心；CIoU 再加入宽高比。蓝色框上的箭头表示梯度下降会把每条边往哪里移动。"
         "所有数值都来自 torch 损失核心和 autograd。",
     },
+    "iou.paper": {"en": "Paper: [arXiv]({url})", "zh": "论文：[arXiv]({url})"},
+    "iou.canvas.name": {
+        "en": "Box canvas, 0 to 100 in x and y: the prediction and the ground truth",
+        "zh": "框画布（x、y 均为 0 到 100）：预测框与真实框",
+    },
+    "iou.canvas.keys": {
+        "en": "Keyboard: Tab selects a box; arrow keys move it (Shift: 10 units); Alt or Ctrl + arrows resize it "
+        "(right/down grow, left/up shrink).",
+        "zh": "键盘：Tab 选择一个框；方向键移动它（按住 Shift：每次 10 个单位）；Alt 或 Ctrl + 方向键改变大小"
+        "（右/下变大，左/上变小）。",
+    },
+    "iou.preset.fig2_centre": {"en": "DIoU Fig. 2: centred", "zh": "DIoU 图 2：居中"},
+    "iou.preset.fig2_side": {"en": "DIoU Fig. 2: at a side", "zh": "DIoU 图 2：靠边"},
+    "iou.preset.fig2_corner": {"en": "DIoU Fig. 2: in a corner", "zh": "DIoU 图 2：角落"},
+    "iou.case.disjoint": {
+        "en": "Reproduces the start of {figure} of the [DIoU paper]({url}): disjoint boxes. IoU loss is 1 with a zero "
+        "gradient; GIoU's arrows first grow the prediction towards the target, DIoU's move its centre.",
+        "zh": "重现 [DIoU 论文]({url}) {figure} 的起点：两框不相交。IoU 损失为 1、梯度为零；"
+        "GIoU 的箭头先把预测框朝真实框方向放大，DIoU 的箭头则移动其中心。",
+    },
+    "iou.case.overlap": {
+        "en": "A general overlapping pair ([GIoU paper]({url})): every loss has a gradient; compare the table.",
+        "zh": "一般的部分重叠框对（[GIoU 论文]({url})）：每种损失都有梯度，可对比下表。",
+    },
+    "iou.case.containment": {
+        "en": "The situation of {figure} of the [DIoU paper]({url}): the prediction inside the target. C is the "
+        "target, so GIoU loss equals IoU loss; DIoU still sees where the inner box sits.",
+        "zh": "[DIoU 论文]({url}) {figure} 的情形：预测框在真实框内部。C 就是真实框，所以 GIoU 损失等于 IoU 损失；"
+        "DIoU 仍能分辨内部框的位置。",
+    },
+    "iou.case.aspect": {
+        "en": "Same centre, other aspect ratio ([CIoU paper]({url})): ρ = 0, so DIoU loss equals IoU loss; only "
+        "CIoU's aspect term v tells the shapes apart.",
+        "zh": "同中心、不同宽高比（[CIoU 论文]({url})）：ρ = 0，所以 DIoU 损失等于 IoU 损失；只有 CIoU 的宽高比项 v "
+        "能区分两种形状。",
+    },
+    "iou.case.fig2_centre": {
+        "en": "Reproduces {figure} of the [DIoU paper]({url}): a prediction of a quarter of the target's area inside "
+        "it. IoU and GIoU loss are 0.75 at all three positions of the figure; DIoU loss is 0.75 here, centred.",
+        "zh": "重现 [DIoU 论文]({url}) {figure}：面积为真实框四分之一的预测框位于其内部。"
+        "在图中三个位置上 IoU 与 GIoU 损失都是 0.75；居中时 DIoU 损失也是 0.75。",
+    },
+    "iou.case.fig2_side": {
+        "en": "Reproduces {figure} of the [DIoU paper]({url}): the same inner box at a side. IoU and GIoU loss are "
+        "still 0.75; DIoU loss grows (0.78), because the centres are apart.",
+        "zh": "重现 [DIoU 论文]({url}) {figure}：同一个内部框移到一侧。IoU 与 GIoU 损失仍为 0.75；"
+        "DIoU 损失变大（0.78），因为两中心分开了。",
+    },
+    "iou.case.fig2_corner": {
+        "en": "Reproduces {figure} of the [DIoU paper]({url}): the same inner box in a corner. IoU and GIoU loss are "
+        "still 0.75; DIoU loss is largest (0.81).",
+        "zh": "重现 [DIoU 论文]({url}) {figure}：同一个内部框移到角落。IoU 与 GIoU 损失仍为 0.75；DIoU 损失最大（0.81）。",
+    },
     "iou.pred": {"en": "Prediction", "zh": "预测框"},
     "iou.target": {"en": "Ground truth", "zh": "真实框"},
     "iou.select_loss": {"en": "Loss", "zh": "损失函数"},
@@ -34,8 +87,8 @@ STRINGS = {
         "zh": "linear：1 − IoU（默认）。log：−ln IoU（UnitBox；mmdetection 的默认形式，IoU 下限截断为 1e-6）。"
         "square：1 − IoU²。",
     },
-    "iou.opt.gating": {"en": "CIoU α-gating (mmdet 3.x)", "zh": "CIoU α 门控（mmdet 3.x）"},
-    "iou.opt.gating_help": {
+    "iou.opt.alpha_gating": {"en": "CIoU α-gating (mmdet 3.x)", "zh": "CIoU α 门控（mmdet 3.x）"},
+    "iou.opt.alpha_gating_help": {
         "en": "Off: torchvision's CIoU. On: mmdetection 3.x sets α = 0 when IoU ≤ 0.5 and clamps CIoU to [−1, 1], "
         "so CIoU equals DIoU for low-overlap pairs.",
         "zh": "关闭：torchvision 的 CIoU。开启：mmdetection 3.x 在 IoU ≤ 0.5 时令 α = 0，并把 CIoU 截断到 [−1, 1]，"
@@ -47,8 +100,12 @@ STRINGS = {
         "zh": "α-IoU 的幂次 α（He 等，2021；默认 3）。α = 1 时退化为原始损失。",
     },
     "iou.opt.variant": {"en": "α-IoU variant", "zh": "α-IoU 变体"},
-    "iou.opt.nwd_c": {"en": "NWD constant C", "zh": "NWD 常数 C"},
-    "iou.opt.nwd_c_help": {
+    "iou.opt.variant_help": {
+        "en": "Which loss α-IoU raises to the power α: IoU alone, or IoU with GIoU's, DIoU's or CIoU's penalty.",
+        "zh": "α-IoU 对哪种损失取 α 次幂：仅 IoU，或 IoU 加上 GIoU、DIoU 或 CIoU 的惩罚项。",
+    },
+    "iou.opt.constant": {"en": "NWD constant C", "zh": "NWD 常数 C"},
+    "iou.opt.constant_help": {
         "en": "C of NWD = exp(−W₂/C) (Wang et al. 2021), in the canvas's units. The official code uses 12.8 px, "
         "AI-TOD's mean object size: the loss depends on C, not on the boxes' own size.",
         "zh": "NWD = exp(−W₂/C) 中的常数 C（Wang 等，2021），单位与画布相同。官方代码取 12.8 像素（AI-TOD 的平均目标尺寸）："
@@ -154,7 +211,7 @@ STRINGS = {
         "zh": "∂L/∂x1 … ∂L/∂y2：对预测框各边坐标的 autograd 导数（float64）。"
         "Wise-IoU 显示的是 v1：v3 的聚焦系数需要训练过程中维护的 IoU 损失滑动均值。",
     },
-    "iou.bar.title": {"en": "Loss values on this pair", "zh": "当前框对的损失值"},
+    "iou.bar.title": {"en": "L(B, B<sup>gt</sup>) of every loss", "zh": "各损失的 L(B, B<sup>gt</sup>)"},
     "iou.explain.title": {"en": "What {name} looks at", "zh": "{name} 关注什么"},
     "iou.explain.iou": {
         "en": "IoU loss sees only the overlap. While the boxes are disjoint IoU is 0 whatever the distance, so the loss "
@@ -258,18 +315,18 @@ STRINGS = {
         "一个框包含另一个框时，GIoU 对位置也是平的。",
     },
     "iou.land.computing": {"en": "Computing the {n} × {n} landscape…", "zh": "正在计算 {n} × {n} 地形图…"},
-    "iou.land.cx": {"en": "centre x", "zh": "中心 x"},
-    "iou.land.cy": {"en": "centre y", "zh": "中心 y"},
+    "iou.land.cx": {"en": "centre c<sub>x</sub>", "zh": "中心 c<sub>x</sub>"},
+    "iou.land.cy": {"en": "centre c<sub>y</sub>", "zh": "中心 c<sub>y</sub>"},
     "iou.land.w": {"en": "width w", "zh": "宽 w"},
     "iou.land.h": {"en": "height h", "zh": "高 h"},
-    "iou.land.loss": {"en": "{name} loss", "zh": "{name} 损失"},
+    "iou.land.loss": {"en": "L<sub>{name}</sub>", "zh": "L<sub>{name}</sub>"},
     "iou.land.descent": {"en": "descent direction", "zh": "下降方向"},
     "iou.land.centre_title": {
-        "en": "{name} over the centre position (size {w:.1f} × {h:.1f})",
-        "zh": "{name} 随中心位置的变化（尺寸 {w:.1f} × {h:.1f}）",
+        "en": "L<sub>{name}</sub> over the centre position (size {w:.1f} × {h:.1f})",
+        "zh": "L<sub>{name}</sub> 随中心位置的变化（尺寸 {w:.1f} × {h:.1f}）",
     },
     "iou.land.size_title": {
-        "en": "{name} over width and height (centre {cx:.1f}, {cy:.1f})",
-        "zh": "{name} 随宽和高的变化（中心 {cx:.1f}, {cy:.1f}）",
+        "en": "L<sub>{name}</sub> over width and height (centre {cx:.1f}, {cy:.1f})",
+        "zh": "L<sub>{name}</sub> 随宽和高的变化（中心 {cx:.1f}, {cy:.1f}）",
     },
 }
