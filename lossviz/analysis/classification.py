@@ -32,6 +32,72 @@ COUNT_PRESETS = {
 DEFAULT_ANCHORS = "3.0:1,2.2:0,1.5:1,0.8:0,0.3:1,-0.2:0,-1.0:0,-1.5:1,-2.5:0,-4.0:0"
 MAX_CLASSES = 50
 MAX_ANCHORS = 60
+#: |value| below this (relative to 1) is float64 round-off of a quantity that is exactly 0: shown as 0.
+ROUND_OFF = 1e-12
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The paper behind a panel: who and where, its title, its arXiv id."""
+
+    cite: str
+    title: str
+    arxiv: str
+
+    @property
+    def url(self) -> str:
+        return f"https://arxiv.org/abs/{self.arxiv}"
+
+
+#: One paper per panel (the ids also stand in the core's docstrings and ``shared/reference/losses.md``).
+PAPERS = {
+    "focal": Paper("Lin et al., ICCV 2017", "Focal Loss for Dense Object Detection", "1708.02002"),
+    "cb": Paper("Cui et al., CVPR 2019", "Class-Balanced Loss Based on Effective Number of Samples", "1901.05555"),
+    "ghm": Paper("Li et al., AAAI 2019", "Gradient Harmonized Single-stage Detector", "1811.05181"),
+    "ap": Paper("Chen et al., CVPR 2019", "Towards Accurate One-Stage Object Detection with AP-Loss", "1904.06373"),
+}
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Control values (URL keys -> values) that reproduce ``figure`` of the paper ``PAPERS[paper]``."""
+
+    values: Mapping[str, object]
+    paper: str
+    figure: str
+
+
+#: Focal-loss presets. Fig. 1 of Lin et al.: CE and FL for gamma in {0, 0.5, 1, 2, 5}, loss against p_t, no alpha
+#: (the classic curves are always drawn; alpha off and gamma = 2 makes "yours" one of them, not an extra curve).
+#: The paper's pick (Table 1a/1b): gamma = 2 with alpha = 0.25.
+FOCAL_PRESETS = {
+    "fig1": Preset({"cls_use_alpha": False, "cls_gamma": 2.0}, "focal", "Fig. 1"),
+    "best": Preset({"cls_use_alpha": True, "cls_alpha": 0.25, "cls_gamma": 2.0}, "focal", "Table 1"),
+}
+
+
+def matching_preset(presets: Mapping[str, Preset], state: Mapping[str, object]) -> str | None:
+    """The first preset whose every value equals the control value in ``state`` (None: the view is the user's)."""
+    for code, preset in presets.items():
+        if all(_same(state.get(k), v) for k, v in preset.values.items()):
+            return code
+    return None
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(b, bool) or isinstance(a, bool):
+        return a is b or a == b
+    try:
+        return abs(float(a) - float(b)) < 1e-9  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return a == b
+
+
+def snap_zero(values: np.ndarray | float, scale: float = 1.0) -> np.ndarray | float:
+    """Values within float64 round-off of 0 (``|v| < ROUND_OFF * scale``) set to exactly 0 (no "-0.0000" shown)."""
+    arr = np.asarray(values, dtype=np.float64)
+    out = np.where(np.abs(arr) < ROUND_OFF * scale, 0.0, arr) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return float(out) if np.ndim(values) == 0 else out
 
 
 class InputError(ValueError):
