@@ -1,8 +1,7 @@
 """Classification: how detectors fight a flood of easy negatives — focal loss, class-balanced loss, GHM-C, AP-loss.
 
-Widgets in (all bound to the URL), numbers from ``lossviz.analysis.classification`` (cached across sessions),
-figures, formulas, metrics and tables from ``lossviz.figures.classification``. Only the open tab runs; each tab is a
-fragment, so its controls rerun that tab alone.
+Widgets in (bound to the URL), numbers from ``lossviz.analysis.classification`` (cached across sessions), figures,
+formulas, metrics and tables from ``lossviz.figures.classification``. Only the open tab runs, as a fragment.
 """
 
 from __future__ import annotations
@@ -12,8 +11,9 @@ import zlib
 import pandas as pd
 import streamlit as st
 
+from lossviz import i18n
 from lossviz.analysis import classification as A
-from lossviz.components import controls, shell
+from lossviz.components import controls, sections, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import classification as F
 from lossviz.i18n import t
@@ -22,15 +22,40 @@ shell.require_navigation()  # a deep link on a fresh server must go through app.
 
 #: Tab labels are what the URL holds (``cls_panel=Focal+loss``, as before): proper names, the same in every language.
 PANELS = {"focal": "Focal loss", "cb": "Class-balanced", "ghm": "GHM-C", "ap": "AP-loss"}
-CB_BETA_OPTIONS = (0.0, 0.9, 0.99, 0.999, 0.9999, 0.99999)
-AP_PRESETS = {"example": A.DEFAULT_ANCHORS, "perfect": "4:1,3.5:1,3:1,1:0,0.5:0,-1:0,-2:0",
-              "buried": "3:0,2.5:0,2:0,1.5:1,1:0,0.5:0,0:1,-1:0"}  # fmt: skip
-# Shared across sessions: every result is what its controls determine (arguments are the cache key).
+# Shared across sessions: every result is what its controls determine (the arguments are the cache key).
 focal_curves, focal_gradients, population_totals, population_shares, effective, cb_table, ghm, ap_analysis = (
     st.cache_data(max_entries=64, show_spinner=False)(f)
     for f in (A.focal_curves, A.focal_gradients, A.population_totals, A.population_shares,
               A.effective_number_curves, A.class_balanced_table, A.ghm_simulation, A.ap_analysis)
 )  # fmt: skip
+
+
+def _row(*specs: tuple, widths: list | None = None, cols: list | None = None, off: str = "") -> list:
+    """URL-bound controls side by side (``A.CONTROLS`` rows); help: ``<label key>_help`` if it exists."""
+    out = []
+    for col, (kind, label, key, *args) in zip(cols or st.columns(widths or len(specs)), specs, strict=True):
+        args, extra = (args[:-1], args[-1]) if args and isinstance(args[-1], dict) else (args, {})
+        kw = {"disabled": key == off, "help": t(f"{label}_help") if f"{label}_help" in i18n.TABLE else None, **extra}
+        with col:
+            out.append(getattr(controls, kind)(t(label), key, *args, **kw))
+    return out
+
+
+def _buttons(presets: dict, label: str, key: str, disabled: str | None = None) -> None:
+    """One button per preset (``code -> {URL key: value}``) that sets those controls."""
+    for col, (code, values) in zip(st.columns(len(presets)), presets.items(), strict=True):
+        col.button(t(f"{label}{code}"), key=f"{key}{code}", width="stretch", on_click=st.session_state.update,
+                   args=(dict(values),), disabled=code == disabled)  # fmt: skip
+
+
+def _csv(columns: dict, name: str) -> None:
+    data = lambda: pd.DataFrame(columns).to_csv(index=False).encode("utf-8")  # noqa: E731 (built on click only)
+    st.download_button(t("common.download_csv"), data=data, file_name=f"{name}.csv", mime="text/csv", key=name)
+
+
+def _explain(key: str) -> None:
+    with st.expander(t("common.explanation")):
+        st.markdown(t(key))
 
 
 def _error(err: Exception) -> None:
@@ -39,85 +64,47 @@ def _error(err: Exception) -> None:
     st.error(t(code, **err.params) if code else t("common.error", msg=err), icon=":material/block:")
 
 
-def _csv(columns: dict, name: str) -> None:
-    data = lambda: pd.DataFrame(columns).to_csv(index=False).encode("utf-8")  # noqa: E731 (built on click only)
-    st.download_button(t("common.download_csv"), data=data, file_name=f"{name}.csv", mime="text/csv", key=name)
-
-
-def _show(metrics: list[dict], formulas: str | None = None, explain: str | None = None) -> None:
-    for col, m in zip(st.columns(len(metrics)) if metrics else [], metrics, strict=True):
-        col.metric(**m)
-    for tex in F.FORMULAS.get(formulas, []):
-        st.latex(tex)
-    if explain:
-        with st.expander(t("common.explanation")):
-            st.markdown(t(explain))
-
-
 def _head(panel: str) -> None:
-    st.subheader(t(f"cls.head.{panel}"))
     p = A.PAPERS[panel]
+    st.subheader(t(f"cls.head.{panel}"))
     st.caption(t("cls.paper", cite=p.cite, title=p.title, arxiv=p.arxiv, url=p.url))
     st.markdown(t(f"cls.{panel}.intro"))
-
-
-def _set(values: dict) -> None:
-    st.session_state.update(values)
 
 
 @st.fragment
 def focal_panel() -> None:
     _head("focal")
-    c = st.columns([1.2, 0.8, 1.2])
-    with c[0]:
-        gamma = float(controls.slider(t("cls.gamma"), "cls_gamma", 0.0, 5.0, 2.0, 0.1, help=t("cls.gamma_help")))
-    with c[1]:
-        use_alpha = controls.toggle(t("cls.use_alpha"), "cls_use_alpha", True, help=t("cls.use_alpha_help"))
-    with c[2]:
-        a = controls.slider(t("cls.alpha"), "cls_alpha", 0.0, 1.0, 0.25, 0.05, help=t("cls.alpha_help"),
-                            disabled=not use_alpha)  # fmt: skip
-    alpha = float(a) if use_alpha else -1.0
+    c = st.columns([5, 3, 5])
+    (use_alpha,) = _row(("toggle", "cls.use_alpha", "cls_use_alpha", True), cols=[c[1]])
+    gamma, a = _row(*A.CONTROLS["focal"], cols=[c[0], c[2]], off="" if use_alpha else "cls_alpha")
+    alpha, gamma = float(a) if use_alpha else -1.0, float(gamma)
     curves, grads = focal_curves(alpha, gamma), focal_gradients(alpha, gamma)
-    g1, g2 = st.columns(2)
-    with g1:
-        plotly_chart(F.focal_loss_figure(curves, as_dict=True), key="cls_focal_curves", height=420)
-    with g2:
-        plotly_chart(F.modulating_figure(curves, as_dict=True), key="cls_focal_factor", height=420)
-    shown = A.matching_preset(A.FOCAL_PRESETS, st.session_state)
-    if shown:
+    sections.charts((F.focal_loss_figure(curves, as_dict=True), "cls_focal_curves", 420),
+                    (F.modulating_figure(curves, as_dict=True), "cls_focal_factor", 420))  # fmt: skip
+    if shown := A.matching_preset(A.FOCAL_PRESETS, st.session_state):
         st.success(t(f"cls.preset.shows.{shown}"), icon=":material/menu_book:")
-    for col, (code, preset) in zip(st.columns(len(A.FOCAL_PRESETS)), A.FOCAL_PRESETS.items(), strict=True):
-        col.button(t(f"cls.preset.{code}"), key=f"cls_preset_{code}", on_click=_set, args=(dict(preset.values),),
-                   width="stretch", disabled=shown == code)  # fmt: skip
+    _buttons({code: p.values for code, p in A.FOCAL_PRESETS.items()}, "cls.preset.", "cls_preset_", shown)
     if not use_alpha:
         st.info(t("cls.alpha_off_note"), icon=":material/info:")
-    _show(F.focal_metrics(alpha, gamma), "focal", "cls.focal.explain_curves")
+    sections.metrics(F.focal_metrics(alpha, gamma))
+    sections.formulas(F.FORMULAS["focal"])
     _csv(curves.columns(), "focal_curves")
+    _explain("cls.focal.explain_curves")
     plotly_chart(F.focal_grad_figure(grads, as_dict=True), key="cls_focal_grad", height=420)
-    _show([], "focal_grad", "cls.focal.explain_grad")
+    sections.formulas(F.FORMULAS["focal_grad"])
     _csv(grads.columns(), "focal_gradients")
-
+    _explain("cls.focal.explain_grad")
     st.subheader(t("cls.pop.title"))
     st.markdown(t("cls.pop.intro"))
-    c = st.columns(4)
-    with c[0]:
-        n_neg = controls.number_input(t("cls.pop.n_neg"), "cls_nneg", 1, 1_000_000, 100_000, step=1000)
-    with c[1]:
-        n_pos = controls.number_input(t("cls.pop.n_pos"), "cls_npos", 1, 100_000, 100, step=10)
-    with c[2]:
-        neg_p = controls.slider(t("cls.pop.neg_p"), "cls_neg_p", 0.001, 0.5, 0.05, 0.001, format="%.3f",
-                                help=t("cls.pop.neg_p_help"))  # fmt: skip
-    with c[3]:
-        pos_p = controls.slider(t("cls.pop.pos_p"), "cls_pos_p", 0.01, 0.99, 0.5, 0.01, help=t("cls.pop.pos_p_help"))
-    with st.spinner(t("cls.pop.computing", n=int(n_neg) + int(n_pos))):
-        ce = population_totals(int(n_neg), int(n_pos), float(neg_p), float(pos_p), -1.0, 0.0)
-        pop = population_shares(int(n_neg), int(n_pos), float(neg_p), float(pos_p), alpha, gamma, ce=ce)
-    _show(F.population_metrics(pop))
+    sample = tuple(f(v) for f, v in zip((int, int, float, float), _row(*A.CONTROLS["population"]), strict=True))
+    with st.spinner(t("cls.pop.computing", n=sample[0] + sample[1])):
+        pop = population_shares(*sample, alpha, gamma, ce=population_totals(*sample, -1.0, 0.0))
+    sections.metrics(F.population_metrics(pop))
     g1, g2 = st.columns(2)
     with g1:
         plotly_chart(F.population_figure(pop, as_dict=True), key="cls_pop", height=400)
     with g2:
-        st.dataframe(F.population_table(pop), hide_index=True)
+        sections.table(F.population_table(pop))
         _csv(pd.DataFrame(pop.rows()).to_dict("list"), "focal_population")
     st.markdown(F.population_summary(pop, alpha, gamma))
 
@@ -126,68 +113,44 @@ def focal_panel() -> None:
 def cb_panel() -> None:
     _head("cb")
     plotly_chart(F.effective_number_figure(effective(), as_dict=True), key="cls_cb_eff", height=400)
-    _show([], "cb", "cls.cb.explain_eff")
+    sections.formulas(F.FORMULAS["cb"])
     _csv(effective().columns(), "effective_number")
+    _explain("cls.cb.explain_eff")
     st.subheader(t("cls.cb.weights_title"))
-    c1, c2 = st.columns([3, 2])
-    with c1:
-        text = controls.text_input(t("cls.cb.counts"), "cls_counts", A.COUNT_PRESETS["long_tail"],
-                                   help=t("cls.cb.counts_help"))  # fmt: skip
-        for col, code in zip(st.columns(2), ("long_tail", "fg_bg"), strict=True):
-            col.button(t(f"cls.cb.preset_{code}"), key=f"cls_preset_{code}", on_click=_set,
-                       args=({"cls_counts": A.COUNT_PRESETS[code]},), width="stretch")  # fmt: skip
-    with c2:
-        beta = controls.selectbox(t("cls.cb.beta"), "cls_beta", list(CB_BETA_OPTIONS), 3, help=t("cls.cb.beta_help"))
-        kind = controls.segmented(t("cls.cb.loss_type"), "cls_cb_type", ["softmax", "sigmoid", "focal"], "softmax")
-        kind = kind or "softmax"
-        cb_gamma = controls.slider(t("cls.gamma"), "cls_cb_gamma", 0.0, 5.0, 2.0, 0.1) if kind == "focal" else 2.0
+    text, beta, kind = _row(*A.CONTROLS["cb"])
+    _buttons({code: {"cls_counts": v} for code, v in A.COUNT_PRESETS.items()}, "cls.cb.preset_", "cls_preset_")
+    kind = kind or "softmax"
+    cb_gamma = controls.slider(t("cls.gamma"), "cls_cb_gamma", 0.0, 5.0, 2.0, 0.1) if kind == "focal" else 2.0
     try:
         table = cb_table(tuple(A.parse_counts(text)), float(beta), kind, float(cb_gamma))
     except ValueError as err:
         _error(err)
-        st.info(t("cls.cb.fix_counts"), icon=":material/info:")
-        return
+        return st.info(t("cls.cb.fix_counts"), icon=":material/info:")
     plotly_chart(F.cb_weights_figure(table, as_dict=True), key="cls_cb_weights", height=420)
-    df = F.cb_table(table)
-    st.dataframe(df, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.4f")
-                                                      for c in df.columns[2:]})  # fmt: skip
+    sections.table(F.cb_table(table), numbers_from=2)
     _csv(table.columns(), "class_balanced_weights")
-    ratio, inv = table.weights.max() / table.weights.min(), table.inverse.max() / table.inverse.min()
-    st.markdown(t("cls.cb.summary", ratio=ratio, beta=float(beta), inv=inv))
-    _show([], None, "cls.cb.explain_weights")
+    st.markdown(F.cb_summary(table))
+    _explain("cls.cb.explain_weights")
 
 
 @st.fragment
 def ghm_panel() -> None:
     _head("ghm")
-    c = st.columns(4)
-    with c[0]:
-        bins = controls.slider(t("cls.ghm.bins"), "cls_bins", 1, 30, 10, 1, help=t("cls.ghm.bins_help"))
-    with c[1]:
-        momentum = controls.slider(t("cls.ghm.momentum"), "cls_momentum", 0.0, 0.95, 0.0, 0.05,
-                                   help=t("cls.ghm.momentum_help"))  # fmt: skip
-    with c[2]:
-        easy = controls.slider(t("cls.ghm.easy"), "cls_ghm_easy", 0.0, 0.99, 0.9, 0.01, help=t("cls.ghm.easy_help"))
-    with c[3]:
-        outliers = controls.slider(t("cls.ghm.outliers"), "cls_ghm_out", 0.0, 0.2, 0.01, 0.005, format="%.3f",
-                                   help=t("cls.ghm.outliers_help"))  # fmt: skip
+    bins, momentum, easy, out = _row(*A.CONTROLS["ghm"])
     try:
         with st.spinner(t("cls.ghm.computing")):
-            sim = ghm(int(bins), float(momentum), easy=float(easy), outliers=float(outliers))
+            sim = ghm(int(bins), float(momentum), easy=float(easy), outliers=float(out))
     except ValueError as err:
-        _error(err)
-        return
-    g1, g2 = st.columns(2)
-    with g1:
-        plotly_chart(F.ghm_density_figure(sim, as_dict=True), key="cls_ghm_density", height=380)
-    with g2:
-        plotly_chart(F.ghm_weight_figure(sim, as_dict=True), key="cls_ghm_weight", height=380)
-    _show(F.ghm_metrics(sim), "ghm")
+        return _error(err)
+    sections.charts((F.ghm_density_figure(sim, as_dict=True), "cls_ghm_density", 380),
+                    (F.ghm_weight_figure(sim, as_dict=True), "cls_ghm_weight", 380))  # fmt: skip
+    sections.metrics(F.ghm_metrics(sim))
+    sections.formulas(F.FORMULAS["ghm"])
     plotly_chart(F.ghm_contrib_figure(sim, as_dict=True), key="cls_ghm_contrib", height=400)
-    _csv(sim.columns(), "ghm_c")
     if momentum > 0:
         st.caption(t("cls.ghm.momentum_note", steps=5))
-    _show([], None, "cls.ghm.explain")
+    _csv(sim.columns(), "ghm_c")
+    _explain("cls.ghm.explain")
 
 
 def _on_edit(key: str, scores: list[float], labels: list[int]) -> None:
@@ -201,61 +164,48 @@ def _on_edit(key: str, scores: list[float], labels: list[int]) -> None:
 @st.fragment
 def ap_panel() -> None:
     _head("ap")
-    c1, c2 = st.columns([3, 1])
-    with c1:
-        text = controls.text_input(t("cls.ap.anchors"), "cls_anchors", A.DEFAULT_ANCHORS, help=t("cls.ap.anchors_help"))
-    with c2:
-        delta = controls.slider(t("cls.ap.delta"), "cls_delta", 0.1, 3.0, 1.0, 0.1, help=t("cls.ap.delta_help"))
-    for col, (code, preset) in zip(st.columns(len(AP_PRESETS)), AP_PRESETS.items(), strict=True):
-        col.button(t(f"cls.ap.preset.{code}"), key=f"cls_ap_preset_{code}", on_click=_set,
-                   args=({"cls_anchors": preset},), width="stretch")  # fmt: skip
+    text, delta = _row(*A.CONTROLS["ap"], widths=[3, 1])
+    _buttons({code: {"cls_anchors": v} for code, v in A.AP_PRESETS.items()}, "cls.ap.preset.", "cls_ap_preset_")
     try:
-        scores, labels = A.parse_anchors(text)
+        scores, labels, parsed = *A.parse_anchors(text), True
     except A.InputError as err:
-        _error(err)  # one message; the table starts empty so the list can be rebuilt
-        scores, labels, err_shown = [], [], True
-    else:
-        err_shown = False
+        _error(err)  # one message; the table starts empty so that the list can be rebuilt
+        scores, labels, parsed = [], [], False
     edit_col, out_col = st.columns([1, 2])
     with edit_col:
         key = f"cls_ap_editor_{zlib.crc32(text.encode())}"  # a new list (typed, preset, URL, edit): a fresh table
-        cfg = {
-            "score": st.column_config.NumberColumn(t("cls.ap.col.score"), format="%.2f", required=True),
-            "label": st.column_config.SelectboxColumn(t("cls.ap.col.label"), options=[1, 0, -1], required=True),
-        }
-        frame = pd.DataFrame({"score": pd.Series(scores, dtype="float64"), "label": pd.Series(labels, dtype="int64")})
-        st.data_editor(frame, key=key, num_rows="dynamic", hide_index=True, column_config=cfg, on_change=_on_edit,
-                       args=(key, scores, labels))  # fmt: skip
+        st.data_editor(F.anchor_frame(scores, labels), key=key, num_rows="dynamic", hide_index=True,
+                       column_config={c: getattr(st.column_config, kind)(t(f"cls.ap.col.{c}"), **kw)
+                                      for c, (kind, kw) in F.ANCHOR_COLUMNS.items()},
+                       on_change=_on_edit, args=(key, scores, labels))  # fmt: skip
         st.caption(t("cls.ap.table_help"))
         try:
             A.apply_table_edits(scores, labels, st.session_state.get(key))
         except A.InputError as err:
             _error(err)
-    if err_shown:
+    try:
+        ap = ap_analysis(tuple(scores), tuple(labels), float(delta)) if parsed else None
+    except ValueError as err:
+        return _error(err)
+    if ap is None:
         return
     with out_col:
-        try:
-            ap = ap_analysis(tuple(scores), tuple(labels), float(delta))
-        except ValueError as err:
-            _error(err)
-            return
-        _show(F.ap_metrics(ap))
+        sections.metrics(F.ap_metrics(ap))
         plotly_chart(F.ap_update_figure(ap, as_dict=True), key="cls_ap_update", height=380)
-    df = F.ap_table(ap)
-    st.dataframe(df, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.4f")
-                                                      for c in df.columns[5:]})  # fmt: skip
+    sections.table(F.ap_table(ap), numbers_from=5)
     st.caption(t("cls.ap.dash_note"))
     _csv(ap.columns(), "ap_loss_anchors")
-    interp = controls.toggle(t("cls.ap.interp"), "cls_ap_interp", False, help=t("cls.ap.interp_help"))
-    plotly_chart(F.ap_matrix_figure(ap, interpolated=bool(interp), as_dict=True), key="cls_ap_matrix", height=420)
-    _csv(F.ap_matrix_columns(ap, bool(interp)), "ap_loss_L_matrix")
-    _show([], "ap", "cls.ap.explain")
+    interp = bool(controls.toggle(t("cls.ap.interp"), "cls_ap_interp", False, help=t("cls.ap.interp_help")))
+    plotly_chart(F.ap_matrix_figure(ap, interpolated=interp, as_dict=True), key="cls_ap_matrix", height=420)
+    sections.formulas(F.FORMULAS["ap"])
+    _csv(F.ap_matrix_columns(ap, interp), "ap_loss_L_matrix")
+    _explain("cls.ap.explain")
 
 
 st.title(t("cls.title"))
 st.markdown(t("cls.intro"))
-tabs = controls.tabs(list(PANELS.values()), "cls_panel", PANELS["focal"])
-for tab, render in zip(tabs, (focal_panel, cb_panel, ghm_panel, ap_panel), strict=True):
+for tab, render in zip(controls.tabs(list(PANELS.values()), "cls_panel", PANELS["focal"]),
+                       (focal_panel, cb_panel, ghm_panel, ap_panel), strict=True):  # fmt: skip
     if tab.open:
         with tab:
             render()

@@ -30,6 +30,35 @@ COUNT_PRESETS = {
     "fg_bg": "100000,100",
 }
 DEFAULT_ANCHORS = "3.0:1,2.2:0,1.5:1,0.8:0,0.3:1,-0.2:0,-1.0:0,-1.5:1,-2.5:0,-4.0:0"
+#: Example anchor lists for AP-loss: a mixed ranking, a perfect one (every positive above every negative by 2δ at
+#: δ = 1), and positives buried under negatives.
+AP_PRESETS = {
+    "example": DEFAULT_ANCHORS,
+    "perfect": "4:1,3.5:1,3:1,1:0,0.5:0,-1:0,-2:0",
+    "buried": "3:0,2.5:0,2:0,1.5:1,1:0,0.5:0,0:1,-1:0",
+}
+#: The class-balanced panel's beta choices (the paper's grid and its ends) and the losses the weight multiplies.
+CB_BETA_OPTIONS = (0.0, 0.9, 0.99, 0.999, 0.9999, 0.99999)
+CB_LOSS_TYPES = ("softmax", "sigmoid", "focal")
+#: Every control of the classification page as data: ``(widget, label key, URL key, *range and default[, options])``
+#: per row; the URL keys are the page's links (never rename one) and the ranges are those the core accepts.
+CONTROLS = {
+    "focal": (("slider", "cls.gamma", "cls_gamma", 0.0, 5.0, 2.0, 0.1),
+              ("slider", "cls.alpha", "cls_alpha", 0.0, 1.0, 0.25, 0.05)),
+    "population": (("number_input", "cls.pop.n_neg", "cls_nneg", 1, 1_000_000, 100_000, 1000),
+                   ("number_input", "cls.pop.n_pos", "cls_npos", 1, 100_000, 100, 10),
+                   ("slider", "cls.pop.neg_p", "cls_neg_p", 0.001, 0.5, 0.05, 0.001, {"format": "%.3f"}),
+                   ("slider", "cls.pop.pos_p", "cls_pos_p", 0.01, 0.99, 0.5, 0.01)),
+    "cb": (("text_input", "cls.cb.counts", "cls_counts", COUNT_PRESETS["long_tail"]),
+           ("selectbox", "cls.cb.beta", "cls_beta", list(CB_BETA_OPTIONS), 3),
+           ("segmented", "cls.cb.loss_type", "cls_cb_type", list(CB_LOSS_TYPES), "softmax")),
+    "ghm": (("slider", "cls.ghm.bins", "cls_bins", 1, 30, 10, 1),
+            ("slider", "cls.ghm.momentum", "cls_momentum", 0.0, 0.95, 0.0, 0.05),
+            ("slider", "cls.ghm.easy", "cls_ghm_easy", 0.0, 0.99, 0.9, 0.01),
+            ("slider", "cls.ghm.outliers", "cls_ghm_out", 0.0, 0.2, 0.01, 0.005, {"format": "%.3f"})),
+    "ap": (("text_input", "cls.ap.anchors", "cls_anchors", DEFAULT_ANCHORS),
+           ("slider", "cls.ap.delta", "cls_delta", 0.1, 3.0, 1.0, 0.1)),
+}  # fmt: skip
 MAX_CLASSES = 50
 MAX_ANCHORS = 60
 #: |value| below this (relative to 1) is float64 round-off of a quantity that is exactly 0: shown as 0.

@@ -333,6 +333,11 @@ def cb_table(tb: CBTable) -> pd.DataFrame:
     return df
 
 
+def cb_summary(tb: CBTable) -> str:
+    ratio, inv = tb.weights.max() / tb.weights.min(), tb.inverse.max() / tb.inverse.min()
+    return t("cls.cb.summary", ratio=ratio, beta=tb.beta, inv=inv)
+
+
 def ghm_metrics(s: GHMSimulation) -> list[dict]:
     return [
         {"label": t("cls.ghm.m_nonempty"), "value": f"{int((s.counts > 0).sum())} / {s.bins}"},
@@ -352,6 +357,16 @@ def ap_metrics(a: APAnalysis) -> list[dict]:
 
 
 NOT_APPLICABLE = "—"
+#: The anchor editor's columns: ``st.column_config`` class name and its options (the label is ``cls.ap.col.<name>``).
+ANCHOR_COLUMNS = {
+    "score": ("NumberColumn", {"format": "%.2f", "required": True}),
+    "label": ("SelectboxColumn", {"options": [1, 0, -1], "required": True}),
+}
+
+
+def anchor_frame(scores, labels) -> pd.DataFrame:
+    """The editable anchor table (typed columns even when empty, so a first row can be added)."""
+    return pd.DataFrame({"score": pd.Series(scores, dtype="float64"), "label": pd.Series(labels, dtype="int64")})
 
 
 def ap_table(a: APAnalysis) -> pd.DataFrame:
