@@ -75,7 +75,7 @@ def _head(panel: str) -> None:
 def focal_panel() -> None:
     _head("focal")
     c = st.columns([5, 3, 5])
-    (use_alpha,) = _row(("toggle", "cls.use_alpha", "cls_use_alpha", True), cols=[c[1]])
+    (use_alpha,) = _row(*A.CONTROLS["alpha_switch"], cols=[c[1]])
     gamma, a = _row(*A.CONTROLS["focal"], cols=[c[0], c[2]], off="" if use_alpha else "cls_alpha")
     alpha, gamma = float(a) if use_alpha else -1.0, float(gamma)
     curves, grads = focal_curves(alpha, gamma), focal_gradients(alpha, gamma)
@@ -120,7 +120,7 @@ def cb_panel() -> None:
     text, beta, kind = _row(*A.CONTROLS["cb"])
     _buttons({code: {"cls_counts": v} for code, v in A.COUNT_PRESETS.items()}, "cls.cb.preset_", "cls_preset_")
     kind = kind or "softmax"
-    cb_gamma = controls.slider(t("cls.gamma"), "cls_cb_gamma", 0.0, 5.0, 2.0, 0.1) if kind == "focal" else 2.0
+    cb_gamma = _row(*A.CONTROLS["cb_gamma"])[0] if kind == "focal" else 2.0
     try:
         table = cb_table(tuple(A.parse_counts(text)), float(beta), kind, float(cb_gamma))
     except ValueError as err:
@@ -195,7 +195,7 @@ def ap_panel() -> None:
     sections.table(F.ap_table(ap), numbers_from=5)
     st.caption(t("cls.ap.dash_note"))
     _csv(ap.columns(), "ap_loss_anchors")
-    interp = bool(controls.toggle(t("cls.ap.interp"), "cls_ap_interp", False, help=t("cls.ap.interp_help")))
+    interp = bool(_row(*A.CONTROLS["ap_interp"])[0])
     plotly_chart(F.ap_matrix_figure(ap, interpolated=interp, as_dict=True), key="cls_ap_matrix", height=420)
     sections.formulas(F.FORMULAS["ap"])
     _csv(F.ap_matrix_columns(ap, interp), "ap_loss_L_matrix")

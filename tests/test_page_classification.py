@@ -513,3 +513,45 @@ def test_page_is_thin_widgets_in_figures_out():
     assert len(src.splitlines()) <= 160, len(src.splitlines())
     assert r"\frac" not in src and "st.latex(r" not in src
     assert "_cls_ap_ver" not in src and "_cls_ap_last" not in src  # no hand-versioned editor keys
+
+
+# ------------------------------------------------------------------------------- issue 15: tabs, old links kept
+
+OLD_LINKS = {  # a link made before the tabs, per panel: every control's URL key with a non-default value
+    "focal": {"cls_gamma": "3.5", "cls_use_alpha": "true", "cls_alpha": "0.4", "cls_nneg": "5000", "cls_npos": "50",
+              "cls_neg_p": "0.02", "cls_pos_p": "0.3"},
+    "cb": {"cls_counts": "900,90,9", "cls_beta": "0.99", "cls_cb_type": "focal", "cls_cb_gamma": "1.5"},
+    "ghm": {"cls_bins": "20", "cls_momentum": "0.5", "cls_ghm_easy": "0.8", "cls_ghm_out": "0.02"},
+    "ap": {"cls_anchors": "2:1,1:0,0:1", "cls_delta": "0.5", "cls_ap_interp": "true"},
+}  # fmt: skip
+
+
+def _widget_value(at, key: str):
+    for kind in ("slider", "number_input", "toggle", "text_input", "selectbox", "button_group"):
+        found = [w for w in getattr(at, kind) if w.key == key]
+        if found:
+            return found[0].value
+    raise AssertionError(f"no control {key}")
+
+
+@pytest.mark.parametrize("panel", list(PANELS))
+def test_old_links_set_every_control_of_their_panel(app, panel):
+    at = _open(app, panel, **OLD_LINKS[panel])
+    _ok(at)
+    assert not at.warning, [w.value for w in at.warning]
+    for key, raw in OLD_LINKS[panel].items():
+        value = _widget_value(at, key)
+        want = {"true": True, "false": False}.get(raw, raw)
+        assert str(value) == str(want) or value == pytest.approx(float(raw)), (key, value, raw)
+    assert set(OLD_LINKS[panel]) <= set(A.URL_KEYS)
+
+
+def test_keys_of_a_closed_tab_are_kept_on_a_fresh_link(app):
+    """Only the open tab runs, but a link may carry the other tabs' settings: none is reported or dropped."""
+    at = app(page="classification", query={"cls_gamma": "3.5", "cls_counts": "900,90,9", "cls_bins": "20"})
+    _ok(at)
+    assert at.slider(key="cls_gamma").value == 3.5  # the focal tab is open by default
+    assert not at.warning, [w.value for w in at.warning]
+    at.session_state["cls_panel"] = PANELS["ghm"]
+    at.run()
+    assert at.slider(key="cls_bins").value == 20

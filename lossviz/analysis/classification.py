@@ -43,6 +43,7 @@ CB_LOSS_TYPES = ("softmax", "sigmoid", "focal")
 #: Every control of the classification page as data: ``(widget, label key, URL key, *range and default[, options])``
 #: per row; the URL keys are the page's links (never rename one) and the ranges are those the core accepts.
 CONTROLS = {
+    "alpha_switch": (("toggle", "cls.use_alpha", "cls_use_alpha", True),),
     "focal": (("slider", "cls.gamma", "cls_gamma", 0.0, 5.0, 2.0, 0.1),
               ("slider", "cls.alpha", "cls_alpha", 0.0, 1.0, 0.25, 0.05)),
     "population": (("number_input", "cls.pop.n_neg", "cls_nneg", 1, 1_000_000, 100_000, 1000),
@@ -52,13 +53,17 @@ CONTROLS = {
     "cb": (("text_input", "cls.cb.counts", "cls_counts", COUNT_PRESETS["long_tail"]),
            ("selectbox", "cls.cb.beta", "cls_beta", list(CB_BETA_OPTIONS), 3),
            ("segmented", "cls.cb.loss_type", "cls_cb_type", list(CB_LOSS_TYPES), "softmax")),
+    "cb_gamma": (("slider", "cls.gamma", "cls_cb_gamma", 0.0, 5.0, 2.0, 0.1),),
     "ghm": (("slider", "cls.ghm.bins", "cls_bins", 1, 30, 10, 1),
             ("slider", "cls.ghm.momentum", "cls_momentum", 0.0, 0.95, 0.0, 0.05),
             ("slider", "cls.ghm.easy", "cls_ghm_easy", 0.0, 0.99, 0.9, 0.01),
             ("slider", "cls.ghm.outliers", "cls_ghm_out", 0.0, 0.2, 0.01, 0.005, {"format": "%.3f"})),
     "ap": (("text_input", "cls.ap.anchors", "cls_anchors", DEFAULT_ANCHORS),
            ("slider", "cls.ap.delta", "cls_delta", 0.1, 3.0, 1.0, 0.1)),
+    "ap_interp": (("toggle", "cls.ap.interp", "cls_ap_interp", False),),
 }  # fmt: skip
+#: Every URL key of the page: its tab (``cls_panel``) and its controls (also those of the tabs not open).
+URL_KEYS = ("cls_panel", *(spec[2] for row in CONTROLS.values() for spec in row))
 MAX_CLASSES = 50
 MAX_ANCHORS = 60
 #: |value| below this (relative to 1) is float64 round-off of a quantity that is exactly 0: shown as 0.
