@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import zlib
 
-import pandas as pd
 import streamlit as st
 
-from lossviz import i18n
 from lossviz.analysis import classification as A
-from lossviz.components import controls, sections, shell
+from lossviz.components import controls, downloads, sections, shell
 from lossviz.components.plotly_chart import plotly_chart
+from lossviz.components.sections import controls_row as row
+from lossviz.components.sections import preset_buttons as presets
 from lossviz.figures import classification as F
 from lossviz.i18n import t
 
 shell.require_navigation()  # a deep link on a fresh server must go through app.py
+controls.declare_keys(*A.URL_KEYS)  # a link may set the controls of tabs that do not run now
 
 #: Tab labels are what the URL holds (``cls_panel=Focal+loss``, as before): proper names, the same in every language.
 PANELS = {"focal": "Focal loss", "cb": "Class-balanced", "ghm": "GHM-C", "ap": "AP-loss"}
@@ -30,32 +31,13 @@ focal_curves, focal_gradients, population_totals, population_shares, effective, 
 )  # fmt: skip
 
 
-def _row(*specs: tuple, widths: list | None = None, cols: list | None = None, off: str = "") -> list:
-    """URL-bound controls side by side (``A.CONTROLS`` rows); help: ``<label key>_help`` if it exists."""
-    out = []
-    for col, (kind, label, key, *args) in zip(cols or st.columns(widths or len(specs)), specs, strict=True):
-        args, extra = (args[:-1], args[-1]) if args and isinstance(args[-1], dict) else (args, {})
-        kw = {"disabled": key == off, "help": t(f"{label}_help") if f"{label}_help" in i18n.TABLE else None, **extra}
-        with col:
-            out.append(getattr(controls, kind)(t(label), key, *args, **kw))
-    return out
-
-
-def _buttons(presets: dict, label: str, key: str, disabled: str | None = None) -> None:
-    """One button per preset (``code -> {URL key: value}``) that sets those controls."""
-    for col, (code, values) in zip(st.columns(len(presets)), presets.items(), strict=True):
-        col.button(t(f"{label}{code}"), key=f"{key}{code}", width="stretch", on_click=st.session_state.update,
-                   args=(dict(values),), disabled=code == disabled)  # fmt: skip
-
-
-def _csv(columns: dict, name: str) -> None:
-    data = lambda: pd.DataFrame(columns).to_csv(index=False).encode("utf-8")  # noqa: E731 (built on click only)
-    st.download_button(t("common.download_csv"), data=data, file_name=f"{name}.csv", mime="text/csv", key=name)
-
-
-def _explain(key: str) -> None:
-    with st.expander(t("common.explanation")):
-        st.markdown(t(key))
+def _notes(formulas: str | None = None, csv: tuple | None = None, explain: str | None = None) -> None:
+    """Under a figure: its formulas, its data as CSV (``(columns, file name)``) and what it shows."""
+    sections.formulas(F.FORMULAS.get(formulas, ()))
+    if csv:
+        downloads.buttons(csv[1], csv=csv[0], key=f"cls_dl_{csv[1]}")
+    if explain:  # closed: only the page's own "what this shows" opens on a first visit
+        st.expander(t("common.explanation"), icon=":material/school:").markdown(t(f"cls.{explain}"))
 
 
 def _error(err: Exception) -> None:
@@ -75,28 +57,24 @@ def _head(panel: str) -> None:
 def focal_panel() -> None:
     _head("focal")
     c = st.columns([5, 3, 5])
-    (use_alpha,) = _row(*A.CONTROLS["alpha_switch"], cols=[c[1]])
-    gamma, a = _row(*A.CONTROLS["focal"], cols=[c[0], c[2]], off="" if use_alpha else "cls_alpha")
+    (use_alpha,) = row(*A.CONTROLS["alpha_switch"], cols=[c[1]])
+    gamma, a = row(*A.CONTROLS["focal"], cols=[c[0], c[2]], off="" if use_alpha else "cls_alpha")
     alpha, gamma = float(a) if use_alpha else -1.0, float(gamma)
     curves, grads = focal_curves(alpha, gamma), focal_gradients(alpha, gamma)
     sections.charts((F.focal_loss_figure(curves, as_dict=True), "cls_focal_curves", 420),
                     (F.modulating_figure(curves, as_dict=True), "cls_focal_factor", 420))  # fmt: skip
     if shown := A.matching_preset(A.FOCAL_PRESETS, st.session_state):
         st.success(t(f"cls.preset.shows.{shown}"), icon=":material/menu_book:")
-    _buttons({code: p.values for code, p in A.FOCAL_PRESETS.items()}, "cls.preset.", "cls_preset_", shown)
+    presets({code: p.values for code, p in A.FOCAL_PRESETS.items()}, "cls.preset.", "cls_preset_", shown)
     if not use_alpha:
         st.info(t("cls.alpha_off_note"), icon=":material/info:")
     sections.metrics(F.focal_metrics(alpha, gamma))
-    sections.formulas(F.FORMULAS["focal"])
-    _csv(curves.columns(), "focal_curves")
-    _explain("cls.focal.explain_curves")
+    _notes("focal", (curves.columns(), "focal_curves"), "focal.explain_curves")
     plotly_chart(F.focal_grad_figure(grads, as_dict=True), key="cls_focal_grad", height=420)
-    sections.formulas(F.FORMULAS["focal_grad"])
-    _csv(grads.columns(), "focal_gradients")
-    _explain("cls.focal.explain_grad")
+    _notes("focal_grad", (grads.columns(), "focal_gradients"), "focal.explain_grad")
     st.subheader(t("cls.pop.title"))
     st.markdown(t("cls.pop.intro"))
-    sample = tuple(f(v) for f, v in zip((int, int, float, float), _row(*A.CONTROLS["population"]), strict=True))
+    sample = tuple(f(v) for f, v in zip((int, int, float, float), row(*A.CONTROLS["population"]), strict=True))
     with st.spinner(t("cls.pop.computing", n=sample[0] + sample[1])):
         pop = population_shares(*sample, alpha, gamma, ce=population_totals(*sample, -1.0, 0.0))
     sections.metrics(F.population_metrics(pop))
@@ -105,7 +83,7 @@ def focal_panel() -> None:
         plotly_chart(F.population_figure(pop, as_dict=True), key="cls_pop", height=400)
     with g2:
         sections.table(F.population_table(pop))
-        _csv(pd.DataFrame(pop.rows()).to_dict("list"), "focal_population")
+        _notes(csv=(pop.rows(), "focal_population"))
     st.markdown(F.population_summary(pop, alpha, gamma))
 
 
@@ -113,14 +91,12 @@ def focal_panel() -> None:
 def cb_panel() -> None:
     _head("cb")
     plotly_chart(F.effective_number_figure(effective(), as_dict=True), key="cls_cb_eff", height=400)
-    sections.formulas(F.FORMULAS["cb"])
-    _csv(effective().columns(), "effective_number")
-    _explain("cls.cb.explain_eff")
+    _notes("cb", (effective().columns(), "effective_number"), "cb.explain_eff")
     st.subheader(t("cls.cb.weights_title"))
-    text, beta, kind = _row(*A.CONTROLS["cb"])
-    _buttons({code: {"cls_counts": v} for code, v in A.COUNT_PRESETS.items()}, "cls.cb.preset_", "cls_preset_")
+    text, beta, kind = row(*A.CONTROLS["cb"])
+    presets({code: {"cls_counts": v} for code, v in A.COUNT_PRESETS.items()}, "cls.cb.preset_", "cls_preset_")
     kind = kind or "softmax"
-    cb_gamma = _row(*A.CONTROLS["cb_gamma"])[0] if kind == "focal" else 2.0
+    cb_gamma = row(*A.CONTROLS["cb_gamma"])[0] if kind == "focal" else 2.0
     try:
         table = cb_table(tuple(A.parse_counts(text)), float(beta), kind, float(cb_gamma))
     except ValueError as err:
@@ -128,15 +104,14 @@ def cb_panel() -> None:
         return st.info(t("cls.cb.fix_counts"), icon=":material/info:")
     plotly_chart(F.cb_weights_figure(table, as_dict=True), key="cls_cb_weights", height=420)
     sections.table(F.cb_table(table), numbers_from=2)
-    _csv(table.columns(), "class_balanced_weights")
     st.markdown(F.cb_summary(table))
-    _explain("cls.cb.explain_weights")
+    _notes(None, (table.columns(), "class_balanced_weights"), "cb.explain_weights")
 
 
 @st.fragment
 def ghm_panel() -> None:
     _head("ghm")
-    bins, momentum, easy, out = _row(*A.CONTROLS["ghm"])
+    bins, momentum, easy, out = row(*A.CONTROLS["ghm"])
     try:
         with st.spinner(t("cls.ghm.computing")):
             sim = ghm(int(bins), float(momentum), easy=float(easy), outliers=float(out))
@@ -145,12 +120,10 @@ def ghm_panel() -> None:
     sections.charts((F.ghm_density_figure(sim, as_dict=True), "cls_ghm_density", 380),
                     (F.ghm_weight_figure(sim, as_dict=True), "cls_ghm_weight", 380))  # fmt: skip
     sections.metrics(F.ghm_metrics(sim))
-    sections.formulas(F.FORMULAS["ghm"])
     plotly_chart(F.ghm_contrib_figure(sim, as_dict=True), key="cls_ghm_contrib", height=400)
     if momentum > 0:
         st.caption(t("cls.ghm.momentum_note", steps=5))
-    _csv(sim.columns(), "ghm_c")
-    _explain("cls.ghm.explain")
+    _notes("ghm", (sim.columns(), "ghm_c"), "ghm.explain")
 
 
 def _on_edit(key: str, scores: list[float], labels: list[int]) -> None:
@@ -164,8 +137,8 @@ def _on_edit(key: str, scores: list[float], labels: list[int]) -> None:
 @st.fragment
 def ap_panel() -> None:
     _head("ap")
-    text, delta = _row(*A.CONTROLS["ap"], widths=[3, 1])
-    _buttons({code: {"cls_anchors": v} for code, v in A.AP_PRESETS.items()}, "cls.ap.preset.", "cls_ap_preset_")
+    text, delta = row(*A.CONTROLS["ap"], widths=[3, 1])
+    presets({code: {"cls_anchors": v} for code, v in A.AP_PRESETS.items()}, "cls.ap.preset.", "cls_ap_preset_")
     try:
         scores, labels, parsed = *A.parse_anchors(text), True
     except A.InputError as err:
@@ -194,16 +167,15 @@ def ap_panel() -> None:
         plotly_chart(F.ap_update_figure(ap, as_dict=True), key="cls_ap_update", height=380)
     sections.table(F.ap_table(ap), numbers_from=5)
     st.caption(t("cls.ap.dash_note"))
-    _csv(ap.columns(), "ap_loss_anchors")
-    interp = bool(_row(*A.CONTROLS["ap_interp"])[0])
+    _notes(csv=(ap.columns(), "ap_loss_anchors"))
+    interp = bool(row(*A.CONTROLS["ap_interp"])[0])
     plotly_chart(F.ap_matrix_figure(ap, interpolated=interp, as_dict=True), key="cls_ap_matrix", height=420)
-    sections.formulas(F.FORMULAS["ap"])
-    _csv(F.ap_matrix_columns(ap, interp), "ap_loss_L_matrix")
-    _explain("cls.ap.explain")
+    _notes("ap", (F.ap_matrix_columns(ap, interp), "ap_loss_L_matrix"), "ap.explain")
 
 
 st.title(t("cls.title"))
-st.markdown(t("cls.intro"))
+with shell.explanation("cls"):
+    st.markdown(t("cls.intro"))
 for tab, render in zip(controls.tabs(list(PANELS.values()), "cls_panel", PANELS["focal"]),
                        (focal_panel, cb_panel, ghm_panel, ap_panel), strict=True):  # fmt: skip
     if tab.open:

@@ -20,15 +20,13 @@ from lossviz.analysis.classification import (
     PopulationShares,
     snap_zero,
 )
+from lossviz.figures import style as S
 from lossviz.figures._dict import figure_builder
 from lossviz.i18n import t
 
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
-POS_COLOR = "#2ca02c"
-NEG_COLOR = "#d62728"
-IGN_COLOR = "#7f7f7f"
-CURRENT_COLOR = "#111111"
-GUIDE = {"color": "#999", "dash": "dot", "width": 1.5}
+PALETTE = S.CATEGORICAL  # series without a fixed meaning (gammas, betas): the app's one palette
+POS_COLOR, NEG_COLOR, CURRENT_COLOR = S.POSITIVE, S.NEGATIVE, S.INK  # readable on the light and the dark theme
+GUIDE = {"color": S.INK, "dash": "dot", "width": 1.5}
 
 #: The LaTeX beside each figure, one short line per entry (each fits a 390 px phone: no horizontal scroll).
 FORMULAS = {
@@ -82,7 +80,7 @@ def _lines(x, y, name: str, line: dict) -> dict:
 
 def _zero_line(layout: dict, y: float = 0.0) -> None:
     """A thin unlabelled line across the plot at ``y`` (what ``fig.add_hline`` adds)."""
-    shape = {"type": "line", "line": {"color": "#999", "width": 1}, "x0": 0, "x1": 1, "xref": "x domain", "y0": y,
+    shape = {"type": "line", "line": {"color": S.INK, "width": 1}, "x0": 0, "x1": 1, "xref": "x domain", "y0": y,
              "y1": y, "yref": "y"}  # fmt: skip
     layout.setdefault("shapes", []).append(shape)
 
@@ -168,7 +166,7 @@ def population_figure(p: PopulationShares) -> dict:
 
 @figure_builder
 def effective_number_figure(e: EffectiveNumberCurves) -> dict:
-    traces = [_lines(e.n, e.n, "E<sub>n</sub> = n", {"color": "#999", "dash": "dot"})]
+    traces = [_lines(e.n, e.n, "E<sub>n</sub> = n", GUIDE)]
     traces += [_lines(e.n, e.effective[b], f"β = {b:g}", {"color": PALETTE[i]}) for i, b in enumerate(e.betas)]
     layout = _dict_layout(t("cls.fig.eff_title"), t("cls.fig.n"), "E<sub>n</sub>")
     layout["xaxis"]["type"] = "log"
@@ -220,7 +218,7 @@ def ghm_contrib_figure(s: GHMSimulation) -> dict:
     """Each unit region's share of the total |gradient| under CE, focal loss and GHM-C."""
     traces = [
         {"type": "bar", "x": s.centres, "y": 100 * share, "name": name, "marker": {"color": color}}
-        for (name, share), color in zip(s.shares().items(), (PALETTE[0], PALETTE[1], PALETTE[2]), strict=True)
+        for (name, share), color in zip(s.shares().items(), (S.LOSS["ce"], S.LOSS["focal"], PALETTE[2]), strict=True)
     ]
     layout = _dict_layout(t("cls.fig.ghm_contrib_title"), t("cls.fig.g"), t("cls.fig.share"), barmode="group")
     layout["xaxis"]["range"] = [0, 1]
@@ -245,10 +243,10 @@ def ap_update_figure(a: APAnalysis) -> dict:
     ]
     traces = [
         {"type": "bar", "x": names, "y": snap_zero(cols["ap_update"]), "name": t("cls.fig.ap_update"),
-         "marker": {"color": PALETTE[0]}, "customdata": cols["score"],
+         "marker": {"color": PALETTE[4]}, "customdata": cols["score"],
          "hovertemplate": "%{x} (s = %{customdata:.2f})<br>%{y:.4f}<extra></extra>"},
         {"type": "bar", "x": names, "y": snap_zero(cols["ce_grad"]), "name": t("cls.fig.ce_grad"),
-         "marker": {"color": PALETTE[1]}, "customdata": cols["score"],
+         "marker": {"color": S.LOSS["ce"]}, "customdata": cols["score"],
          "hovertemplate": "%{x} (s = %{customdata:.2f})<br>%{y:.4f}<extra></extra>"},
     ]  # fmt: skip
     layout = _dict_layout(t("cls.fig.ap_update_title"), t("cls.fig.anchor_by_rank"), "∂L/∂s", barmode="group")
@@ -266,7 +264,7 @@ def ap_matrix_figure(a: APAnalysis, interpolated: bool = False) -> dict:
     m = (a.L_update if interpolated else a.L)[np.ix_(rows, cols)] if len(neg) else np.zeros((len(pos), 0))
     heat = {
         "type": "heatmap", "z": m, "x": [_anchor_name(a, j) for j in neg], "y": [_anchor_name(a, i) for i in pos],
-        "colorscale": "Reds", "zmin": 0, "zmax": max(float(m.max()) if m.size else 1.0, 1e-9),
+        "colorscale": S.HEAT, "zmin": 0, "zmax": max(float(m.max()) if m.size else 1.0, 1e-9),
         "text": np.round(m, 2), "texttemplate": "%{text}", "customdata": np.broadcast_to(a.scores[neg], m.shape),
         "hovertemplate": "i = %{y}<br>j = %{x} (s = %{customdata:.2f})<br>L<sub>ij</sub> = %{z:.4f}<extra></extra>",
     }  # fmt: skip
