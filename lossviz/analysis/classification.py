@@ -30,8 +30,108 @@ COUNT_PRESETS = {
     "fg_bg": "100000,100",
 }
 DEFAULT_ANCHORS = "3.0:1,2.2:0,1.5:1,0.8:0,0.3:1,-0.2:0,-1.0:0,-1.5:1,-2.5:0,-4.0:0"
+#: Example anchor lists for AP-loss: a mixed ranking, a perfect one (every positive above every negative by 2δ at
+#: δ = 1), and positives buried under negatives.
+AP_PRESETS = {
+    "example": DEFAULT_ANCHORS,
+    "perfect": "4:1,3.5:1,3:1,1:0,0.5:0,-1:0,-2:0",
+    "buried": "3:0,2.5:0,2:0,1.5:1,1:0,0.5:0,0:1,-1:0",
+}
+#: The class-balanced panel's beta choices (the paper's grid and its ends) and the losses the weight multiplies.
+CB_BETA_OPTIONS = (0.0, 0.9, 0.99, 0.999, 0.9999, 0.99999)
+CB_LOSS_TYPES = ("softmax", "sigmoid", "focal")
+#: Every control of the classification page as data: ``(widget, label key, URL key, *range and default[, options])``
+#: per row; the URL keys are the page's links (never rename one) and the ranges are those the core accepts.
+CONTROLS = {
+    "alpha_switch": (("toggle", "cls.use_alpha", "cls_use_alpha", True),),
+    "focal": (("slider", "cls.gamma", "cls_gamma", 0.0, 5.0, 2.0, 0.1),
+              ("slider", "cls.alpha", "cls_alpha", 0.0, 1.0, 0.25, 0.05)),
+    "population": (("number_input", "cls.pop.n_neg", "cls_nneg", 1, 1_000_000, 100_000, 1000),
+                   ("number_input", "cls.pop.n_pos", "cls_npos", 1, 100_000, 100, 10),
+                   ("slider", "cls.pop.neg_p", "cls_neg_p", 0.001, 0.5, 0.05, 0.001, {"format": "%.3f"}),
+                   ("slider", "cls.pop.pos_p", "cls_pos_p", 0.01, 0.99, 0.5, 0.01)),
+    "cb": (("text_input", "cls.cb.counts", "cls_counts", COUNT_PRESETS["long_tail"]),
+           ("selectbox", "cls.cb.beta", "cls_beta", list(CB_BETA_OPTIONS), 3),
+           ("segmented", "cls.cb.loss_type", "cls_cb_type", list(CB_LOSS_TYPES), "softmax")),
+    "cb_gamma": (("slider", "cls.gamma", "cls_cb_gamma", 0.0, 5.0, 2.0, 0.1),),
+    "ghm": (("slider", "cls.ghm.bins", "cls_bins", 1, 30, 10, 1),
+            ("slider", "cls.ghm.momentum", "cls_momentum", 0.0, 0.95, 0.0, 0.05),
+            ("slider", "cls.ghm.easy", "cls_ghm_easy", 0.0, 0.99, 0.9, 0.01),
+            ("slider", "cls.ghm.outliers", "cls_ghm_out", 0.0, 0.2, 0.01, 0.005, {"format": "%.3f"})),
+    "ap": (("text_input", "cls.ap.anchors", "cls_anchors", DEFAULT_ANCHORS),
+           ("slider", "cls.ap.delta", "cls_delta", 0.1, 3.0, 1.0, 0.1)),
+    "ap_interp": (("toggle", "cls.ap.interp", "cls_ap_interp", False),),
+}  # fmt: skip
+#: Every URL key of the page: its tab (``cls_panel``) and its controls (also those of the tabs not open).
+URL_KEYS = ("cls_panel", *(spec[2] for row in CONTROLS.values() for spec in row))
 MAX_CLASSES = 50
 MAX_ANCHORS = 60
+#: |value| below this (relative to 1) is float64 round-off of a quantity that is exactly 0: shown as 0.
+ROUND_OFF = 1e-12
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The paper behind a panel: who and where, its title, its arXiv id."""
+
+    cite: str
+    title: str
+    arxiv: str
+
+    @property
+    def url(self) -> str:
+        return f"https://arxiv.org/abs/{self.arxiv}"
+
+
+#: One paper per panel (the ids also stand in the core's docstrings and ``shared/reference/losses.md``).
+PAPERS = {
+    "focal": Paper("Lin et al., ICCV 2017", "Focal Loss for Dense Object Detection", "1708.02002"),
+    "cb": Paper("Cui et al., CVPR 2019", "Class-Balanced Loss Based on Effective Number of Samples", "1901.05555"),
+    "ghm": Paper("Li et al., AAAI 2019", "Gradient Harmonized Single-stage Detector", "1811.05181"),
+    "ap": Paper("Chen et al., CVPR 2019", "Towards Accurate One-Stage Object Detection with AP-Loss", "1904.06373"),
+}
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Control values (URL keys -> values) that reproduce ``figure`` of the paper ``PAPERS[paper]``."""
+
+    values: Mapping[str, object]
+    paper: str
+    figure: str
+
+
+#: Focal-loss presets. Fig. 1 of Lin et al.: CE and FL for gamma in {0, 0.5, 1, 2, 5}, loss against p_t, no alpha
+#: (the classic curves are always drawn; alpha off and gamma = 2 makes "yours" one of them, not an extra curve).
+#: The paper's pick (Table 1a/1b): gamma = 2 with alpha = 0.25.
+FOCAL_PRESETS = {
+    "fig1": Preset({"cls_use_alpha": False, "cls_gamma": 2.0}, "focal", "Fig. 1"),
+    "best": Preset({"cls_use_alpha": True, "cls_alpha": 0.25, "cls_gamma": 2.0}, "focal", "Table 1"),
+}
+
+
+def matching_preset(presets: Mapping[str, Preset], state: Mapping[str, object]) -> str | None:
+    """The first preset whose every value equals the control value in ``state`` (None: the view is the user's)."""
+    for code, preset in presets.items():
+        if all(_same(state.get(k), v) for k, v in preset.values.items()):
+            return code
+    return None
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(b, bool) or isinstance(a, bool):
+        return a is b or a == b
+    try:
+        return abs(float(a) - float(b)) < 1e-9  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return a == b
+
+
+def snap_zero(values: np.ndarray | float, scale: float = 1.0) -> np.ndarray | float:
+    """Values within float64 round-off of 0 (``|v| < ROUND_OFF * scale``) set to exactly 0 (no "-0.0000" shown)."""
+    arr = np.asarray(values, dtype=np.float64)
+    out = np.where(np.abs(arr) < ROUND_OFF * scale, 0.0, arr) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return float(out) if np.ndim(values) == 0 else out
 
 
 class InputError(ValueError):

@@ -345,3 +345,10 @@ def text_input(label: str, key: str, value: str = "", **kwargs: Any) -> str:
     """``st.text_input`` bound to the URL (free text: the page validates what it parses from it)."""
     _register(key)
     return st.text_input(label, value=value, key=key, bind="query-params", **kwargs)
+
+
+def tabs(labels: Sequence[str], key: str, default: str, **kwargs: Any) -> Any:
+    """``st.tabs`` that track the open tab in the URL parameter ``key`` (the label: keep labels language-independent)
+    and rerun on a switch, so a page renders only the open tab (``tab.open``); an unknown label gets a notice."""
+    _check_option(key, labels, default)
+    return st.tabs(labels, default=default, key=key, on_change="rerun", bind="query-params", **kwargs)

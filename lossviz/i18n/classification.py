@@ -120,11 +120,52 @@ STRINGS = {
     "cls.pop.kind.grad": {"en": "|∂L/∂x|", "zh": "|∂L/∂x|"},
     "cls.pop.summary": {
         "en": "With {n_neg:,} negatives and {n_pos:,} positives, the negatives carry **{ce_loss:.1f}%** of the CE "
-        "loss and **{ce_grad:.1f}%** of its gradient; under focal loss **{fl_loss:.1f}%** and **{fl_grad:.1f}%**. "
-        "Each easy negative's contribution is cut by (1 − p_t)^γ, so the few positives get a say in the update.",
+        "loss and **{ce_grad:.1f}%** of its gradient; under focal loss **{fl_loss:.1f}%** and **{fl_grad:.1f}%**.",
         "zh": "在 {n_neg:,} 个负样本和 {n_pos:,} 个正样本下，负样本贡献了 CE 损失的 **{ce_loss:.1f}%**、梯度的 "
-        "**{ce_grad:.1f}%**；在 Focal Loss 下分别为 **{fl_loss:.1f}%** 和 **{fl_grad:.1f}%**。"
-        "每个简单负样本的贡献都被 (1 − p_t)^γ 削减，少数正样本因此在更新中有了发言权。",
+        "**{ce_grad:.1f}%**；在 Focal Loss 下分别为 **{fl_loss:.1f}%** 和 **{fl_grad:.1f}%**。",
+    },
+    "cls.pop.summary_cut": {
+        "en": "Each easy negative's contribution is cut by (1 − p_t)^γ, so the few positives get a say in the update.",
+        "zh": "每个简单负样本的贡献都被 (1 − p_t)^γ 削减，少数正样本因此在更新中有了发言权。",
+    },
+    "cls.pop.summary_same": {
+        "en": "With γ = 0 the modulating factor is 1: focal loss is cross-entropy (α = {alpha}), so the negatives' "
+        "share does not drop.",
+        "zh": "γ = 0 时调制因子为 1：Focal Loss 就是交叉熵（α = {alpha}），负样本的占比不会下降。",
+    },
+    "cls.pop.summary_no_cut": {
+        "en": "Here focal loss does not lower the negatives' share: with these probabilities the positives are as "
+        "easy as the negatives (or α gives the negatives more weight).",
+        "zh": "此处 Focal Loss 并未降低负样本的占比：在这些概率下正样本与负样本一样容易（或 α 给了负样本更大的权重）。",
+    },
+    # -------------------------------------------------------------------------------------------- panels, papers
+    "cls.paper": {
+        "en": "Paper: {cite}, *{title}*, [arXiv:{arxiv}]({url})",
+        "zh": "论文：{cite}，*{title}*，[arXiv:{arxiv}]({url})",
+    },
+    "cls.head.focal": {"en": "Focal loss", "zh": "Focal Loss（焦点损失）"},
+    "cls.head.cb": {"en": "Class-balanced loss", "zh": "类别平衡损失（Class-Balanced Loss）"},
+    "cls.head.ghm": {"en": "GHM-C: gradient harmonizing", "zh": "GHM-C：梯度均衡机制"},
+    "cls.head.ap": {"en": "AP-loss: learning to rank", "zh": "AP-loss：学习排序"},
+    "cls.preset.fig1": {"en": "Reproduce Focal Loss Fig. 1", "zh": "复现 Focal Loss 图 1"},
+    "cls.preset.best": {"en": "Paper's choice: γ = 2, α = 0.25", "zh": "论文的选择：γ = 2，α = 0.25"},
+    "cls.preset.shows.fig1": {
+        "en": "This chart reproduces **Fig. 1** of Lin et al. 2017 ([arXiv:1708.02002]"
+        "(https://arxiv.org/abs/1708.02002)): cross-entropy and focal loss for γ ∈ {0, 0.5, 1, 2, 5}, loss "
+        "against p_t, no α.",
+        "zh": "此图复现 Lin 等（2017，[arXiv:1708.02002](https://arxiv.org/abs/1708.02002)）的**图 1**："
+        "γ ∈ {0, 0.5, 1, 2, 5} 时的交叉熵与 Focal Loss，损失随 p_t 变化，不含 α。",
+    },
+    "cls.preset.shows.best": {
+        "en": "The setting Lin et al. 2017 found best (Table 1, [arXiv:1708.02002]"
+        "(https://arxiv.org/abs/1708.02002)): γ = 2 with α = 0.25.",
+        "zh": "Lin 等（2017）实验中最好的设置（表 1，[arXiv:1708.02002](https://arxiv.org/abs/1708.02002)）："
+        "γ = 2，α = 0.25。",
+    },
+    "cls.ap.dash_note": {
+        "en": "A dash means “does not apply”: precision is defined for positives only, and an ignored anchor "
+        "(label −1) takes no rank.",
+        "zh": "短横线表示“不适用”：精度只对正样本有定义，被忽略的锚框（标签 −1）不参与排名。",
     },
     # -------------------------------------------------------------------------------------------- class-balanced
     "cls.cb.intro": {
@@ -371,13 +412,17 @@ STRINGS = {
         "zh": "{name} = {value} 必须严格介于 0 和 1 之间。",
     },
     # ---------------------------------------------------------------------------------------------------- figures
+    "cls.fig.yours_gamma": {"en": "yours: γ = {gamma}", "zh": "你的设置：γ = {gamma}"},
     "cls.fig.current": {"en": "yours: α = {alpha}, γ = {gamma}", "zh": "你的设置：α = {alpha}，γ = {gamma}"},
     "cls.fig.focal_title": {
-        "en": "Focal loss vs p_t of a positive (γ = 0 is CE)",
-        "zh": "Focal Loss 随正样本 p_t 的变化（γ = 0 即 CE）",
+        "en": "Focal loss vs p<sub>t</sub> of a positive (γ = 0 is CE)",
+        "zh": "Focal Loss 随正样本 p<sub>t</sub> 的变化（γ = 0 即 CE）",
     },
-    "cls.fig.factor_title": {"en": "Modulating factor (1 − p_t)^γ", "zh": "调制因子 (1 − p_t)^γ"},
-    "cls.fig.p_t": {"en": "p_t (probability of the true class)", "zh": "p_t（真实类别的概率）"},
+    "cls.fig.factor_title": {
+        "en": "Modulating factor (1 − p<sub>t</sub>)<sup>γ</sup>",
+        "zh": "调制因子 (1 − p<sub>t</sub>)<sup>γ</sup>",
+    },
+    "cls.fig.p_t": {"en": "p<sub>t</sub> (probability of the true class)", "zh": "p<sub>t</sub>（真实类别的概率）"},
     "cls.fig.grad_title": {"en": "Gradient w.r.t. the logit: CE vs focal", "zh": "对 logit 的梯度：CE 与 Focal"},
     "cls.fig.logit": {"en": "logit x", "zh": "logit x"},
     "cls.fig.pop_title": {
@@ -390,7 +435,10 @@ STRINGS = {
     "cls.fig.pop_neg": {"en": "negatives ({n:,})", "zh": "负样本（{n:,}）"},
     "cls.fig.pop_pos": {"en": "positives ({n:,})", "zh": "正样本（{n:,}）"},
     "cls.fig.share": {"en": "share (%)", "zh": "占比（%）"},
-    "cls.fig.eff_title": {"en": "Effective number E_n against n", "zh": "有效样本数 E_n 随 n 的变化"},
+    "cls.fig.eff_title": {
+        "en": "Effective number E<sub>n</sub> against n",
+        "zh": "有效样本数 E<sub>n</sub> 随 n 的变化",
+    },
     "cls.fig.n": {"en": "samples n", "zh": "样本数 n"},
     "cls.fig.cb_title": {
         "en": "Class-balanced weights (sum = number of classes)",
@@ -414,20 +462,20 @@ STRINGS = {
     "cls.fig.ap_update": {"en": "AP-loss update", "zh": "AP-loss 更新量"},
     "cls.fig.ce_grad": {"en": "CE gradient", "zh": "CE 梯度"},
     "cls.fig.ap_update_title": {
-        "en": "Per-anchor update: AP-loss (solid) vs plain CE (hatched)",
-        "zh": "逐锚框更新量：AP-loss（实心）与普通 CE（斜线）",
+        "en": "Per-anchor update: AP-loss vs plain CE",
+        "zh": "逐锚框更新量：AP-loss 与普通 CE",
     },
     "cls.fig.anchor_by_rank": {
         "en": "anchor by rank (P positive, N negative, I ignored)",
         "zh": "按排名排列的锚框（P 正、N 负、I 忽略）",
     },
     "cls.fig.ap_matrix_title": {
-        "en": "L_ij: positive i (rows) vs negative j (columns)",
-        "zh": "L_ij：正样本 i（行）与负样本 j（列）",
+        "en": "L<sub>ij</sub>: positive i (rows) vs negative j (columns)",
+        "zh": "L<sub>ij</sub>：正样本 i（行）与负样本 j（列）",
     },
     "cls.fig.ap_matrix_interp_title": {
-        "en": "L_ij after interpolation (rows sum to 1 − interpolated precision)",
-        "zh": "插值后的 L_ij（每行之和为 1 − 插值精度）",
+        "en": "L<sub>ij</sub> after interpolation (row sum = 1 − interp. precision)",
+        "zh": "插值后的 L<sub>ij</sub>（每行之和为 1 − 插值精度）",
     },
     "cls.fig.negatives": {"en": "negatives (score)", "zh": "负样本（得分）"},
     "cls.fig.positives": {"en": "positives (score)", "zh": "正样本（得分）"},
