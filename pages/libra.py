@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from lossviz.analysis import libra as A
-from lossviz.components import controls, shell
+from lossviz.components import coded, controls, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.components.progress_cache import cached_with_progress as cached
 from lossviz.figures import libra as F
@@ -20,9 +20,12 @@ from lossviz.i18n import t
 
 shell.require_navigation()  # a deep link on a fresh server must go through app.py
 
-PANELS = {"sampling": "IoU-balanced sampling", "bfp": "Balanced Feature Pyramid"}
+PANELS = ("sampling", "bfp")
 FLOOR_THR = (-1.0, 0.0, 0.05, 0.1)
-REFINES = {"none": "none", "conv": "3x3 conv", "non_local": "non-local"}
+REFINES = ("none", "conv", "non_local")
+# Older links carried the English display names (lib_panel=Balanced+Feature+Pyramid); they map to the codes.
+LEGACY = {"IoU-balanced sampling": "sampling", "Balanced Feature Pyramid": "bfp", "3x3 conv": "conv",
+          "non-local": "non_local"}  # fmt: skip
 #: The Regression page showing Smooth L1 against Balanced L1 at the paper's α = 0.5, γ = 1.5, β = 1.
 BALANCED_L1_LINK = "/regression?reg_show=Smooth+L1&reg_show=Balanced+L1&reg_alpha=0.5&reg_gamma=1.5&reg_beta=1.0"
 
@@ -121,7 +124,7 @@ def sampling_panel() -> None:
     )
     _download(t("common.download_csv"), df.to_csv(index=False).encode(), "libra_k_ablation.csv", "lib_k_csv")
     st.caption(t("libra.k.note"))
-    shown = controls.segmented(t("libra.scene_method"), "lib_show", list(A.METHODS), "paper") or "paper"
+    shown = coded.segmented(t("libra.scene_method"), "lib_show", A.METHODS, "paper", F.method_name)
     plotly_chart(F.scene_figure(s, shown, A.IMAGE_SIZE, as_dict=True), key="lib_scene", height=520)
     with st.expander(t("common.explanation")):
         st.markdown(t("libra.sampling.explain"))
@@ -132,14 +135,15 @@ def bfp_panel() -> None:
     st.markdown(t("libra.bfp.intro"))
     c1, c2 = st.columns(2)
     with c1:
-        source = controls.segmented(t("libra.source"), "lib_src", ["blobs", "picture"], "blobs") or "blobs"
+        source = coded.segmented(t("libra.source"), "lib_src", ("blobs", "picture"), "blobs",
+                                 lambda c: t(f"libra.source.{c}"))  # fmt: skip
         base = controls.selectbox(t("libra.base"), "lib_base", [32, 64, 128], index=1, help=t("libra.base_help"))
         blobs = controls.slider(t("libra.blobs"), "lib_blobs", 0, 8, 3, 1, disabled=source != "blobs")
         noise = controls.slider(t("libra.noise"), "lib_noise", 0.0, 0.5, 0.05, 0.01, disabled=source != "blobs")
         fseed = controls.number_input(t("libra.seed"), "lib_fseed", 0, 9999, 0, step=1)
     with c2:
-        refine = controls.segmented(t("libra.refine"), "lib_refine", list(REFINES), "non_local",
-                                    format_func=REFINES.get) or "none"  # fmt: skip
+        refine = coded.segmented(t("libra.refine"), "lib_refine", REFINES, "non_local",
+                                 lambda c: t(f"libra.refine.{c}"), legacy=LEGACY)  # fmt: skip
         level = controls.selectbox(t("libra.refine_level"), "lib_level", list(A.LEVELS), index=2)
         zero = controls.toggle(t("libra.zero_init"), "lib_zero", False, help=t("libra.zero_init_help"))
         residual = controls.toggle(t("libra.residual"), "lib_resid", True)
@@ -184,6 +188,7 @@ def bfp_panel() -> None:
 
 st.title(t("libra.title"))
 st.markdown(t("libra.intro", link=BALANCED_L1_LINK))
-panel = controls.segmented(t("libra.panel"), "lib_panel", list(PANELS), "sampling", format_func=PANELS.get)
+panel = coded.segmented(t("libra.panel"), "lib_panel", PANELS, "sampling", lambda c: t(f"libra.panel.{c}"),
+                        legacy=LEGACY)  # fmt: skip
 st.divider()
-{"sampling": sampling_panel, "bfp": bfp_panel}[panel or "sampling"]()
+{"sampling": sampling_panel, "bfp": bfp_panel}[panel]()

@@ -37,7 +37,7 @@ def _seed(key: str, codes: Sequence[str], default: Any, legacy: Mapping[str, str
     if key in seeded:
         return False
     seeded.add(key)
-    raws = _url_values(key)
+    raws = [r for r in _url_values(key) if r != ""]  # an empty parameter is no parameter
     if not raws:
         return False
     lookup = {c: c for c in codes} | {k: v for k, v in legacy.items() if v in codes}
