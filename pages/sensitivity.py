@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from lossviz.analysis import sensitivity as A
-from lossviz.components import controls, shell
+from lossviz.components import coded, controls, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import sensitivity as F
 from lossviz.i18n import t
@@ -26,6 +26,8 @@ def _error(err: A.InputError) -> None:
     if err.code == "entries":
         params["first"] = "; ".join(f"#{o.index} " + t(f"sens.why.{o.reason}", **o.params) for o in err.offenders)
         params["ies"] = "y" if params.get("count") == 1 else "ies"
+    if err.code == "bad_edges":
+        params["why"] = t(f"sens.edges_why.{params['why']}", **params)
     st.error(t(f"sens.err.{err.code}", **params), icon=":material/block:")
 
 
@@ -88,7 +90,8 @@ except A.InputError as err:
 
 c1, c2 = st.columns(2)
 with c1:
-    feature = controls.selectbox(t("sens.feature"), "sens_feature", list(A.FEATURES), help=t("sens.feature_help"))
+    feature = coded.selectbox(t("sens.feature"), "sens_feature", A.FEATURES, A.FEATURES[0],
+                              lambda f: t(f"sens.feat.{f}"), help=t("sens.feature_help"))  # fmt: skip
     mode = controls.radio(
         t("sens.mode"), "sens_mode", list(MODES), horizontal=True, captions=t("sens.mode_captions").split("|")
     )

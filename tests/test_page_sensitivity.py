@@ -125,6 +125,33 @@ def test_bad_upload_in_chinese_is_translated(app):
     assert "image_id 4242 不在标注中" in at.error[0].value
 
 
+@pytest.mark.parametrize(
+    ("query", "gt", "zh", "english"),
+    [
+        ({"sens_mode": "edges", "sens_edges": "5, 1"}, None, "边界必须递增", "edges must increase"),
+        ({"sens_mode": "edges", "sens_edges": "1, x"}, None, "不是数字列表", "not a list of numbers"),
+        ({}, b'{"images": [', "不是有效的 JSON", "Expecting"),
+    ],
+)
+def test_analysis_refusals_are_shown_in_chinese(app, query, gt, zh, english):
+    at = app(PAGE, {**query, "lang": "zh"})
+    if gt is not None:
+        _upload(at, gt, {"dt.json": b"[]"})
+    assert not at.exception
+    texts = [e.value for e in at.error]
+    assert any(zh in e for e in texts), texts
+    assert not any(english in e for e in texts), texts
+
+
+def test_feature_choices_show_translated_names_and_keep_codes_in_the_url(app):
+    at = app(PAGE, {"sens_feature": "aspect_ratio", "lang": "zh"})
+    _ok(at)
+    box = at.selectbox(key="sens_feature")
+    assert box.value == "aspect_ratio"
+    assert t("sens.feat.aspect_ratio", lang="zh") in box.options
+    assert at.query_params["sens_feature"] in ("aspect_ratio", ["aspect_ratio"])
+
+
 def test_url_restores_feature_buckets_and_metric(app):
     at = app(PAGE, {"sens_feature": "area", "sens_mode": "coco", "sens_metric": "ap", "sens_iou": "0.75"})
     _ok(at)

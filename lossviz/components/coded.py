@@ -68,8 +68,10 @@ def _write(key: str, value: Any, default: Any) -> None:
         pass
 
 
-def _label(labels: Mapping[str, str] | Callable[[str], str]) -> Callable[[str], str]:
-    return labels if callable(labels) else (lambda c: labels.get(c, c))
+def _label(labels: Mapping[str, str] | Callable[[str], str], codes: Sequence[str]) -> Callable[[str], str]:
+    """A format function fixed now (in this run's language), so it gives the same labels wherever it is called."""
+    table = {c: (labels(c) if callable(labels) else labels.get(c, c)) for c in codes}
+    return lambda c: table.get(c, str(c))
 
 
 def segmented(
@@ -85,7 +87,7 @@ def segmented(
     """``st.segmented_control`` over ``codes`` showing ``labels``; the URL holds the code. Never returns None."""
     seeded = _seed(key, codes, default, legacy or {}, multi=False)
     value = st.segmented_control(
-        label, list(codes), default=None if seeded else default, key=key, format_func=_label(labels), **kwargs
+        label, list(codes), default=None if seeded else default, key=key, format_func=_label(labels, codes), **kwargs
     )
     value = value if value in codes else default
     _write(key, value, default)
@@ -107,7 +109,7 @@ def selectbox(
     if key in st.session_state and st.session_state[key] not in codes:  # fewer options than before: the default
         del st.session_state[key]
     index = None if seeded else list(codes).index(default)
-    value = st.selectbox(label, list(codes), index=index, key=key, format_func=_label(labels),
+    value = st.selectbox(label, list(codes), index=index, key=key, format_func=_label(labels, codes),
                          **kwargs)  # fmt: skip
     _write(key, value, default)
     return value
@@ -126,7 +128,12 @@ def multiselect(
     """``st.multiselect`` over ``codes`` showing ``labels``; the URL holds the codes (repeated parameter)."""
     seeded = _seed(key, codes, list(default), legacy or {}, multi=True)
     value = st.multiselect(
-        label, list(codes), default=None if seeded else list(default), key=key, format_func=_label(labels), **kwargs
+        label,
+        list(codes),
+        default=None if seeded else list(default),
+        key=key,
+        format_func=_label(labels, codes),
+        **kwargs,
     )
     _write(key, list(value), list(default))
     return list(value)
