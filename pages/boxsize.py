@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from lossviz.analysis import boxsize as A
-from lossviz.components import controls, shell
+from lossviz.components import coded, controls, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import boxsize as F
 from lossviz.figures import regression as FR
@@ -18,8 +18,10 @@ from lossviz.i18n import t
 
 shell.require_navigation()  # a deep link on a fresh server must go through app.py
 
-COMPONENT_LABELS = {"x": "Δx", "w": "Δw"}  # language independent: the formatted value goes into the URL
-MODE_LABELS = {"pixels": "px", "relative": "× w", "iou": "IoU"}
+COMPONENT_LABELS = {"x": "Δx", "w": "Δw"}
+# Older links carried the display labels (bs_comp=Δw, bs_mode=IoU, bs_show=Smooth+L1); they map to the codes.
+LEGACY = {**{v: k for k, v in COMPONENT_LABELS.items()}, "px": "pixels", "× w": "relative", "IoU": "iou",
+          **{name: code for code, name in A.LOSS_CODES.items()}}  # fmt: skip
 ERROR_SLIDERS = {  # mode -> (label key, URL key, min, max, default, step)
     "pixels": ("bs.size.px", "bs_px", 0.25, 64.0, 2.0, 0.25),
     "relative": ("bs.size.rel", "bs_rel", 0.01, 1.0, 0.1, 0.01),
@@ -56,11 +58,10 @@ def size_section() -> None:
     st.markdown(t("bs.size.intro"))
     c1, c2, c3 = st.columns([1, 1.4, 2])
     with c1:
-        comp = controls.segmented(t("bs.size.component"), "bs_comp", list(A.COMPONENTS), "x",
-                                  format_func=COMPONENT_LABELS.get) or "x"  # fmt: skip
+        comp = coded.segmented(t("bs.size.component"), "bs_comp", A.COMPONENTS, "x", COMPONENT_LABELS, legacy=LEGACY)
     with c2:
-        mode = controls.segmented(t("bs.size.mode"), "bs_mode", list(A.MODES), "pixels",
-                                  format_func=MODE_LABELS.get) or "pixels"  # fmt: skip
+        mode = coded.segmented(t("bs.size.mode"), "bs_mode", A.MODES, "pixels", lambda m: t(f"bs.mode.{m}"),
+                               legacy=LEGACY)  # fmt: skip
     with c3:
         label, key, lo, hi, default, step = ERROR_SLIDERS[mode]
         error = controls.slider(t(label), key, lo, hi, default, step)
@@ -69,11 +70,12 @@ def size_section() -> None:
         beta = controls.slider(t("bs.size.sl1_beta"), "bs_sl1_beta", 0.0, 3.0, 1.0, 0.01)
     with c5:
         stds = controls.toggle(t("bs.size.stds"), "bs_stds", False)
-    names = controls.multiselect(t("bs.size.show"), "bs_show", list(A.LOSS_NAMES), list(A.LOSS_NAMES))
-    if not names:
+    codes = coded.multiselect(t("bs.size.show"), "bs_show", list(A.LOSS_CODES), list(A.LOSS_CODES), A.LOSS_CODES,
+                              legacy=LEGACY)  # fmt: skip
+    if not codes:
         st.info(t("bs.size.pick"))
         return
-    names = tuple(n for n in A.LOSS_NAMES if n in names)
+    names = tuple(name for code, name in A.LOSS_CODES.items() if code in codes)
     settings = A.SizeSettings(comp, mode, float(error), bool(stds), float(beta))
     try:
         with st.spinner(t("bs.size.computing")):
@@ -156,7 +158,8 @@ def distribution_section() -> None:
         p1, p2 = st.columns(2)
         p1.button(t("bs.dist.preset_rpn"), key="bs_cb_rpn", on_click=_preset, args=("rpn",))
         p2.button(t("bs.dist.preset_rcnn"), key="bs_cb_rcnn", on_click=_preset, args=("rcnn",))
-        kind = controls.segmented(t("reg.cbbl.kind"), "bs_cb_kind", ["uniform", "exponential"], "exponential")
+        kind = coded.segmented(t("reg.cbbl.kind"), "bs_cb_kind", ("uniform", "exponential"), "exponential",
+                               lambda k: t(f"bs.kind.{k}"))  # fmt: skip
         n = controls.slider(t("reg.cbbl.n"), "bs_cb_n", 2, 32, 10, 1, help=t("reg.cbbl.n_help"))
         a = controls.slider(t("reg.cbbl.a"), "bs_cb_a", 0.5, 8.0, 2.0, 0.25)
         beta = controls.slider(t("reg.cbbl.beta"), "bs_cb_beta", 0.1, 3.0, 1.0, 0.1, help=t("reg.cbbl.beta_help"))
@@ -165,7 +168,7 @@ def distribution_section() -> None:
         sigma = controls.slider(t("reg.cbbl.sigma"), "bs_cb_sigma", 0.05, 2.0, 0.5, 0.05)
         st.caption(t("bs.dist.seed_step", end=f"{A.seed_grid_end(float(a), int(n)):.4g}", a=f"{float(a):g}"))
         try:
-            view = _cbbl(int(n), float(a), kind or "exponential", float(beta), float(target), float(mu), float(sigma))
+            view = _cbbl(int(n), float(a), kind, float(beta), float(target), float(mu), float(sigma))
         except ValueError as err:
             st.error(t("common.error", msg=err))
         else:

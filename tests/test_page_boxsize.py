@@ -135,7 +135,7 @@ def test_error_component_mode_beta_stds_and_loss_choice(app):
     _ok(at)
     w, g = _trace(_figure(at, "bs_size_chart"), "Smooth L1 (T)")
     np.testing.assert_allclose(g, np.minimum(4.0 / w / 0.5, 1.0), rtol=1e-12)  # Δx = 4 px kept from above
-    at.multiselect(key="bs_show").set_value(["NWD"]).run()
+    at.multiselect(key="bs_show").set_value(["nwd"]).run()
     _ok(at)
     names = {tr["name"] for tr in _figure(at, "bs_size_chart")["data"]}
     assert names == {"NWD", "NWD (T)"}
@@ -243,6 +243,23 @@ def test_url_parameters_restore_the_view_including_links_moved_from_regression(a
     assert {tr["name"] for tr in _figure(at, "bs_size_chart")["data"]} == {"IoU", "IoU (T)", "NWD", "NWD (T)"}
     assert at.slider(key="bs_cb_n").value == 8 and _group(at, "bs_cb_kind").value == "uniform"
     assert at.slider(key="bs_dfl_y").value == pytest.approx(2.5)
+
+
+def _qp(at, key: str) -> list:
+    value = at.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def test_url_values_are_codes_and_old_links_with_labels_still_work(app):
+    at = app(PAGE, query={"bs_comp": "Δw", "bs_mode": "× w", "bs_show": ["Smooth L1", "C-BBL"], "lang": "zh"})
+    _ok(at)
+    assert not at.warning, [w.value for w in at.warning]
+    assert _group(at, "bs_comp").value == "w" and _group(at, "bs_mode").value == "relative"
+    assert at.multiselect(key="bs_show").value == ["smooth_l1", "cbbl"]
+    assert (_qp(at, "bs_comp"), _qp(at, "bs_mode"), _qp(at, "bs_show")) == (["w"], ["relative"], ["smooth_l1", "cbbl"])
+    _group(at, "bs_cb_kind").set_value("uniform").run()
+    assert _qp(at, "bs_cb_kind") == ["uniform"]
+    assert t("bs.kind.uniform", lang="zh") in str(_group(at, "bs_cb_kind").proto)
 
 
 @pytest.mark.parametrize(

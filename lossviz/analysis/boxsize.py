@@ -33,6 +33,9 @@ DELTA_LOSSES = ("L2", "Smooth L1", "Balanced L1")
 BOX_LOSSES = ("IoU", "GIoU", "DIoU", "CIoU", "NWD")
 DIST_LOSSES = ("C-BBL", "DFL")
 LOSS_NAMES = DELTA_LOSSES + BOX_LOSSES + DIST_LOSSES
+#: Short language-independent codes for the URL (``bs_show=smooth_l1``), in the same order.
+LOSS_CODES = dict(zip(("l2", "smooth_l1", "balanced_l1", "iou", "giou", "diou", "ciou", "nwd", "cbbl", "dfl"),
+                      LOSS_NAMES, strict=True))  # fmt: skip
 COMPONENTS = ("x", "w")  # which coordinate carries the error
 MODES = ("pixels", "relative", "iou")  # how the error is fixed across sizes
 STDS = {"x": 0.1, "w": 0.2}  # mmdetection's DeltaXYWHBBoxCoder target_stds (0.1, 0.1, 0.2, 0.2)
@@ -334,6 +337,7 @@ __all__ = [
     "CBBL_PRESETS",
     "COMPONENTS",
     "DIST_LOSSES",
+    "LOSS_CODES",
     "LOSS_NAMES",
     "MODES",
     "NwdCurves",
