@@ -56,6 +56,7 @@ def _download(columns: dict, name: str, key: str) -> None:
 def size_section() -> None:
     st.subheader(t("bs.size.header"))
     st.markdown(t("bs.size.intro"))
+    st.caption(t("bs.papers", links=" · ".join(f"[{name}]({url})" for name, url in A.PAPERS.items())))
     c1, c2, c3 = st.columns([1, 1.4, 2])
     with c1:
         comp = coded.segmented(t("bs.size.component"), "bs_comp", A.COMPONENTS, "x", COMPONENT_LABELS, legacy=LEGACY)
@@ -106,7 +107,7 @@ def size_section() -> None:
 @st.fragment
 def nwd_section() -> None:
     st.subheader(t("bs.nwd.header"))
-    st.markdown(t("bs.nwd.intro"))
+    st.markdown(t("bs.nwd.intro") + " " + t("bs.nwd.paper", url=A.PAPERS["NWD"]))
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         small = controls.slider(t("bs.nwd.small"), "bs_nwd_small", 1.0, 32.0, 8.0, 1.0)
@@ -154,7 +155,7 @@ def distribution_section() -> None:
     st.markdown(t("bs.dist.intro"))
     left, right = st.columns(2)
     with left:
-        st.markdown(f"#### {t('bs.dist.cbbl')}")
+        st.markdown(f"#### {t('bs.dist.cbbl', url=A.PAPERS['C-BBL'])}")
         p1, p2 = st.columns(2)
         p1.button(t("bs.dist.preset_rpn"), key="bs_cb_rpn", on_click=_preset, args=("rpn",))
         p2.button(t("bs.dist.preset_rcnn"), key="bs_cb_rcnn", on_click=_preset, args=("rcnn",))
@@ -176,7 +177,7 @@ def distribution_section() -> None:
                 st.info(t("reg.cbbl.clamped", t=f"{view.t:.4g}", a=f"{float(a):g}", used=f"{view.t_used:.4g}"))
             _distribution(view, float(mu), t("bs.dist.loss"), "cbbl", "cbbl.csv")
     with right:
-        st.markdown(f"#### {t('bs.dist.dfl')}")
+        st.markdown(f"#### {t('bs.dist.dfl', url=A.PAPERS['DFL'])}")
         y = controls.slider(t("bs.dist.dfl_y"), "bs_dfl_y", 0.0, 16.0, 6.3, 0.05)
         dmu = controls.slider(t("bs.dist.dfl_mu"), "bs_dfl_mu", 0.0, 16.0, 5.0, 0.05)
         dsigma = controls.slider(t("bs.dist.dfl_sigma"), "bs_dfl_sigma", 0.1, 4.0, 1.0, 0.05)

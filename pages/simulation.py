@@ -49,6 +49,7 @@ def _table(runs: dict[str, A.SimulationRun]) -> None:
 
 st.title(t("sim.title"))
 st.markdown(t("sim.intro"))
+st.caption(t("sim.papers", links=" · ".join(f"[{F.loss_label(c)}]({url})" for c, url in A.PAPERS.items())))
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
     with c1:

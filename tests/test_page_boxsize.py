@@ -310,3 +310,12 @@ def test_every_chart_the_page_sends_passes_plotly_validation(app, query):
         fig = json.loads(json.loads(el.proto.json)["figure"])
         go.Figure(fig)  # raises ValueError naming any invalid property
         assert fig["data"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_method_links_its_arxiv_paper(app, lang):
+    at = app(PAGE, query={"lang": lang})
+    _ok(at)
+    text = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+    for arxiv in ("2110.13389", "2006.04388", "2303.01803", "1904.02701", "1911.08287", "1504.08083"):
+        assert f"](https://arxiv.org/abs/{arxiv})" in text, arxiv

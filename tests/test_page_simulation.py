@@ -242,3 +242,12 @@ def test_every_refusal_of_the_analysis_has_both_languages():
     for code in A.MESSAGES:
         entry = TABLE[f"sim.err.{code}"]
         assert entry["en"] and entry["zh"] and entry["zh"] != entry["en"], code
+
+
+def test_every_loss_links_its_arxiv_paper(app):
+    at = app(page=PAGE, query={**SMALL, "lang": "zh"}, timeout=300)
+    _ok(at)
+    text = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+    assert "](https://arxiv.org/abs/1911.08287)" in text
+    for url in A.PAPERS.values():
+        assert f"]({url})" in text, url

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from lossviz.losses import IOU_LOSS_SPECS
 from lossviz.losses import simulation as S
 
 #: The paper's protocol: 5,000 centres, 200 steps.
@@ -353,6 +354,9 @@ def mode_configs(base: Config, modes: Sequence[str]) -> dict[str, Config]:
             out[m] = Config(base.points, base.iters, names, m, base.seed, base.rates, base.until, base.iou_factor)
     return out
 
+
+#: The arXiv paper of every loss the simulation runs (from the core's registration of each loss).
+PAPERS = {code: IOU_LOSS_SPECS[code].paper for code in AUTOGRAD_LOSSES}
 
 #: The protocol's aspect ratios (w:h) as the page names them.
 RATIO_LABELS = ("1:4", "1:3", "1:2", "1:1", "2:1", "3:1", "4:1")

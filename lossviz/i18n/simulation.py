@@ -18,6 +18,7 @@ STRINGS = {
         "更新 B ← B − η·(2 − IoU)·∇L（作用于 x, y, w, h）；E(t) = 所有案例的 |Δx| + |Δy| + |Δw| + |Δh| 之和。"
         "**autograd** 使用 lossviz 损失的精确梯度；**paper** 移植官方手写梯度，包括其特殊之处（见下文）。",
     },
+    "sim.papers": {"en": "Papers (arXiv): {links}", "zh": "论文（arXiv）：{links}"},
     "sim.controls": {"en": "Run", "zh": "运行设置"},
     "sim.points": {
         "en": "Anchor centres (343 cases each; 5000 = the paper's 1,715,000)",
