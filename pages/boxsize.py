@@ -85,20 +85,8 @@ def size_section() -> None:
         st.error(t("common.error", msg=err))
         return
     plotly_chart(F.size_figure(sweep, names, as_dict=True), key="bs_size_chart", height=680)
+    st.dataframe(F.ratio_table(sweep, names, A.SMALL, A.LARGE), hide_index=True)
     small, large = int(A.SMALL), int(A.LARGE)
-    rows = [
-        {
-            t("bs.size.col.loss"): n,
-            t("bs.size.col.px_small", w=small): sweep.at("pixel", n, A.SMALL),
-            t("bs.size.col.px_large", w=large): sweep.at("pixel", n, A.LARGE),
-            t("bs.size.col.px_ratio"): sweep.ratio("pixel", n),
-            t("bs.size.col.enc_ratio"): sweep.ratio("encoded", n),
-        }
-        for n in names
-    ]
-    # 4 significant digits; C-BBL and DFL have no per-pixel gradient: a dash, not "None" (the CSV keeps the numbers)
-    table = pd.DataFrame(rows).map(lambda v: v if isinstance(v, str) else ("—" if v != v else f"{v:.4g}"))
-    st.dataframe(table, hide_index=True)
     a, b, n = A.CBBL_PRESETS["rpn"]
     st.caption(t("bs.size.ratio_caption", small=small, large=large, a=a, b=b, n=n))
     _download(sweep.columns(), "gradient_vs_size.csv", "bs_dl_size")
@@ -125,8 +113,7 @@ def nwd_section() -> None:
         i = int(abs(curves.offsets - min(probe, float(max_offset))).argmin())
         col.metric(t("bs.nwd.metric", w=f"{w:g}", d=f"{curves.offsets[i]:.3g}"),
                    t("bs.nwd.metric_value", iou=f"{curves.iou[w][i]:.3f}", nwd=f"{curves.nwd[w][i]:.3f}"))  # fmt: skip
-    st.latex(r"W_2^2 = \|c_1 - c_2\|^2 + \tfrac{(w_1 - w_2)^2 + (h_1 - h_2)^2}{4},\qquad"
-             r"\mathrm{NWD} = e^{-W_2 / C},\qquad L_{\mathrm{NWD}} = 1 - \mathrm{NWD}")  # fmt: skip
+    st.latex(F.NWD_LATEX)
     st.caption(t("bs.nwd.eps_note"))
     _download(curves.columns(), "iou_vs_nwd.csv", "bs_dl_nwd")
 

@@ -133,7 +133,7 @@ metric_name = t(f"sens.metric.{report.metric}")
 cols = st.columns(min(len(report.runs), 3))
 for i, run in enumerate(report.runs):
     cols[i % len(cols)].metric(
-        t("sens.std_metric", run=run.detections), F._fmt(run.std), help=t("sens.std_help", metric=metric_name)
+        t("sens.std_metric", run=run.detections), F.fmt(run.std), help=t("sens.std_help", metric=metric_name)
     )
 
 for code, params in A.report_notes(report, None if edges else int(buckets)):
@@ -141,13 +141,7 @@ for code, params in A.report_notes(report, None if edges else int(buckets)):
 
 st.subheader(t("sens.table"))
 labels = F.bucket_labels(report)
-table = {t("sens.col.bucket"): labels, t("sens.col.count"): [b.count for b in report.runs[0].buckets]}
-for run in report.runs:
-    table[run.detections] = [
-        f"{F._fmt(b.value)} ({b.matched}/{b.count})" if report.metric == "recall" else F._fmt(b.value)
-        for b in run.buckets
-    ]
-st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+st.dataframe(F.bucket_table(report), hide_index=True, width="stretch")
 d1, d2 = st.columns(2)
 d1.download_button(
     t("common.download_csv"),
@@ -179,7 +173,7 @@ b = report.runs[run_i].buckets[bucket - 1]
 st.caption(
     t("sens.drill_count", run=run_name, n=len(rows), count=b.count, bucket=bucket, iou=report.iou, score=report.score)
 )
-missed = pd.DataFrame(rows, columns=["image_id", "annotation_id", "category", "x", "y", "w", "h", "area", "feature"])
+missed = pd.DataFrame(rows, columns=F.MISSED_COLUMNS)
 st.dataframe(missed, hide_index=True, width="stretch")
 st.download_button(
     t("sens.download_missed"),
