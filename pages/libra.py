@@ -117,8 +117,7 @@ def sampling_panel() -> None:
     st.markdown(t("libra.bins.explain"))
     st.subheader(t("libra.k.title"))
     ab = cached(("libra_k", scene, sampler), lambda p: A.k_ablation(scene, sampler, progress=p), busy)
-    df = pd.DataFrame(ab.columns())
-    df.columns = ["K", t("libra.k.paper"), t("libra.k.mmdet"), t("libra.k.ap")]
+    df = F.k_table(ab)
     st.dataframe(
         df, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.3f") for c in df.columns[1:3]}
     )
