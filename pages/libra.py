@@ -17,6 +17,7 @@ from lossviz.components.plotly_chart import plotly_chart
 from lossviz.components.progress_cache import cached_with_progress as cached
 from lossviz.figures import libra as F
 from lossviz.i18n import t
+from lossviz.i18n.libra import error_text
 
 shell.require_navigation()  # a deep link on a fresh server must go through app.py
 
@@ -32,7 +33,7 @@ BALANCED_L1_LINK = "/regression?reg_show=Smooth+L1&reg_show=Balanced+L1&reg_alph
 
 def _error(err: Exception) -> None:
     if isinstance(err, A.InputError):
-        st.error(t(f"libra.err.{err.code}", **err.params), icon=":material/block:")
+        st.error(error_text(err.code, err.params), icon=":material/block:")
     else:
         st.error(t("common.error", msg=err), icon=":material/block:")
 

@@ -287,3 +287,24 @@ def test_hostile_panel_value_falls_back_to_sampling(app):
     assert not at.exception
     assert any("lib_panel=" in w.value for w in at.warning)
     assert at.number_input(key="lib_images").value == 8
+
+
+def test_analysis_errors_name_the_control_in_chinese_not_the_field():
+    from lossviz.i18n import set_lang
+    from lossviz.i18n.libra import error_text
+
+    errors = []
+    for bad in (dict(images=0), dict(gts=500), dict(proposals=1), dict(size_min=float("nan"))):
+        try:
+            A.SceneParams(**bad).validate()
+        except A.InputError as err:
+            errors.append(err)
+    assert len(errors) == 4
+    set_lang("zh")
+    try:
+        texts = [error_text(e.code, e.params) for e in errors]
+    finally:
+        set_lang("en")
+    for err, text in zip(errors, texts, strict=True):
+        assert err.params["name"] not in text, text
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in text), text

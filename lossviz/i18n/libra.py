@@ -309,3 +309,27 @@ STRINGS = {
         "zh": "无法将该文件读取为图片：它不是 Pillow 能读取的图片格式，或者已损坏、不完整。请尝试 PNG 或 JPEG。",
     },
 }
+
+#: The analysis names a parameter by its field (``InputError.params["name"]``): the page says it as its control does.
+FIELD_LABELS = {
+    "images": "libra.images",
+    "gts": "libra.gts",
+    "proposals": "libra.proposals",
+    "num_neg": "libra.num_neg",
+    "num_bins": "libra.bins",
+    "blobs": "libra.blobs",
+    "refine_level": "libra.refine_level",
+    "size_min": "libra.size_min",
+    "size_max": "libra.size_max",
+    "crowding": "libra.crowding",
+    "jitter": "libra.jitter",
+    "background": "libra.background",
+}
+
+
+def error_text(code: str, params: dict) -> str:
+    """An analysis ``InputError`` (its ``code`` and ``params``) in the current language, field names included."""
+    from lossviz.i18n import t
+
+    named = {k: t(FIELD_LABELS[v]) if k == "name" and v in FIELD_LABELS else v for k, v in params.items()}
+    return t(f"libra.err.{code}", **named)
