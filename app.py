@@ -10,4 +10,4 @@ from lossviz.components import shell
 
 st.set_page_config(page_title="lossviz", page_icon="📐", layout="wide")
 page = shell.navigation()
-page.run()
+shell.run(page)  # then URL parameters that no control of the page knows get a notice

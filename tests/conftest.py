@@ -31,10 +31,11 @@ def run_app(page: str | None = None, query: dict | None = None, timeout: float =
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     if query:
         at.query_params.update(query)
-    at.run()
     if page is not None:
-        at.switch_page(str(ROOT / "pages" / f"{page}.py"))
-        at.run()
+        # Open the page directly, as a deep link does: a first run on Home would report (and drop) the page's
+        # parameters as unknown there. Our url_paths are the files' stems, so the file name finds the page.
+        at.switch_page(f"pages/{page}.py")
+    at.run()
     return at
 
 

@@ -1,8 +1,17 @@
 """The shell: navigation, language switch in the URL, the translation table, bad parameters."""
 
+import json
 import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
 
 from lossviz import i18n
+from lossviz.components import shell
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_string_has_both_languages():
@@ -72,3 +81,112 @@ def test_url_notices_appear_at_the_top_of_the_page(app):
     assert any("iou_px1=abc" in n for n in notices), notices
     assert any("iou_loss=FOO" in n and "GIoU" in n for n in notices), notices  # options shown as the URL has them
     assert not at.exception
+
+
+# ------------------------------------------------------------------------------- unknown URL parameters (issue 14)
+ALL_PAGES = [None] + [p.url_path for p in shell.PAGES]
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=lambda p: p or "home")
+def test_unknown_url_parameter_gets_a_notice_and_is_dropped(app, page):
+    key = f"{page or 'home'}_nonsense"
+    at = app(page, {key: "1", "lang": "zh"})
+    assert not at.exception
+    notices = [w.value for w in at.main.children[0].warning]  # the notice area at the top of the page
+    expected = i18n.t("common.unknown_param", lang="zh", key=key, value="1")
+    assert any(expected in n for n in notices), notices
+    assert key not in at.query_params
+    assert at.query_params.get("lang") == "zh"  # lang is always known
+
+
+def test_a_realistic_typo_is_dropped_with_the_closest_key_suggested(app):
+    at = app("regression", {"reg_family": "gamma", "reg_alpha": "0.8"})
+    notices = [w.value for w in at.warning]
+    assert any("reg_family=gamma" in n and "Did you mean `reg_fam`?" in n for n in notices), notices
+    assert "reg_family" not in at.query_params
+    assert at.query_params.get("reg_alpha") == "0.8"  # the page's own keys are kept, silently
+    assert not any("reg_alpha" in n for n in notices)
+
+
+def test_valid_parameters_of_every_page_raise_no_unknown_notice(app):
+    for page, query in (("iou", {"iou_loss": "ciou"}), ("boxsize", {}), ("libra", {}), ("simulation", {})):
+        at = app(page, query)
+        assert not [w.value for w in at.warning if "not a setting" in w.value], page
+
+
+def test_a_long_unknown_key_is_quoted_short():
+    from lossviz.components import controls
+
+    assert len(controls.short("x" * 5000)) <= controls.QUOTE_LIMIT
+
+
+def test_source_scan_finds_keys_of_sections_that_did_not_run(tmp_path):
+    from lossviz.components import controls
+
+    src = tmp_path / "page.py"
+    src.write_text(
+        "import streamlit as st\nfrom lossviz.components import controls\n"
+        "if st.session_state.get('never'):\n"
+        "    controls.slider('a', 'pg_hidden', 0.0, 1.0, 0.5, 0.1)\n"
+        "    controls.selectbox('b', key='pg_kw', options=[1])\n"
+        "    st.tabs(['x'], key='pg_tab', bind='query-params')\n"
+        "    controls.declare_keys('pg_declared')\n"
+        "st.slider('c', key='pg_unbound')\n"
+    )
+    assert controls.source_keys(str(src)) == {"pg_hidden", "pg_kw", "pg_tab", "pg_declared"}
+
+
+# ------------------------------------------------------------------------------------- shared helpers for pages
+SHELL_DEMO = ROOT / "tests" / "apps" / "shell_demo.py"
+
+
+def _expanded(at) -> bool:
+    return at.expander[0].proto.expanded
+
+
+def test_explanation_is_open_on_the_first_visit_of_a_page_and_closed_later():
+    at = AppTest.from_file(str(SHELL_DEMO), default_timeout=30).run()
+    assert not at.exception
+    assert at.expander[0].label == i18n.t("common.explanation")
+    assert _expanded(at)
+    at.slider(key="demo_slider").set_value(7).run()  # same visit: it must not snap shut while the user reads
+    assert _expanded(at)
+    at.session_state["demo_page"] = "b"  # the user goes to another page ...
+    at.run()
+    at.session_state["demo_page"] = "a"  # ... and comes back
+    at.run()
+    assert not _expanded(at)
+
+
+def test_downloads_buttons_give_one_button_per_format_named_after_the_data():
+    from lossviz.components import downloads
+
+    at = AppTest.from_file(str(SHELL_DEMO), default_timeout=30).run()
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == [i18n.t("common.download_csv"), i18n.t("common.download_json")]
+    assert downloads.to_csv({"a": [1, 2]}) == b"a\n1\n2\n"
+    assert json.loads(downloads.to_json({"a": np.arange(2)})) == {"a": [0, 1]}
+    with pytest.raises(ValueError, match="csv= or json="):
+        downloads.buttons("x", key="k")
+
+
+# ---------------------------------------------------------------------------------- reset to defaults, copy link
+def test_reset_clears_the_page_parameters_and_widgets_and_keeps_the_language(app):
+    at = app("regression", {"reg_alpha": "0.8", "reg_gamma": "2", "lang": "zh"})
+    assert (at.slider(key="reg_alpha").value, at.slider(key="reg_gamma").value) == (0.8, 2.0)
+    at.sidebar.button(key="lossviz_reset").click().run()
+    assert not at.exception
+    assert dict(at.query_params) == {"lang": "zh"}
+    assert at.slider(key="reg_alpha").value == at.slider(key="reg_alpha").proto.default[0]
+    assert at.slider(key="reg_gamma").value == at.slider(key="reg_gamma").proto.default[0]
+    assert at.sidebar.button(key="lossviz_reset").label == i18n.t("common.reset", lang="zh")
+
+
+def test_every_page_has_a_labelled_copy_link_button_in_the_sidebar(app):
+    for page in (None, "regression"):  # the shell draws it, the same for every page
+        at = app(page, {"lang": "zh"})
+        copy = [c for c in at.sidebar.get("bidi_component") if c.proto.component_name == "lossviz_copy_link"]
+        assert len(copy) == 1, page
+        data = json.loads(copy[0].proto.json)
+        assert data["label"] == i18n.t("common.copy_link", lang="zh")
+        assert data["aria"] and data["fallback"]

@@ -11,8 +11,12 @@ bound widget must not depend on the language, or a link made in one language wou
 
 from __future__ import annotations
 
+import ast
+import difflib
+import functools
 import math
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from typing import Any
 
@@ -20,6 +24,134 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from lossviz.i18n import t
+
+# ----------------------------------------------------------------------------------------- which URL keys a page knows
+# A URL parameter that no control of the current page knows (a typo such as ``reg_family=`` for ``reg_family_param``)
+# gets a notice and is dropped. What a page knows is the union of:
+#   * every key a wrapper below created on that page, in this run or any earlier run in this server (keys come from
+#     code, never from the URL, so a key seen once is a real key: sections skipped this run still count);
+#   * the keys written literally in the page's source as controls' keys (``controls.slider("…", "reg_alpha", …)`` or
+#     ``key="…", bind="query-params"``): so a closed tab's keys are known on a fresh server too;
+#   * keys and prefixes the page declares with ``declare_keys`` (keys built at run time in sections not run);
+#   * ``lang`` (the shell's language switch).
+# The check runs after the page (app.py), not during it: a fragment's controls are created in the full run too.
+
+ALWAYS_KNOWN = frozenset({"lang"})
+_lock = threading.Lock()
+_known: dict[str, set[str]] = {}  # page (script hash) -> keys created or declared there, in any session
+_known_prefixes: dict[str, set[str]] = {}
+_source: ContextVar[str | None] = ContextVar("lossviz_page_source", default=None)
+
+
+def set_page_source(path: str | None) -> None:
+    """Tell the URL check where the running page's script is (for the static key scan)."""
+    _source.set(path)
+
+
+def _page_id() -> str:
+    """The running page's script hash (the same in full and fragment runs, and in every session)."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx(suppress_warning=True)
+        return ctx.page_script_hash if ctx else ""
+    except Exception:
+        return ""
+
+
+def _register(key: str) -> None:
+    with _lock:
+        _known.setdefault(_page_id(), set()).add(key)
+
+
+def declare_keys(*keys: str, prefixes: Iterable[str] = ()) -> None:
+    """Declare URL keys the current page reads besides its controls (keys of a section not run this time, built at
+    run time, or read straight from ``st.query_params``), and key prefixes it handles itself (``"reg_cb_"``)."""
+    with _lock:
+        _known.setdefault(_page_id(), set()).update(keys)
+        _known_prefixes.setdefault(_page_id(), set()).update(prefixes)
+
+
+_WRAPPERS = frozenset(
+    {"slider", "number_input", "selectbox", "radio", "segmented", "multiselect", "checkbox", "toggle", "text_input"}
+)
+
+
+@functools.cache
+def source_keys(path: str) -> frozenset[str]:
+    """The URL keys written literally in a page's source: the ``key`` argument of this module's wrappers and of
+    ``drop_param``/``declare_keys``, and ``key="…"`` of any call with ``bind="query-params"``."""
+    try:
+        tree = ast.parse(open(path, encoding="utf-8").read())
+    except (OSError, SyntaxError, ValueError):
+        return frozenset()
+    found: set[str] = set()
+
+    def const(node: ast.AST) -> str | None:
+        return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute):  # controls.slider(...) is ours; st.slider(...) counts only when bound
+            name, ours = func.attr, isinstance(func.value, ast.Name) and func.value.id == "controls"
+        else:  # a name imported from this module
+            name, ours = getattr(func, "id", ""), True
+        kw = {k.arg: k.value for k in node.keywords if k.arg}
+        if name in _WRAPPERS and ours:
+            key = const(node.args[1]) if len(node.args) > 1 else (const(kw["key"]) if "key" in kw else None)
+            if key:
+                found.add(key)
+        elif name == "drop_param" and node.args and const(node.args[0]):
+            found.add(const(node.args[0]))
+        elif name == "declare_keys":
+            found.update(k for k in map(const, node.args) if k)
+        elif "bind" in kw and const(kw["bind"]) == "query-params" and "key" in kw and const(kw["key"]):
+            found.add(const(kw["key"]))
+    return frozenset(found)
+
+
+def known_keys() -> tuple[set[str], set[str]]:
+    """The URL keys and key prefixes the current page knows (see above)."""
+    pid = _page_id()
+    with _lock:
+        keys = set(ALWAYS_KNOWN) | _known.get(pid, set())
+        prefixes = set(_known_prefixes.get(pid, set()))
+    source = _source.get()
+    if source:
+        keys |= source_keys(source)
+    return keys, prefixes
+
+
+def check_unknown_params() -> list[str]:
+    """Report and drop every URL parameter the current page does not know; returns the dropped keys.
+
+    Call once after the page has run (app.py does), or via ``stop`` before an early ``st.stop()``.
+    """
+    try:
+        present = list(st.query_params)
+    except Exception:
+        return []
+    keys, prefixes = known_keys()
+    dropped = []
+    for key in present:
+        if key in keys or any(key.startswith(p) for p in prefixes):
+            continue
+        close = difflib.get_close_matches(key, sorted(keys - ALWAYS_KNOWN), n=1, cutoff=0.6)
+        text = t("common.unknown_param", key=short(key), value=short(_raw(key) or ""))
+        if close:
+            text += " " + t("common.did_you_mean", key=close[0])
+        _warn(text)
+        _forget_url_value(key)
+        dropped.append(key)
+    return dropped
+
+
+def stop() -> None:
+    """``st.stop()`` for a page that ends early: checks the URL for unknown keys first (nothing runs after a stop)."""
+    check_unknown_params()
+    st.stop()
 
 
 def _raw(key: str) -> str | None:
@@ -65,6 +197,7 @@ def _notice(key: str, value: Any, reason: str, default: Any) -> None:
 
 
 def _check_number(key: str, lo: float, hi: float, default: float, *, integer: bool = False) -> None:
+    _register(key)
     raw = _raw(key)
     if raw is None or raw == "":
         return
@@ -87,18 +220,20 @@ def _forget_url_value(key: str) -> None:
     """Drop ``key`` from the URL and from the value Streamlit seeds the widget with.
 
     Streamlit's integer deserialiser raises ``OverflowError`` on ``inf`` (a traceback instead of a fallback), and it
-    seeds widgets from the URL as first loaded, not from ``st.query_params``; so the seed is removed too (a private
-    attribute: if Streamlit renames it, this does nothing and the old behaviour stays).
+    seeds widgets from the URL as first loaded, not from ``st.query_params``; so the seed is removed too (private
+    attributes: if Streamlit renames them, this does nothing and the old behaviour stays). A parameter bound to a
+    widget is removed the way Streamlit removes it when it resets that widget (``remove_param``).
     """
     try:
         del st.query_params[key]
-    except Exception:
+    except Exception:  # a parameter bound to a widget cannot be deleted through the public API
         pass
     try:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-        ctx = get_script_run_ctx()
-        ctx.session_state._state.query_params._initial_query_params.pop(key, None)
+        qp = get_script_run_ctx().session_state._state.query_params
+        qp.remove_param(key)  # what Streamlit itself does when it resets a bound widget (sends the new URL)
+        qp._initial_query_params.pop(key, None)
     except Exception:
         pass
 
@@ -108,6 +243,7 @@ def drop_param(key: str, message: str) -> bool:
 
     Returns whether the parameter was there. ``message`` is the translated sentence (it should name the key).
     """
+    _register(key)
     raw = _raw(key)
     if raw is None:
         return False
@@ -126,6 +262,7 @@ def _is_int(*values: Any) -> bool:
 def _check_option(
     key: str, options: Sequence[Any], default: Any, *, multi: bool = False, format_func: Any = None
 ) -> None:
+    _register(key)
     if multi:
         try:
             raws = st.query_params.get_all(key)
@@ -206,4 +343,5 @@ def toggle(label: str, key: str, value: bool = False, **kwargs: Any) -> bool:
 
 def text_input(label: str, key: str, value: str = "", **kwargs: Any) -> str:
     """``st.text_input`` bound to the URL (free text: the page validates what it parses from it)."""
+    _register(key)
     return st.text_input(label, value=value, key=key, bind="query-params", **kwargs)

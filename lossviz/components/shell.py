@@ -22,18 +22,37 @@ class PageInfo:
     title_key: str
     icon: str
     summary_key: str
+    state_prefix: str = ""  # the page's widget and session-state keys start with "<prefix>_" (or "_<prefix>_")
+    url_prefixes: tuple[str, ...] = ()  # URL key prefixes the page handles itself (old links it redirects)
 
 
 PAGES = (
-    PageInfo("regression.py", "regression", "nav.regression", ":material/show_chart:", "home.summary.regression"),
-    PageInfo("iou.py", "iou", "nav.iou", ":material/select_all:", "home.summary.iou"),
     PageInfo(
-        "classification.py", "classification", "nav.classification", ":material/balance:", "home.summary.classification"
+        "regression.py",
+        "regression",
+        "nav.regression",
+        ":material/show_chart:",
+        "home.summary.regression",
+        state_prefix="reg",
+        url_prefixes=("reg_cb_",),  # the C-BBL section moved to Box size: old links get a notice there
     ),
-    PageInfo("simulation.py", "simulation", "nav.simulation", ":material/timeline:", "home.summary.simulation"),
-    PageInfo("boxsize.py", "boxsize", "nav.boxsize", ":material/photo_size_select_small:", "home.summary.boxsize"),
-    PageInfo("libra.py", "libra", "nav.libra", ":material/layers:", "home.summary.libra"),
-    PageInfo("sensitivity.py", "sensitivity", "nav.sensitivity", ":material/insights:", "home.summary.sensitivity"),
+    PageInfo("iou.py", "iou", "nav.iou", ":material/select_all:", "home.summary.iou", "iou"),
+    PageInfo(
+        "classification.py",
+        "classification",
+        "nav.classification",
+        ":material/balance:",
+        "home.summary.classification",
+        "cls",
+    ),
+    PageInfo("simulation.py", "simulation", "nav.simulation", ":material/timeline:", "home.summary.simulation", "sim"),
+    PageInfo(
+        "boxsize.py", "boxsize", "nav.boxsize", ":material/photo_size_select_small:", "home.summary.boxsize", "bs"
+    ),
+    PageInfo("libra.py", "libra", "nav.libra", ":material/layers:", "home.summary.libra", "lib"),
+    PageInfo(
+        "sensitivity.py", "sensitivity", "nav.sensitivity", ":material/insights:", "home.summary.sensitivity", "sens"
+    ),
 )
 
 
@@ -100,4 +119,83 @@ def navigation():
         for p in PAGES
         if (ROOT / "pages" / p.file).exists()
     ]
-    return st.navigation(pages)
+    selected = st.navigation(pages)
+    _start_visit(selected.url_path)
+    info = next((p for p in PAGES if p.url_path == selected.url_path), None)
+    controls.set_page_source(str(ROOT / "pages" / (info.file if info else "home.py")))
+    if info and info.url_prefixes:
+        controls.declare_keys(prefixes=info.url_prefixes)
+    with st.sidebar:
+        page_actions(info)
+    return selected
+
+
+def _reset(keys: tuple[str, ...], prefix: str) -> None:
+    """Reset's callback: the URL keeps only ``lang``; the page's widgets and session state go back to defaults."""
+    from lossviz.components import controls
+
+    for key in list(st.query_params):
+        if key not in controls.ALWAYS_KNOWN:
+            controls._forget_url_value(key)
+    owned = (f"{prefix}_", f"_{prefix}_") if prefix else ()
+    for key in list(st.session_state.keys()):
+        if key in controls.ALWAYS_KNOWN:
+            continue
+        if key in keys or (owned and str(key).startswith(owned)):
+            del st.session_state[key]
+
+
+def page_actions(info: PageInfo | None) -> None:
+    """The sidebar's "Reset to defaults" and "Copy link" buttons (both on every page; Home has nothing to reset)."""
+    from lossviz.components import controls
+    from lossviz.components.copy_link import copy_link
+
+    if info is not None:
+        keys, _ = controls.known_keys()
+        st.button(
+            t("common.reset"),
+            key="lossviz_reset",
+            icon=":material/restart_alt:",
+            help=t("common.reset_help"),
+            on_click=_reset,
+            args=(tuple(sorted(keys - controls.ALWAYS_KNOWN)), info.state_prefix),
+            width="stretch",
+        )
+    copy_link()
+
+
+def run(page) -> None:
+    """Run the selected page, then report and drop the URL parameters it does not know.
+
+    A ``st.rerun()`` inside the page skips the check (the next run does it); a page that ends early with
+    ``st.stop()`` must use ``controls.stop()`` instead, which checks first (nothing can be shown after a stop).
+    """
+    from lossviz.components import controls
+
+    page.run()  # an exception (rerun, stop, error) skips the check
+    controls.check_unknown_params()
+
+
+# ----------------------------------------------------------------------------------------- "what this shows"
+_VISIT = "_lossviz_visit"  # {"page": url_path, "n": visit number}: a visit is a stay on one page
+_EXPLAINED = "_lossviz_explained"  # {page_key: the visit in which its explanation was first shown}
+
+
+def _start_visit(url_path: str) -> None:
+    visit = st.session_state.get(_VISIT)
+    if not visit or visit["page"] != url_path:
+        st.session_state[_VISIT] = {"page": url_path, "n": (visit["n"] + 1) if visit else 1}
+
+
+def explanation(page_key: str, title: str | None = None, **kwargs):
+    """The "what this shows" expander of a page (or of one section: ``page_key`` such as ``"cls_focal"``).
+
+    Open on the user's first visit of that page in the session (and for the whole of that visit, so it does not
+    snap shut on the next slider move), closed on later visits. Use as ``with shell.explanation("reg"): ...``.
+    ``title`` defaults to ``t("common.explanation")``; other keyword arguments go to ``st.expander``.
+    """
+    visit = (st.session_state.get(_VISIT) or {"n": 0})["n"]
+    seen = st.session_state.setdefault(_EXPLAINED, {})
+    first = seen.setdefault(page_key, visit)
+    kwargs.setdefault("icon", ":material/school:")
+    return st.expander(title or t("common.explanation"), expanded=first == visit, **kwargs)

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 import plotly.graph_objects as go
-import plotly.io as pio
+
+from lossviz.figures import style
 
 
-@functools.cache
 def template() -> dict:
-    """``plotly_white`` as the dict that ``go.Figure`` would inline (plotly.js knows no template names)."""
-    return pio.templates["plotly_white"].to_plotly_json()
+    """The shared template (``style.template()``: plotly_white, our colourway and font) as ``go.Figure`` inlines it."""
+    return style.template()
 
 
 def figure_builder(build: Callable[..., dict]) -> Callable[..., Any]:

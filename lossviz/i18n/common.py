@@ -27,6 +27,28 @@ STRINGS = {
     "common.reason_out_of_range": {"en": "outside [{lo}, {hi}]", "zh": "超出范围 [{lo}, {hi}]"},
     "common.reason_not_option": {"en": "not one of {options}", "zh": "不在可选项 {options} 中"},
     "common.download_csv": {"en": "Download CSV", "zh": "下载 CSV"},
+    "common.download_json": {"en": "Download JSON", "zh": "下载 JSON"},
+    "common.unknown_param": {
+        "en": "URL parameter `{key}={value}` is not a setting of this page and was ignored.",
+        "zh": "URL 参数 `{key}={value}` 不是本页的设置，已忽略。",
+    },
+    "common.did_you_mean": {"en": "Did you mean `{key}`?", "zh": "您是否想输入 `{key}`？"},
+    "common.reset": {"en": "Reset to defaults", "zh": "恢复默认设置"},
+    "common.reset_help": {
+        "en": "Put every control of this page back to its default (the language stays).",
+        "zh": "将本页所有控件恢复为默认值（语言保持不变）。",
+    },
+    "common.copy_link": {"en": "Copy link", "zh": "复制链接"},
+    "common.copy_link_aria": {
+        "en": "Copy a link to this exact view to the clipboard",
+        "zh": "将指向当前视图的链接复制到剪贴板",
+    },
+    "common.link_copied": {"en": "Link copied", "zh": "链接已复制"},
+    "common.copy_link_fallback": {
+        "en": "The browser did not allow copying: the link is selected below, copy it with Ctrl+C.",
+        "zh": "浏览器不允许复制：链接已在下方选中，请按 Ctrl+C 复制。",
+    },
+    "common.copy_link_field": {"en": "Link to this view", "zh": "当前视图的链接"},
     "common.download_html": {"en": "Download figure (HTML)", "zh": "下载图表（HTML）"},
     "common.formula": {"en": "Formula", "zh": "公式"},
     "common.explanation": {"en": "What this shows", "zh": "说明"},

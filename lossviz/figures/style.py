@@ -1,0 +1,131 @@
+"""One palette and one set of layout defaults for every figure (Plotly charts and the box canvas).
+
+Every colour here is chosen to read on both backgrounds the app can have: Streamlit's light theme (white) and its
+dark theme (``#0e1117``); so a figure needs no light and dark copies. What does change with the theme (paper and
+plot background, text, grid and axis lines) is in ``THEMES``; the in-place chart component
+(``lossviz/components/plotly_chart.js``) applies the variant the browser is showing, so figure builders never set
+those themselves.
+
+Use it in a figure builder::
+
+    from lossviz.figures import style as S
+
+    {"line": {"color": S.PRED}}                       # the predicted box, in every figure and on the canvas
+    {"line": {"color": S.LOSS["balanced_l1"]}}        # one colour per loss, the same on every page
+    {"colorscale": S.SEQUENTIAL}                      # a magnitude (loss landscape, error map)
+    {"colorscale": S.DIVERGING, "zmid": 0}            # a signed quantity (a gradient component)
+    S.categorical(i)                                  # the i-th series when the series have no fixed meaning
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+# --------------------------------------------------------------------------------------------------- boxes
+PRED = "#1f77b4"  # the predicted / moving box (blue)
+TARGET = "#2ca02c"  # the ground truth (green)
+ENCLOSE = "#8a8f98"  # the smallest enclosing box C (neutral grey)
+INTERSECTION = "rgba(255, 193, 7, 0.45)"  # the overlap of the two boxes (amber, translucent)
+CENTRE_DISTANCE = "#d62728"  # ρ, the distance between the centres
+DIAGONAL = "#ff7f0e"  # c, the diagonal of C
+GRADIENT = "#c2185b"  # gradient arrows (magenta: distinct from every box colour)
+
+# --------------------------------------------------------------------------------------------------- roles
+INK = "#8a8f98"  # neutral lines and markers that must read on white and on near-black ("the current value")
+MUTED = "#b0b5bd"  # de-emphasised bars and series (the unselected ones)
+POSITIVE = "#2ca02c"  # positives, inliers, "good"
+NEGATIVE = "#d62728"  # negatives, "bad"
+IGNORED = "#8a8f98"  # ignored samples
+INLIER = "#2ca02c"
+OUTLIER = "#ff7f0e"
+WARNING = "#ff9f40"
+
+# --------------------------------------------------------------------------------------------------- losses
+# One colour per loss, the same on every page (regression curves, box-size sweeps, simulation curves, tables).
+LOSS = {
+    "l1": "#8a8f98",
+    "l2": "#9467bd",
+    "smooth_l1": "#1f77b4",
+    "balanced_l1": "#d62728",
+    "iou": "#8a8f98",
+    "giou": "#3b6fe0",
+    "diou": "#d62728",
+    "ciou": "#17becf",
+    "eiou": "#ff7f0e",
+    "siou": "#9467bd",
+    "alpha_iou": "#8c564b",
+    "wiou": "#e377c2",
+    "nwd": "#bcbd22",
+    "cbbl": "#2ca02c",
+    "dfl": "#ff7f0e",
+    "ce": "#1f77b4",
+    "focal": "#d62728",
+}
+
+# Series without a fixed meaning (γ values, runs, samplers): Plotly's D3/Tableau-10, readable on both themes.
+CATEGORICAL = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+               "#17becf")  # fmt: skip
+
+
+def categorical(i: int) -> str:
+    """The ``i``-th categorical colour (cycling)."""
+    return CATEGORICAL[i % len(CATEGORICAL)]
+
+
+# --------------------------------------------------------------------------------------------------- scales
+SEQUENTIAL = "Viridis"  # magnitudes: perceptually uniform, readable on both themes
+DIVERGING = "RdBu_r"  # signed values around 0 (pass zmid=0): blue negative, red positive
+HEAT = "Reds"  # a count or share shown as a table heat map (text on the cells)
+HEAT_COOL = "Blues"
+
+# --------------------------------------------------------------------------------------------------- themes
+# What changes with the theme. The component reads which one the browser shows (Streamlit's own CSS variables, else
+# prefers-color-scheme) and overrides these in the figure's template; backgrounds follow Streamlit's.
+THEMES: dict[str, dict[str, str]] = {
+    "light": {"paper": "#ffffff", "plot": "#ffffff", "text": "#31333f", "grid": "#e5e7eb", "line": "#b0b5bd",
+              "legend_bg": "rgba(255, 255, 255, 0.8)", "hover_bg": "#ffffff"},
+    "dark": {"paper": "#0e1117", "plot": "#0e1117", "text": "#fafafa", "grid": "#2b303b", "line": "#4b515e",
+             "legend_bg": "rgba(14, 17, 23, 0.8)", "hover_bg": "#262730"},
+}  # fmt: skip
+
+FONT_FAMILY = '"Source Sans Pro", "Source Sans 3", sans-serif'
+
+
+def layout(**overrides: Any) -> dict[str, Any]:
+    """The shared layout defaults of a figure (a fresh dict; ``overrides`` are merged on top, one level deep).
+
+    Colours that depend on the theme (backgrounds, text, grid) are left to the template and the component.
+    """
+    base: dict[str, Any] = {
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+        "hovermode": "closest",
+        "legend": {"bgcolor": "rgba(0,0,0,0)"},
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base[key] = {**base[key], **value}
+        else:
+            base[key] = value
+    return base
+
+
+@functools.cache
+def _template() -> dict:
+    import plotly.io as pio
+
+    tpl = pio.templates["plotly_white"].to_plotly_json()
+    light = THEMES["light"]
+    tpl["layout"]["colorway"] = list(CATEGORICAL)
+    tpl["layout"]["font"] = {**tpl["layout"].get("font", {}), "family": FONT_FAMILY, "color": light["text"]}
+    tpl["layout"]["paper_bgcolor"] = light["paper"]
+    tpl["layout"]["plot_bgcolor"] = light["plot"]
+    return tpl
+
+
+def template() -> dict:
+    """The one Plotly template (``plotly_white`` with our colourway and font) as the dict ``go.Figure`` would inline.
+
+    Returns a shared dict: do not mutate it (the component patches its own copy for the dark theme).
+    """
+    return _template()
