@@ -6,11 +6,10 @@ Thin page: URL-bound widgets in, numbers from ``lossviz.analysis.boxsize`` (torc
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from lossviz.analysis import boxsize as A
-from lossviz.components import coded, controls, shell
+from lossviz.components import coded, controls, downloads, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import boxsize as F
 from lossviz.figures import regression as FR
@@ -42,14 +41,6 @@ def _cbbl(n: int, a: float, kind: str, beta: float, target: float, mu: float, si
 @st.cache_data(max_entries=128, show_spinner=False)
 def _dfl(y: float, mu: float, sigma: float):
     return A.dfl_view(16, y, mu, sigma)
-
-
-def _csv(columns: dict) -> bytes:
-    return pd.DataFrame(columns).to_csv(index=False).encode("utf-8")
-
-
-def _download(columns: dict, name: str, key: str) -> None:
-    st.download_button(t("common.download_csv"), _csv(columns), name, "text/csv", key=key, on_click="ignore")
 
 
 @st.fragment
@@ -89,7 +80,7 @@ def size_section() -> None:
     small, large = int(A.SMALL), int(A.LARGE)
     a, b, n = A.CBBL_PRESETS["rpn"]
     st.caption(t("bs.size.ratio_caption", small=small, large=large, a=a, b=b, n=n))
-    _download(sweep.columns(), "gradient_vs_size.csv", "bs_dl_size")
+    downloads.buttons("gradient_vs_size", csv=sweep.columns, key="bs_dl_size")
 
 
 @st.fragment
@@ -115,7 +106,7 @@ def nwd_section() -> None:
                    t("bs.nwd.metric_value", iou=f"{curves.iou[w][i]:.3f}", nwd=f"{curves.nwd[w][i]:.3f}"))  # fmt: skip
     st.latex(F.NWD_LATEX)
     st.caption(t("bs.nwd.eps_note"))
-    _download(curves.columns(), "iou_vs_nwd.csv", "bs_dl_nwd")
+    downloads.buttons("iou_vs_nwd", csv=curves.columns, key="bs_dl_nwd")
 
 
 def _preset(name: str) -> None:
@@ -133,7 +124,7 @@ def _distribution(view, mu: float, loss_label: str, key: str, file: str) -> None
     plotly_chart(FR.cbbl_sweep_figure(view, mu, as_dict=True), key=f"bs_{key}_sweep_chart", height=340)
     st.caption(t("reg.cbbl.sweep_caption"))
     cols = {"grid": view.grid, "target p*": view.target_dist, "prediction p": view.probs, "dL/dlogit": view.grad}
-    _download(cols, file, f"bs_dl_{key}")
+    downloads.buttons(file, csv=cols, key=f"bs_dl_{key}")
 
 
 @st.fragment
@@ -162,14 +153,14 @@ def distribution_section() -> None:
         else:
             if view.t_used != view.t:
                 st.info(t("reg.cbbl.clamped", t=f"{view.t:.4g}", a=f"{float(a):g}", used=f"{view.t_used:.4g}"))
-            _distribution(view, float(mu), t("bs.dist.loss"), "cbbl", "cbbl.csv")
+            _distribution(view, float(mu), t("bs.dist.loss"), "cbbl", "cbbl")
     with right:
         st.markdown(f"#### {t('bs.dist.dfl', url=A.PAPERS['DFL'])}")
         y = controls.slider(t("bs.dist.dfl_y"), "bs_dfl_y", 0.0, 16.0, 6.3, 0.05)
         dmu = controls.slider(t("bs.dist.dfl_mu"), "bs_dfl_mu", 0.0, 16.0, 5.0, 0.05)
         dsigma = controls.slider(t("bs.dist.dfl_sigma"), "bs_dfl_sigma", 0.1, 4.0, 1.0, 0.05)
         view = _dfl(float(y), float(dmu), float(dsigma))
-        _distribution(view, float(dmu), t("bs.dist.dfl_loss"), "dfl", "dfl.csv")
+        _distribution(view, float(dmu), t("bs.dist.dfl_loss"), "dfl", "dfl")
 
 
 st.title(t("bs.title"))
@@ -180,5 +171,5 @@ nwd_section()
 st.divider()
 distribution_section()
 st.divider()
-with st.expander(t("common.explanation"), expanded=False):
+with shell.explanation("bs"):
     st.markdown(t("bs.explain"))

@@ -6,13 +6,10 @@ figures from ``lossviz.figures.libra``.
 
 from __future__ import annotations
 
-import json
-
-import pandas as pd
 import streamlit as st
 
 from lossviz.analysis import libra as A
-from lossviz.components import coded, controls, shell
+from lossviz.components import coded, controls, downloads, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.components.progress_cache import cached_with_progress as cached
 from lossviz.figures import libra as F
@@ -36,14 +33,6 @@ def _error(err: Exception) -> None:
         st.error(error_text(err.code, err.params), icon=":material/block:")
     else:
         st.error(t("common.error", msg=err), icon=":material/block:")
-
-
-def _csv(data) -> bytes:
-    return pd.DataFrame(data).to_csv(index=False).encode("utf-8")
-
-
-def _download(label: str, data, name: str, key: str, mime: str = "text/csv") -> None:
-    st.download_button(label, data=data, file_name=name, mime=mime, key=key)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -101,8 +90,8 @@ def sampling_panel() -> None:
         col.metric(t("libra.metric.share", method=F.method_name(meth)), f"{100 * s.share_above(meth):.1f}%")
     plotly_chart(F.histogram_figure(s, as_dict=True), key="lib_hist", height=430)
     plotly_chart(F.share_figure(s, as_dict=True), key="lib_share", height=400)
-    _download(t("libra.download_hist"), lambda: _csv(s.histogram_columns()), "libra_fig3.csv", "lib_h_csv")
-    _download(t("libra.download_sampled"), lambda: _csv(s.rows()), "libra_sampled.csv", "lib_s_csv")
+    downloads.buttons("libra_fig3", csv=s.histogram_columns, key="lib_h", labels={"csv": t("libra.download_hist")})
+    downloads.buttons("libra_sampled", csv=s.rows, key="lib_s", labels={"csv": t("libra.download_sampled")})
     st.caption(t("libra.counts", **{m: c for m, c in s.counts().items()}, requested=s.requested, pos=s.n_pos))
     st.subheader(t("libra.bins.title"))
     g1, g2 = st.columns(2)
@@ -122,11 +111,11 @@ def sampling_panel() -> None:
     st.dataframe(
         df, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.3f") for c in df.columns[1:3]}
     )
-    _download(t("common.download_csv"), df.to_csv(index=False).encode(), "libra_k_ablation.csv", "lib_k_csv")
+    downloads.buttons("libra_k_ablation", csv=df, key="lib_k")
     st.caption(t("libra.k.note"))
     shown = coded.segmented(t("libra.scene_method"), "lib_show", A.METHODS, "paper", F.method_name)
     plotly_chart(F.scene_figure(s, shown, A.IMAGE_SIZE, as_dict=True), key="lib_scene", height=520)
-    with st.expander(t("common.explanation")):
+    with shell.explanation("lib_sampling"):
         st.markdown(t("libra.sampling.explain"))
 
 
@@ -179,15 +168,15 @@ def bfp_panel() -> None:
     for step in ("residuals", "outputs"):
         plotly_chart(F.step_figure(v, step, as_dict=True), key=f"lib_step_{step}", height=260)
     plotly_chart(F.contribution_figure(v, as_dict=True), key="lib_contrib", height=420)
-    _download(t("common.download_csv"), lambda: _csv(v.contribution_columns()), "bfp_contribution.csv", "lib_c_csv")
-    _download(t("libra.download_json"), lambda: json.dumps(v.maps_json()).encode(), "bfp_maps.json", "lib_m_json",
-              mime="application/json")  # fmt: skip
-    with st.expander(t("common.explanation")):
+    downloads.buttons("bfp_contribution", csv=v.contribution_columns, key="lib_c")
+    downloads.buttons("bfp_maps", json=v.maps_json, key="lib_m", labels={"json": t("libra.download_json")})
+    with shell.explanation("lib_bfp"):
         st.markdown(t("libra.bfp.explain"))
 
 
 st.title(t("libra.title"))
 st.markdown(t("libra.intro", link=BALANCED_L1_LINK))
+controls.declare_keys("lib_show", "lib_src", "lib_refine")  # each panel's, in the URL while the other is open
 panel = coded.segmented(t("libra.panel"), "lib_panel", PANELS, "sampling", lambda c: t(f"libra.panel.{c}"),
                         legacy=LEGACY)  # fmt: skip
 st.divider()

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from lossviz.analysis import sensitivity as A
-from lossviz.components import coded, controls, shell
+from lossviz.components import coded, controls, downloads, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import sensitivity as F
 from lossviz.i18n import t
@@ -86,7 +86,7 @@ try:
     key, gt, dets = _inputs(limit_mb)
 except A.InputError as err:
     _error(err)
-    st.stop()
+    controls.stop()
 
 c1, c2 = st.columns(2)
 with c1:
@@ -127,7 +127,7 @@ try:
     report = _report(key, gt, dets, metric, round(float(score), 4), **opts)
 except A.InputError as err:
     _error(err)
-    st.stop()
+    controls.stop()
 
 metric_name = t(f"sens.metric.{report.metric}")
 cols = st.columns(min(len(report.runs), 3))
@@ -142,21 +142,8 @@ for code, params in A.report_notes(report, None if edges else int(buckets)):
 st.subheader(t("sens.table"))
 labels = F.bucket_labels(report)
 st.dataframe(F.bucket_table(report), hide_index=True, width="stretch")
-d1, d2 = st.columns(2)
-d1.download_button(
-    t("common.download_csv"),
-    data=A.report_csv(report).encode("utf-8"),
-    file_name="sensitivity.csv",
-    mime="text/csv",
-    key="sens_dl_csv",
-)
-d2.download_button(
-    t("sens.download_json"),
-    data=A.report_json_text(report).encode("utf-8"),
-    file_name="sensitivity.json",
-    mime="application/json",
-    key="sens_dl_json",
-)
+downloads.buttons("sensitivity", csv=lambda: A.report_csv(report), json=lambda: A.report_json_text(report),
+                  key="sens_dl", labels={"json": t("sens.download_json")})  # fmt: skip
 
 plotly_chart(F.bucket_bars(report, as_dict=True), key="sens_bars", filename="sensitivity_buckets")
 plotly_chart(F.feature_histogram(report, as_dict=True), key="sens_hist", filename="sensitivity_histogram")
@@ -175,18 +162,11 @@ st.caption(
 )
 missed = pd.DataFrame(rows, columns=F.MISSED_COLUMNS)
 st.dataframe(missed, hide_index=True, width="stretch")
-st.download_button(
-    t("sens.download_missed"),
-    data=missed.to_csv(index=False).encode("utf-8"),
-    file_name=f"missed_bucket{bucket}.csv",
-    mime="text/csv",
-    key="sens_dl_missed",
-)
+downloads.buttons(f"missed_bucket{bucket}", csv=missed, key="sens_dl_missed", labels={"csv": t("sens.download_missed")})
 
-with st.expander(t("sens.why_title"), expanded=True):
+with shell.explanation("sens", t("sens.why_title")):
     st.markdown(t("sens.why_text"))
     for file, label in (("regression.py", "sens.link_regression"), ("boxsize.py", "sens.link_boxsize")):
-        if (shell.ROOT / "pages" / file).exists():
-            st.page_link(f"pages/{file}", label=t(label), icon=":material/arrow_forward:")
+        st.page_link(f"pages/{file}", label=t(label), icon=":material/arrow_forward:")
 with st.expander(t("sens.how_title")):
     st.markdown(t("sens.how_text"))

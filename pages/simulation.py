@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lossviz.analysis import simulation as A
-from lossviz.components import coded, controls, shell
+from lossviz.components import coded, controls, downloads, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.components.progress_cache import cached_with_progress as cached
 from lossviz.figures import simulation as F
@@ -78,7 +78,7 @@ base = A.Config(int(points), int(iters), tuple(losses), "autograd", int(seed), r
 configs = A.mode_configs(base, modes)
 if not configs:
     st.info(t("sim.no_loss"))
-    st.stop()
+    controls.stop()
 if "paper" in configs and len(configs["paper"].losses) < len(losses):
     st.caption(t("sim.paper_only4"))
 cases = int(points) * A.CASES_PER_CENTRE
@@ -95,14 +95,15 @@ if any(A.large(c) for c in configs.values()):
     st.warning(t("sim.large"), icon=":material/hourglass:")  # a shared link alone must not start minutes of work
     if st.session_state.get("sim_confirmed") != configs:
         if not st.button(t("sim.start", cases=cases), key="sim_start", type="primary"):
-            st.stop()
+            controls.stop()
         st.session_state["sim_confirmed"] = configs
 try:
     runs = {mode: _run(cfg) for mode, cfg in configs.items()}
 except A.SimulationError as exc:
     st.error(t("sim.refused", msg=error_text(exc.code, exc.params)), icon=":material/block:")
-    st.stop()
+    controls.stop()
 
+controls.declare_keys("sim_map_loss")  # the map view's loss, in the URL while another view is open
 view = coded.segmented(t("sim.view"), "sim_view", VIEWS, "curves", lambda v: t(f"sim.view.{v}"))
 first = next(iter(runs))
 if view == "curves":
@@ -113,10 +114,8 @@ if view == "curves":
     st.subheader(t("sim.summary"))
     _table(runs)
     st.caption(" ".join(t("sim.seconds", s=r.seconds, mode=m) for m, r in runs.items()))
-    d1, d2 = st.columns(2)
-    d1.download_button(t("common.download_csv"), A.curves_csv(runs), "simulation_curves.csv", "text/csv", key="sim_csv")
-    d2.download_button(t("sim.download_json"), A.to_json(runs[first]), f"simulation_{first}.json", "application/json",
-                       key="sim_json")  # fmt: skip
+    downloads.buttons(f"simulation_{first}", csv=lambda: A.curves_csv(runs), json=lambda: A.to_json(runs[first]),
+                      key="sim_dl", labels={"json": t("sim.download_json")})  # fmt: skip
 elif view == "map":
     m1, m2 = st.columns(2)
     with m1:
@@ -170,5 +169,5 @@ else:
                          height=420)  # fmt: skip
             _table({c.gradients: loaded})
 
-with st.expander(t("sim.quirks"), expanded=True):
+with shell.explanation("sim", t("sim.quirks")):
     st.markdown(t("sim.quirks_body"))

@@ -15,6 +15,13 @@ from lossviz.analysis import libra as A
 from lossviz.i18n import t
 
 PAGE = "libra"
+
+
+def _charts(at) -> list:
+    """The page's charts (our Plotly component), not the shell's other components (copy link)."""
+    return [el for el in at.get("bidi_component") if '"figure"' in (el.proto.json or "")]
+
+
 SAMPLING = {"lib_panel": "sampling"}
 BFP = {"lib_panel": "bfp"}
 SAMPLING_KEYS = (
@@ -65,7 +72,7 @@ def _ok(at) -> None:
 
 def _figures(at) -> list[dict]:
     out = []
-    for chart in at.get("bidi_component"):
+    for chart in _charts(at):
         if chart.proto.WhichOneof("data") != "json":
             continue
         data = json.loads(chart.proto.json)

@@ -15,6 +15,11 @@ from lossviz.i18n import LANGS, TABLE, t
 PAGE = "sensitivity"
 
 
+def _charts(at) -> list:
+    """The page's charts (our Plotly component), not the shell's other components (copy link)."""
+    return [el for el in at.get("bidi_component") if '"figure"' in (el.proto.json or "")]
+
+
 def _ok(at) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -49,7 +54,7 @@ def test_first_visit_shows_the_synthetic_sample_report_labelled_synthetic(app, l
     table = at.dataframe[0].value
     assert table["Smooth L1"].tolist()[0] == "0.5806 (18/31)"
     assert table["Balanced L1"].tolist()[0] == "0.7419 (23/31)"
-    assert len(at.get("bidi_component")) == 2  # bars and histogram
+    assert len(_charts(at)) == 2  # bars and histogram
     labels = {b.label for b in at.get("download_button")}
     assert {t("common.download_csv", lang=lang), t("sens.download_json", lang=lang)} <= labels
 
@@ -230,7 +235,7 @@ def test_hostile_edges_text_is_a_message_not_a_traceback(app):
 
 def test_every_chart_passes_plotly_validation(app):
     at = app(PAGE)
-    for chart in at.get("bidi_component"):
+    for chart in _charts(at):
         data = json.loads(chart.proto.json)
         go.Figure(json.loads(data["figure"]))
 
@@ -249,7 +254,7 @@ def test_every_feature_and_metric_renders_valid_charts(app, feature, metric):
     at = app(PAGE, {"sens_feature": feature, "sens_metric": metric})
     _ok(at)
     assert set(_stds(at)) == {"Smooth L1", "Balanced L1"}
-    charts = [json.loads(json.loads(c.proto.json)["figure"]) for c in at.get("bidi_component")]
+    charts = [json.loads(json.loads(c.proto.json)["figure"]) for c in _charts(at)]
     assert len(charts) == 2
     for fig in charts:
         go.Figure(fig)

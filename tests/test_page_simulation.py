@@ -13,6 +13,13 @@ from lossviz.analysis import simulation as A
 from lossviz.i18n import t
 
 PAGE = "simulation"
+
+
+def _charts(at) -> list:
+    """The page's charts (our Plotly component), not the shell's other components (copy link)."""
+    return [el for el in at.get("bidi_component") if '"figure"' in (el.proto.json or "")]
+
+
 SMALL = {"sim_points": "2", "sim_iters": "20"}
 
 
@@ -28,7 +35,7 @@ def _decode(value):
 
 
 def _figure(at, key: str) -> dict:
-    for el in at.get("bidi_component"):
+    for el in _charts(at):
         if el.proto.id.endswith(key):
             return json.loads(json.loads(el.proto.json)["figure"])
     raise AssertionError(f"no chart {key}")
@@ -204,7 +211,7 @@ def test_loss_choices_are_codes_in_the_url_and_old_links_with_display_names_stil
 
 def test_only_the_selected_view_is_rendered(app):
     at = app(page=PAGE, query=SMALL, timeout=300)
-    keys = {el.proto.id.rsplit("-", 1)[-1] for el in at.get("bidi_component")}
+    keys = {el.proto.id.rsplit("-", 1)[-1] for el in _charts(at)}
     assert any(k.endswith("sim_curves") for k in keys) and not any(k.endswith(("sim_map", "sim_traj")) for k in keys)
     at = app(page=PAGE, query={**SMALL, "sim_view": "map"}, timeout=300)
     _ok(at)
