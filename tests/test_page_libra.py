@@ -315,3 +315,9 @@ def test_analysis_errors_name_the_control_in_chinese_not_the_field():
     for err, text in zip(errors, texts, strict=True):
         assert err.params["name"] not in text, text
         assert any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+
+
+def test_a_closed_panels_coded_choice_in_the_url_is_known_not_an_unknown_parameter(app):
+    at = app(PAGE, {**SAMPLING, "lib_refine": "conv", "lib_src": "blobs"})
+    _ok(at)
+    assert not any("lib_refine" in w.value or "lib_src" in w.value for w in at.warning), [w.value for w in at.warning]
