@@ -6,11 +6,10 @@ Thin page: URL-bound widgets in, numbers from ``lossviz.analysis.boxsize`` (torc
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from lossviz.analysis import boxsize as A
-from lossviz.components import controls, shell
+from lossviz.components import coded, controls, downloads, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import boxsize as F
 from lossviz.figures import regression as FR
@@ -18,8 +17,10 @@ from lossviz.i18n import t
 
 shell.require_navigation()  # a deep link on a fresh server must go through app.py
 
-COMPONENT_LABELS = {"x": "Δx", "w": "Δw"}  # language independent: the formatted value goes into the URL
-MODE_LABELS = {"pixels": "px", "relative": "× w", "iou": "IoU"}
+COMPONENT_LABELS = {"x": "Δx", "w": "Δw"}
+# Older links carried the display labels (bs_comp=Δw, bs_mode=IoU, bs_show=Smooth+L1); they map to the codes.
+LEGACY = {**{v: k for k, v in COMPONENT_LABELS.items()}, "px": "pixels", "× w": "relative", "IoU": "iou",
+          **{name: code for code, name in A.LOSS_CODES.items()}}  # fmt: skip
 ERROR_SLIDERS = {  # mode -> (label key, URL key, min, max, default, step)
     "pixels": ("bs.size.px", "bs_px", 0.25, 64.0, 2.0, 0.25),
     "relative": ("bs.size.rel", "bs_rel", 0.01, 1.0, 0.1, 0.01),
@@ -42,25 +43,17 @@ def _dfl(y: float, mu: float, sigma: float):
     return A.dfl_view(16, y, mu, sigma)
 
 
-def _csv(columns: dict) -> bytes:
-    return pd.DataFrame(columns).to_csv(index=False).encode("utf-8")
-
-
-def _download(columns: dict, name: str, key: str) -> None:
-    st.download_button(t("common.download_csv"), _csv(columns), name, "text/csv", key=key, on_click="ignore")
-
-
 @st.fragment
 def size_section() -> None:
     st.subheader(t("bs.size.header"))
     st.markdown(t("bs.size.intro"))
+    st.caption(t("bs.papers", links=" · ".join(f"[{name}]({url})" for name, url in A.PAPERS.items())))
     c1, c2, c3 = st.columns([1, 1.4, 2])
     with c1:
-        comp = controls.segmented(t("bs.size.component"), "bs_comp", list(A.COMPONENTS), "x",
-                                  format_func=COMPONENT_LABELS.get) or "x"  # fmt: skip
+        comp = coded.segmented(t("bs.size.component"), "bs_comp", A.COMPONENTS, "x", COMPONENT_LABELS, legacy=LEGACY)
     with c2:
-        mode = controls.segmented(t("bs.size.mode"), "bs_mode", list(A.MODES), "pixels",
-                                  format_func=MODE_LABELS.get) or "pixels"  # fmt: skip
+        mode = coded.segmented(t("bs.size.mode"), "bs_mode", A.MODES, "pixels", lambda m: t(f"bs.mode.{m}"),
+                               legacy=LEGACY)  # fmt: skip
     with c3:
         label, key, lo, hi, default, step = ERROR_SLIDERS[mode]
         error = controls.slider(t(label), key, lo, hi, default, step)
@@ -69,11 +62,12 @@ def size_section() -> None:
         beta = controls.slider(t("bs.size.sl1_beta"), "bs_sl1_beta", 0.0, 3.0, 1.0, 0.01)
     with c5:
         stds = controls.toggle(t("bs.size.stds"), "bs_stds", False)
-    names = controls.multiselect(t("bs.size.show"), "bs_show", list(A.LOSS_NAMES), list(A.LOSS_NAMES))
-    if not names:
+    codes = coded.multiselect(t("bs.size.show"), "bs_show", list(A.LOSS_CODES), list(A.LOSS_CODES), A.LOSS_CODES,
+                              legacy=LEGACY)  # fmt: skip
+    if not codes:
         st.info(t("bs.size.pick"))
         return
-    names = tuple(n for n in A.LOSS_NAMES if n in names)
+    names = tuple(name for code, name in A.LOSS_CODES.items() if code in codes)
     settings = A.SizeSettings(comp, mode, float(error), bool(stds), float(beta))
     try:
         with st.spinner(t("bs.size.computing")):
@@ -82,29 +76,17 @@ def size_section() -> None:
         st.error(t("common.error", msg=err))
         return
     plotly_chart(F.size_figure(sweep, names, as_dict=True), key="bs_size_chart", height=680)
+    st.dataframe(F.ratio_table(sweep, names, A.SMALL, A.LARGE), hide_index=True)
     small, large = int(A.SMALL), int(A.LARGE)
-    rows = [
-        {
-            t("bs.size.col.loss"): n,
-            t("bs.size.col.px_small", w=small): sweep.at("pixel", n, A.SMALL),
-            t("bs.size.col.px_large", w=large): sweep.at("pixel", n, A.LARGE),
-            t("bs.size.col.px_ratio"): sweep.ratio("pixel", n),
-            t("bs.size.col.enc_ratio"): sweep.ratio("encoded", n),
-        }
-        for n in names
-    ]
-    # 4 significant digits; C-BBL and DFL have no per-pixel gradient: a dash, not "None" (the CSV keeps the numbers)
-    table = pd.DataFrame(rows).map(lambda v: v if isinstance(v, str) else ("—" if v != v else f"{v:.4g}"))
-    st.dataframe(table, hide_index=True)
     a, b, n = A.CBBL_PRESETS["rpn"]
     st.caption(t("bs.size.ratio_caption", small=small, large=large, a=a, b=b, n=n))
-    _download(sweep.columns(), "gradient_vs_size.csv", "bs_dl_size")
+    downloads.buttons("gradient_vs_size", csv=sweep.columns, key="bs_dl_size")
 
 
 @st.fragment
 def nwd_section() -> None:
     st.subheader(t("bs.nwd.header"))
-    st.markdown(t("bs.nwd.intro"))
+    st.markdown(t("bs.nwd.intro") + " " + t("bs.nwd.paper", url=A.PAPERS["NWD"]))
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         small = controls.slider(t("bs.nwd.small"), "bs_nwd_small", 1.0, 32.0, 8.0, 1.0)
@@ -122,10 +104,9 @@ def nwd_section() -> None:
         i = int(abs(curves.offsets - min(probe, float(max_offset))).argmin())
         col.metric(t("bs.nwd.metric", w=f"{w:g}", d=f"{curves.offsets[i]:.3g}"),
                    t("bs.nwd.metric_value", iou=f"{curves.iou[w][i]:.3f}", nwd=f"{curves.nwd[w][i]:.3f}"))  # fmt: skip
-    st.latex(r"W_2^2 = \|c_1 - c_2\|^2 + \tfrac{(w_1 - w_2)^2 + (h_1 - h_2)^2}{4},\qquad"
-             r"\mathrm{NWD} = e^{-W_2 / C},\qquad L_{\mathrm{NWD}} = 1 - \mathrm{NWD}")  # fmt: skip
+    st.latex(F.NWD_LATEX)
     st.caption(t("bs.nwd.eps_note"))
-    _download(curves.columns(), "iou_vs_nwd.csv", "bs_dl_nwd")
+    downloads.buttons("iou_vs_nwd", csv=curves.columns, key="bs_dl_nwd")
 
 
 def _preset(name: str) -> None:
@@ -143,7 +124,7 @@ def _distribution(view, mu: float, loss_label: str, key: str, file: str) -> None
     plotly_chart(FR.cbbl_sweep_figure(view, mu, as_dict=True), key=f"bs_{key}_sweep_chart", height=340)
     st.caption(t("reg.cbbl.sweep_caption"))
     cols = {"grid": view.grid, "target p*": view.target_dist, "prediction p": view.probs, "dL/dlogit": view.grad}
-    _download(cols, file, f"bs_dl_{key}")
+    downloads.buttons(file, csv=cols, key=f"bs_dl_{key}")
 
 
 @st.fragment
@@ -152,11 +133,12 @@ def distribution_section() -> None:
     st.markdown(t("bs.dist.intro"))
     left, right = st.columns(2)
     with left:
-        st.markdown(f"#### {t('bs.dist.cbbl')}")
+        st.markdown(f"#### {t('bs.dist.cbbl', url=A.PAPERS['C-BBL'])}")
         p1, p2 = st.columns(2)
         p1.button(t("bs.dist.preset_rpn"), key="bs_cb_rpn", on_click=_preset, args=("rpn",))
         p2.button(t("bs.dist.preset_rcnn"), key="bs_cb_rcnn", on_click=_preset, args=("rcnn",))
-        kind = controls.segmented(t("reg.cbbl.kind"), "bs_cb_kind", ["uniform", "exponential"], "exponential")
+        kind = coded.segmented(t("reg.cbbl.kind"), "bs_cb_kind", ("uniform", "exponential"), "exponential",
+                               lambda k: t(f"bs.kind.{k}"))  # fmt: skip
         n = controls.slider(t("reg.cbbl.n"), "bs_cb_n", 2, 32, 10, 1, help=t("reg.cbbl.n_help"))
         a = controls.slider(t("reg.cbbl.a"), "bs_cb_a", 0.5, 8.0, 2.0, 0.25)
         beta = controls.slider(t("reg.cbbl.beta"), "bs_cb_beta", 0.1, 3.0, 1.0, 0.1, help=t("reg.cbbl.beta_help"))
@@ -165,20 +147,20 @@ def distribution_section() -> None:
         sigma = controls.slider(t("reg.cbbl.sigma"), "bs_cb_sigma", 0.05, 2.0, 0.5, 0.05)
         st.caption(t("bs.dist.seed_step", end=f"{A.seed_grid_end(float(a), int(n)):.4g}", a=f"{float(a):g}"))
         try:
-            view = _cbbl(int(n), float(a), kind or "exponential", float(beta), float(target), float(mu), float(sigma))
+            view = _cbbl(int(n), float(a), kind, float(beta), float(target), float(mu), float(sigma))
         except ValueError as err:
             st.error(t("common.error", msg=err))
         else:
             if view.t_used != view.t:
                 st.info(t("reg.cbbl.clamped", t=f"{view.t:.4g}", a=f"{float(a):g}", used=f"{view.t_used:.4g}"))
-            _distribution(view, float(mu), t("bs.dist.loss"), "cbbl", "cbbl.csv")
+            _distribution(view, float(mu), t("bs.dist.loss"), "cbbl", "cbbl")
     with right:
-        st.markdown(f"#### {t('bs.dist.dfl')}")
+        st.markdown(f"#### {t('bs.dist.dfl', url=A.PAPERS['DFL'])}")
         y = controls.slider(t("bs.dist.dfl_y"), "bs_dfl_y", 0.0, 16.0, 6.3, 0.05)
         dmu = controls.slider(t("bs.dist.dfl_mu"), "bs_dfl_mu", 0.0, 16.0, 5.0, 0.05)
         dsigma = controls.slider(t("bs.dist.dfl_sigma"), "bs_dfl_sigma", 0.1, 4.0, 1.0, 0.05)
         view = _dfl(float(y), float(dmu), float(dsigma))
-        _distribution(view, float(dmu), t("bs.dist.dfl_loss"), "dfl", "dfl.csv")
+        _distribution(view, float(dmu), t("bs.dist.dfl_loss"), "dfl", "dfl")
 
 
 st.title(t("bs.title"))
@@ -189,5 +171,5 @@ nwd_section()
 st.divider()
 distribution_section()
 st.divider()
-with st.expander(t("common.explanation"), expanded=False):
+with shell.explanation("bs"):
     st.markdown(t("bs.explain"))

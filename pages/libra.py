@@ -6,40 +6,33 @@ figures from ``lossviz.figures.libra``.
 
 from __future__ import annotations
 
-import json
-
-import pandas as pd
 import streamlit as st
 
 from lossviz.analysis import libra as A
-from lossviz.components import controls, shell
+from lossviz.components import coded, controls, downloads, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.components.progress_cache import cached_with_progress as cached
 from lossviz.figures import libra as F
 from lossviz.i18n import t
+from lossviz.i18n.libra import error_text
 
 shell.require_navigation()  # a deep link on a fresh server must go through app.py
 
-PANELS = {"sampling": "IoU-balanced sampling", "bfp": "Balanced Feature Pyramid"}
+PANELS = ("sampling", "bfp")
 FLOOR_THR = (-1.0, 0.0, 0.05, 0.1)
-REFINES = {"none": "none", "conv": "3x3 conv", "non_local": "non-local"}
+REFINES = ("none", "conv", "non_local")
+# Older links carried the English display names (lib_panel=Balanced+Feature+Pyramid); they map to the codes.
+LEGACY = {"IoU-balanced sampling": "sampling", "Balanced Feature Pyramid": "bfp", "3x3 conv": "conv",
+          "non-local": "non_local"}  # fmt: skip
 #: The Regression page showing Smooth L1 against Balanced L1 at the paper's α = 0.5, γ = 1.5, β = 1.
 BALANCED_L1_LINK = "/regression?reg_show=Smooth+L1&reg_show=Balanced+L1&reg_alpha=0.5&reg_gamma=1.5&reg_beta=1.0"
 
 
 def _error(err: Exception) -> None:
     if isinstance(err, A.InputError):
-        st.error(t(f"libra.err.{err.code}", **err.params), icon=":material/block:")
+        st.error(error_text(err.code, err.params), icon=":material/block:")
     else:
         st.error(t("common.error", msg=err), icon=":material/block:")
-
-
-def _csv(data) -> bytes:
-    return pd.DataFrame(data).to_csv(index=False).encode("utf-8")
-
-
-def _download(label: str, data, name: str, key: str, mime: str = "text/csv") -> None:
-    st.download_button(label, data=data, file_name=name, mime=mime, key=key)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -97,8 +90,8 @@ def sampling_panel() -> None:
         col.metric(t("libra.metric.share", method=F.method_name(meth)), f"{100 * s.share_above(meth):.1f}%")
     plotly_chart(F.histogram_figure(s, as_dict=True), key="lib_hist", height=430)
     plotly_chart(F.share_figure(s, as_dict=True), key="lib_share", height=400)
-    _download(t("libra.download_hist"), lambda: _csv(s.histogram_columns()), "libra_fig3.csv", "lib_h_csv")
-    _download(t("libra.download_sampled"), lambda: _csv(s.rows()), "libra_sampled.csv", "lib_s_csv")
+    downloads.buttons("libra_fig3", csv=s.histogram_columns, key="lib_h", labels={"csv": t("libra.download_hist")})
+    downloads.buttons("libra_sampled", csv=s.rows, key="lib_s", labels={"csv": t("libra.download_sampled")})
     st.caption(t("libra.counts", **{m: c for m, c in s.counts().items()}, requested=s.requested, pos=s.n_pos))
     st.subheader(t("libra.bins.title"))
     g1, g2 = st.columns(2)
@@ -114,16 +107,15 @@ def sampling_panel() -> None:
     st.markdown(t("libra.bins.explain"))
     st.subheader(t("libra.k.title"))
     ab = cached(("libra_k", scene, sampler), lambda p: A.k_ablation(scene, sampler, progress=p), busy)
-    df = pd.DataFrame(ab.columns())
-    df.columns = ["K", t("libra.k.paper"), t("libra.k.mmdet"), t("libra.k.ap")]
+    df = F.k_table(ab)
     st.dataframe(
         df, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.3f") for c in df.columns[1:3]}
     )
-    _download(t("common.download_csv"), df.to_csv(index=False).encode(), "libra_k_ablation.csv", "lib_k_csv")
+    downloads.buttons("libra_k_ablation", csv=df, key="lib_k")
     st.caption(t("libra.k.note"))
-    shown = controls.segmented(t("libra.scene_method"), "lib_show", list(A.METHODS), "paper") or "paper"
+    shown = coded.segmented(t("libra.scene_method"), "lib_show", A.METHODS, "paper", F.method_name)
     plotly_chart(F.scene_figure(s, shown, A.IMAGE_SIZE, as_dict=True), key="lib_scene", height=520)
-    with st.expander(t("common.explanation")):
+    with shell.explanation("lib_sampling"):
         st.markdown(t("libra.sampling.explain"))
 
 
@@ -132,14 +124,15 @@ def bfp_panel() -> None:
     st.markdown(t("libra.bfp.intro"))
     c1, c2 = st.columns(2)
     with c1:
-        source = controls.segmented(t("libra.source"), "lib_src", ["blobs", "picture"], "blobs") or "blobs"
+        source = coded.segmented(t("libra.source"), "lib_src", ("blobs", "picture"), "blobs",
+                                 lambda c: t(f"libra.source.{c}"))  # fmt: skip
         base = controls.selectbox(t("libra.base"), "lib_base", [32, 64, 128], index=1, help=t("libra.base_help"))
         blobs = controls.slider(t("libra.blobs"), "lib_blobs", 0, 8, 3, 1, disabled=source != "blobs")
         noise = controls.slider(t("libra.noise"), "lib_noise", 0.0, 0.5, 0.05, 0.01, disabled=source != "blobs")
         fseed = controls.number_input(t("libra.seed"), "lib_fseed", 0, 9999, 0, step=1)
     with c2:
-        refine = controls.segmented(t("libra.refine"), "lib_refine", list(REFINES), "non_local",
-                                    format_func=REFINES.get) or "none"  # fmt: skip
+        refine = coded.segmented(t("libra.refine"), "lib_refine", REFINES, "non_local",
+                                 lambda c: t(f"libra.refine.{c}"), legacy=LEGACY)  # fmt: skip
         level = controls.selectbox(t("libra.refine_level"), "lib_level", list(A.LEVELS), index=2)
         zero = controls.toggle(t("libra.zero_init"), "lib_zero", False, help=t("libra.zero_init_help"))
         residual = controls.toggle(t("libra.residual"), "lib_resid", True)
@@ -175,15 +168,16 @@ def bfp_panel() -> None:
     for step in ("residuals", "outputs"):
         plotly_chart(F.step_figure(v, step, as_dict=True), key=f"lib_step_{step}", height=260)
     plotly_chart(F.contribution_figure(v, as_dict=True), key="lib_contrib", height=420)
-    _download(t("common.download_csv"), lambda: _csv(v.contribution_columns()), "bfp_contribution.csv", "lib_c_csv")
-    _download(t("libra.download_json"), lambda: json.dumps(v.maps_json()).encode(), "bfp_maps.json", "lib_m_json",
-              mime="application/json")  # fmt: skip
-    with st.expander(t("common.explanation")):
+    downloads.buttons("bfp_contribution", csv=v.contribution_columns, key="lib_c")
+    downloads.buttons("bfp_maps", json=v.maps_json, key="lib_m", labels={"json": t("libra.download_json")})
+    with shell.explanation("lib_bfp"):
         st.markdown(t("libra.bfp.explain"))
 
 
 st.title(t("libra.title"))
 st.markdown(t("libra.intro", link=BALANCED_L1_LINK))
-panel = controls.segmented(t("libra.panel"), "lib_panel", list(PANELS), "sampling", format_func=PANELS.get)
+controls.declare_keys("lib_show", "lib_src", "lib_refine")  # each panel's, in the URL while the other is open
+panel = coded.segmented(t("libra.panel"), "lib_panel", PANELS, "sampling", lambda c: t(f"libra.panel.{c}"),
+                        legacy=LEGACY)  # fmt: skip
 st.divider()
-{"sampling": sampling_panel, "bfp": bfp_panel}[panel or "sampling"]()
+{"sampling": sampling_panel, "bfp": bfp_panel}[panel]()

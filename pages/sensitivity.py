@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from lossviz.analysis import sensitivity as A
-from lossviz.components import controls, shell
+from lossviz.components import coded, controls, downloads, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import sensitivity as F
 from lossviz.i18n import t
@@ -26,6 +26,8 @@ def _error(err: A.InputError) -> None:
     if err.code == "entries":
         params["first"] = "; ".join(f"#{o.index} " + t(f"sens.why.{o.reason}", **o.params) for o in err.offenders)
         params["ies"] = "y" if params.get("count") == 1 else "ies"
+    if err.code == "bad_edges":
+        params["why"] = t(f"sens.edges_why.{params['why']}", **params)
     st.error(t(f"sens.err.{err.code}", **params), icon=":material/block:")
 
 
@@ -84,11 +86,12 @@ try:
     key, gt, dets = _inputs(limit_mb)
 except A.InputError as err:
     _error(err)
-    st.stop()
+    controls.stop()
 
 c1, c2 = st.columns(2)
 with c1:
-    feature = controls.selectbox(t("sens.feature"), "sens_feature", list(A.FEATURES), help=t("sens.feature_help"))
+    feature = coded.selectbox(t("sens.feature"), "sens_feature", A.FEATURES, A.FEATURES[0],
+                              lambda f: t(f"sens.feat.{f}"), help=t("sens.feature_help"))  # fmt: skip
     mode = controls.radio(
         t("sens.mode"), "sens_mode", list(MODES), horizontal=True, captions=t("sens.mode_captions").split("|")
     )
@@ -124,13 +127,13 @@ try:
     report = _report(key, gt, dets, metric, round(float(score), 4), **opts)
 except A.InputError as err:
     _error(err)
-    st.stop()
+    controls.stop()
 
 metric_name = t(f"sens.metric.{report.metric}")
 cols = st.columns(min(len(report.runs), 3))
 for i, run in enumerate(report.runs):
     cols[i % len(cols)].metric(
-        t("sens.std_metric", run=run.detections), F._fmt(run.std), help=t("sens.std_help", metric=metric_name)
+        t("sens.std_metric", run=run.detections), F.fmt(run.std), help=t("sens.std_help", metric=metric_name)
     )
 
 for code, params in A.report_notes(report, None if edges else int(buckets)):
@@ -138,28 +141,9 @@ for code, params in A.report_notes(report, None if edges else int(buckets)):
 
 st.subheader(t("sens.table"))
 labels = F.bucket_labels(report)
-table = {t("sens.col.bucket"): labels, t("sens.col.count"): [b.count for b in report.runs[0].buckets]}
-for run in report.runs:
-    table[run.detections] = [
-        f"{F._fmt(b.value)} ({b.matched}/{b.count})" if report.metric == "recall" else F._fmt(b.value)
-        for b in run.buckets
-    ]
-st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
-d1, d2 = st.columns(2)
-d1.download_button(
-    t("common.download_csv"),
-    data=A.report_csv(report).encode("utf-8"),
-    file_name="sensitivity.csv",
-    mime="text/csv",
-    key="sens_dl_csv",
-)
-d2.download_button(
-    t("sens.download_json"),
-    data=A.report_json_text(report).encode("utf-8"),
-    file_name="sensitivity.json",
-    mime="application/json",
-    key="sens_dl_json",
-)
+st.dataframe(F.bucket_table(report), hide_index=True, width="stretch")
+downloads.buttons("sensitivity", csv=lambda: A.report_csv(report), json=lambda: A.report_json_text(report),
+                  key="sens_dl", labels={"json": t("sens.download_json")})  # fmt: skip
 
 plotly_chart(F.bucket_bars(report, as_dict=True), key="sens_bars", filename="sensitivity_buckets")
 plotly_chart(F.feature_histogram(report, as_dict=True), key="sens_hist", filename="sensitivity_histogram")
@@ -176,20 +160,13 @@ b = report.runs[run_i].buckets[bucket - 1]
 st.caption(
     t("sens.drill_count", run=run_name, n=len(rows), count=b.count, bucket=bucket, iou=report.iou, score=report.score)
 )
-missed = pd.DataFrame(rows, columns=["image_id", "annotation_id", "category", "x", "y", "w", "h", "area", "feature"])
+missed = pd.DataFrame(rows, columns=F.MISSED_COLUMNS)
 st.dataframe(missed, hide_index=True, width="stretch")
-st.download_button(
-    t("sens.download_missed"),
-    data=missed.to_csv(index=False).encode("utf-8"),
-    file_name=f"missed_bucket{bucket}.csv",
-    mime="text/csv",
-    key="sens_dl_missed",
-)
+downloads.buttons(f"missed_bucket{bucket}", csv=missed, key="sens_dl_missed", labels={"csv": t("sens.download_missed")})
 
-with st.expander(t("sens.why_title"), expanded=True):
+with shell.explanation("sens", t("sens.why_title")):
     st.markdown(t("sens.why_text"))
     for file, label in (("regression.py", "sens.link_regression"), ("boxsize.py", "sens.link_boxsize")):
-        if (shell.ROOT / "pages" / file).exists():
-            st.page_link(f"pages/{file}", label=t(label), icon=":material/arrow_forward:")
+        st.page_link(f"pages/{file}", label=t(label), icon=":material/arrow_forward:")
 with st.expander(t("sens.how_title")):
     st.markdown(t("sens.how_text"))

@@ -19,6 +19,13 @@ from lossviz.analysis import regression as AR
 from lossviz.i18n import t
 
 PAGE = "boxsize"
+
+
+def _charts(at) -> list:
+    """The page's charts (our Plotly component), not the shell's other components (copy link)."""
+    return [el for el in at.get("bidi_component") if '"figure"' in (el.proto.json or "")]
+
+
 F64 = torch.float64
 
 
@@ -34,7 +41,7 @@ def _decode(value):
 
 
 def _figure(at, key: str) -> dict:
-    for el in at.main.get("bidi_component"):
+    for el in _charts(at):
         if el.proto.id.endswith(key):
             return json.loads(json.loads(el.proto.json)["figure"])
     raise AssertionError(f"no chart {key}")
@@ -70,7 +77,7 @@ def test_default_render_plots_the_core_gradients_against_size(app):
     at = app(PAGE)
     _ok(at)
     assert at.title[0].value == t("bs.title", lang="en")
-    assert {el.proto.id.split("-")[-1] for el in at.main.get("bidi_component")} == {
+    assert {el.proto.id.split("-")[-1] for el in _charts(at)} == {
         "bs_size_chart",
         "bs_nwd_chart",
         "bs_cbbl_chart",
@@ -135,7 +142,7 @@ def test_error_component_mode_beta_stds_and_loss_choice(app):
     _ok(at)
     w, g = _trace(_figure(at, "bs_size_chart"), "Smooth L1 (T)")
     np.testing.assert_allclose(g, np.minimum(4.0 / w / 0.5, 1.0), rtol=1e-12)  # Δx = 4 px kept from above
-    at.multiselect(key="bs_show").set_value(["NWD"]).run()
+    at.multiselect(key="bs_show").set_value(["nwd"]).run()
     _ok(at)
     names = {tr["name"] for tr in _figure(at, "bs_size_chart")["data"]}
     assert names == {"NWD", "NWD (T)"}
@@ -245,6 +252,23 @@ def test_url_parameters_restore_the_view_including_links_moved_from_regression(a
     assert at.slider(key="bs_dfl_y").value == pytest.approx(2.5)
 
 
+def _qp(at, key: str) -> list:
+    value = at.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def test_url_values_are_codes_and_old_links_with_labels_still_work(app):
+    at = app(PAGE, query={"bs_comp": "Δw", "bs_mode": "× w", "bs_show": ["Smooth L1", "C-BBL"], "lang": "zh"})
+    _ok(at)
+    assert not at.warning, [w.value for w in at.warning]
+    assert _group(at, "bs_comp").value == "w" and _group(at, "bs_mode").value == "relative"
+    assert at.multiselect(key="bs_show").value == ["smooth_l1", "cbbl"]
+    assert (_qp(at, "bs_comp"), _qp(at, "bs_mode"), _qp(at, "bs_show")) == (["w"], ["relative"], ["smooth_l1", "cbbl"])
+    _group(at, "bs_cb_kind").set_value("uniform").run()
+    assert _qp(at, "bs_cb_kind") == ["uniform"]
+    assert t("bs.kind.uniform", lang="zh") in str(_group(at, "bs_cb_kind").proto)
+
+
 @pytest.mark.parametrize(
     ("key", "value"),
     [
@@ -272,7 +296,7 @@ def test_hostile_url_parameter_falls_back_with_a_notice(app, key, value):
     assert not at.exception
     assert not at.error
     assert any(f"{key}={value}" in w.value for w in at.warning), [w.value for w in at.warning]
-    assert len(at.main.get("bidi_component")) == 6  # every section still drawn with the defaults
+    assert len(_charts(at)) == 6  # every section still drawn with the defaults
 
 
 def test_page_in_chinese(app):
@@ -289,7 +313,16 @@ def test_every_chart_the_page_sends_passes_plotly_validation(app, query):
 
     at = app(PAGE, query)
     _ok(at)
-    for el in at.main.get("bidi_component"):
+    for el in _charts(at):
         fig = json.loads(json.loads(el.proto.json)["figure"])
         go.Figure(fig)  # raises ValueError naming any invalid property
         assert fig["data"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_method_links_its_arxiv_paper(app, lang):
+    at = app(PAGE, query={"lang": lang})
+    _ok(at)
+    text = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+    for arxiv in ("2110.13389", "2006.04388", "2303.01803", "1904.02701", "1911.08287", "1504.08083"):
+        assert f"](https://arxiv.org/abs/{arxiv})" in text, arxiv

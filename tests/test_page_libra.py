@@ -15,8 +15,15 @@ from lossviz.analysis import libra as A
 from lossviz.i18n import t
 
 PAGE = "libra"
-SAMPLING = {"lib_panel": "IoU-balanced sampling"}
-BFP = {"lib_panel": "Balanced Feature Pyramid"}
+
+
+def _charts(at) -> list:
+    """The page's charts (our Plotly component), not the shell's other components (copy link)."""
+    return [el for el in at.get("bidi_component") if '"figure"' in (el.proto.json or "")]
+
+
+SAMPLING = {"lib_panel": "sampling"}
+BFP = {"lib_panel": "bfp"}
 SAMPLING_KEYS = (
     "lib_images",
     "lib_gts",
@@ -65,7 +72,7 @@ def _ok(at) -> None:
 
 def _figures(at) -> list[dict]:
     out = []
-    for chart in at.main.get("bidi_component"):
+    for chart in _charts(at):
         if chart.proto.WhichOneof("data") != "json":
             continue
         data = json.loads(chart.proto.json)
@@ -197,8 +204,7 @@ def test_a_zero_size_box_in_the_url_is_refused_with_a_notice(app):
 
 @pytest.mark.parametrize("refine", ["none", "conv", "non_local"])
 def test_bfp_metrics_are_the_analysis_contributions(app, refine):
-    names = {"none": "none", "conv": "3x3 conv", "non_local": "non-local"}
-    at = app(PAGE, {**BFP, "lib_refine": names[refine], "lib_level": "P5"})
+    at = app(PAGE, {**BFP, "lib_refine": refine, "lib_level": "P5"})
     _ok(at)
     v = A.pyramid_view(A.blob_pyramid(), refine=refine, refine_level=3)
     for i, level in enumerate(A.LEVELS):
@@ -209,12 +215,56 @@ def test_bfp_metrics_are_the_analysis_contributions(app, refine):
 
 
 def test_the_mmcv_initialised_non_local_block_is_shown_as_the_identity(app):
-    at = app(PAGE, {**BFP, "lib_refine": "non-local", "lib_zero": "true"})
+    at = app(PAGE, {**BFP, "lib_refine": "non_local", "lib_zero": "true"})
     _ok(at)
     assert t("libra.identity_note") in [s.value for s in at.success]
     (bsf,) = [f for f in _figures(at) if t("libra.fig.bsf_title", level="P4") == _title(f)]
     average, refined = (_decode(bsf["data"][i]["z"]) for i in (0, 1))
     np.testing.assert_allclose(refined, average)
+
+
+def _qp(at, key: str) -> list:
+    value = at.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+@pytest.mark.parametrize(
+    ("old", "key", "code"),
+    [
+        ({"lib_panel": "Balanced Feature Pyramid"}, "lib_panel", "bfp"),
+        ({"lib_panel": "IoU-balanced sampling", "lib_show": "mmdet"}, "lib_show", "mmdet"),
+        ({"lib_panel": "Balanced Feature Pyramid", "lib_refine": "3x3 conv"}, "lib_refine", "conv"),
+        (
+            {"lib_panel": "Balanced Feature Pyramid", "lib_refine": "non-local", "lib_src": "picture"},
+            "lib_src",
+            "picture",
+        ),
+    ],
+)
+def test_url_values_are_codes_and_old_links_with_display_names_still_work(app, old, key, code):
+    at = app(PAGE, {**old, "lang": "zh"})
+    _ok(at)
+    assert not any(f"{k}=" in w.value for w in at.warning for k in old), [w.value for w in at.warning]
+    widget = next(w for w in at.get("button_group") if w.key == key)
+    assert widget.value == code
+    for k in old:  # the URL now holds codes only (the default panel leaves the URL)
+        assert all(" " not in x and "-" not in x for x in _qp(at, k)), (k, _qp(at, k))
+    assert _qp(at, key) == [code]
+
+
+def test_panel_names_are_translated_in_chinese(app):
+    at = app(PAGE, {**BFP, "lang": "zh"})
+    panel = next(w for w in at.get("button_group") if w.key == "lib_panel")
+    assert t("libra.panel.bfp", lang="zh") in str(panel.proto)
+    assert "Balanced Feature Pyramid" not in str(panel.proto)
+
+
+def test_a_bad_picture_upload_is_refused_in_chinese(app):
+    at = app(PAGE, {**BFP, "lib_src": "picture", "lang": "zh"})
+    at.get("file_uploader")[0].set_value(("x.png", b"not a picture at all", "image/png"))
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("libra.err.image_unreadable", lang="zh", reason="UnidentifiedImageError")]
 
 
 def test_the_picture_source_asks_for_an_upload(app):
@@ -244,3 +294,30 @@ def test_hostile_panel_value_falls_back_to_sampling(app):
     assert not at.exception
     assert any("lib_panel=" in w.value for w in at.warning)
     assert at.number_input(key="lib_images").value == 8
+
+
+def test_analysis_errors_name_the_control_in_chinese_not_the_field():
+    from lossviz.i18n import set_lang
+    from lossviz.i18n.libra import error_text
+
+    errors = []
+    for bad in (dict(images=0), dict(gts=500), dict(proposals=1), dict(size_min=float("nan"))):
+        try:
+            A.SceneParams(**bad).validate()
+        except A.InputError as err:
+            errors.append(err)
+    assert len(errors) == 4
+    set_lang("zh")
+    try:
+        texts = [error_text(e.code, e.params) for e in errors]
+    finally:
+        set_lang("en")
+    for err, text in zip(errors, texts, strict=True):
+        assert err.params["name"] not in text, text
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+
+
+def test_a_closed_panels_coded_choice_in_the_url_is_known_not_an_unknown_parameter(app):
+    at = app(PAGE, {**SAMPLING, "lib_refine": "conv", "lib_src": "blobs"})
+    _ok(at)
+    assert not any("lib_refine" in w.value or "lib_src" in w.value for w in at.warning), [w.value for w in at.warning]

@@ -15,6 +15,11 @@ from lossviz.i18n import LANGS, TABLE, t
 PAGE = "sensitivity"
 
 
+def _charts(at) -> list:
+    """The page's charts (our Plotly component), not the shell's other components (copy link)."""
+    return [el for el in at.get("bidi_component") if '"figure"' in (el.proto.json or "")]
+
+
 def _ok(at) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -49,7 +54,7 @@ def test_first_visit_shows_the_synthetic_sample_report_labelled_synthetic(app, l
     table = at.dataframe[0].value
     assert table["Smooth L1"].tolist()[0] == "0.5806 (18/31)"
     assert table["Balanced L1"].tolist()[0] == "0.7419 (23/31)"
-    assert len(at.main.get("bidi_component")) == 2  # bars and histogram
+    assert len(_charts(at)) == 2  # bars and histogram
     labels = {b.label for b in at.get("download_button")}
     assert {t("common.download_csv", lang=lang), t("sens.download_json", lang=lang)} <= labels
 
@@ -123,6 +128,33 @@ def test_bad_upload_in_chinese_is_translated(app):
     _upload(at, GOOD_GT, {"bad.json": b'[{"image_id": 4242, "category_id": 1, "bbox": [1, 1, 5, 5], "score": 0.5}]'})
     assert not at.exception
     assert "image_id 4242 不在标注中" in at.error[0].value
+
+
+@pytest.mark.parametrize(
+    ("query", "gt", "zh", "english"),
+    [
+        ({"sens_mode": "edges", "sens_edges": "5, 1"}, None, "边界必须递增", "edges must increase"),
+        ({"sens_mode": "edges", "sens_edges": "1, x"}, None, "不是数字列表", "not a list of numbers"),
+        ({}, b'{"images": [', "不是有效的 JSON", "Expecting"),
+    ],
+)
+def test_analysis_refusals_are_shown_in_chinese(app, query, gt, zh, english):
+    at = app(PAGE, {**query, "lang": "zh"})
+    if gt is not None:
+        _upload(at, gt, {"dt.json": b"[]"})
+    assert not at.exception
+    texts = [e.value for e in at.error]
+    assert any(zh in e for e in texts), texts
+    assert not any(english in e for e in texts), texts
+
+
+def test_feature_choices_show_translated_names_and_keep_codes_in_the_url(app):
+    at = app(PAGE, {"sens_feature": "aspect_ratio", "lang": "zh"})
+    _ok(at)
+    box = at.selectbox(key="sens_feature")
+    assert box.value == "aspect_ratio"
+    assert t("sens.feat.aspect_ratio", lang="zh") in box.options
+    assert at.query_params["sens_feature"] in ("aspect_ratio", ["aspect_ratio"])
 
 
 def test_url_restores_feature_buckets_and_metric(app):
@@ -203,7 +235,7 @@ def test_hostile_edges_text_is_a_message_not_a_traceback(app):
 
 def test_every_chart_passes_plotly_validation(app):
     at = app(PAGE)
-    for chart in at.main.get("bidi_component"):
+    for chart in _charts(at):
         data = json.loads(chart.proto.json)
         go.Figure(json.loads(data["figure"]))
 
@@ -222,7 +254,7 @@ def test_every_feature_and_metric_renders_valid_charts(app, feature, metric):
     at = app(PAGE, {"sens_feature": feature, "sens_metric": metric})
     _ok(at)
     assert set(_stds(at)) == {"Smooth L1", "Balanced L1"}
-    charts = [json.loads(json.loads(c.proto.json)["figure"]) for c in at.main.get("bidi_component")]
+    charts = [json.loads(json.loads(c.proto.json)["figure"]) for c in _charts(at)]
     assert len(charts) == 2
     for fig in charts:
         go.Figure(fig)

@@ -13,6 +13,13 @@ from lossviz.analysis import simulation as A
 from lossviz.i18n import t
 
 PAGE = "simulation"
+
+
+def _charts(at) -> list:
+    """The page's charts (our Plotly component), not the shell's other components (copy link)."""
+    return [el for el in at.get("bidi_component") if '"figure"' in (el.proto.json or "")]
+
+
 SMALL = {"sim_points": "2", "sim_iters": "20"}
 
 
@@ -28,10 +35,15 @@ def _decode(value):
 
 
 def _figure(at, key: str) -> dict:
-    for el in at.main.get("bidi_component"):
+    for el in _charts(at):
         if el.proto.id.endswith(key):
             return json.loads(json.loads(el.proto.json)["figure"])
     raise AssertionError(f"no chart {key}")
+
+
+def _qp(at, key: str) -> list:
+    value = at.query_params[key]
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _summary(at):
@@ -43,7 +55,7 @@ def test_default_page_runs_the_reduced_protocol_in_both_gradient_modes(app):
     _ok(at)
     df = _summary(at)
     assert len(df) == 8  # 4 losses × 2 modes
-    paper = A.run(A.Config(points=100, gradients="paper"))
+    paper = A.run(A.Config(points=A.DEFAULT_POINTS, gradients="paper"))
     row = df[(df[t("sim.col.loss")] == "GIoU") & (df[t("sim.col.mode")] == "paper")]
     assert float(row["E(200)"].iloc[0]) == pytest.approx(paper.error["giou"][199])
     fig = _figure(at, "sim_curves")
@@ -94,21 +106,25 @@ def test_url_restores_losses_modes_and_factor(app):
         ({"sim_losses": "<script>alert(1)</script>"}, "sim_losses"),
         ({"sim_modes": "numeric"}, "sim_modes"),
         ({"sim_factor": "maybe"}, "sim_factor"),
-        ({"sim_centre": "99999"}, "sim_centre"),
-        ({"sim_ta": "9:1"}, "sim_ta"),
-        ({"sim_map_loss": "'; DROP TABLE"}, "sim_map_loss"),
+        ({"sim_centre": "99999", "sim_view": "traj"}, "sim_centre"),
+        ({"sim_ta": "9:1", "sim_view": "traj"}, "sim_ta"),
+        ({"sim_map_loss": "'; DROP TABLE", "sim_view": "map"}, "sim_map_loss"),
+        ({"sim_view": "<b>everything</b>"}, "sim_view"),
     ],
 )
 def test_hostile_url_values_get_a_notice_and_the_page_keeps_working(app, query, key):
     at = app(page=PAGE, query={**SMALL, **query}, timeout=300)
     assert not at.exception
     assert any(f"{key}=" in w.value for w in at.warning), [w.value for w in at.warning]
-    assert len(at.dataframe) >= 1
-    assert np.isfinite(_summary(at)["E(1)"].to_numpy(dtype=float)).all()
+    view = query.get("sim_view", "curves")
+    if view in ("curves", "<b>everything</b>"):
+        assert np.isfinite(_summary(at)["E(1)"].to_numpy(dtype=float)).all()
+    else:
+        assert _figure(at, {"traj": "sim_traj", "map": "sim_map"}[view])["data"]
 
 
 def test_a_pair_from_the_iou_page_is_rescaled_and_its_trajectory_shown(app):
-    at = app(page=PAGE, query={**SMALL, "sim_pair": "20,30,50,45;30,30,70,50"}, timeout=300)
+    at = app(page=PAGE, query={**SMALL, "sim_view": "traj", "sim_pair": "20,30,50,45;30,30,70,50"}, timeout=300)
     _ok(at)
     anchor, target, factor = A.normalise_pair(*A.parse_pair("20,30,50,45;30,30,70,50"))
     assert any(t("sim.pair_scaled", k=factor) in c.value for c in at.caption)
@@ -122,7 +138,7 @@ def test_a_pair_from_the_iou_page_is_rescaled_and_its_trajectory_shown(app):
 
 
 def test_a_malformed_pair_gets_a_warning_and_the_protocol_case(app):
-    at = app(page=PAGE, query={**SMALL, "sim_pair": "1,2,3;x"}, timeout=300)
+    at = app(page=PAGE, query={**SMALL, "sim_view": "traj", "sim_pair": "1,2,3;x"}, timeout=300)
     assert not at.exception
     assert any(t("sim.bad_pair", msg="").split(":")[0] in w.value for w in at.warning)
     assert _figure(at, "sim_traj")["data"]
@@ -163,3 +179,82 @@ def test_schedule_bounds_out_of_order_in_the_url_fall_back_to_the_papers_with_a_
     _ok(at)
     assert any("190" in w.value and "150" in w.value for w in at.warning), [w.value for w in at.warning]
     assert len(_summary(at)) > 0
+
+
+def test_the_default_view_is_a_reduced_run_that_says_so_and_the_papers_scale_is_one_click_away(app):
+    at = app(page=PAGE, query={"sim_iters": "1", "sim_losses": "iou", "sim_modes": "paper"}, timeout=600)
+    _ok(at)
+    assert A.DEFAULT_POINTS * A.CASES_PER_CENTRE <= 10_000  # the default view is cheap
+    cases = A.DEFAULT_POINTS * A.CASES_PER_CENTRE
+    assert any(f"{cases:,}" in i.value and "1,715,000" in i.value for i in at.info), [i.value for i in at.info]
+    at.button(key="sim_full").click().run()  # the click is the user's own start: no second confirmation
+    _ok(at)
+    assert at.number_input(key="sim_points").value == A.PAPER_POINTS
+    assert _qp(at, "sim_points") == [str(A.PAPER_POINTS)]
+    assert not any("1,715,000" in i.value for i in at.info)  # the full scale is shown: no "reduced" notice
+    full = A.run(A.Config(points=A.PAPER_POINTS, iters=1, losses=("iou",), gradients="paper"))
+    assert float(_summary(at)["E(1)"].iloc[0]) == pytest.approx(full.error["iou"][0])
+
+
+def test_loss_choices_are_codes_in_the_url_and_old_links_with_display_names_still_work(app):
+    at = app(page=PAGE, query={**SMALL, "sim_losses": ["DIoU", "alpha_iou"], "sim_modes": "autograd"}, timeout=300)
+    _ok(at)
+    assert not at.warning, [w.value for w in at.warning]
+    assert list(_summary(at)[t("sim.col.loss")]) == ["DIoU", "α-IoU"]
+    assert _qp(at, "sim_losses") == ["diou", "alpha_iou"]  # the old label became its code
+    at.multiselect(key="sim_losses").select("ciou").run()
+    assert _qp(at, "sim_losses") == ["diou", "alpha_iou", "ciou"]
+    at = app(page=PAGE, query={**SMALL, "sim_view": "map", "sim_map_loss": "GIoU"}, timeout=300)
+    _ok(at)
+    assert at.selectbox(key="sim_map_loss").value == "giou" and _qp(at, "sim_map_loss") == ["giou"]
+
+
+def test_only_the_selected_view_is_rendered(app):
+    at = app(page=PAGE, query=SMALL, timeout=300)
+    keys = {el.proto.id.rsplit("-", 1)[-1] for el in _charts(at)}
+    assert any(k.endswith("sim_curves") for k in keys) and not any(k.endswith(("sim_map", "sim_traj")) for k in keys)
+    at = app(page=PAGE, query={**SMALL, "sim_view": "map"}, timeout=300)
+    _ok(at)
+    assert _figure(at, "sim_map")["data"] and not at.dataframe
+
+
+@pytest.mark.parametrize(
+    ("query", "english"),
+    [
+        ({"sim_view": "traj", "sim_pair": "1,2,3;x"}, "must be four"),
+        ({"sim_view": "traj", "sim_pair": "5,5,1,1;0,0,2,2"}, "needs x2 > x1"),
+    ],
+)
+def test_analysis_refusals_are_shown_in_chinese(app, query, english):
+    at = app(page=PAGE, query={**SMALL, **query, "lang": "zh"}, timeout=300)
+    assert not at.exception
+    texts = [w.value for w in at.warning]
+    assert any("预测框" in w for w in texts), texts
+    assert not any(english in w or "prediction" in w for w in texts), texts
+
+
+def test_a_bad_saved_run_is_refused_in_chinese(app):
+    at = app(page=PAGE, query={**SMALL, "sim_view": "load", "lang": "zh"}, timeout=300)
+    at.get("file_uploader")[0].set_value(("run.json", b'{"cases": 1}', "application/json"))
+    at.run()
+    assert not at.exception
+    texts = [e.value for e in at.error]
+    assert any("保存的运行" in e and "'gradients'" in e for e in texts), texts
+    assert not any("saved run" in e or "missing field" in e for e in texts), texts
+
+
+def test_every_refusal_of_the_analysis_has_both_languages():
+    from lossviz.i18n import TABLE
+
+    for code in A.MESSAGES:
+        entry = TABLE[f"sim.err.{code}"]
+        assert entry["en"] and entry["zh"] and entry["zh"] != entry["en"], code
+
+
+def test_every_loss_links_its_arxiv_paper(app):
+    at = app(page=PAGE, query={**SMALL, "lang": "zh"}, timeout=300)
+    _ok(at)
+    text = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+    assert "](https://arxiv.org/abs/1911.08287)" in text
+    for url in A.PAPERS.values():
+        assert f"]({url})" in text, url

@@ -33,6 +33,18 @@ DELTA_LOSSES = ("L2", "Smooth L1", "Balanced L1")
 BOX_LOSSES = ("IoU", "GIoU", "DIoU", "CIoU", "NWD")
 DIST_LOSSES = ("C-BBL", "DFL")
 LOSS_NAMES = DELTA_LOSSES + BOX_LOSSES + DIST_LOSSES
+#: Short language-independent codes for the URL (``bs_show=smooth_l1``), in the same order.
+LOSS_CODES = dict(zip(("l2", "smooth_l1", "balanced_l1", "iou", "giou", "diou", "ciou", "nwd", "cbbl", "dfl"),
+                      LOSS_NAMES, strict=True))  # fmt: skip
+#: The arXiv paper behind each loss (the IoU family's from the core's registration).
+PAPERS = {
+    "Smooth L1": "https://arxiv.org/abs/1504.08083",
+    "Balanced L1": "https://arxiv.org/abs/1904.02701",
+    **{name: losses.IOU_LOSS_SPECS[name.lower()].paper for name in ("IoU", "GIoU", "DIoU", "CIoU")},
+    "NWD": "https://arxiv.org/abs/2110.13389",
+    "C-BBL": "https://arxiv.org/abs/2303.01803",
+    "DFL": "https://arxiv.org/abs/2006.04388",
+}
 COMPONENTS = ("x", "w")  # which coordinate carries the error
 MODES = ("pixels", "relative", "iou")  # how the error is fixed across sizes
 STDS = {"x": 0.1, "w": 0.2}  # mmdetection's DeltaXYWHBBoxCoder target_stds (0.1, 0.1, 0.2, 0.2)
@@ -334,8 +346,10 @@ __all__ = [
     "CBBL_PRESETS",
     "COMPONENTS",
     "DIST_LOSSES",
+    "LOSS_CODES",
     "LOSS_NAMES",
     "MODES",
+    "PAPERS",
     "NwdCurves",
     "SizeSettings",
     "SizeSweep",

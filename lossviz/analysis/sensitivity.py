@@ -79,6 +79,15 @@ MESSAGES = {
     "bad_metric": "metric must be one of {options}, not {value!r}",
 }
 
+#: English text of why bucket edges are refused (``why`` of ``bad_edges``).
+EDGE_REASONS = {
+    "not_numbers": "not a list of numbers",
+    "too_few": "need at least two edges",
+    "too_many": "at most {most} edges",
+    "not_finite": "edges must be finite",
+    "not_increasing": "edges must increase",
+}
+
 #: English text of every per-entry reason.
 REASONS = {
     "not_object": "is not an object",
@@ -126,6 +135,8 @@ class InputError(ValueError):
         if self.code == "entries":
             params["first"] = "; ".join(o.message() for o in self.offenders)
             params["ies"] = "y" if params.get("count") == 1 else "ies"
+        if self.code == "bad_edges":
+            params["why"] = EDGE_REASONS[params["why"]].format(**params)
         return MESSAGES[self.code].format(**params)
 
 
@@ -517,15 +528,15 @@ def parse_edges(text: str) -> np.ndarray:
     try:
         edges = np.array([float(p) for p in parts], np.float64)
     except ValueError:
-        raise InputError("bad_edges", text=text, why="not a list of numbers") from None
+        raise InputError("bad_edges", text=text, why="not_numbers") from None
     if edges.size < 2:
-        raise InputError("bad_edges", text=text, why="need at least two edges")
+        raise InputError("bad_edges", text=text, why="too_few")
     if edges.size > MAX_BUCKETS + 1:
-        raise InputError("bad_edges", text=text, why=f"at most {MAX_BUCKETS + 1} edges")
+        raise InputError("bad_edges", text=text, why="too_many", most=MAX_BUCKETS + 1)
     if not np.isfinite(edges).all():
-        raise InputError("bad_edges", text=text, why="edges must be finite")
+        raise InputError("bad_edges", text=text, why="not_finite")
     if not (np.diff(edges) > 0).all():
-        raise InputError("bad_edges", text=text, why="edges must increase")
+        raise InputError("bad_edges", text=text, why="not_increasing")
     return edges
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from lossviz.losses import IOU_LOSS_SPECS
 from lossviz.losses import simulation as S
 
 #: The paper's protocol: 5,000 centres, 200 steps.
@@ -36,10 +37,63 @@ SUMMARY_STEPS = (1, 160, 200)
 MEMORY_SHARE = 0.7
 JSON_VERSION = 1
 MAX_JSON_BYTES = 50_000_000
+#: The page's default: 20 centres = 6,860 cases (about a second per loss and mode on a small CPU); the paper's
+#: 5,000 centres are one click away.
+DEFAULT_POINTS = 20
+#: Above this many cases a run waits for the start button (a shared link alone never starts it).
+LARGE_CASES = 200_000
+
+
+#: English text of every refusal; ``sim.err.<code>`` in ``lossviz.i18n.simulation`` is the same in each language.
+MESSAGES = {
+    "whole": "{name} must be a whole number, got {value!r}",
+    "range": "{name} must be between {lo:,} and {hi:,}, got {value:,}",
+    "gradients": "gradients must be one of {options}, got {value!r}",
+    "no_loss": "choose at least one loss",
+    "unknown_loss": "unknown loss {names} for {gradients} gradients; choose from {options}",
+    "twice": "a loss is listed twice",
+    "rate_number": "learning rate must be a number, got {value!r}",
+    "rate_range": "learning rate η must be in (0, {hi:g}], got {value!r}",
+    "schedule_length": "the schedule needs one step bound per learning rate",
+    "bounds_order": "schedule step bounds must increase, got {until}",
+    "device": "device must be cpu or cuda, got {value!r}",
+    "no_cuda": "device cuda asked for, but no CUDA GPU is available here; use --device cpu",
+    "dtype": "dtype must be float32 or float64, got {value!r}",
+    "memory": "this run needs about {need_mib:,.0f} MiB ({cases:,} cases) but only {have_mib:,.0f} MiB is available; "
+    "choose fewer points",
+    "case_index": "{name} index must be in 0..{hi}, got {value}",
+    "pair_format": "a pair is 'x1,y1,x2,y2;x1,y1,x2,y2' (prediction; target)",
+    "box_numbers": "the {box} box must be four numbers, got {text!r}",
+    "box_finite": "the {box} box must be four finite numbers, got {text!r}",
+    "box_order": "the {box} box needs x2 > x1 and y2 > y1, got {text!r}",
+    "file_size": "saved run: file larger than {mb} MB",
+    "file_json": "saved run: not valid JSON ({detail})",
+    "file_object": "saved run: the top level must be a JSON object",
+    "file_missing": "saved run: missing field {field!r}",
+    "file_losses": "saved run: 'losses' must be an object with at least one loss",
+    "file_schedule": "saved run: 'schedule' must be an object",
+    "file_cases": "saved run: cases {value!r} does not match points × 343 = {cases:,}",
+    "file_loss_object": "saved run: losses.{name} must be an object",
+    "file_list": "saved run: {field} must be a list of {length} numbers",
+    "file_numbers": "saved run: {field} must hold only numbers",
+    "file_finite": "saved run: {field} must hold finite numbers >= 0",
+    "file_centres": "saved run: centres must be a list of {points} [x, y] pairs",
+    "file_centre_numbers": "saved run: centres must hold [x, y] number pairs",
+    "file_seconds": "saved run: seconds must be a number",
+}
 
 
 class SimulationError(ValueError):
-    """A run that cannot be done as asked (bad counts, too large, bad file); the message says why."""
+    """A run that cannot be done as asked (bad counts, too large, bad file).
+
+    ``code`` names the problem (a key of :data:`MESSAGES`; the page shows ``sim.err.<code>`` in its language),
+    ``params`` fill it; ``str(err)`` is the English message (the CLI prints it).
+    """
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(MESSAGES[code].format(**params))
 
 
 @dataclass(frozen=True)
@@ -70,11 +124,11 @@ def _whole(name: str, value: object, lo: int, hi: int) -> int:
     try:
         v = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise SimulationError(f"{name} must be a whole number, got {value!r}") from None
+        raise SimulationError("whole", name=name, value=value) from None
     if not math.isfinite(v) or v != int(v):
-        raise SimulationError(f"{name} must be a whole number, got {value!r}")
+        raise SimulationError("whole", name=name, value=value)
     if not lo <= v <= hi:
-        raise SimulationError(f"{name} must be between {lo:,} and {hi:,}, got {int(v):,}")
+        raise SimulationError("range", name=name, lo=lo, hi=hi, value=int(v))
     return int(v)
 
 
@@ -84,38 +138,38 @@ def validate(cfg: Config) -> Config:
     iters = _whole("iters", cfg.iters, 1, MAX_ITERS)
     seed = _whole("seed", cfg.seed, 0, 2**31 - 1)
     if cfg.gradients not in GRADIENTS:
-        raise SimulationError(f"gradients must be one of {', '.join(GRADIENTS)}, got {cfg.gradients!r}")
+        raise SimulationError("gradients", options=", ".join(GRADIENTS), value=cfg.gradients)
     allowed = PAPER_LOSSES if cfg.gradients == "paper" else AUTOGRAD_LOSSES
     names = tuple(cfg.losses)
     if not names:
-        raise SimulationError("choose at least one loss")
+        raise SimulationError("no_loss")
     bad = [n for n in names if n not in allowed]
     if bad:
         raise SimulationError(
-            f"unknown loss {', '.join(map(repr, bad))} for {cfg.gradients} gradients; choose from {', '.join(allowed)}"
+            "unknown_loss", names=", ".join(map(repr, bad)), gradients=cfg.gradients, options=", ".join(allowed)
         )
     if len(set(names)) != len(names):
-        raise SimulationError("a loss is listed twice")
+        raise SimulationError("twice")
     rates = tuple(cfg.rates)
     until = tuple(cfg.until)
     for r in rates:
         try:
             rf = float(r)
         except (TypeError, ValueError):
-            raise SimulationError(f"learning rate must be a number, got {r!r}") from None
+            raise SimulationError("rate_number", value=r) from None
         if not math.isfinite(rf) or not 0 < rf <= MAX_RATE:
-            raise SimulationError(f"learning rate η must be in (0, {MAX_RATE:g}], got {r!r}")
+            raise SimulationError("rate_range", hi=MAX_RATE, value=r)
     if len(rates) != len(until) or not rates:
-        raise SimulationError("the schedule needs one step bound per learning rate")
+        raise SimulationError("schedule_length")
     until = tuple(_whole("schedule step", u, 1, MAX_ITERS) for u in until)
     if list(until) != sorted(set(until)):
-        raise SimulationError(f"schedule step bounds must increase, got {until}")
+        raise SimulationError("bounds_order", until=until)
     if cfg.device not in DEVICES:
-        raise SimulationError(f"device must be cpu or cuda, got {cfg.device!r}")
+        raise SimulationError("device", value=cfg.device)
     if cfg.device == "cuda" and not torch.cuda.is_available():
-        raise SimulationError("device cuda asked for, but no CUDA GPU is available here; use --device cpu")
+        raise SimulationError("no_cuda")
     if cfg.dtype not in ("float32", "float64"):
-        raise SimulationError(f"dtype must be float32 or float64, got {cfg.dtype!r}")
+        raise SimulationError("dtype", value=cfg.dtype)
     return Config(
         points=points,
         iters=iters,
@@ -172,10 +226,7 @@ def check_memory(cfg: Config, available: int | None = None) -> int:
     need = estimate_bytes(cfg)
     have = available_bytes(cfg.device) if available is None else int(available)
     if need > MEMORY_SHARE * have:
-        raise SimulationError(
-            f"this run needs about {need / 2**20:,.0f} MiB ({cfg.cases:,} cases) but only "
-            f"{have / 2**20:,.0f} MiB is available; choose fewer points"
-        )
+        raise SimulationError("memory", need_mib=need / 2**20, cases=cfg.cases, have_mib=have / 2**20)
     return need
 
 
@@ -270,6 +321,52 @@ def summary(result: SimulationRun) -> list[SummaryRow]:
     ]
 
 
+def summary_records(runs: dict[str, SimulationRun]) -> list[dict]:
+    """The page's summary table: one record per (gradient mode, loss) with language-independent keys
+    ``loss``, ``mode``, ``E(s)`` for each summary step, ``per_case`` (the last E per case) and ``area``."""
+    rows = []
+    for mode, result in runs.items():
+        for r in summary(result):
+            row: dict = {"loss": r.loss, "mode": mode}
+            row.update({f"E({s})": e for s, e in zip(r.steps, r.errors, strict=True)})
+            row["per_case"] = r.errors[-1] / result.cases
+            row["area"] = r.area
+            rows.append(row)
+    return rows
+
+
+def curves_csv(runs: dict[str, SimulationRun]) -> bytes:
+    """E(t) of every (loss, mode) as CSV: a ``step`` column (1-based) and one column ``<loss>_<mode>`` each."""
+    cols = {f"{name}_{mode}": err for mode, result in runs.items() for name, err in result.error.items()}
+    n = len(next(iter(cols.values())))
+    lines = ["step," + ",".join(cols)]
+    lines += [",".join([str(i + 1), *(repr(float(c[i])) for c in cols.values())]) for i in range(n)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def mode_configs(base: Config, modes: Sequence[str]) -> dict[str, Config]:
+    """``base`` once per gradient mode; paper gradients exist for the paper's four losses only, and a mode left
+    with no loss is left out."""
+    out = {}
+    for m in modes:
+        names = tuple(n for n in base.losses if m == "autograd" or n in PAPER_LOSSES)
+        if names:
+            out[m] = Config(base.points, base.iters, names, m, base.seed, base.rates, base.until, base.iou_factor)
+    return out
+
+
+#: The arXiv paper of every loss the simulation runs (from the core's registration of each loss).
+PAPERS = {code: IOU_LOSS_SPECS[code].paper for code in AUTOGRAD_LOSSES}
+
+#: The protocol's aspect ratios (w:h) as the page names them.
+RATIO_LABELS = ("1:4", "1:3", "1:2", "1:1", "2:1", "3:1", "4:1")
+
+
+def large(cfg: Config) -> bool:
+    """Whether a run is large enough that a link alone must not start it (the user presses start)."""
+    return cfg.cases > LARGE_CASES
+
+
 # ------------------------------------------------------------------------------------------------------ trajectories
 
 
@@ -278,9 +375,9 @@ Box = tuple[float, float, float, float]
 
 def case_boxes(centre: tuple[float, float], target_aspect: int, scale: int, anchor_aspect: int) -> tuple[Box, Box]:
     """The protocol's anchor and target ``(x, y, w, h)`` for one case (indices into ASPECTS / SCALES)."""
-    for name, i, n in (("target aspect", target_aspect, 7), ("scale", scale, 7), ("anchor aspect", anchor_aspect, 7)):
+    for name, i, n in (("target_aspect", target_aspect, 7), ("scale", scale, 7), ("anchor_aspect", anchor_aspect, 7)):
         if not 0 <= int(i) < n:
-            raise SimulationError(f"{name} index must be in 0..{n - 1}, got {i}")
+            raise SimulationError("case_index", name=name, hi=n - 1, value=i)
     tw, th = S.ASPECTS[target_aspect]
     side = math.sqrt(S.SCALES[scale])
     aw, ah = S.ASPECTS[anchor_aspect]
@@ -294,18 +391,18 @@ def parse_pair(text: str) -> tuple[Box, Box]:
     """
     parts = str(text).split(";")
     if len(parts) != 2:
-        raise SimulationError("a pair is 'x1,y1,x2,y2;x1,y1,x2,y2' (prediction; target)")
+        raise SimulationError("pair_format")
     boxes = []
     for part, name in zip(parts, ("prediction", "target"), strict=True):
         try:
             v = [float(s) for s in part.split(",")]
         except ValueError:
-            raise SimulationError(f"the {name} box must be four numbers, got {part!r}") from None
+            raise SimulationError("box_numbers", box=name, text=part) from None
         if len(v) != 4 or not all(math.isfinite(x) and abs(x) <= 1e6 for x in v):
-            raise SimulationError(f"the {name} box must be four finite numbers, got {part!r}")
+            raise SimulationError("box_finite", box=name, text=part)
         x1, y1, x2, y2 = v
         if not (x2 > x1 and y2 > y1):
-            raise SimulationError(f"the {name} box needs x2 > x1 and y2 > y1, got {part!r}")
+            raise SimulationError("box_order", box=name, text=part)
         boxes.append(((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1))
     return boxes[0], boxes[1]
 
@@ -381,13 +478,13 @@ def to_json(result: SimulationRun) -> str:
 
 def _floats(name: str, value: object, length: int) -> np.ndarray:
     if not isinstance(value, list) or len(value) != length:
-        raise SimulationError(f"saved run: {name} must be a list of {length} numbers")
+        raise SimulationError("file_list", field=name, length=length)
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise SimulationError(f"saved run: {name} must hold only numbers") from None
+        raise SimulationError("file_numbers", field=name) from None
     if arr.ndim != 1 or not np.isfinite(arr).all() or (arr < 0).any():
-        raise SimulationError(f"saved run: {name} must hold finite numbers >= 0")
+        raise SimulationError("file_finite", field=name)
     return arr
 
 
@@ -397,22 +494,22 @@ def from_json(data: str | bytes) -> SimulationRun:
     Raises :class:`SimulationError` naming the first problem for anything malformed.
     """
     if len(data) > MAX_JSON_BYTES:
-        raise SimulationError(f"saved run: file larger than {MAX_JSON_BYTES // 1_000_000} MB")
+        raise SimulationError("file_size", mb=MAX_JSON_BYTES // 1_000_000)
     try:
         doc = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise SimulationError(f"saved run: not valid JSON ({exc})") from None
+        raise SimulationError("file_json", detail=str(exc)) from None
     if not isinstance(doc, dict):
-        raise SimulationError("saved run: the top level must be a JSON object")
+        raise SimulationError("file_object")
     for key in ("cases", "gradients", "iters", "losses", "points"):
         if key not in doc:
-            raise SimulationError(f"saved run: missing field {key!r}")
+            raise SimulationError("file_missing", field=key)
     losses = doc["losses"]
     if not isinstance(losses, dict) or not losses:
-        raise SimulationError("saved run: 'losses' must be an object with at least one loss")
+        raise SimulationError("file_losses")
     sched = doc.get("schedule") or {}
     if not isinstance(sched, dict):
-        raise SimulationError("saved run: 'schedule' must be an object")
+        raise SimulationError("file_schedule")
     cfg = validate(
         Config(
             points=doc["points"],
@@ -428,11 +525,11 @@ def from_json(data: str | bytes) -> SimulationRun:
         )
     )
     if doc["cases"] != cfg.cases:
-        raise SimulationError(f"saved run: cases {doc['cases']!r} does not match points × 343 = {cfg.cases:,}")
+        raise SimulationError("file_cases", value=doc["cases"], cases=cfg.cases)
     error, centre_error = {}, {}
     for name, entry in losses.items():
         if not isinstance(entry, dict):
-            raise SimulationError(f"saved run: losses.{name} must be an object")
+            raise SimulationError("file_loss_object", name=name)
         error[name] = _floats(f"losses.{name}.error", entry.get("error"), cfg.iters)
         ce = entry.get("centre_error")
         centre_error[name] = (
@@ -441,16 +538,16 @@ def from_json(data: str | bytes) -> SimulationRun:
     if "centres" in doc:
         centres = doc["centres"]
         if not isinstance(centres, list) or len(centres) != cfg.points:
-            raise SimulationError(f"saved run: centres must be a list of {cfg.points} [x, y] pairs")
+            raise SimulationError("file_centres", points=cfg.points)
         try:
             arr = np.asarray(centres, dtype=float)
         except (TypeError, ValueError):
-            raise SimulationError("saved run: centres must hold [x, y] number pairs") from None
+            raise SimulationError("file_centre_numbers") from None
         if arr.shape != (cfg.points, 2) or not np.isfinite(arr).all():
-            raise SimulationError(f"saved run: centres must be a list of {cfg.points} [x, y] pairs")
+            raise SimulationError("file_centres", points=cfg.points)
     else:
         arr = protocol(cfg)[0].numpy()  # the same seed gives the same centres
     seconds = doc.get("seconds", 0.0)
     if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not math.isfinite(seconds):
-        raise SimulationError("saved run: seconds must be a number")
+        raise SimulationError("file_seconds")
     return SimulationRun(cfg, error, centre_error, arr, float(seconds))

@@ -18,6 +18,27 @@ COLORS = dict(
 )
 DASH = {"C-BBL": "dot", "DFL": "dot", "NWD": "dash"}
 SIZE_COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd")
+#: NWD's definition as the page writes it under its chart.
+NWD_LATEX = (r"W_2^2 = \|c_1 - c_2\|^2 + \tfrac{(w_1 - w_2)^2 + (h_1 - h_2)^2}{4},\qquad"
+             r"\mathrm{NWD} = e^{-W_2 / C},\qquad L_{\mathrm{NWD}} = 1 - \mathrm{NWD}")  # fmt: skip
+
+
+def ratio_table(sweep: SizeSweep, names, small: float, large: float):
+    """The small/large table (a pandas DataFrame, translated headers, 4 significant digits as text; a dash where a
+    loss has no per-pixel gradient, never "None")."""
+    import pandas as pd
+
+    rows = [
+        {
+            t("bs.size.col.loss"): n,
+            t("bs.size.col.px_small", w=int(small)): sweep.at("pixel", n, small),
+            t("bs.size.col.px_large", w=int(large)): sweep.at("pixel", n, large),
+            t("bs.size.col.px_ratio"): sweep.ratio("pixel", n),
+            t("bs.size.col.enc_ratio"): sweep.ratio("encoded", n),
+        }
+        for n in names
+    ]
+    return pd.DataFrame(rows).map(lambda v: v if isinstance(v, str) else ("—" if v != v else f"{v:.4g}"))
 
 
 def _axis_title(text: str) -> dict:

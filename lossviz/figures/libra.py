@@ -50,6 +50,15 @@ def method_name(m: str) -> str:
     return t(f"libra.method.{m}")
 
 
+def k_table(ablation):
+    """The K ablation (a pandas DataFrame): K, the share above 0.05 for the paper's and mmdetection's sampler, AP."""
+    import pandas as pd
+
+    df = pd.DataFrame(ablation.columns())
+    df.columns = ["K", t("libra.k.paper"), t("libra.k.mmdet"), t("libra.k.ap")]
+    return df
+
+
 @figure_builder
 def histogram_figure(s: SamplingStudy) -> dict:
     """Fig. 3 of the paper: percent of sampled negatives per IoU interval of width 0.05, one bar group per method."""

@@ -22,6 +22,25 @@ def bucket_labels(report: Report) -> list[str]:
     return [f"{i + 1}: [{report.edges[i]:.3g}, {report.edges[i + 1]:.3g}{']' if i == k - 1 else ')'}" for i in range(k)]
 
 
+def bucket_table(report: Report):
+    """The bucket table (a pandas DataFrame): bucket, boxes, and each run's value (recall as "v (found/boxes)")."""
+    import pandas as pd
+
+    table = {
+        t("sens.col.bucket"): bucket_labels(report),
+        t("sens.col.count"): [b.count for b in report.runs[0].buckets],
+    }
+    for run in report.runs:
+        table[run.detections] = [
+            f"{_fmt(b.value)} ({b.matched}/{b.count})" if report.metric == "recall" else _fmt(b.value)
+            for b in run.buckets
+        ]
+    return pd.DataFrame(table)
+
+
+MISSED_COLUMNS = ["image_id", "annotation_id", "category", "x", "y", "w", "h", "area", "feature"]
+
+
 def _layout(title: str, x: str, y: str, **kw) -> dict:
     layout = {
         "title": {"text": title, "x": 0.0, "xanchor": "left"},
@@ -32,6 +51,11 @@ def _layout(title: str, x: str, y: str, **kw) -> dict:
     }
     layout.update(kw)
     return layout
+
+
+def fmt(x: float) -> str:
+    """A metric value with 4 decimals; a dash when undefined."""
+    return _fmt(x)
 
 
 def _fmt(x: float) -> str:

@@ -38,6 +38,19 @@ def loss_label(name: str) -> str:
     return NAMES.get(name, name)
 
 
+def summary_table(runs: Mapping[str, SimulationRun]):
+    """The summary table (a pandas DataFrame) with translated column names: loss, gradients, E(s)…, per case, area."""
+    import pandas as pd
+
+    from lossviz.analysis.simulation import summary_records
+
+    df = pd.DataFrame(summary_records(dict(runs)))
+    df["loss"], df["mode"] = df["loss"].map(loss_label), df["mode"].map(lambda m: t("sim.mode." + m))
+    last = [c for c in df.columns if c.startswith("E(")][-1][2:-1]
+    names = {"loss": t("sim.col.loss"), "mode": t("sim.col.mode"), "area": t("sim.col.area")}
+    return df.rename(columns={**names, "per_case": t("sim.col.per_case", step=last)})
+
+
 def _layout(title: str, x: str, y: str, **kw) -> dict:
     layout = {
         "title": {"text": title, "x": 0.0, "xanchor": "left"},

@@ -16,6 +16,8 @@ STRINGS = {
         "（**Balanced L1**，见[回归页面]({link})）。本页全部基于合成数据，由项目的 torch 核心计算。",
     },
     "libra.panel": {"en": "Remedy", "zh": "方法"},
+    "libra.panel.sampling": {"en": "IoU-balanced sampling", "zh": "IoU 均衡采样"},
+    "libra.panel.bfp": {"en": "Balanced Feature Pyramid", "zh": "均衡特征金字塔"},
     "libra.computing": {"en": "Sampling the synthetic images…", "zh": "正在对合成图像采样……"},
     "libra.download_json": {"en": "Download maps (JSON)", "zh": "下载特征图（JSON）"},
     "libra.download_hist": {"en": "Download histogram (CSV)", "zh": "下载直方图（CSV）"},
@@ -150,11 +152,16 @@ STRINGS = {
         "(2) 取平均，(3) 细化平均结果，(4) 缩放回各层并作为残差相加——于是每一层都从其他所有层获得同样的信息。下图显示的是通道平均。",
     },
     "libra.source": {"en": "Features", "zh": "特征"},
+    "libra.source.blobs": {"en": "synthetic blobs", "zh": "合成斑点"},
+    "libra.source.picture": {"en": "a picture", "zh": "图片"},
     "libra.base": {"en": "P2 size (cells)", "zh": "P2 尺寸（格）"},
     "libra.base_help": {"en": "P3–P6 halve it at each level.", "zh": "P3–P6 逐层减半。"},
     "libra.blobs": {"en": "Blobs per level", "zh": "每层斑点数"},
     "libra.noise": {"en": "Noise", "zh": "噪声"},
     "libra.refine": {"en": "Refine (step 3)", "zh": "细化（第 3 步）"},
+    "libra.refine.none": {"en": "none", "zh": "无"},
+    "libra.refine.conv": {"en": "3×3 conv", "zh": "3×3 卷积"},
+    "libra.refine.non_local": {"en": "non-local", "zh": "非局部（non-local）"},
     "libra.refine_level": {"en": "Refine level", "zh": "细化层"},
     "libra.zero_init": {"en": "mmcv initialisation (conv_out = 0)", "zh": "mmcv 初始化（conv_out = 0）"},
     "libra.zero_init_help": {
@@ -302,3 +309,27 @@ STRINGS = {
         "zh": "无法将该文件读取为图片：它不是 Pillow 能读取的图片格式，或者已损坏、不完整。请尝试 PNG 或 JPEG。",
     },
 }
+
+#: The analysis names a parameter by its field (``InputError.params["name"]``): the page says it as its control does.
+FIELD_LABELS = {
+    "images": "libra.images",
+    "gts": "libra.gts",
+    "proposals": "libra.proposals",
+    "num_neg": "libra.num_neg",
+    "num_bins": "libra.bins",
+    "blobs": "libra.blobs",
+    "refine_level": "libra.refine_level",
+    "size_min": "libra.size_min",
+    "size_max": "libra.size_max",
+    "crowding": "libra.crowding",
+    "jitter": "libra.jitter",
+    "background": "libra.background",
+}
+
+
+def error_text(code: str, params: dict) -> str:
+    """An analysis ``InputError`` (its ``code`` and ``params``) in the current language, field names included."""
+    from lossviz.i18n import t
+
+    named = {k: t(FIELD_LABELS[v]) if k == "name" and v in FIELD_LABELS else v for k, v in params.items()}
+    return t(f"libra.err.{code}", **named)

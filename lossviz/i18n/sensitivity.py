@@ -115,7 +115,7 @@ STRINGS = {
     "sens.err.not_utf8": {"en": "{file} is not UTF-8 text", "zh": "{file} 不是 UTF-8 文本"},
     "sens.err.not_json": {
         "en": "{file} is not valid JSON: {detail} (line {line}, column {col})",
-        "zh": "{file} 不是有效的 JSON：{detail}（第 {line} 行，第 {col} 列）",
+        "zh": "{file} 不是有效的 JSON（第 {line} 行，第 {col} 列）",
     },
     "sens.err.gt_not_object": {
         "en": "{file} must be a COCO object with `images`, `annotations` and `categories`",
@@ -148,6 +148,11 @@ STRINGS = {
     },
     "sens.err.no_boxes": {"en": "no ground-truth boxes in category {name!r}", "zh": "类别 {name!r} 中没有标注框"},
     "sens.err.bad_edges": {"en": "bucket edges {text!r}: {why}", "zh": "桶边界 {text!r}：{why}"},
+    "sens.edges_why.not_numbers": {"en": "not a list of numbers", "zh": "不是数字列表"},
+    "sens.edges_why.too_few": {"en": "need at least two edges", "zh": "至少需要两个边界"},
+    "sens.edges_why.too_many": {"en": "at most {most} edges", "zh": "最多 {most} 个边界"},
+    "sens.edges_why.not_finite": {"en": "edges must be finite", "zh": "边界必须是有限数"},
+    "sens.edges_why.not_increasing": {"en": "edges must increase", "zh": "边界必须递增"},
     "sens.err.bad_buckets": {
         "en": "buckets must be a whole number from 1 to {most}, not {value!r}",
         "zh": "桶数必须是 1 到 {most} 之间的整数，而不是 {value!r}",

@@ -18,6 +18,7 @@ STRINGS = {
         "更新 B ← B − η·(2 − IoU)·∇L（作用于 x, y, w, h）；E(t) = 所有案例的 |Δx| + |Δy| + |Δw| + |Δh| 之和。"
         "**autograd** 使用 lossviz 损失的精确梯度；**paper** 移植官方手写梯度，包括其特殊之处（见下文）。",
     },
+    "sim.papers": {"en": "Papers (arXiv): {links}", "zh": "论文（arXiv）：{links}"},
     "sim.controls": {"en": "Run", "zh": "运行设置"},
     "sim.points": {
         "en": "Anchor centres (343 cases each; 5000 = the paper's 1,715,000)",
@@ -55,6 +56,18 @@ STRINGS = {
         "zh": "论文手写梯度只有 IoU、GIoU、DIoU 和 CIoU；其余损失只用 autograd 运行。",
     },
     "sim.refused": {"en": "Run refused: {msg}", "zh": "拒绝运行：{msg}"},
+    "sim.reduced": {
+        "en": "Reduced scale: {points:,} anchor centres = {cases:,} cases. The paper's figures use 5,000 centres = "
+        "{paper:,} cases (about a minute per loss on a small CPU; the result is then shared with every visitor).",
+        "zh": "缩小规模：{points:,} 个锚框中心 = {cases:,} 个案例。论文图使用 5,000 个中心 = {paper:,} 个案例"
+        "（在小型 CPU 上每个损失约一分钟；结果随后与所有访问者共享）。",
+    },
+    "sim.full_scale": {"en": "Run the paper's full scale", "zh": "按论文完整规模运行"},
+    "sim.view": {"en": "View", "zh": "视图"},
+    "sim.view.curves": {"en": "Error curves and table", "zh": "误差曲线与汇总表"},
+    "sim.view.map": {"en": "Final-error map", "zh": "最终误差分布图"},
+    "sim.view.traj": {"en": "One box's trajectory", "zh": "单个框的轨迹"},
+    "sim.view.load": {"en": "Load a saved run", "zh": "加载已保存的运行"},
     "sim.curves": {"en": "Error-sum curves E(t)", "zh": "误差和曲线 E(t)"},
     "sim.log_y": {"en": "Log scale", "zh": "对数坐标"},
     "sim.published": {
@@ -91,9 +104,9 @@ STRINGS = {
         "zh": "链接中的框对无效：{msg}。改为显示实验案例。",
     },
     "sim.centre": {"en": "Anchor centre (index)", "zh": "锚框中心（序号）"},
-    "sim.target_aspect": {"en": "Target aspect (w:h)", "zh": "目标框宽高比（w:h）"},
-    "sim.scale": {"en": "Anchor scale (area)", "zh": "锚框尺度（面积）"},
-    "sim.anchor_aspect": {"en": "Anchor aspect (w:h)", "zh": "锚框宽高比（w:h）"},
+    "sim.ta": {"en": "Target aspect (w:h)", "zh": "目标框宽高比（w:h）"},
+    "sim.sc": {"en": "Anchor scale (area)", "zh": "锚框尺度（面积）"},
+    "sim.aa": {"en": "Anchor aspect (w:h)", "zh": "锚框宽高比（w:h）"},
     "sim.traj_case": {
         "en": "Start (x, y, w, h) = ({a}); target = ({g}).",
         "zh": "初始 (x, y, w, h) = ({a})；目标 = ({g})。",
@@ -171,3 +184,103 @@ STRINGS = {
     "sim.fig.traj_title": {"en": "Centre path and final box", "zh": "中心轨迹与最终框"},
     "sim.fig.traj_error_title": {"en": "Error of this box per step", "zh": "该框每步的误差"},
 }
+
+#: The analysis's refusals (``SimulationError.code``), and the words its parameters name.
+ERRORS = {
+    "whole": ("{name} must be a whole number, got {value!r}", "{name}必须是整数，当前为 {value!r}"),
+    "range": (
+        "{name} must be between {lo:,} and {hi:,}, got {value:,}",
+        "{name}必须在 {lo:,} 到 {hi:,} 之间，当前为 {value:,}",
+    ),
+    "gradients": ("gradients must be one of {options}, got {value!r}", "梯度必须是 {options} 之一，当前为 {value!r}"),
+    "no_loss": ("choose at least one loss", "请至少选择一个损失"),
+    "unknown_loss": (
+        "unknown loss {names} for {gradients} gradients; choose from {options}",
+        "{gradients} 梯度没有损失 {names}；可选 {options}",
+    ),
+    "twice": ("a loss is listed twice", "有损失重复出现"),
+    "rate_number": ("learning rate must be a number, got {value!r}", "学习率必须是数字，当前为 {value!r}"),
+    "rate_range": (
+        "learning rate η must be in (0, {hi:g}], got {value!r}",
+        "学习率 η 必须在 (0, {hi:g}] 内，当前为 {value!r}",
+    ),
+    "schedule_length": (
+        "the schedule needs one step bound per learning rate",
+        "学习率计划中每个学习率需要一个步数边界",
+    ),
+    "bounds_order": ("schedule step bounds must increase, got {until}", "学习率计划的步数边界必须递增，当前为 {until}"),
+    "device": ("device must be cpu or cuda, got {value!r}", "设备必须是 cpu 或 cuda，当前为 {value!r}"),
+    "no_cuda": ("device cuda asked for, but no CUDA GPU is available here", "要求使用 cuda，但这里没有可用的 CUDA GPU"),
+    "dtype": ("dtype must be float32 or float64, got {value!r}", "数据类型必须是 float32 或 float64，当前为 {value!r}"),
+    "memory": (
+        "this run needs about {need_mib:,.0f} MiB ({cases:,} cases) but only {have_mib:,.0f} MiB is available; "
+        "choose fewer points",
+        "本次运行约需 {need_mib:,.0f} MiB（{cases:,} 个案例），但只有 {have_mib:,.0f} MiB 可用；请减少中心数",
+    ),
+    "case_index": ("{name} index must be in 0..{hi}, got {value}", "{name}的序号必须在 0..{hi} 内，当前为 {value}"),
+    "pair_format": (
+        "a pair is 'x1,y1,x2,y2;x1,y1,x2,y2' (prediction; target)",
+        "一对框的格式为 'x1,y1,x2,y2;x1,y1,x2,y2'（预测框；目标框）",
+    ),
+    "box_numbers": ("the {box} box must be four numbers, got {text!r}", "{box}必须是四个数，当前为 {text!r}"),
+    "box_finite": (
+        "the {box} box must be four finite numbers, got {text!r}",
+        "{box}必须是四个有限的数，当前为 {text!r}",
+    ),
+    "box_order": (
+        "the {box} box needs x2 > x1 and y2 > y1, got {text!r}",
+        "{box}需要 x2 > x1 且 y2 > y1，当前为 {text!r}",
+    ),
+    "file_size": ("saved run: file larger than {mb} MB", "保存的运行：文件大于 {mb} MB"),
+    "file_json": ("saved run: not valid JSON ({detail})", "保存的运行：不是有效的 JSON（{detail}）"),
+    "file_object": ("saved run: the top level must be a JSON object", "保存的运行：顶层必须是 JSON 对象"),
+    "file_missing": ("saved run: missing field {field!r}", "保存的运行：缺少字段 {field!r}"),
+    "file_losses": (
+        "saved run: 'losses' must be an object with at least one loss",
+        "保存的运行：'losses' 必须是至少含一个损失的对象",
+    ),
+    "file_schedule": ("saved run: 'schedule' must be an object", "保存的运行：'schedule' 必须是对象"),
+    "file_cases": (
+        "saved run: cases {value!r} does not match points × 343 = {cases:,}",
+        "保存的运行：cases {value!r} 与中心数 × 343 = {cases:,} 不符",
+    ),
+    "file_loss_object": ("saved run: losses.{name} must be an object", "保存的运行：losses.{name} 必须是对象"),
+    "file_list": (
+        "saved run: {field} must be a list of {length} numbers",
+        "保存的运行：{field} 必须是 {length} 个数的列表",
+    ),
+    "file_numbers": ("saved run: {field} must hold only numbers", "保存的运行：{field} 只能包含数字"),
+    "file_finite": ("saved run: {field} must hold finite numbers >= 0", "保存的运行：{field} 必须是 ≥ 0 的有限数"),
+    "file_centres": (
+        "saved run: centres must be a list of {points} [x, y] pairs",
+        "保存的运行：centres 必须是 {points} 个 [x, y] 数对的列表",
+    ),
+    "file_centre_numbers": (
+        "saved run: centres must hold [x, y] number pairs",
+        "保存的运行：centres 必须由 [x, y] 数对组成",
+    ),
+    "file_seconds": ("saved run: seconds must be a number", "保存的运行：seconds 必须是数字"),
+}
+WORDS = {
+    "points": ("points", "中心数"),
+    "iters": ("steps", "迭代步数"),
+    "seed": ("seed", "随机种子"),
+    "schedule step": ("schedule step", "学习率计划步数"),
+    "target_aspect": ("target aspect", "目标框宽高比"),
+    "scale": ("scale", "尺度"),
+    "anchor_aspect": ("anchor aspect", "锚框宽高比"),
+    "prediction": ("prediction", "预测框"),
+    "target": ("target", "目标框"),
+}
+STRINGS.update({f"sim.err.{code}": {"en": en, "zh": zh} for code, (en, zh) in ERRORS.items()})
+STRINGS.update({f"sim.word.{w}": {"en": en, "zh": zh} for w, (en, zh) in WORDS.items()})
+
+
+def error_text(code: str, params: dict) -> str:
+    """A ``SimulationError`` (its ``code`` and ``params``) in the current language, the words it names included."""
+    from lossviz.i18n import TABLE, t
+
+    words = {
+        k: t(f"sim.word.{v}") if k in ("name", "box") and f"sim.word.{v}" in TABLE else v for k, v in params.items()
+    }
+    return t(f"sim.err.{code}", **words)
