@@ -3,7 +3,8 @@
 Side by side in one process, float32 on CPU, interleaved repeats (each repeat runs every contender once, in a
 rotating order, so that load from other work on the machine falls on all of them alike), medians:
 
-* **torchvision, 4 separate**: torchvision v0.28.0's own code (``bench/_torchvision_ops.py``): ``1 - IoU`` from
+* **torchvision, 4 separate**: torchvision v0.28.0's own source files, imported from its
+  release wheel by ``bench/_torchvision_ops.py``: ``1 - IoU`` from
   ``_loss_inter_union``, ``generalized_box_iou_loss``, ``distance_box_iou_loss``, ``complete_box_iou_loss``, each
   with ``reduction="sum"`` and its own ``backward()``: four geometry passes, four backward passes, no input checks.
 * **lossviz, 4 separate**: ``IOU_LOSSES[code]`` for the same four, each with its ``backward()``.
