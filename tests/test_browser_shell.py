@@ -82,13 +82,7 @@ PHONE_PAGES = [
     "regression",
     "iou",
     "classification",
-    pytest.param(
-        "simulation",
-        marks=pytest.mark.xfail(
-            reason="simulation: its default run keeps the script busy for minutes on a loaded 2-core machine",
-            strict=False,
-        ),
-    ),
+    "simulation",
     "boxsize",
     "libra",
     "sensitivity",
