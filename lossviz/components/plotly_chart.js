@@ -77,8 +77,10 @@ function applyTheme(layout, theme) {
 // --------------------------------------------------------------------------------------------------- phones
 function applyNarrow(layout, narrow) {
   if (!narrow || layout.showlegend === false) return;
-  layout.legend = { ...(layout.legend || {}), orientation: "h", x: 0, xanchor: "left", y: -0.18, yanchor: "top" };
-  layout.legend.yref = "paper";
+  // Container-referenced at the bottom: the row sits below the x-axis title and tick labels whatever their height,
+  // and pushes the bottom margin instead of overlapping them (a paper-referenced y below 0 lands on the axis title).
+  layout.legend = { ...(layout.legend || {}), orientation: "h", x: 0, xanchor: "left", xref: "paper" };
+  Object.assign(layout.legend, { yref: "container", y: 0, yanchor: "bottom" });
 }
 
 // ------------------------------------------------------------------------------------------------ PNG export
