@@ -6,7 +6,6 @@ throughput of 1 and 2 replicas).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import importlib.util
 import shutil
@@ -18,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench._live import ROOT, free_port
-from bench.loadgen import Server, Target, drive, healthy, summarise
+from bench.loadgen import Server, Target, drive, healthy, run_async, summarise
 
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 COOKIE = "LOSSVIZ_REPLICA"
@@ -95,10 +94,10 @@ def measure_cluster(target: Target, replicas: int, sessions: int, duration: floa
     """One point through haproxy: every replica warmed up directly, then ``sessions`` sessions through the proxy."""
     with Cluster(replicas, target.script) as cluster:
         for s in cluster.servers:
-            asyncio.run(drive(s.url, target, 1, 6.0, think=(0.5, 0.5), patience=patience, seed=99))
+            run_async(drive(s.url, target, 1, 6.0, think=(0.5, 0.5), patience=patience, seed=99))
         cpu0 = sum(s.cpu_seconds() for s in cluster.servers)
         rss0 = sum(s.rss_bytes() for s in cluster.servers)
-        tally = asyncio.run(drive(cluster.url, target, sessions, duration, think, patience))
+        tally = run_async(drive(cluster.url, target, sessions, duration, think, patience))
         cpu = sum(s.cpu_seconds() for s in cluster.servers) - cpu0
         row = summarise(tally, sessions, duration, cpu, sum(s.rss_bytes() for s in cluster.servers) - rss0)
         per_replica = {c: tally.cookies.count(c) for c in sorted(set(tally.cookies))}

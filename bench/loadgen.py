@@ -49,6 +49,26 @@ from websockets.exceptions import WebSocketException
 
 from bench._live import ROOT, free_port
 
+
+def run_async(coro):
+    """``asyncio.run(coro)`` in a thread of its own, so it also works where this thread already runs an event loop
+    (Playwright's sync API keeps one running in the test process once a browser test has started)."""
+    result: dict = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(coro)
+        except BaseException as err:  # re-raised in the caller's thread
+            result["error"] = err
+
+    worker = threading.Thread(target=target, name="loadgen-asyncio")
+    worker.start()
+    worker.join()
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
 RESULTS = ROOT / "bench" / "results"
 FINISHED_EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
 COMPILE_ERROR = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_WITH_COMPILE_ERROR")
@@ -492,7 +512,7 @@ def measure(
 ) -> dict:
     """One point: a fresh server for ``target``, one warm-up session, then ``sessions`` sessions for ``duration``."""
     with Server(target.script) as server:
-        asyncio.run(drive(server.url, target, 1, 6.0, think=(0.5, 0.5), patience=patience, seed=99))
+        run_async(drive(server.url, target, 1, 6.0, think=(0.5, 0.5), patience=patience, seed=99))
         time.sleep(0.5)
         cpu0, rss0, load0 = server.cpu_seconds(), server.rss_bytes(), os.getloadavg()[0]
         rss_peak = [rss0]
@@ -503,7 +523,7 @@ def measure(
                 await asyncio.sleep(1.0)
                 rss_peak.append(server.rss_bytes())
 
-        tally = asyncio.run(drive(server.url, target, sessions, duration, think, patience, burst=burst, during=sample))
+        tally = run_async(drive(server.url, target, sessions, duration, think, patience, burst=burst, during=sample))
         cpu = server.cpu_seconds() - cpu0
         row = summarise(tally, sessions, duration, cpu, max(rss_peak) - rss0)
         row.update(target=target.name, load_before=load0, load_after=os.getloadavg()[0])

@@ -63,11 +63,13 @@ def focal_panel() -> None:
     curves, grads = focal_curves(alpha, gamma), focal_gradients(alpha, gamma)
     sections.charts((F.focal_loss_figure(curves, as_dict=True), "cls_focal_curves", 420),
                     (F.modulating_figure(curves, as_dict=True), "cls_focal_factor", 420))  # fmt: skip
+    shown_area = st.container()  # always there: a notice coming or going must not remount the charts below it
     if shown := A.matching_preset(A.FOCAL_PRESETS, st.session_state):
-        st.success(t(f"cls.preset.shows.{shown}"), icon=":material/menu_book:")
+        shown_area.success(t(f"cls.preset.shows.{shown}"), icon=":material/menu_book:")
     presets({code: p.values for code, p in A.FOCAL_PRESETS.items()}, "cls.preset.", "cls_preset_", shown)
+    alpha_note = st.container()
     if not use_alpha:
-        st.info(t("cls.alpha_off_note"), icon=":material/info:")
+        alpha_note.info(t("cls.alpha_off_note"), icon=":material/info:")
     sections.metrics(F.focal_metrics(alpha, gamma))
     _notes("focal", (curves.columns(), "focal_curves"), "focal.explain_curves")
     plotly_chart(F.focal_grad_figure(grads, as_dict=True), key="cls_focal_grad", height=420)

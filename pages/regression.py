@@ -132,8 +132,9 @@ values = [slider(spec, col) for col, spec in zip(st.columns(4), A.PARAM_SLIDERS,
 with st.sidebar:
     l2_half = controls.toggle(t("reg.l2_half"), "reg_l2half", False)
 params = A.Params(*values, l2_half=bool(l2_half))
+preset_area = st.container()  # always there: a notice coming or going must not shift (and remount) the charts below
 if preset := A.matching_preset({k: st.session_state.get(k) for k in A.PRESETS["libra_fig5"].values}):
-    st.success(t("reg.preset.shown", figure=preset.figure, paper=preset.paper), icon=":material/menu_book:")
+    preset_area.success(t("reg.preset.shown", figure=preset.figure, paper=preset.paper), icon=":material/menu_book:")
 
 section("reg_sec_curves", t("reg.curves.header"), curves_section, params, expanded=True)
 section("reg_sec_formulas", t("reg.sec.formulas"), formulas_section, params)

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bench._live import launch_chromium, wait_idle
+from bench._live import wait_idle
 from bench.cluster import COOKIE, HAPROXY, Cluster, render_haproxy
-from bench.loadgen import TARGETS, drive
+from bench.loadgen import TARGETS, drive, run_async
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -101,7 +101,7 @@ def cluster():
     _haproxy()
     with Cluster(3) as c:
         for s in c.servers:  # a cold replica imports torch and the page on its first run: warm each one directly
-            asyncio.run(drive(s.url, TARGETS["regression"], 1, 1.0, think=(0.2, 0.2), patience=60))
+            run_async(drive(s.url, TARGETS["regression"], 1, 1.0, think=(0.2, 0.2), patience=60))
         yield c
 
 
@@ -123,7 +123,7 @@ def test_replica_killed_mid_run_sessions_reconnect_and_others_keep_serving(clust
         victim.kill()
         killed.update(cookie=cookie, at=time.monotonic(), sessions=counts[cookie], before=len(tally.cookies))
 
-    tally = asyncio.run(drive(cluster.url, target, 6, 24.0, think=(0.5, 1.0), patience=20, during=kill_busiest))
+    tally = run_async(drive(cluster.url, target, 6, 24.0, think=(0.5, 1.0), patience=20, during=kill_busiest))
     first = tally.cookies[: killed["before"]]
     assert len(set(first)) >= 2, f"the proxy did not spread the sessions: {first}"
     assert tally.errors["exception"] == 0, tally.exceptions
@@ -136,44 +136,42 @@ def test_replica_killed_mid_run_sessions_reconnect_and_others_keep_serving(clust
     assert len(after) >= 6, "the remaining replicas stopped serving"
 
 
-def test_browser_gets_its_view_back_from_the_url_after_its_replica_dies(cluster):
+def test_browser_gets_its_view_back_from_the_url_after_its_replica_dies(cluster, browser):
     """Chromium on /regression?reg_alpha=1.25 through haproxy; its replica is killed; it reconnects to another one
     (Streamlit's own reconnection) and shows α = 1.25 again; a reload gives the same view from the URL alone."""
     alive = [s for s in cluster.servers if s.alive()]
     assert len(alive) >= 2, "the cluster needs two live replicas"
-    from playwright.sync_api import sync_playwright
-
     url = f"{cluster.url}/regression?{urllib.parse.urlencode({'reg_alpha': '1.25'})}"
     # α's thumb shows 1.25 (no other default is 1.25)
     shows = (
         "() => [...document.querySelectorAll('[data-testid=stSliderThumbValue]')].some(e => e.textContent === '1.25')"
     )
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)
-            wait_idle(page, timeout=60_000)
-            page.wait_for_function(shows, timeout=30_000)
-            cookie = {c["name"]: c["value"] for c in page.context.cookies()}[COOKIE]
-            victim = cluster.replica(f"{COOKIE}={cookie}")
-            victim.kill()
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                now = {c["name"]: c["value"] for c in page.context.cookies()}.get(COOKIE)
-                if now and now != cookie:
-                    break
-                page.wait_for_timeout(500)
-            assert now != cookie, "the browser did not reconnect to another replica"
-            wait_idle(page, timeout=60_000)
-            page.wait_for_function(shows, timeout=30_000)
-            assert page.locator("[data-testid=stException]").count() == 0
-            page.reload()
-            wait_idle(page, timeout=60_000)
-            page.wait_for_function(shows, timeout=30_000)
-            assert page.locator("[data-testid=stException]").count() == 0
-        finally:
-            browser.close()
+    # the suite's one Chromium (a second sync_playwright() in the same process is refused once one runs)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        wait_idle(page, timeout=60_000)
+        page.wait_for_function(shows, timeout=30_000)
+        cookie = {c["name"]: c["value"] for c in page.context.cookies()}[COOKIE]
+        victim = cluster.replica(f"{COOKIE}={cookie}")
+        victim.kill()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            now = {c["name"]: c["value"] for c in page.context.cookies()}.get(COOKIE)
+            if now and now != cookie:
+                break
+            page.wait_for_timeout(500)
+        assert now != cookie, "the browser did not reconnect to another replica"
+        wait_idle(page, timeout=60_000)
+        page.wait_for_function(shows, timeout=30_000)
+        assert page.locator("[data-testid=stException]").count() == 0
+        page.reload()
+        wait_idle(page, timeout=60_000)
+        page.wait_for_function(shows, timeout=30_000)
+        assert page.locator("[data-testid=stException]").count() == 0
+    finally:
+        context.close()
 
 
 def test_readme_documents_the_deployment_that_ships():

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bench.loadgen import TARGETS, Server, Session, drive, summarise
+from bench.loadgen import TARGETS, Server, Session, drive, run_async, summarise
 
 BASELINE = TARGETS["baseline"]
 
@@ -21,7 +21,7 @@ def baseline_server():
 
 def test_loadgen_sessions_move_the_slider_and_count_reruns(baseline_server):
     cpu0 = baseline_server.cpu_seconds()
-    tally = asyncio.run(drive(baseline_server.url, BASELINE, 2, 5.0, think=(0.3, 0.5), patience=20))
+    tally = run_async(drive(baseline_server.url, BASELINE, 2, 5.0, think=(0.3, 0.5), patience=20))
     row = summarise(tally, 2, 5.0, baseline_server.cpu_seconds() - cpu0, 0)
     assert row["errors"] == 0, tally.exceptions
     assert row["loads"] == 2
@@ -47,7 +47,7 @@ def test_loadgen_rerun_uses_the_new_slider_value(baseline_server):
         assert not sess.exceptions
         await sess.close()
 
-    asyncio.run(go())
+    run_async(go())
 
 
 def test_loadgen_counts_errors_when_the_server_dies(baseline_server):
@@ -60,7 +60,7 @@ def test_loadgen_counts_errors_when_the_server_dies(baseline_server):
         killed_at.append(time.monotonic())
 
     t0 = time.monotonic()
-    tally = asyncio.run(drive(baseline_server.url, BASELINE, 2, 7.0, think=(0.3, 0.5), patience=3, during=kill_later))
+    tally = run_async(drive(baseline_server.url, BASELINE, 2, 7.0, think=(0.3, 0.5), patience=3, during=kill_later))
     assert time.monotonic() - t0 < 7.0 + 3 + 5  # bounded by the duration and the patience
     assert tally.latencies, "no rerun finished before the kill"
     assert all(t <= killed_at[0] for t in tally.done_at)
@@ -80,7 +80,7 @@ def test_loadgen_sessions_recover_from_a_paused_server(baseline_server):
         baseline_server.resume()
         resumed_at.append(time.monotonic())
 
-    tally = asyncio.run(drive(baseline_server.url, BASELINE, 2, 11.0, think=(0.3, 0.5), patience=2, during=pause))
+    tally = run_async(drive(baseline_server.url, BASELINE, 2, 11.0, think=(0.3, 0.5), patience=2, during=pause))
     assert tally.errors["timeout"] >= 2, dict(tally.errors)
     assert tally.errors["exception"] == 0, tally.exceptions
     after = [t for t in tally.done_at if t > resumed_at[0]]

@@ -1313,7 +1313,8 @@ def iou_losses_and_grads(
     Raises:
         ValueError: as :func:`iou_losses`.
 
-    Reference: as :func:`iou_losses`.
+    Reference: each loss's own paper, as :func:`iou_losses` lists them; the shared geometry is UnitBox's IoU
+    (https://arxiv.org/abs/1608.01471) with the DIoU/CIoU terms (https://arxiv.org/abs/1911.08287).
     """
     check_reduction(reduction)
     request = _batch_request(losses, options)
