@@ -7,13 +7,13 @@ STRINGS = {
             "With Smooth L1, **inliers** (small errors, |d| < β) get a gradient that shrinks to zero, while every "
             "**outlier** pushes with gradient 1, so a few bad boxes dominate training. Libra R-CNN's **Balanced L1** "
             "raises the inlier gradient (α) and caps the outlier gradient (γ); b = e^(γ/α) − 1 ties the two together "
-            "so the gradient stays continuous at |d| = 1. Move the sliders in the sidebar and watch both curves, the "
+            "so the gradient stays continuous at |d| = 1. Move the sliders above the chart and watch both curves, the "
             "whole family, and the share of gradient that inliers receive."
         ),
         "zh": (
             "使用 Smooth L1 时，**内点**（误差小，|d| < β）的梯度趋近于零，而每个**离群点**都以梯度 1 推动训练，"
             "于是少数很差的框主导了训练。Libra R-CNN 提出的 **Balanced L1** 提高内点梯度（α），同时限制离群点梯度的上限（γ）；"
-            "b = e^(γ/α) − 1 把两者联系起来，使梯度在 |d| = 1 处连续。拖动侧边栏中的滑块，观察两条曲线、整个曲线族，"
+            "b = e^(γ/α) − 1 把两者联系起来，使梯度在 |d| = 1 处连续。拖动图表上方的滑块，观察两条曲线、整个曲线族，"
             "以及内点获得的梯度占比如何变化。"
         ),
     },
@@ -125,7 +125,7 @@ STRINGS = {
     },
     "reg.preset.shown": {
         "en": "This view reproduces {figure} of [Libra R-CNN]({paper}): Balanced L1 (α = 0.5, γ = 1.5) against Smooth L1.",
-        "zh": "当前视图复现了 [Libra R-CNN]({paper}) 的{figure}：Balanced L1（α = 0.5，γ = 1.5）与 Smooth L1 的对比。",
+        "zh": "当前视图复现了 [Libra R-CNN]({paper}) 的 {figure}：Balanced L1（α = 0.5，γ = 1.5）与 Smooth L1 的对比。",
     },
     "reg.papers": {
         "en": "Papers: Smooth L1 — [Fast R-CNN, arXiv 1504.08083]({sl1}) · Balanced L1 — [Libra R-CNN, arXiv 1904.02701]({bl1})",
@@ -157,10 +157,10 @@ STRINGS = {
     "reg.family.header": {"en": "The Balanced L1 family", "zh": "Balanced L1 曲线族"},
     "reg.family.intro": {
         "en": (
-            "Sweep one hyper-parameter of Balanced L1 with the other two fixed at the sidebar values, as in Libra "
+            "Sweep one hyper-parameter of Balanced L1 with the other two fixed at the values set above the chart, as in Libra "
             "R-CNN's figure that compares Balanced L1 for several α with Smooth L1 (dashed)."
         ),
-        "zh": "固定另外两个超参数（取侧边栏中的值），扫描 Balanced L1 的一个超参数，如同 Libra R-CNN 论文中把不同 α 的 Balanced L1 与 Smooth L1（虚线）对比的那张图。",
+        "zh": "固定另外两个超参数（取图表上方设置的值），扫描 Balanced L1 的一个超参数，如同 Libra R-CNN 论文中把不同 α 的 Balanced L1 与 Smooth L1（虚线）对比的那张图。",
     },
     "reg.family.param": {"en": "Parameter to sweep", "zh": "扫描的参数"},
     "reg.family.count": {"en": "Number of curves", "zh": "曲线条数"},
