@@ -14,30 +14,17 @@ import pytest
 import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from test_losses_iou import VARIANTS as SINGLE_LOSS_VARIANTS
 
 from lossviz import losses
 from lossviz.losses import IOU_LOSSES, iou_losses, iou_losses_and_grads
 from lossviz.losses import iou as iou_module
 
-#: Every registered loss with every option value that changes its formula (NWD included, with two constants).
+#: Every registered loss with every option value that changes its formula: the single-loss tests' variants, plus
+#: non-default hyper-parameters and NWD (with two constants).
 VARIANTS: list[tuple[str, dict]] = [
-    ("iou", {"mode": "linear"}),
-    ("iou", {"mode": "log"}),
-    ("iou", {"mode": "square"}),
-    ("giou", {}),
-    ("diou", {}),
-    ("ciou", {}),
-    ("ciou", {"alpha_gating": True}),
-    ("eiou", {}),
-    ("siou", {}),
-    ("siou", {"theta": 2.0}),
-    ("alpha_iou", {"variant": "iou"}),
-    ("alpha_iou", {"variant": "giou"}),
-    ("alpha_iou", {"variant": "diou"}),
+    *SINGLE_LOSS_VARIANTS,
     ("alpha_iou", {"variant": "ciou", "alpha": 2.0}),
-    ("alpha_iou", {"variant": "diou", "alpha": 0.5}),
-    ("wiou", {"version": "v1"}),
-    ("wiou", {"version": "v3"}),
     ("wiou", {"version": "v3", "mean_iou_loss": 0.3, "wiou_alpha": 2.5, "delta": 2.0}),
     ("nwd", {}),
     ("nwd", {"constant": 3.0}),
