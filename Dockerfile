@@ -32,8 +32,7 @@ WORKDIR /app
 COPY .streamlit ./.streamlit
 COPY app.py ./
 COPY lossviz ./lossviz
-COPY pages ./pages
-RUN python -m compileall -q app.py lossviz pages
+RUN python -m compileall -q app.py lossviz
 USER 1000
 
 EXPOSE 8501

@@ -1,7 +1,8 @@
 """lossviz: the entry point. ``streamlit run app.py``.
 
 The shell sets the page up, reads the language from the URL, and lists every page explicitly
-(with ``st.navigation`` Streamlit no longer auto-discovers ``pages/``).
+(``st.navigation``; the page scripts are in ``lossviz/pages/``, not in a ``pages/`` folder beside this file, so
+Streamlit never takes the app for a legacy multipage app).
 """
 
 import streamlit as st

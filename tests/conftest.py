@@ -5,25 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from bench._live import CHROMIUM, launch_chromium, streamlit_server, wait_idle  # noqa: F401 (tests import it)
 
 ROOT = Path(__file__).resolve().parents[1]
-
-# AppTest resets PagesManager.uses_pages_directory before every run, and a new PagesManager then sees our pages/
-# folder and takes the legacy (MPA v1) path on the *second* run: app.py is skipped and the sidebar vanishes. The real
-# server keeps the flag False once st.navigation has run, so make AppTest behave the same.
-_orig_pages_manager_init = PagesManager.__init__
-
-
-def _pages_manager_init(self, *args, **kwargs):
-    _orig_pages_manager_init(self, *args, **kwargs)
-    PagesManager.uses_pages_directory = False
-
-
-PagesManager.__init__ = _pages_manager_init
 
 
 def run_app(page: str | None = None, query: dict | None = None, timeout: float = 60) -> AppTest:
@@ -34,7 +20,7 @@ def run_app(page: str | None = None, query: dict | None = None, timeout: float =
     if page is not None:
         # Open the page directly, as a deep link does: a first run on Home would report (and drop) the page's
         # parameters as unknown there. Our url_paths are the files' stems, so the file name finds the page.
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"lossviz/pages/{page}.py")
     at.run()
     return at
 

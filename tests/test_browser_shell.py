@@ -35,8 +35,9 @@ def test_bad_language_in_the_url_shows_a_notice_not_a_traceback(server_url, page
     [("regression", "reg.title"), ("iou", "iou.title"), ("classification", "cls.title")],
 )
 def test_deep_link_on_a_fresh_server_gets_the_app_shell(browser, path, heading_key):
-    # Streamlit treats an app with pages/ as a legacy multipage app until st.navigation has run once in the process;
-    # a teacher's link opened first on a freshly started server must still get the shell (language switch, nav).
+    # Streamlit treats an app with a pages/ folder beside its main script as a legacy multipage app until
+    # st.navigation has run once in the process; a teacher's link opened first on a freshly started server must still
+    # get the shell (language switch, nav). The pages live in lossviz/pages/ so that this never happens.
     with streamlit_server() as url:
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = ctx.new_page()

@@ -12,7 +12,8 @@ FORBIDDEN = {
     "lossviz/analysis": {"streamlit", "plotly", "lossviz.figures", "lossviz.components"},
     "lossviz/figures": {"streamlit", "torch", "lossviz.components"},
     "lossviz/cli": {"streamlit", "plotly", "lossviz.figures", "lossviz.components"},
-    "pages": {"torch"},
+    "lossviz/pages": {"torch"},
+    "lossviz/cached": {"torch"},
 }
 
 

@@ -472,7 +472,7 @@ def test_chart_titles_use_sub_and_superscripts(app):
 def test_page_is_thin_and_leaves_formulas_to_the_figures_layer():
     from pathlib import Path
 
-    source = (Path(__file__).resolve().parents[1] / "pages" / "regression.py").read_text()
+    source = (Path(__file__).resolve().parents[1] / "lossviz" / "pages" / "regression.py").read_text()
     assert len(source.splitlines()) < 150
     for latex in ("\\begin{cases}", "\\frac", "def _tex", "def _num", "def _signed"):
         assert latex not in source, latex

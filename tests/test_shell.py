@@ -190,3 +190,17 @@ def test_every_page_has_a_labelled_copy_link_button_in_the_sidebar(app):
         data = json.loads(copy[0].proto.json)
         assert data["label"] == i18n.t("common.copy_link", lang="zh")
         assert data["aria"] and data["fallback"]
+
+
+def test_no_legacy_pages_folder_beside_the_main_script():
+    # A pages/ folder next to app.py makes Streamlit treat the app as a legacy (v1) multipage app until st.navigation
+    # has run once in the process: a deep link on a fresh server could show the raw file list without the shell.
+    from streamlit.runtime.pages_manager import PagesManager
+
+    from lossviz.components.shell import PAGES, PAGES_DIR, ROOT
+
+    assert not (ROOT / "pages").exists()
+    assert all((PAGES_DIR / p.file).exists() for p in PAGES)
+    PagesManager.uses_pages_directory = None  # what a fresh server process starts with
+    PagesManager(str(ROOT / "app.py"))
+    assert PagesManager.uses_pages_directory is False

@@ -11,11 +11,15 @@ from lossviz import i18n
 from lossviz.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
+# The page scripts live inside the package, not in a top-level pages/ folder beside app.py: Streamlit treats an app
+# with such a folder as a legacy (v1) multipage app until st.navigation has run once in the process, and a deep link
+# opened on a fresh server could get its raw file list instead of the shell.
+PAGES_DIR = ROOT / "lossviz" / "pages"
 
 
 @dataclass(frozen=True)
 class PageInfo:
-    """One page of the app: its file under ``pages/``, URL path, navigation title key, icon and summary key."""
+    """One page of the app: its file under ``lossviz/pages/``, URL path, navigation title key, icon and summary key."""
 
     file: str
     url_path: str
@@ -69,22 +73,6 @@ def _session_lang() -> str | None:
 i18n.set_fallback(_session_lang)
 
 
-def require_navigation() -> None:
-    """Make a deep link on a fresh server go through ``app.py``; call first thing in every page under ``pages/``.
-
-    Streamlit decides once per server process whether the app is a legacy (v1) multipage app: when ``pages/`` exists
-    and no script has yet called ``st.navigation``, a first visitor who opens ``/regression`` directly gets
-    ``pages/regression.py`` run on its own: no shell, no language switch, raw file names in the sidebar. The flag is
-    cleared by ``st.navigation``; clearing it here and rerunning sends this same URL (the page hash is its url_path)
-    through ``app.py`` instead.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def language_switch() -> str:
     """The language selector in the sidebar, bound to the URL parameter ``lang``; sets the language in force."""
     from lossviz.components import controls
@@ -121,17 +109,17 @@ def navigation():
     with st.sidebar:
         language_switch()
     home = st.Page(
-        str(ROOT / "pages" / "home.py"), title=t("nav.home"), icon=":material/home:", default=True, url_path="home"
+        str(PAGES_DIR / "home.py"), title=t("nav.home"), icon=":material/home:", default=True, url_path="home"
     )
     pages = [home] + [
-        st.Page(str(ROOT / "pages" / p.file), title=t(p.title_key), icon=p.icon, url_path=p.url_path)
+        st.Page(str(PAGES_DIR / p.file), title=t(p.title_key), icon=p.icon, url_path=p.url_path)
         for p in PAGES
-        if (ROOT / "pages" / p.file).exists()
+        if (PAGES_DIR / p.file).exists()
     ]
     selected = st.navigation(pages)
     _start_visit(selected.url_path)
     info = next((p for p in PAGES if p.url_path == selected.url_path), None)
-    controls.set_page_source(str(ROOT / "pages" / (info.file if info else "home.py")))
+    controls.set_page_source(str(PAGES_DIR / (info.file if info else "home.py")))
     if info and info.url_prefixes:
         controls.declare_keys(prefixes=info.url_prefixes)
     with st.sidebar:

@@ -15,8 +15,6 @@ from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import sensitivity as F
 from lossviz.i18n import t
 
-shell.require_navigation()  # a deep link on a fresh server must go through app.py
-
 MODES = ("quantiles", "edges", "coco")
 ALL = "(all)"
 
@@ -167,6 +165,6 @@ downloads.buttons(f"missed_bucket{bucket}", csv=missed, key="sens_dl_missed", la
 with shell.explanation("sens", t("sens.why_title")):
     st.markdown(t("sens.why_text"))
     for file, label in (("regression.py", "sens.link_regression"), ("boxsize.py", "sens.link_boxsize")):
-        st.page_link(f"pages/{file}", label=t(label), icon=":material/arrow_forward:")
+        st.page_link(f"lossviz/pages/{file}", label=t(label), icon=":material/arrow_forward:")
 with st.expander(t("sens.how_title")):
     st.markdown(t("sens.how_text"))

@@ -16,8 +16,6 @@ from lossviz.figures import libra as F
 from lossviz.i18n import t
 from lossviz.i18n.libra import error_text
 
-shell.require_navigation()  # a deep link on a fresh server must go through app.py
-
 PANELS = ("sampling", "bfp")
 FLOOR_THR = (-1.0, 0.0, 0.05, 0.1)
 REFINES = ("none", "conv", "non_local")

@@ -18,7 +18,6 @@ from lossviz.components.sections import preset_buttons as presets
 from lossviz.figures import classification as F
 from lossviz.i18n import t
 
-shell.require_navigation()  # a deep link on a fresh server must go through app.py
 controls.declare_keys(*A.URL_KEYS)  # a link may set the controls of tabs that do not run now
 
 #: Tab labels are what the URL holds (``cls_panel=Focal+loss``, as before): proper names, the same in every language.

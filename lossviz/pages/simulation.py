@@ -17,8 +17,6 @@ from lossviz.figures import simulation as F
 from lossviz.i18n import t
 from lossviz.i18n.simulation import error_text
 
-shell.require_navigation()  # a deep link on a fresh server must go through app.py
-
 RATIOS = ("1:4", "1:3", "1:2", "1:1", "2:1", "3:1", "4:1")
 LEGACY = {F.loss_label(n): n for n in A.AUTOGRAD_LOSSES}  # old links carried the display names (sim_losses=IoU)
 VIEWS = ("curves", "map", "traj", "load")

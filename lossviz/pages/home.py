@@ -2,19 +2,17 @@
 
 import streamlit as st
 
-from lossviz.components.shell import PAGES, ROOT, require_navigation
+from lossviz.components.shell import PAGES, PAGES_DIR
 from lossviz.i18n import t
-
-require_navigation()  # a deep link on a fresh server must go through app.py
 
 st.title(t("app.title"))
 st.markdown(t("home.intro"))
 
 for page in PAGES:
-    if not (ROOT / "pages" / page.file).exists():
+    if not (PAGES_DIR / page.file).exists():
         continue
     with st.container(border=True):
-        st.page_link(f"pages/{page.file}", label=t(page.title_key), icon=page.icon)
+        st.page_link(str(PAGES_DIR / page.file), label=t(page.title_key), icon=page.icon)
         st.markdown(t(page.summary_key))
 
 st.markdown(t("home.library"))

@@ -15,8 +15,6 @@ from lossviz.figures import boxsize as F
 from lossviz.figures import regression as FR
 from lossviz.i18n import t
 
-shell.require_navigation()  # a deep link on a fresh server must go through app.py
-
 COMPONENT_LABELS = {"x": "Δx", "w": "Δw"}
 # Older links carried the display labels (bs_comp=Δw, bs_mode=IoU, bs_show=Smooth+L1); they map to the codes.
 LEGACY = {**{v: k for k, v in COMPONENT_LABELS.items()}, "px": "pixels", "× w": "relative", "IoU": "iou",

@@ -17,8 +17,6 @@ from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import iou as F
 from lossviz.i18n import t
 
-shell.require_navigation()  # a deep link on a fresh server must go through app.py
-
 KEYS = {"pred": ("iou_px1", "iou_py1", "iou_px2", "iou_py2"), "target": ("iou_gx1", "iou_gy1", "iou_gx2", "iou_gy2")}
 OPTION_KEYS = {"mode": "iou_mode", "alpha_gating": "iou_gating", "alpha": "iou_alpha", "variant": "iou_avariant"}
 OPTION_KEYS["constant"] = "iou_nwd_c"
@@ -169,7 +167,10 @@ with shell.explanation("iou"):
 (pred, _), (target, _) = _boxes()
 pair = ";".join(",".join(f"{v:g}" for v in b) for b in (pred, target))
 st.page_link(
-    "pages/simulation.py", label=t("sim.link_from_iou"), icon=":material/timeline:", query_params={"sim_pair": pair}
+    "lossviz/pages/simulation.py",
+    label=t("sim.link_from_iou"),
+    icon=":material/timeline:",
+    query_params={"sim_pair": pair},
 )
 title = t("iou.land.title", name=A.loss_name(code))
 with st.expander(title, expanded=True, key="iou_land_open", on_change="rerun", bind="query-params") as box:

@@ -15,7 +15,6 @@ from lossviz.figures import regression as F
 from lossviz.figures import regression_formulas as TEX
 from lossviz.i18n import t
 
-shell.require_navigation()  # a deep link on a fresh server must go through app.py
 controls.declare_keys(*A.URL_KEYS, prefixes=("reg_cb_",))  # built at run time, or in sections not run
 
 SYMBOLS = {"alpha": "α", "gamma": "γ", "beta": "β"}  # language independent: they go into the URL

@@ -1,0 +1,1 @@
+"""Streamlit caches shared by every session, one module per page, defined once per process."""
