@@ -605,6 +605,14 @@ def parse_anchors(text: str) -> tuple[list[float], list[int]]:
     return scores, labels
 
 
+def parse_anchors_or_empty(text: str) -> tuple[list[float], list[int], InputError | None]:
+    """:func:`parse_anchors`, or no anchors and the :class:`InputError` (so an empty table can rebuild the list)."""
+    try:
+        return *parse_anchors(text), None
+    except InputError as err:
+        return [], [], err
+
+
 def apply_table_edits(
     scores: Sequence[float], labels: Sequence[int], edits: Mapping[str, object] | None
 ) -> tuple[list[float], list[int]]:
@@ -629,6 +637,11 @@ def apply_table_edits(
     out_s = [_anchor_score(r["score"], i) for i, r in enumerate(rows, start=1)]
     out_l = [_anchor_label(r["label"], i) for i, r in enumerate(rows, start=1)]
     return out_s, out_l
+
+
+def anchors_after_edits(scores: Sequence[float], labels: Sequence[int], edits: Mapping[str, object] | None) -> str:
+    """The anchor text after the table edits (:func:`apply_table_edits`, which raises for a bad edit)."""
+    return format_anchors(*apply_table_edits(scores, labels, edits))
 
 
 def format_anchors(scores: Sequence[float], labels: Sequence[int]) -> str:

@@ -17,6 +17,7 @@ from lossviz.analysis.classification import (
     FocalCurves,
     FocalGrad,
     GHMSimulation,
+    InputError,
     PopulationShares,
     snap_zero,
 )
@@ -285,6 +286,13 @@ def ap_matrix_figure(a: APAnalysis, interpolated: bool = False) -> dict:
 # Round-off of a quantity that is exactly 0 is shown as 0 (never "-0.0 pp" or "-0.0000").
 
 
+def error_text(err: Exception) -> str:
+    """A refused input in words: an ``InputError``'s translated message (``cls.err.<code>``), else the generic one."""
+    if isinstance(err, InputError):
+        return t(f"cls.err.{err.code}", **err.params)
+    return t("common.error", msg=err)
+
+
 def _pp(v: float) -> str:
     """A difference in percentage points, signed; one that rounds to 0.0 is "0.0 pp" (no "+0.0"/"-0.0")."""
     r = round(float(v), 1)
@@ -366,6 +374,11 @@ ANCHOR_COLUMNS = {
     "score": ("NumberColumn", {"format": "%.2f", "required": True}),
     "label": ("SelectboxColumn", {"options": [1, 0, -1], "required": True}),
 }
+
+
+def anchor_columns() -> dict[str, tuple[str, str, dict]]:
+    """The anchor editor's columns with their translated headers: ``{name: (column class, header, options)}``."""
+    return {c: (kind, t(f"cls.ap.col.{c}"), kw) for c, (kind, kw) in ANCHOR_COLUMNS.items()}
 
 
 def anchor_frame(scores, labels) -> pd.DataFrame:

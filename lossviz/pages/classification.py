@@ -7,13 +7,14 @@ are data in ``lossviz.analysis.classification``. Only the open tab runs, as a fr
 
 from __future__ import annotations
 
-import zlib
+from functools import partial
 
 import streamlit as st
 
 from lossviz.analysis import classification as A
 from lossviz.cached import classification as C
 from lossviz.components import controls, downloads, sections, shell
+from lossviz.components.list_editor import list_editor
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.components.sections import controls_row as row
 from lossviz.components.sections import preset_buttons as presets
@@ -41,8 +42,15 @@ def _notes(view: C.View | None = None, csv: str = "", formulas: str = "", explai
 
 def _error(err: Exception) -> None:
     """A refused input as a translated message (never a traceback)."""
-    code = f"cls.err.{err.code}" if isinstance(err, A.InputError) else None
-    st.error(t(code, **err.params) if code else t("common.error", msg=err), icon=":material/block:")
+    st.error(F.error_text(err), icon=":material/block:")
+
+
+def _view(make, *args) -> C.View | None:
+    """``make(*args)``, or None after showing why the input was refused."""
+    try:
+        return make(*args)
+    except ValueError as err:
+        _error(err)
 
 
 def _head(panel: str) -> None:
@@ -95,10 +103,7 @@ def cb_panel() -> None:
     presets({code: {"cls_counts": v} for code, v in A.COUNT_PRESETS.items()}, "cls.cb.preset_", "cls_preset_")
     kind = kind or "softmax"
     cb_gamma = row(*A.CONTROLS["cb_gamma"])[0] if kind == "focal" else 2.0
-    try:
-        v = C.class_balanced(text, beta, kind, cb_gamma)
-    except ValueError as err:
-        _error(err)
+    if not (v := _view(C.class_balanced, text, beta, kind, cb_gamma)):
         return st.info(t("cls.cb.fix_counts"), icon=":material/info:")
     _chart(v, "cls_cb_weights", 420)
     sections.table(v.table, numbers_from=2)
@@ -110,10 +115,8 @@ def cb_panel() -> None:
 def ghm_panel() -> None:
     _head("ghm")
     bins, momentum, easy, out = row(*A.CONTROLS["ghm"])
-    try:
-        v = C.ghm(bins, momentum, easy, out)
-    except ValueError as err:
-        return _error(err)
+    if not (v := _view(C.ghm, bins, momentum, easy, out)):
+        return
     sections.charts(*((v.figures[k], k, 380) for k in ("cls_ghm_density", "cls_ghm_weight")))
     sections.metrics(v.metrics)
     _chart(v, "cls_ghm_contrib", 400)
@@ -122,41 +125,20 @@ def ghm_panel() -> None:
     _notes(v, "ghm_c", "ghm", "ghm.explain")
 
 
-def _on_edit(key: str, scores: list[float], labels: list[int]) -> None:
-    """A valid table edit becomes the (URL-bound) anchor text, which keys a fresh table; a bad one stays shown."""
-    try:
-        st.session_state["cls_anchors"] = A.format_anchors(*A.apply_table_edits(scores, labels, st.session_state[key]))
-    except A.InputError:
-        pass  # the page says why, and the table keeps the edit so the user can fix it
-
-
 @st.fragment
 def ap_panel() -> None:
     _head("ap")
     text, delta = row(*A.CONTROLS["ap"], widths=[3, 1])
     presets({code: {"cls_anchors": v} for code, v in A.AP_PRESETS.items()}, "cls.ap.preset.", "cls_ap_preset_")
-    try:
-        scores, labels, parsed = *A.parse_anchors(text), True
-    except A.InputError as err:
-        _error(err)  # one message; the table starts empty so that the list can be rebuilt
-        scores, labels, parsed = [], [], False
+    scores, labels, err = A.parse_anchors_or_empty(text)
+    if err:  # one message; the table starts empty so that the list can be rebuilt
+        _error(err)
     edit_col, out_col = st.columns([1, 2])
     with edit_col:
-        key = f"cls_ap_editor_{zlib.crc32(text.encode())}"  # a new list (typed, preset, URL, edit): a fresh table
-        st.data_editor(F.anchor_frame(scores, labels), key=key, num_rows="dynamic", hide_index=True,
-                       column_config={c: getattr(st.column_config, kind)(t(f"cls.ap.col.{c}"), **kw)
-                                      for c, (kind, kw) in F.ANCHOR_COLUMNS.items()},
-                       on_change=_on_edit, args=(key, scores, labels))  # fmt: skip
-        st.caption(t("cls.ap.table_help"))
-        try:
-            A.apply_table_edits(scores, labels, st.session_state.get(key))
-        except A.InputError as err:
-            _error(err)
-    try:
-        v = C.ap(scores, labels, delta) if parsed else None
-    except ValueError as err:
-        return _error(err)
-    if v is None:
+        list_editor(F.anchor_frame(scores, labels), F.anchor_columns(), text=text, url_key="cls_anchors",
+                    key="cls_ap_editor", apply=partial(A.anchors_after_edits, scores, labels), on_error=_error,
+                    help=t("cls.ap.table_help"))  # fmt: skip
+    if err or not (v := _view(C.ap, scores, labels, delta)):  # a list without a positive is refused here
         return
     with out_col:
         sections.metrics(v.metrics)
