@@ -101,8 +101,13 @@ def ghm(bins: int, momentum: float, easy: float, outliers: float) -> View:
 
 
 @_cache
+def _ap_result(scores: tuple, labels: tuple, delta: float) -> A.APAnalysis:
+    return A.ap_analysis(scores, labels, delta)  # one analysis for the table, the chart and the L_ij matrix
+
+
+@_cache
 def _ap(scores: tuple, labels: tuple, delta: float, lang: str) -> View:
-    ap = A.ap_analysis(scores, labels, delta)
+    ap = _ap_result(scores, labels, delta)
     return View({"cls_ap_update": F.ap_update_figure(ap, as_dict=True)}, F.ap_metrics(ap), F.ap_table(ap),
                 csv={"ap_loss_anchors": F.ap_csv(ap)}, result=ap)  # fmt: skip
 
@@ -114,7 +119,7 @@ def ap(scores, labels, delta: float) -> View:
 
 @_cache
 def _ap_matrix(scores: tuple, labels: tuple, delta: float, interpolated: bool, lang: str) -> View:
-    ap = A.ap_analysis(scores, labels, delta)
+    ap = _ap_result(scores, labels, delta)
     fig = F.ap_matrix_figure(ap, interpolated=interpolated, as_dict=True)
     return View({"cls_ap_matrix": fig}, csv={"ap_loss_L_matrix": F.ap_matrix_csv(ap, interpolated)}, result=ap)
 

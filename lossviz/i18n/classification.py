@@ -89,12 +89,13 @@ STRINGS = {
     },
     "cls.pop.intro": {
         "en": "A population you set: negatives whose foreground probability is around the value below, and "
-        "positives around theirs (logits normally spread, σ = 0.5, fixed seed). Summed over the population, what "
-        "share of the total loss and of the total |∂L/∂x| comes from the negatives, under CE and under focal loss "
-        "with the α and γ above?",
+        "positives around theirs (logits normally spread, σ = 0.5; the sums are the expected ones, the count times "
+        "the mean over that spread, so no sampling noise). Summed over the population, what share of the total "
+        "loss and of the total |∂L/∂x| comes from the negatives, under CE and under focal loss with the α and γ "
+        "above?",
         "zh": "由你设定的样本总体：负样本的前景概率集中在下方设定值附近，正样本集中在其设定值附近（logit 服从正态分布，"
-        "σ = 0.5，固定随机种子）。对整个总体求和后，在 CE 和使用上方 α、γ 的 Focal Loss 下，"
-        "总损失和总 |∂L/∂x| 中有多大比例来自负样本？",
+        "σ = 0.5；总和取期望值，即样本数乘以该分布上的平均值，没有抽样噪声）。对整个总体求和后，在 CE 和使用上方 α、γ 的 "
+        "Focal Loss 下，总损失和总 |∂L/∂x| 中有多大比例来自负样本？",
     },
     "cls.pop.n_neg": {"en": "negatives", "zh": "负样本数"},
     "cls.pop.n_pos": {"en": "positives", "zh": "正样本数"},
@@ -108,7 +109,6 @@ STRINGS = {
         "en": "Predicted foreground probability of the positives (early in training: around 0.5 or lower).",
         "zh": "正样本的预测前景概率（训练初期大约 0.5 或更低）。",
     },
-    "cls.pop.computing": {"en": "Evaluating {n:,} samples…", "zh": "正在计算 {n:,} 个样本…"},
     "cls.pop.m_loss": {"en": "negatives' share of loss ({name})", "zh": "负样本的损失占比（{name}）"},
     "cls.pop.m_grad": {"en": "negatives' share of |gradient| ({name})", "zh": "负样本的梯度占比（{name}）"},
     "cls.pop.col.loss": {"en": "loss", "zh": "损失函数"},
@@ -253,7 +253,6 @@ STRINGS = {
         "en": "Confidently wrong examples (g ≈ 1). Easy + outliers must not exceed 1.",
         "zh": "置信地分错的样本（g ≈ 1）。简单样本与离群样本比例之和不能超过 1。",
     },
-    "cls.ghm.computing": {"en": "Simulating GHM-C over 5 batches…", "zh": "正在模拟 5 个批次的 GHM-C…"},
     "cls.ghm.m_nonempty": {"en": "non-empty bins", "zh": "非空区间数"},
     "cls.ghm.m_loss_ce": {"en": "mean CE", "zh": "平均 CE"},
     "cls.ghm.m_loss_ghm": {"en": "GHM-C loss (mmdetection value)", "zh": "GHM-C 损失（mmdetection 口径）"},
