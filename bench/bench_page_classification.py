@@ -24,7 +24,7 @@ def _apptest_rows() -> list[dict]:
 
     rows = []
     cases = [
-        ("Focal loss", "γ slider (curves + 100k population)", "slider", "cls_gamma",
+        ("Focal loss", "γ slider (curves + population of 100k, as expected sums)", "slider", "cls_gamma",
          [round(1.0 + 0.1 * i, 1) for i in range(REPEATS)]),
         ("Class-balanced", "class counts typed (8 classes)", "text_input", "cls_counts",
          [f"{5000 + i},2000,800,300,120,50,20,8" for i in range(REPEATS)]),
@@ -87,7 +87,7 @@ def _browser_rows() -> list[dict]:
             lambda i: f"{0.1 ** round(1.0 + 0.1 * i, 1):.4g}",
         )  # fmt: skip
         rows.append(row(GROUP, "browser: ArrowRight on γ -> metrics shown", "Focal loss", summarize(samples),
-                        "100k population + curves"))  # fmt: skip
+                        "population (expected sums) + curves"))  # fmt: skip
         samples = _browser_loop(
             page, url, "cls_panel=GHM-C&cls_bins=5", t("cls.ghm.bins"), t("cls.ghm.m_nonempty"),
             lambda i: f"/ {5 + i}",

@@ -9,6 +9,7 @@ into a translated message.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -144,7 +145,7 @@ class InputError(ValueError):
 
 
 def _t(values: Sequence[float] | np.ndarray) -> torch.Tensor:
-    return torch.as_tensor(np.asarray(values, dtype=np.float64), dtype=F64)
+    return torch.tensor(np.asarray(values, dtype=np.float64), dtype=F64)  # a copy: cached arrays are read-only
 
 
 def logit(p: np.ndarray | float) -> np.ndarray:
@@ -181,24 +182,39 @@ class FocalCurves:
         return cols
 
 
-def focal_curves(alpha: float, gamma: float, gammas: Sequence[float] = CLASSIC_GAMMAS, n: int = 200) -> FocalCurves:
-    """The classic focal-loss figure: loss against ``p_t`` of a positive for several gammas, plus the user's."""
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)  # shared by every caller of a cached helper: nobody may change it in place
+    return a
+
+
+@functools.lru_cache(maxsize=8)
+def _classic_curves(gammas: tuple[float, ...], n: int):
+    """``p_t``, and loss and factor per gamma (no alpha): the same for every user's alpha and gamma, so computed
+    once per process (a slider step then evaluates the core once, for the user's own curve)."""
     p_t = np.linspace(0.005, 0.995, n)
     x = _t(logit(p_t))
     y = torch.ones_like(x)
-    loss = {float(g): losses.sigmoid_focal_loss(x, y, alpha=-1.0, gamma=g).numpy() for g in gammas}
-    factor = {float(g): losses.modulating_factor(_t(p_t), gamma=g).numpy() for g in gammas}
-    current = losses.sigmoid_focal_loss(x, y, alpha=alpha, gamma=gamma).numpy()
-    return FocalCurves(
-        p_t,
-        tuple(float(g) for g in gammas),
-        loss,
-        factor,
-        current,
-        losses.modulating_factor(_t(p_t), gamma=gamma).numpy(),
-        alpha,
-        gamma,
-    )
+    loss = {g: _frozen(losses.sigmoid_focal_loss(x, y, alpha=-1.0, gamma=g).numpy()) for g in gammas}
+    factor = {g: _frozen(losses.modulating_factor(_t(p_t), gamma=g).numpy()) for g in gammas}
+    return _frozen(p_t), loss, factor
+
+
+#: Points of a curve against p_t or the logit: a few per pixel of a phone-wide chart are as smooth as thousands.
+CURVE_POINTS = 121
+
+
+def focal_curves(
+    alpha: float, gamma: float, gammas: Sequence[float] = CLASSIC_GAMMAS, n: int = CURVE_POINTS
+) -> FocalCurves:
+    """The classic focal-loss figure: loss against ``p_t`` of a positive for several gammas, plus the user's."""
+    gammas = tuple(float(g) for g in gammas)
+    p_t, loss, factor = _classic_curves(gammas, int(n))
+    x = _t(logit(p_t))
+    current = losses.sigmoid_focal_loss(x, torch.ones_like(x), alpha=alpha, gamma=gamma).numpy()
+    factor_now = factor.get(float(gamma))
+    if factor_now is None:
+        factor_now = losses.modulating_factor(_t(p_t), gamma=gamma).numpy()
+    return FocalCurves(p_t, gammas, dict(loss), dict(factor), current, factor_now, alpha, gamma)
 
 
 @dataclass(frozen=True)
@@ -223,20 +239,31 @@ class FocalGrad:
         return cols
 
 
-def focal_gradients(alpha: float, gamma: float, x_range: float = 8.0, n: int = 201) -> FocalGrad:
-    """CE and focal loss and their autograd gradients against the logit, for both labels."""
-    x = np.linspace(-x_range, x_range, n)
-    ce, ce_grad, fl, fl_grad = {}, {}, {}, {}
-    for y in (1, 0):
-        target = np.full_like(x, float(y))
-        ce[y], ce_grad[y] = value_and_grad(losses.sigmoid_focal_loss, x, target, alpha=-1.0, gamma=0.0)
-        fl[y], fl_grad[y] = value_and_grad(losses.sigmoid_focal_loss, x, target, alpha=alpha, gamma=gamma)
-    return FocalGrad(x, ce, ce_grad, fl, fl_grad, alpha, gamma)
+def _both_labels(x: np.ndarray, alpha: float, gamma: float) -> tuple[dict, dict]:
+    """Focal loss and its autograd gradient at the logits ``x`` for y = 1 and for y = 0, from one core call."""
+    value, grad = value_and_grad(
+        losses.sigmoid_focal_loss, np.concatenate([x, x]), np.repeat([1.0, 0.0], len(x)), alpha=alpha, gamma=gamma
+    )
+    k = len(x)
+    return {1: _frozen(value[:k]), 0: _frozen(value[k:])}, {1: _frozen(grad[:k]), 0: _frozen(grad[k:])}
+
+
+@functools.lru_cache(maxsize=8)
+def _ce_both_labels(x_range: float, n: int):
+    x = _frozen(np.linspace(-x_range, x_range, n))
+    return (x, *_both_labels(x, -1.0, 0.0))
+
+
+def focal_gradients(alpha: float, gamma: float, x_range: float = 8.0, n: int = CURVE_POINTS) -> FocalGrad:
+    """CE and focal loss and their autograd gradients against the logit, for both labels (CE once per process)."""
+    x, ce, ce_grad = _ce_both_labels(float(x_range), int(n))
+    fl, fl_grad = _both_labels(x, alpha, gamma)
+    return FocalGrad(x, dict(ce), dict(ce_grad), fl, fl_grad, alpha, gamma)
 
 
 @dataclass(frozen=True)
 class PopulationShares:
-    """A sampled population of negatives and positives under CE and FL: totals and each group's share.
+    """A population of negatives and positives under CE and FL: totals and each group's share.
 
     ``loss[name]`` / ``grad[name]`` are ``(negatives_total, positives_total)`` for ``name`` in ("CE", "FL"); the
     gradient total is the sum of ``|dL/dx|`` over the group.
@@ -272,51 +299,54 @@ class PopulationShares:
         return out
 
 
-def _population(n_neg: int, n_pos: int, neg_p: float, pos_p: float, spread: float, seed: int):
+#: Logit offsets (in units of the spread) and their weights: the normal distribution on an even grid of
+#: ``POPULATION_POINTS`` points over ±8σ. A sum over n draws is n times this weighted mean (the trapezoid rule on a
+#: Gaussian is exact to float64 round-off here), so the totals cost the same for 100 or 1,000,000 samples.
+POPULATION_POINTS = 257
+_Z = np.linspace(-8.0, 8.0, POPULATION_POINTS)
+_W = np.exp(-0.5 * _Z**2) / np.exp(-0.5 * _Z**2).sum()
+
+
+def _check_population(n_neg: int, n_pos: int, neg_p: float, pos_p: float) -> None:
     if int(n_neg) < 1 or int(n_pos) < 1:
         raise InputError("population", n_neg=n_neg, n_pos=n_pos)
     for name, p in (("neg_p", neg_p), ("pos_p", pos_p)):
         if not 0.0 < float(p) < 1.0:
             raise InputError("probability", name=name, value=p)
-    rng = np.random.default_rng(seed)
-    x_neg = logit(neg_p) + spread * rng.standard_normal(int(n_neg))
-    x_pos = logit(pos_p) + spread * rng.standard_normal(int(n_pos))
-    x = np.concatenate([x_neg, x_pos])
-    y = np.concatenate([np.zeros(int(n_neg)), np.ones(int(n_pos))])
-    return x, y
 
 
 def population_totals(
-    n_neg: int, n_pos: int, neg_p: float, pos_p: float, alpha: float, gamma: float, spread: float = 0.5, seed: int = 0
+    n_neg: int, n_pos: int, neg_p: float, pos_p: float, alpha: float, gamma: float, spread: float = 0.5
 ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Focal loss (``alpha``, ``gamma``; ``alpha < 0, gamma = 0`` is CE) summed over the sampled population.
+    """Focal loss (``alpha``, ``gamma``; ``alpha < 0, gamma = 0`` is CE) summed over the population: ``n_neg``
+    negatives with logits normal around ``logit(neg_p)`` and ``n_pos`` positives around ``logit(pos_p)``, both with
+    standard deviation ``spread``. The sums are the expected ones (``n`` times the mean over the distribution), from
+    the core's loss and autograd gradient on ``POPULATION_POINTS`` logits per group, not from a random sample.
 
     Returns ``((loss_neg, loss_pos), (grad_neg, grad_pos))``, the gradient as the sum of ``|dL/dx|``.
     """
-    x, y = _population(n_neg, n_pos, neg_p, pos_p, spread, seed)
+    _check_population(n_neg, n_pos, neg_p, pos_p)
+    (loss_neg, loss_pos), (grad_neg, grad_pos) = _population_means(float(neg_p), float(pos_p), alpha, gamma, spread)
+    neg, pos = int(n_neg), int(n_pos)
+    return (neg * loss_neg, pos * loss_pos), (neg * grad_neg, pos * grad_pos)
+
+
+@functools.lru_cache(maxsize=256)
+def _population_means(neg_p: float, pos_p: float, alpha: float, gamma: float, spread: float):
+    """Mean loss and mean ``|dL/dx|`` of one negative and of one positive (CE's stay cached while gamma moves)."""
+    x = np.concatenate([logit(neg_p) + spread * _Z, logit(pos_p) + spread * _Z])
+    y = np.concatenate([np.zeros(POPULATION_POINTS), np.ones(POPULATION_POINTS)])
     value, dx = value_and_grad(losses.sigmoid_focal_loss, x, y, alpha=alpha, gamma=gamma)
-    dx = np.abs(dx)
-    k = int(n_neg)
-    return (float(value[:k].sum()), float(value[k:].sum())), (float(dx[:k].sum()), float(dx[k:].sum()))
+    k, dx = POPULATION_POINTS, np.abs(dx)
+    return (float(_W @ value[:k]), float(_W @ value[k:])), (float(_W @ dx[:k]), float(_W @ dx[k:]))
 
 
 def population_shares(
-    n_neg: int,
-    n_pos: int,
-    neg_p: float,
-    pos_p: float,
-    alpha: float,
-    gamma: float,
-    spread: float = 0.5,
-    seed: int = 0,
-    ce: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    n_neg: int, n_pos: int, neg_p: float, pos_p: float, alpha: float, gamma: float, spread: float = 0.5
 ) -> PopulationShares:
-    """Sample ``n_neg`` negatives with foreground probability around ``neg_p`` and ``n_pos`` positives around
-    ``pos_p`` (logits normal with standard deviation ``spread``, fixed seed); sum loss and ``|gradient|`` per group
-    under CE and under focal loss. ``ce`` may pass CE's :func:`population_totals` when already computed.
-    """
-    ce = ce or population_totals(n_neg, n_pos, neg_p, pos_p, -1.0, 0.0, spread, seed)
-    fl = population_totals(n_neg, n_pos, neg_p, pos_p, alpha, gamma, spread, seed)
+    """Loss and ``|gradient|`` per group under CE and under focal loss (see :func:`population_totals`)."""
+    ce = population_totals(n_neg, n_pos, neg_p, pos_p, -1.0, 0.0, spread)
+    fl = population_totals(n_neg, n_pos, neg_p, pos_p, alpha, gamma, spread)
     return PopulationShares(
         int(n_neg), int(n_pos), float(neg_p), float(pos_p), {"CE": ce[0], "FL": fl[0]}, {"CE": ce[1], "FL": fl[1]}
     )
@@ -484,21 +514,35 @@ def ghm_sample(n: int, easy: float, outliers: float, seed: int = 0) -> tuple[np.
     return np.concatenate([x_easy, x_mid, x_out]), np.concatenate([y_easy, y_mid, y_out])
 
 
+@functools.lru_cache(maxsize=16)
+def _ghm_batches(n: int, easy: float, outliers: float, steps: int, seed: int):
+    """The ``steps`` sampled batches as tensors, and CE's loss and gradient and focal loss's gradient (alpha 0.25,
+    gamma 2) on the last one: the same for every ``bins`` and ``momentum``."""
+    batches = [tuple(_t(a) for a in ghm_sample(n, easy, outliers, seed=seed + s)) for s in range(steps)]
+    x_np, y_np = batches[-1][0].numpy(), batches[-1][1].numpy()
+    ce_val, ce_dx = value_and_grad(losses.sigmoid_focal_loss, x_np, y_np, alpha=-1.0, gamma=0.0)
+    _, fl_dx = value_and_grad(losses.sigmoid_focal_loss, x_np, y_np, alpha=0.25, gamma=2.0)
+    return batches, tuple(_frozen(a) for a in (ce_val, ce_dx, fl_dx))
+
+
 def ghm_simulation(
     bins: int, momentum: float, n: int = 20000, easy: float = 0.9, outliers: float = 0.01, steps: int = 5, seed: int = 0
 ) -> GHMSimulation:
-    """GHM-C over ``steps`` batches (seeds ``seed`` onwards) carrying the running counts; reports the last."""
+    """GHM-C over ``steps`` batches (seeds ``seed`` onwards) carrying the running counts; reports the last.
+
+    The batches and the CE and focal-loss gradients on the last one do not depend on ``bins`` or ``momentum``: they
+    are computed once per mixture, so moving those sliders evaluates GHM-C only.
+    """
+    batches, (ce_val, ce_dx, fl_dx) = _ghm_batches(int(n), float(easy), float(outliers), max(1, int(steps)), seed)
     acc = prev = None
-    for s in range(max(1, int(steps))):
-        x_np, y_np = ghm_sample(n, easy, outliers, seed=seed + s)
+    for x_t, y_t in batches:
         prev = acc
-        res = losses.ghm_c_weights(_t(x_np), _t(y_np), bins=int(bins), momentum=momentum, acc_sum=prev)
+        res = losses.ghm_c_weights(x_t, y_t, bins=int(bins), momentum=momentum, acc_sum=prev)
         acc = res.acc_sum
+    x_np, y_np = batches[-1][0].numpy(), batches[-1][1].numpy()
     g = res.g.numpy()
     w = res.weights.numpy()
     idx = res.index.numpy()
-    ce_val, ce_dx = value_and_grad(losses.sigmoid_focal_loss, x_np, y_np, alpha=-1.0, gamma=0.0)
-    _, fl_dx = value_and_grad(losses.sigmoid_focal_loss, x_np, y_np, alpha=0.25, gamma=2.0)
     ghm_val, ghm_dx = value_and_grad(losses.ghm_c_loss, x_np, y_np, bins=int(bins), momentum=momentum, acc_sum=prev)
     per_bin = np.zeros(int(bins))
     np.add.at(per_bin, idx, w)
@@ -575,6 +619,14 @@ def parse_anchors(text: str) -> tuple[list[float], list[int]]:
     return scores, labels
 
 
+def parse_anchors_or_empty(text: str) -> tuple[list[float], list[int], InputError | None]:
+    """:func:`parse_anchors`, or no anchors and the :class:`InputError` (so an empty table can rebuild the list)."""
+    try:
+        return *parse_anchors(text), None
+    except InputError as err:
+        return [], [], err
+
+
 def apply_table_edits(
     scores: Sequence[float], labels: Sequence[int], edits: Mapping[str, object] | None
 ) -> tuple[list[float], list[int]]:
@@ -599,6 +651,11 @@ def apply_table_edits(
     out_s = [_anchor_score(r["score"], i) for i, r in enumerate(rows, start=1)]
     out_l = [_anchor_label(r["label"], i) for i, r in enumerate(rows, start=1)]
     return out_s, out_l
+
+
+def anchors_after_edits(scores: Sequence[float], labels: Sequence[int], edits: Mapping[str, object] | None) -> str:
+    """The anchor text after the table edits (:func:`apply_table_edits`, which raises for a bad edit)."""
+    return format_anchors(*apply_table_edits(scores, labels, edits))
 
 
 def format_anchors(scores: Sequence[float], labels: Sequence[int]) -> str:

@@ -17,6 +17,7 @@ from lossviz.analysis.classification import (
     FocalCurves,
     FocalGrad,
     GHMSimulation,
+    InputError,
     PopulationShares,
     snap_zero,
 )
@@ -74,8 +75,13 @@ def _dict_layout(title: str, x: str, y: str, **kw) -> dict:
     return layout
 
 
+def _f32(values) -> np.ndarray:
+    """A curve's coordinates as float32: half the bytes of float64 on every rerun, 7 digits (finer than a pixel)."""
+    return np.asarray(values, dtype=np.float32)
+
+
 def _lines(x, y, name: str, line: dict) -> dict:
-    return {"type": "scatter", "x": x, "y": y, "mode": "lines", "name": name, "line": line}
+    return {"type": "scatter", "x": _f32(x), "y": _f32(y), "mode": "lines", "name": name, "line": line}
 
 
 def _zero_line(layout: dict, y: float = 0.0) -> None:
@@ -136,8 +142,9 @@ def focal_grad_figure(fg: FocalGrad) -> dict:
     traces = []
     for y, color in ((1, POS_COLOR), (0, NEG_COLOR)):
         who = t("cls.positive") if y == 1 else t("cls.negative")
-        traces.append(_lines(fg.x, fg.ce_grad[y], f"CE, {who}", {"color": color, "dash": "dot"}))
-        traces.append(_lines(fg.x, fg.fl_grad[y], f"FL, {who}", {"color": color, "width": 3}))
+        ce, fl = (t("cls.fig.series", loss=name, who=who) for name in ("CE", "FL"))
+        traces.append(_lines(fg.x, fg.ce_grad[y], ce, {"color": color, "dash": "dot"}))
+        traces.append(_lines(fg.x, fg.fl_grad[y], fl, {"color": color, "width": 3}))
     layout = _dict_layout(t("cls.fig.grad_title"), t("cls.fig.logit"), "∂L/∂x")
     _zero_line(layout)
     return {"data": traces, "layout": layout}
@@ -279,6 +286,13 @@ def ap_matrix_figure(a: APAnalysis, interpolated: bool = False) -> dict:
 # Round-off of a quantity that is exactly 0 is shown as 0 (never "-0.0 pp" or "-0.0000").
 
 
+def error_text(err: Exception) -> str:
+    """A refused input in words: an ``InputError``'s translated message (``cls.err.<code>``), else the generic one."""
+    if isinstance(err, InputError):
+        return t(f"cls.err.{err.code}", **err.params)
+    return t("common.error", msg=err)
+
+
 def _pp(v: float) -> str:
     """A difference in percentage points, signed; one that rounds to 0.0 is "0.0 pp" (no "+0.0"/"-0.0")."""
     r = round(float(v), 1)
@@ -362,6 +376,11 @@ ANCHOR_COLUMNS = {
 }
 
 
+def anchor_columns() -> dict[str, tuple[str, str, dict]]:
+    """The anchor editor's columns with their translated headers: ``{name: (column class, header, options)}``."""
+    return {c: (kind, t(f"cls.ap.col.{c}"), kw) for c, (kind, kw) in ANCHOR_COLUMNS.items()}
+
+
 def anchor_frame(scores, labels) -> pd.DataFrame:
     """The editable anchor table (typed columns even when empty, so a first row can be added)."""
     return pd.DataFrame({"score": pd.Series(scores, dtype="float64"), "label": pd.Series(labels, dtype="int64")})
@@ -394,3 +413,57 @@ def ap_matrix_columns(a: APAnalysis, interpolated: bool) -> dict:
         "negative": [int(j) + 1 for _ in a.pos_index for j in a.neg_index],
         "L_ij": matrix.reshape(-1),
     }
+
+
+# ------------------------------------------------------------------------------------ data downloads (CSV columns)
+# The columns of an analysis result (its ``columns()``, same order) under headers in the page's language; in English
+# the headers are the result's own column names, so English files keep their layout.
+
+
+def _h(code: str, **kw) -> str:
+    return t(f"cls.csv.{code}", **kw)
+
+
+def _csv(cols: dict, *heads: str) -> dict:
+    return dict(zip(heads, cols.values(), strict=True))
+
+
+def focal_curves_csv(c: FocalCurves) -> dict:
+    per_gamma = (h for g in c.gammas for h in (_h("fl_gamma", gamma=f"{g:g}"), _h("factor_gamma", gamma=f"{g:g}")))
+    return _csv(c.columns(), _h("p_t"), *per_gamma, _h("fl_current", alpha=f"{c.alpha:g}", gamma=f"{c.gamma:g}"))
+
+
+def focal_grad_csv(fg: FocalGrad) -> dict:
+    heads = (_h(k, loss=loss, y=y) for y in (1, 0) for loss in ("CE", "FL") for k in ("loss_y", "grad_y"))
+    return _csv(fg.columns(), _h("logit"), *heads)
+
+
+def population_csv(p: PopulationShares) -> pd.DataFrame:
+    df = pd.DataFrame(p.rows())
+    df["quantity"] = [_h(f"kind_{q}") for q in df["quantity"]]
+    df.columns = [_h(f"pop_{c}") for c in df.columns]
+    return df
+
+
+def effective_csv(e: EffectiveNumberCurves) -> dict:
+    return _csv(e.columns(), _h("n"), *(_h("e_n_beta", beta=f"{b:g}") for b in e.betas))
+
+
+def cb_csv(tb: CBTable) -> dict:
+    return _csv(tb.columns(), _h("class"), _h("count"), _h("effective_number"), _h("weight_beta", beta=f"{tb.beta:g}"),
+                _h("inverse_frequency"), _h("cb_loss", loss=tb.loss_type))  # fmt: skip
+
+
+def ghm_csv(s: GHMSimulation) -> dict:
+    names = ("CE", "FL", "GHM-C")
+    return _csv(s.columns(), _h("bin_left"), _h("bin_right"), _h("count"), _h("running_count"), _h("weight"),
+                *(_h("grad_of", loss=n) for n in names), *(_h("share_of", loss=n) for n in names))  # fmt: skip
+
+
+def ap_csv(a: APAnalysis) -> dict:
+    codes = ("rank", "anchor", "score", "label", "precision", "ap_update", "ce_grad")
+    return _csv(a.columns(), *(_h(c) for c in codes))
+
+
+def ap_matrix_csv(a: APAnalysis, interpolated: bool) -> dict:
+    return _csv(ap_matrix_columns(a, interpolated), _h("positive"), _h("negative"), _h("L_ij"))

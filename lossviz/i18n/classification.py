@@ -89,12 +89,13 @@ STRINGS = {
     },
     "cls.pop.intro": {
         "en": "A population you set: negatives whose foreground probability is around the value below, and "
-        "positives around theirs (logits normally spread, σ = 0.5, fixed seed). Summed over the population, what "
-        "share of the total loss and of the total |∂L/∂x| comes from the negatives, under CE and under focal loss "
-        "with the α and γ above?",
+        "positives around theirs (logits normally spread, σ = 0.5; the sums are the expected ones, the count times "
+        "the mean over that spread, so no sampling noise). Summed over the population, what share of the total "
+        "loss and of the total |∂L/∂x| comes from the negatives, under CE and under focal loss with the α and γ "
+        "above?",
         "zh": "由你设定的样本总体：负样本的前景概率集中在下方设定值附近，正样本集中在其设定值附近（logit 服从正态分布，"
-        "σ = 0.5，固定随机种子）。对整个总体求和后，在 CE 和使用上方 α、γ 的 Focal Loss 下，"
-        "总损失和总 |∂L/∂x| 中有多大比例来自负样本？",
+        "σ = 0.5；总和取期望值，即样本数乘以该分布上的平均值，没有抽样噪声）。对整个总体求和后，在 CE 和使用上方 α、γ 的 "
+        "Focal Loss 下，总损失和总 |∂L/∂x| 中有多大比例来自负样本？",
     },
     "cls.pop.n_neg": {"en": "negatives", "zh": "负样本数"},
     "cls.pop.n_pos": {"en": "positives", "zh": "正样本数"},
@@ -108,7 +109,6 @@ STRINGS = {
         "en": "Predicted foreground probability of the positives (early in training: around 0.5 or lower).",
         "zh": "正样本的预测前景概率（训练初期大约 0.5 或更低）。",
     },
-    "cls.pop.computing": {"en": "Evaluating {n:,} samples…", "zh": "正在计算 {n:,} 个样本…"},
     "cls.pop.m_loss": {"en": "negatives' share of loss ({name})", "zh": "负样本的损失占比（{name}）"},
     "cls.pop.m_grad": {"en": "negatives' share of |gradient| ({name})", "zh": "负样本的梯度占比（{name}）"},
     "cls.pop.col.loss": {"en": "loss", "zh": "损失函数"},
@@ -253,7 +253,6 @@ STRINGS = {
         "en": "Confidently wrong examples (g ≈ 1). Easy + outliers must not exceed 1.",
         "zh": "置信地分错的样本（g ≈ 1）。简单样本与离群样本比例之和不能超过 1。",
     },
-    "cls.ghm.computing": {"en": "Simulating GHM-C over 5 batches…", "zh": "正在模拟 5 个批次的 GHM-C…"},
     "cls.ghm.m_nonempty": {"en": "non-empty bins", "zh": "非空区间数"},
     "cls.ghm.m_loss_ce": {"en": "mean CE", "zh": "平均 CE"},
     "cls.ghm.m_loss_ghm": {"en": "GHM-C loss (mmdetection value)", "zh": "GHM-C 损失（mmdetection 口径）"},
@@ -412,6 +411,46 @@ STRINGS = {
         "zh": "{name} = {value} 必须严格介于 0 和 1 之间。",
     },
     # ---------------------------------------------------------------------------------------------------- figures
+    "cls.fig.series": {"en": "{loss}, {who}", "zh": "{loss}，{who}"},
+    # ------------------------------------------------------------------------------- CSV headers (en: the codes)
+    "cls.csv.p_t": {"en": "p_t", "zh": "p_t（真实类别的概率）"},
+    "cls.csv.fl_gamma": {"en": "FL_gamma={gamma}", "zh": "FL 损失（γ={gamma}）"},
+    "cls.csv.factor_gamma": {"en": "factor_gamma={gamma}", "zh": "调制因子（γ={gamma}）"},
+    "cls.csv.fl_current": {"en": "FL_alpha={alpha}_gamma={gamma}", "zh": "你的 FL 损失（α={alpha}，γ={gamma}）"},
+    "cls.csv.logit": {"en": "logit", "zh": "logit 值 x"},
+    "cls.csv.loss_y": {"en": "{loss}_y={y}", "zh": "{loss} 损失（y={y}）"},
+    "cls.csv.grad_y": {"en": "d{loss}/dx_y={y}", "zh": "∂{loss}/∂x（y={y}）"},
+    "cls.csv.kind_loss": {"en": "loss", "zh": "损失"},
+    "cls.csv.kind_grad": {"en": "grad", "zh": "|梯度|"},
+    "cls.csv.pop_loss": {"en": "loss", "zh": "损失函数"},
+    "cls.csv.pop_quantity": {"en": "quantity", "zh": "统计量"},
+    "cls.csv.pop_negatives": {"en": "negatives", "zh": "负样本（总和）"},
+    "cls.csv.pop_positives": {"en": "positives", "zh": "正样本（总和）"},
+    "cls.csv.pop_neg_share": {"en": "neg_share", "zh": "负样本占比"},
+    "cls.csv.n": {"en": "n", "zh": "样本数 n"},
+    "cls.csv.e_n_beta": {"en": "E_n_beta={beta}", "zh": "有效样本数 E_n（β={beta}）"},
+    "cls.csv.class": {"en": "class", "zh": "类别"},
+    "cls.csv.count": {"en": "count", "zh": "样本数"},
+    "cls.csv.effective_number": {"en": "effective_number", "zh": "有效样本数"},
+    "cls.csv.weight_beta": {"en": "weight_beta={beta}", "zh": "CB 权重（β={beta}）"},
+    "cls.csv.inverse_frequency": {"en": "inverse_frequency", "zh": "频率倒数"},
+    "cls.csv.cb_loss": {"en": "cb_{loss}_loss_at_zero_logits", "zh": "CB {loss} 损失（logit 全为 0）"},
+    "cls.csv.bin_left": {"en": "bin_left", "zh": "区间左端"},
+    "cls.csv.bin_right": {"en": "bin_right", "zh": "区间右端"},
+    "cls.csv.running_count": {"en": "running_count", "zh": "滑动计数"},
+    "cls.csv.weight": {"en": "weight", "zh": "权重"},
+    "cls.csv.grad_of": {"en": "grad_{loss}", "zh": "{loss} 梯度和"},
+    "cls.csv.share_of": {"en": "share_{loss}", "zh": "{loss} 梯度占比"},
+    "cls.csv.rank": {"en": "rank", "zh": "排名"},
+    "cls.csv.anchor": {"en": "anchor", "zh": "锚框"},
+    "cls.csv.score": {"en": "score", "zh": "得分"},
+    "cls.csv.label": {"en": "label", "zh": "标签"},
+    "cls.csv.precision": {"en": "precision", "zh": "精度（插值）"},
+    "cls.csv.ap_update": {"en": "ap_update", "zh": "AP-loss 更新量"},
+    "cls.csv.ce_grad": {"en": "ce_grad", "zh": "CE 梯度"},
+    "cls.csv.positive": {"en": "positive", "zh": "正样本"},
+    "cls.csv.negative": {"en": "negative", "zh": "负样本"},
+    "cls.csv.L_ij": {"en": "L_ij", "zh": "L_ij"},
     "cls.fig.yours_gamma": {"en": "yours: γ = {gamma}", "zh": "你的设置：γ = {gamma}"},
     "cls.fig.current": {"en": "yours: α = {alpha}, γ = {gamma}", "zh": "你的设置：α = {alpha}，γ = {gamma}"},
     "cls.fig.focal_title": {

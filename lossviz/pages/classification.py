@@ -1,17 +1,20 @@
 """Classification: how detectors fight a flood of easy negatives — focal loss, class-balanced loss, GHM-C, AP-loss.
 
-Widgets in (bound to the URL), numbers from ``lossviz.analysis.classification`` (cached across sessions), figures,
-formulas, metrics and tables from ``lossviz.figures.classification``. Only the open tab runs, as a fragment.
+Widgets in (bound to the URL), views out: ``lossviz.cached.classification`` turns the controls' values into figures,
+metrics, tables and CSV data (built once per input and language, shared by every session); the controls and presets
+are data in ``lossviz.analysis.classification``. Only the open tab runs, as a fragment.
 """
 
 from __future__ import annotations
 
-import zlib
+from functools import partial
 
 import streamlit as st
 
 from lossviz.analysis import classification as A
+from lossviz.cached import classification as C
 from lossviz.components import controls, downloads, sections, shell
+from lossviz.components.list_editor import list_editor
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.components.sections import controls_row as row
 from lossviz.components.sections import preset_buttons as presets
@@ -22,27 +25,32 @@ controls.declare_keys(*A.URL_KEYS)  # a link may set the controls of tabs that d
 
 #: Tab labels are what the URL holds (``cls_panel=Focal+loss``, as before): proper names, the same in every language.
 PANELS = {"focal": "Focal loss", "cb": "Class-balanced", "ghm": "GHM-C", "ap": "AP-loss"}
-# Shared across sessions: every result is what its controls determine (the arguments are the cache key).
-focal_curves, focal_gradients, population_totals, population_shares, effective, cb_table, ghm, ap_analysis = (
-    st.cache_data(max_entries=64, show_spinner=False)(f)
-    for f in (A.focal_curves, A.focal_gradients, A.population_totals, A.population_shares,
-              A.effective_number_curves, A.class_balanced_table, A.ghm_simulation, A.ap_analysis)
-)  # fmt: skip
 
 
-def _notes(formulas: str | None = None, csv: tuple | None = None, explain: str | None = None) -> None:
-    """Under a figure: its formulas, its data as CSV (``(columns, file name)``) and what it shows."""
+def _chart(view: C.View, key: str, height: int) -> None:
+    plotly_chart(view.figures[key], key=key, height=height)
+
+
+def _notes(view: C.View | None = None, csv: str = "", formulas: str = "", explain: str = "") -> None:
+    """Under a figure: its formulas, its data as CSV (serialised only on a click) and what it shows."""
     sections.formulas(F.FORMULAS.get(formulas, ()))
     if csv:
-        downloads.buttons(csv[1], csv=csv[0], key=f"cls_dl_{csv[1]}")
+        downloads.buttons(csv, csv=lambda: view.csv[csv], key=f"cls_dl_{csv}")
     if explain:  # closed: only the page's own "what this shows" opens on a first visit
         st.expander(t("common.explanation"), icon=":material/school:").markdown(t(f"cls.{explain}"))
 
 
 def _error(err: Exception) -> None:
     """A refused input as a translated message (never a traceback)."""
-    code = f"cls.err.{err.code}" if isinstance(err, A.InputError) else None
-    st.error(t(code, **err.params) if code else t("common.error", msg=err), icon=":material/block:")
+    st.error(F.error_text(err), icon=":material/block:")
+
+
+def _view(make, *args) -> C.View | None:
+    """``make(*args)``, or None after showing why the input was refused."""
+    try:
+        return make(*args)
+    except ValueError as err:
+        _error(err)
 
 
 def _head(panel: str) -> None:
@@ -58,10 +66,9 @@ def focal_panel() -> None:
     c = st.columns([5, 3, 5])
     (use_alpha,) = row(*A.CONTROLS["alpha_switch"], cols=[c[1]])
     gamma, a = row(*A.CONTROLS["focal"], cols=[c[0], c[2]], off="" if use_alpha else "cls_alpha")
-    alpha, gamma = float(a) if use_alpha else -1.0, float(gamma)
-    curves, grads = focal_curves(alpha, gamma), focal_gradients(alpha, gamma)
-    sections.charts((F.focal_loss_figure(curves, as_dict=True), "cls_focal_curves", 420),
-                    (F.modulating_figure(curves, as_dict=True), "cls_focal_factor", 420))  # fmt: skip
+    alpha = float(a) if use_alpha else -1.0
+    v = C.focal(alpha, gamma)
+    sections.charts(*((v.figures[k], k, 420) for k in ("cls_focal_curves", "cls_focal_factor")))
     shown_area = st.container()  # always there: a notice coming or going must not remount the charts below it
     if shown := A.matching_preset(A.FOCAL_PRESETS, st.session_state):
         shown_area.success(t(f"cls.preset.shows.{shown}"), icon=":material/menu_book:")
@@ -69,70 +76,53 @@ def focal_panel() -> None:
     alpha_note = st.container()
     if not use_alpha:
         alpha_note.info(t("cls.alpha_off_note"), icon=":material/info:")
-    sections.metrics(F.focal_metrics(alpha, gamma))
-    _notes("focal", (curves.columns(), "focal_curves"), "focal.explain_curves")
-    plotly_chart(F.focal_grad_figure(grads, as_dict=True), key="cls_focal_grad", height=420)
-    _notes("focal_grad", (grads.columns(), "focal_gradients"), "focal.explain_grad")
+    sections.metrics(v.metrics)
+    _notes(v, "focal_curves", "focal", "focal.explain_curves")
+    _chart(v, "cls_focal_grad", 420)
+    _notes(v, "focal_gradients", "focal_grad", "focal.explain_grad")
     st.subheader(t("cls.pop.title"))
     st.markdown(t("cls.pop.intro"))
-    sample = tuple(f(v) for f, v in zip((int, int, float, float), row(*A.CONTROLS["population"]), strict=True))
-    with st.spinner(t("cls.pop.computing", n=sample[0] + sample[1])):
-        pop = population_shares(*sample, alpha, gamma, ce=population_totals(*sample, -1.0, 0.0))
-    sections.metrics(F.population_metrics(pop))
+    pop = C.population(*row(*A.CONTROLS["population"]), alpha, gamma)
+    sections.metrics(pop.metrics)
     g1, g2 = st.columns(2)
     with g1:
-        plotly_chart(F.population_figure(pop, as_dict=True), key="cls_pop", height=400)
+        _chart(pop, "cls_pop", 400)
     with g2:
-        sections.table(F.population_table(pop))
-        _notes(csv=(pop.rows(), "focal_population"))
-    st.markdown(F.population_summary(pop, alpha, gamma))
+        sections.table(pop.table)
+        _notes(pop, "focal_population")
+    st.markdown(pop.text)
 
 
 @st.fragment
 def cb_panel() -> None:
     _head("cb")
-    plotly_chart(F.effective_number_figure(effective(), as_dict=True), key="cls_cb_eff", height=400)
-    _notes("cb", (effective().columns(), "effective_number"), "cb.explain_eff")
+    _chart(eff := C.effective(), "cls_cb_eff", 400)
+    _notes(eff, "effective_number", "cb", "cb.explain_eff")
     st.subheader(t("cls.cb.weights_title"))
     text, beta, kind = row(*A.CONTROLS["cb"])
     presets({code: {"cls_counts": v} for code, v in A.COUNT_PRESETS.items()}, "cls.cb.preset_", "cls_preset_")
     kind = kind or "softmax"
     cb_gamma = row(*A.CONTROLS["cb_gamma"])[0] if kind == "focal" else 2.0
-    try:
-        table = cb_table(tuple(A.parse_counts(text)), float(beta), kind, float(cb_gamma))
-    except ValueError as err:
-        _error(err)
+    if not (v := _view(C.class_balanced, text, beta, kind, cb_gamma)):
         return st.info(t("cls.cb.fix_counts"), icon=":material/info:")
-    plotly_chart(F.cb_weights_figure(table, as_dict=True), key="cls_cb_weights", height=420)
-    sections.table(F.cb_table(table), numbers_from=2)
-    st.markdown(F.cb_summary(table))
-    _notes(None, (table.columns(), "class_balanced_weights"), "cb.explain_weights")
+    _chart(v, "cls_cb_weights", 420)
+    sections.table(v.table, numbers_from=2)
+    st.markdown(v.text)
+    _notes(v, "class_balanced_weights", explain="cb.explain_weights")
 
 
 @st.fragment
 def ghm_panel() -> None:
     _head("ghm")
     bins, momentum, easy, out = row(*A.CONTROLS["ghm"])
-    try:
-        with st.spinner(t("cls.ghm.computing")):
-            sim = ghm(int(bins), float(momentum), easy=float(easy), outliers=float(out))
-    except ValueError as err:
-        return _error(err)
-    sections.charts((F.ghm_density_figure(sim, as_dict=True), "cls_ghm_density", 380),
-                    (F.ghm_weight_figure(sim, as_dict=True), "cls_ghm_weight", 380))  # fmt: skip
-    sections.metrics(F.ghm_metrics(sim))
-    plotly_chart(F.ghm_contrib_figure(sim, as_dict=True), key="cls_ghm_contrib", height=400)
+    if not (v := _view(C.ghm, bins, momentum, easy, out)):
+        return
+    sections.charts(*((v.figures[k], k, 380) for k in ("cls_ghm_density", "cls_ghm_weight")))
+    sections.metrics(v.metrics)
+    _chart(v, "cls_ghm_contrib", 400)
     if momentum > 0:
         st.caption(t("cls.ghm.momentum_note", steps=5))
-    _notes("ghm", (sim.columns(), "ghm_c"), "ghm.explain")
-
-
-def _on_edit(key: str, scores: list[float], labels: list[int]) -> None:
-    """A valid table edit becomes the (URL-bound) anchor text, which keys a fresh table; a bad one stays shown."""
-    try:
-        st.session_state["cls_anchors"] = A.format_anchors(*A.apply_table_edits(scores, labels, st.session_state[key]))
-    except A.InputError:
-        pass  # the page says why, and the table keeps the edit so the user can fix it
+    _notes(v, "ghm_c", "ghm", "ghm.explain")
 
 
 @st.fragment
@@ -140,38 +130,25 @@ def ap_panel() -> None:
     _head("ap")
     text, delta = row(*A.CONTROLS["ap"], widths=[3, 1])
     presets({code: {"cls_anchors": v} for code, v in A.AP_PRESETS.items()}, "cls.ap.preset.", "cls_ap_preset_")
-    try:
-        scores, labels, parsed = *A.parse_anchors(text), True
-    except A.InputError as err:
-        _error(err)  # one message; the table starts empty so that the list can be rebuilt
-        scores, labels, parsed = [], [], False
+    scores, labels, err = A.parse_anchors_or_empty(text)
+    if err:  # one message; the table starts empty so that the list can be rebuilt
+        _error(err)
     edit_col, out_col = st.columns([1, 2])
     with edit_col:
-        key = f"cls_ap_editor_{zlib.crc32(text.encode())}"  # a new list (typed, preset, URL, edit): a fresh table
-        st.data_editor(F.anchor_frame(scores, labels), key=key, num_rows="dynamic", hide_index=True,
-                       column_config={c: getattr(st.column_config, kind)(t(f"cls.ap.col.{c}"), **kw)
-                                      for c, (kind, kw) in F.ANCHOR_COLUMNS.items()},
-                       on_change=_on_edit, args=(key, scores, labels))  # fmt: skip
-        st.caption(t("cls.ap.table_help"))
-        try:
-            A.apply_table_edits(scores, labels, st.session_state.get(key))
-        except A.InputError as err:
-            _error(err)
-    try:
-        ap = ap_analysis(tuple(scores), tuple(labels), float(delta)) if parsed else None
-    except ValueError as err:
-        return _error(err)
-    if ap is None:
+        list_editor(F.anchor_frame(scores, labels), F.anchor_columns(), text=text, url_key="cls_anchors",
+                    key="cls_ap_editor", apply=partial(A.anchors_after_edits, scores, labels), on_error=_error,
+                    help=t("cls.ap.table_help"))  # fmt: skip
+    if err or not (v := _view(C.ap, scores, labels, delta)):  # a list without a positive is refused here
         return
     with out_col:
-        sections.metrics(F.ap_metrics(ap))
-        plotly_chart(F.ap_update_figure(ap, as_dict=True), key="cls_ap_update", height=380)
-    sections.table(F.ap_table(ap), numbers_from=5)
+        sections.metrics(v.metrics)
+        _chart(v, "cls_ap_update", 380)
+    sections.table(v.table, numbers_from=5)
     st.caption(t("cls.ap.dash_note"))
-    _notes(csv=(ap.columns(), "ap_loss_anchors"))
-    interp = bool(row(*A.CONTROLS["ap_interp"])[0])
-    plotly_chart(F.ap_matrix_figure(ap, interpolated=interp, as_dict=True), key="cls_ap_matrix", height=420)
-    _notes("ap", (F.ap_matrix_columns(ap, interp), "ap_loss_L_matrix"), "ap.explain")
+    _notes(v, "ap_loss_anchors")
+    m = C.ap_matrix(scores, labels, delta, row(*A.CONTROLS["ap_interp"])[0])
+    _chart(m, "cls_ap_matrix", 420)
+    _notes(m, "ap_loss_L_matrix", "ap", "ap.explain")
 
 
 st.title(t("cls.title"))
