@@ -6,6 +6,8 @@ rerun). Figures depend on the language (their titles and axis names), so each fi
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from lossviz.analysis import boxsize as A
@@ -15,22 +17,36 @@ from lossviz.figures import regression as FR
 _cache = st.cache_data(max_entries=128, show_spinner=False)
 
 
-@_cache
+# The size sweep's settings cross the cache boundary as a plain tuple: Streamlit hashes a dataclass field by field
+# through its generic reducer, several times slower than a tuple of numbers and strings.
 def sweep(settings: A.SizeSettings, names: tuple[str, ...]) -> A.SizeSweep:
     """Every loss in ``names`` against object size (``A.size_sweep``)."""
-    return A.size_sweep(settings, names)
+    return _sweep(dataclasses.astuple(settings), names)
 
 
-@_cache
 def size_figure(settings: A.SizeSettings, names: tuple[str, ...], lang: str) -> dict:
     """The size sweep's figure dict (``lang``: part of the key; the figure's texts are in it)."""
-    return F.size_figure(sweep(settings, names), names, as_dict=True)
+    return _size_figure(dataclasses.astuple(settings), names, lang)
+
+
+def ratio_table(settings: A.SizeSettings, names: tuple[str, ...], lang: str):
+    """The small/large table of the size sweep."""
+    return _ratio_table(dataclasses.astuple(settings), names, lang)
 
 
 @_cache
-def ratio_table(settings: A.SizeSettings, names: tuple[str, ...], lang: str):
-    """The small/large table of the size sweep."""
-    return F.ratio_table(sweep(settings, names), names, A.SMALL, A.LARGE)
+def _sweep(fields: tuple, names: tuple[str, ...]) -> A.SizeSweep:
+    return A.size_sweep(A.SizeSettings(*fields), names)
+
+
+@_cache
+def _size_figure(fields: tuple, names: tuple[str, ...], lang: str) -> dict:
+    return F.size_figure(_sweep(fields, names), names, as_dict=True)
+
+
+@_cache
+def _ratio_table(fields: tuple, names: tuple[str, ...], lang: str):
+    return F.ratio_table(_sweep(fields, names), names, A.SMALL, A.LARGE)
 
 
 @_cache
