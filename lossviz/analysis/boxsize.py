@@ -242,6 +242,9 @@ def size_sweep(s: SizeSettings = SizeSettings(), names: tuple[str, ...] = LOSS_N
     loss: dict[str, np.ndarray] = {}
     g_pix: dict[str, np.ndarray] = {}
     g_enc: dict[str, np.ndarray] = {}
+    leaves: list[torch.Tensor] = []  # one pixel leaf and one encoded delta per delta or box loss
+    encoded: list[torch.Tensor] = []
+    values: dict[str, torch.Tensor] = {}
     for name in names:
         if name in DIST_LOSSES:
             value, grad = _distribution_curve(name, s, sizes, T0, err)
@@ -251,13 +254,17 @@ def size_sweep(s: SizeSettings = SizeSettings(), names: tuple[str, ...] = LOSS_N
         p = p0.clone().requires_grad_(True)
         T, box = _encode_decode(p, w, s)
         if name in DELTA_LOSSES:
-            value = _delta_loss(name, s)(T, torch.zeros_like(T))
+            values[name] = _delta_loss(name, s)(T, torch.zeros_like(T))
         else:
-            value = _box_loss(name, s)(box, target)
-        dp, dT = torch.autograd.grad(value.sum(), (p, T))
-        loss[name] = value.detach().numpy()
-        g_pix[name], g_enc[name] = dp.abs().numpy(), dT.abs().numpy()
-    return SizeSweep(sizes, err, T0.numpy(), iou, loss, g_pix, g_enc)
+            values[name] = _box_loss(name, s)(box, target)
+        leaves.append(p)
+        encoded.append(T)
+    if values:  # one backward pass for every loss: each loss depends on its own leaf only
+        grads = torch.autograd.grad(torch.stack([v.sum() for v in values.values()]).sum(), leaves + encoded)
+        for i, (name, value) in enumerate(values.items()):
+            loss[name] = value.detach().numpy()
+            g_pix[name], g_enc[name] = grads[i].abs().numpy(), grads[len(values) + i].abs().numpy()
+    return SizeSweep(sizes, err, T0.numpy(), iou, {n: loss[n] for n in names}, g_pix, g_enc)
 
 
 def _distribution_curve(
