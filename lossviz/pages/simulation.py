@@ -20,8 +20,7 @@ from lossviz.i18n.simulation import error_text
 
 LEGACY = {F.loss_label(n): n for n in A.AUTOGRAD_LOSSES}  # old links carried the display names (sim_losses=IoU)
 VIEWS = ("curves", "map", "traj", "load")
-# Keys of controls created after the run (the URL check runs before it) and not literal in a control call below.
-controls.declare_keys("sim_view", "sim_map_loss", *A.CASE_KEYS.values())
+controls.declare_keys("sim_view", "sim_map_loss", *A.CASE_KEYS.values())  # made after the URL check, not literal
 
 
 def _table(df) -> None:  # E(t) and the area with thousands separators; per case (second to last) 4 decimals
