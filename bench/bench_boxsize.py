@@ -2,7 +2,7 @@
 
 * The sweep (every loss at 37 sizes, 4 per octave, one autograd pass per loss) against the plain loop it replaces:
   the same analysis called once per size pair (``points=2`` sweeps: the per-call Python and autograd overhead is
-  what a loop pays). The page's default is 145 sizes; the ratio only grows with the count.
+  what a loop pays). The page's default is 73 sizes; the ratio only grows with the count.
 * ``nwd_loss`` against ``diou_loss`` (the IoU-family loss of comparable cost), 65,536 box pairs, value + backward.
 * ``distribution_focal_loss`` against mmdetection's formulation (two ``F.cross_entropy`` calls), 65,536 × 17.
 

@@ -202,3 +202,26 @@ def test_seed_grid_never_reaches_plus_alpha():
 def test_analysis_rejects_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_box_size_figures_take_every_colour_from_the_shared_palette():
+    # issue 14: one palette everywhere; a loss has the same colour here as on the regression and IoU pages
+    from lossviz.figures import boxsize as F
+    from lossviz.figures import style
+
+    def colours(node) -> set[str]:
+        if isinstance(node, dict):
+            items = [(k, v) for k, v in node.items() if k != "template"]  # the shared template is style's own
+            return set().union(*(({v} if "color" in k and isinstance(v, str) else colours(v)) for k, v in items))
+        return set().union(*map(colours, node)) if isinstance(node, list | tuple) else set()
+
+    sweep = A.size_sweep(A.SizeSettings(points=9))
+    size = F.size_figure(sweep, A.LOSS_NAMES, as_dict=True)
+    nwd = F.nwd_figure(A.nwd_vs_offset((8.0, 64.0), points=9), as_dict=True)
+    palette = {v for v in vars(style).values() if isinstance(v, str)} | set(style.LOSS.values())
+    palette |= set(style.CATEGORICAL)
+    for fig in (size, nwd):
+        assert colours(fig) <= palette, colours(fig) - palette
+    for code, name in A.LOSS_CODES.items():
+        tr = next(tr for tr in size["data"] if tr["legendgroup"] == name)
+        assert tr["line"]["color"] == style.LOSS[code], name

@@ -56,3 +56,21 @@ def test_page_fits_a_390px_screen_with_its_charts_drawn(server_url, page):
     assert overflow <= 1
     assert page.locator(".lossviz-plotly-chart .main-svg").count() >= 1  # the selected view only (curves)
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_a_typo_in_the_url_is_shown_while_the_run_is_still_in_progress(server_url, page):
+    # a run can take minutes; the notice about an unknown parameter must not wait for it (a seed of its own: the
+    # server's finished runs are shared, and this run must really compute)
+    typo = "sim_mdoes=paper"
+    page.goto(f"{server_url}/simulation?sim_points=6&sim_modes=autograd&sim_seed=777111&{typo}")
+    running = page.get_by_text(t("sim.running", lang="en", loss="IoU, GIoU, DIoU, CIoU", mode="autograd"))
+    running.wait_for(timeout=240_000)
+    notice = page.locator("[data-testid=stAlert]").filter(has_text="sim_mdoes")
+    notice.wait_for(timeout=30_000)
+    assert "sim_modes" in notice.inner_text()  # the closest known key is suggested
+    assert running.is_visible(), "the run finished before the notice showed"
+    assert page.locator("[data-testid=stProgress]").count() >= 1
+    wait_idle(page, timeout=240_000)
+    assert page.locator("[data-testid=stAlert]").filter(has_text="sim_mdoes").count() == 1
+    assert "sim_mdoes" not in page.url
+    assert page.locator("[data-testid=stException]").count() == 0

@@ -15,10 +15,16 @@ import pytest
 import torch
 
 from lossviz import losses
+from lossviz.analysis import boxsize as A
 from lossviz.analysis import regression as AR
 from lossviz.i18n import t
 
 PAGE = "boxsize"
+SECTION_CHARTS = {  # what each section draws; only the selected section runs
+    "size": {"bs_size_chart"},
+    "nwd": {"bs_nwd_chart"},
+    "dist": {"bs_cbbl_chart", "bs_cbbl_sweep_chart", "bs_dfl_chart", "bs_dfl_sweep_chart"},
+}
 
 
 def _charts(at) -> list:
@@ -54,6 +60,10 @@ def _trace(fig: dict, name: str) -> tuple[np.ndarray, np.ndarray]:
     raise AssertionError(f"no trace {name!r} in {[tr.get('name') for tr in fig['data']]}")
 
 
+def _chart_keys(at) -> set[str]:
+    return {el.proto.id.split("-")[-1] for el in _charts(at)}
+
+
 def _metric(at, label: str) -> list[str]:
     return [m.value for m in at.metric if m.label == label]
 
@@ -77,15 +87,8 @@ def test_default_render_plots_the_core_gradients_against_size(app):
     at = app(PAGE)
     _ok(at)
     assert at.title[0].value == t("bs.title", lang="en")
-    assert {el.proto.id.split("-")[-1] for el in _charts(at)} == {
-        "bs_size_chart",
-        "bs_nwd_chart",
-        "bs_cbbl_chart",
-        "bs_cbbl_sweep_chart",
-        "bs_dfl_chart",
-        "bs_dfl_sweep_chart",
-    }
-    assert len(at.get("download_button")) == 4
+    assert _chart_keys(at) == SECTION_CHARTS["size"]
+    assert len(at.get("download_button")) == 1
     fig = _figure(at, "bs_size_chart")
     w, g = _trace(fig, "IoU")
     assert w[0] == pytest.approx(2) and w[-1] == pytest.approx(1024)
@@ -152,7 +155,7 @@ def test_error_component_mode_beta_stds_and_loss_choice(app):
 
 
 def test_nwd_section_compares_iou_and_nwd_from_the_core(app):
-    at = app(PAGE)
+    at = app(PAGE, query={"bs_section": "nwd"})
     for key, value in [("bs_nwd_small", 6.0), ("bs_nwd_large", 100.0), ("bs_nwd_c", 20.0), ("bs_nwd_max", 12.0)]:
         at.slider(key=key).set_value(value).run()
         _ok(at)
@@ -184,7 +187,7 @@ def _cbbl_core(n, a, kind, beta, target, mu, sigma):
 
 
 def test_cbbl_side_default_and_every_control(app):
-    at = app(PAGE)
+    at = app(PAGE, query={"bs_section": "dist"})
     ce, unc, decoded = _cbbl_core(10, 2.0, "exponential", 1.0, 0.3, -0.5, 0.5)
     assert _metric(at, t("bs.dist.loss")) == [f"{ce:.4f}"]
     assert _metric(at, t("bs.dist.unc"))[0] == f"{unc:.4f}"
@@ -220,7 +223,7 @@ def test_paper_presets_set_the_reported_grids(app, button, a, n):
 
 
 def test_dfl_side_is_the_core_dfl(app):
-    at = app(PAGE)
+    at = app(PAGE, query={"bs_section": "dist"})
     for key, value in [("bs_dfl_y", 3.4), ("bs_dfl_mu", 9.0), ("bs_dfl_sigma", 2.0)]:
         at.slider(key=key).set_value(value).run()
         _ok(at)
@@ -248,6 +251,11 @@ def test_url_parameters_restore_the_view_including_links_moved_from_regression(a
     assert at.slider(key="bs_iou").value == pytest.approx(0.4)
     assert at.toggle(key="bs_stds").value is True
     assert {tr["name"] for tr in _figure(at, "bs_size_chart")["data"]} == {"IoU", "IoU (T)", "NWD", "NWD (T)"}
+    _group(at, "bs_section").set_value("nwd").run()  # the other sections' settings wait in the URL
+    _ok(at)
+    assert at.slider(key="bs_nwd_c").value == pytest.approx(20.0)
+    _group(at, "bs_section").set_value("dist").run()
+    _ok(at)
     assert at.slider(key="bs_cb_n").value == 8 and _group(at, "bs_cb_kind").value == "uniform"
     assert at.slider(key="bs_dfl_y").value == pytest.approx(2.5)
 
@@ -264,6 +272,8 @@ def test_url_values_are_codes_and_old_links_with_labels_still_work(app):
     assert _group(at, "bs_comp").value == "w" and _group(at, "bs_mode").value == "relative"
     assert at.multiselect(key="bs_show").value == ["smooth_l1", "cbbl"]
     assert (_qp(at, "bs_comp"), _qp(at, "bs_mode"), _qp(at, "bs_show")) == (["w"], ["relative"], ["smooth_l1", "cbbl"])
+    _group(at, "bs_section").set_value("dist").run()
+    assert _qp(at, "bs_section") == ["dist"]
     _group(at, "bs_cb_kind").set_value("uniform").run()
     assert _qp(at, "bs_cb_kind") == ["uniform"]
     assert t("bs.kind.uniform", lang="zh") in str(_group(at, "bs_cb_kind").proto)
@@ -296,18 +306,29 @@ def test_hostile_url_parameter_falls_back_with_a_notice(app, key, value):
     assert not at.exception
     assert not at.error
     assert any(f"{key}={value}" in w.value for w in at.warning), [w.value for w in at.warning]
-    assert len(_charts(at)) == 6  # every section still drawn with the defaults
+    assert _chart_keys(at) == SECTION_CHARTS[A.section_for([key])]  # the link's section, drawn with the defaults
 
 
 def test_page_in_chinese(app):
     at = app(PAGE, query={"lang": "zh"})
     _ok(at)
     assert at.title[0].value == t("bs.title", lang="zh")
+    assert t("bs.section.nwd", lang="zh") in str(_group(at, "bs_section").proto)
+    at = app(PAGE, query={"lang": "zh", "bs_section": "nwd"})
     assert t("bs.nwd.header", lang="zh") in [s.value for s in at.subheader]
+    at = app(PAGE, query={"lang": "zh", "bs_section": "dist"})
     assert t("bs.dist.dfl_loss", lang="zh") in [m.label for m in at.metric]
 
 
-@pytest.mark.parametrize("query", [{}, {"bs_comp": "Δw", "bs_mode": "IoU", "bs_show": ["DFL", "CIoU"]}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"bs_comp": "Δw", "bs_mode": "IoU", "bs_show": ["DFL", "CIoU"]},
+        {"bs_section": "nwd"},
+        {"bs_section": "dist"},
+    ],
+)
 def test_every_chart_the_page_sends_passes_plotly_validation(app, query):
     import plotly.graph_objects as go
 
@@ -326,3 +347,26 @@ def test_every_method_links_its_arxiv_paper(app, lang):
     text = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
     for arxiv in ("2110.13389", "2006.04388", "2303.01803", "1904.02701", "1911.08287", "1504.08083"):
         assert f"](https://arxiv.org/abs/{arxiv})" in text, arxiv
+
+
+def test_only_the_selected_section_is_computed_and_drawn(app):
+    # a rerun computes and sends one section (issue 15: the bare page's cost per rerun), chosen in the URL
+    for section, charts in SECTION_CHARTS.items():
+        at = app(PAGE, query={"bs_section": section})
+        _ok(at)
+        assert _chart_keys(at) == charts, section
+    at = app(PAGE)
+    _group(at, "bs_section").set_value("nwd").run()
+    _ok(at)
+    assert _chart_keys(at) == SECTION_CHARTS["nwd"] and _qp(at, "bs_section") == ["nwd"]
+
+
+@pytest.mark.parametrize(
+    ("query", "section"),
+    [({"bs_nwd_max": "20"}, "nwd"), ({"bs_dfl_y": "2.5"}, "dist"), ({"bs_px": "4", "bs_cb_n": "8"}, "size")],
+)
+def test_a_link_that_sets_a_sections_controls_opens_that_section(app, query, section):
+    at = app(PAGE, query=query)
+    _ok(at)
+    assert _chart_keys(at) == SECTION_CHARTS[section]
+    assert _group(at, "bs_section").value == section

@@ -258,3 +258,35 @@ def test_every_loss_links_its_arxiv_paper(app):
     assert "](https://arxiv.org/abs/1911.08287)" in text
     for url in A.PAPERS.values():
         assert f"]({url})" in text, url
+
+
+def test_a_typo_in_the_url_is_reported_before_the_run_starts(app, monkeypatch):
+    # A run can take minutes: the notice about an unknown parameter (a typo of sim_modes) must not wait for it.
+    # When the run starts, the typo has already been reported and dropped from the URL; it is reported once.
+    at_start = []
+    run = A.run
+
+    def spy(cfg, progress=None):
+        import streamlit as st
+
+        at_start.append(list(st.query_params))
+        return run(cfg, progress)
+
+    monkeypatch.setattr(A, "run", spy)
+    query = {**SMALL, "sim_seed": "918273", "sim_modes": "paper", "sim_mdoes": "autograd"}  # a seed no test runs
+    at = app(page=PAGE, query=query, timeout=300)
+    _ok(at)
+    assert at_start, "no run started"
+    assert all("sim_mdoes" not in keys for keys in at_start), at_start
+    notices = [w.value for w in at.warning if "sim_mdoes" in w.value]
+    assert len(notices) == 1 and "sim_modes" in notices[0], [w.value for w in at.warning]
+    assert "sim_mdoes" not in at.query_params
+
+
+def test_controls_of_views_not_shown_yet_are_not_taken_for_typos(app):
+    # the check runs before the view's controls exist: keys built at run time must be known all the same
+    query = {**SMALL, "sim_view": "traj", "sim_ta": "1:4", "sim_sc": "0.5", "sim_aa": "2:1", "sim_map_loss": "giou"}
+    at = app(page=PAGE, query=query, timeout=300)
+    _ok(at)
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.selectbox(key="sim_ta").value == 0 and _qp(at, "sim_ta") == ["1:4"]

@@ -182,3 +182,45 @@ def test_cli_bad_input_exits_2_with_one_clear_line(argv, capsys):
     assert main(["simulate", *argv]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: "), err
+
+
+def _colours(node) -> set[str]:
+    """Every colour a figure dict names (``color``, ``colorscale``, ``bgcolor`` …), recursively (not the shared
+    template's: that is style's own)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "template":
+                continue
+            if "color" in k and isinstance(v, str):
+                found.add(v)
+            else:
+                found |= _colours(v)
+    elif isinstance(node, list | tuple):
+        for v in node:
+            found |= _colours(v)
+    return found
+
+
+def test_simulation_figures_take_every_colour_from_the_shared_palette(small_run):
+    # issue 14: one palette everywhere; a loss has the same colour here as on every other page
+    from lossviz.figures import simulation as F
+    from lossviz.figures import style
+
+    run = A.run(A.Config(points=1, iters=3, losses=A.AUTOGRAD_LOSSES))
+    anchor, target = A.case_boxes(tuple(run.centres[0]), 0, 3, 6)
+    paths = A.trajectories(anchor, target, ["giou", "siou"], gradients=["autograd"], iters=3)
+    figures = [
+        F.error_curves_figure({"autograd": run, "paper": small_run}, as_dict=True),
+        F.final_error_map_figure(run, "giou", as_dict=True),
+        F.trajectory_figure(paths, target, as_dict=True),
+        F.trajectory_error_figure(paths, target, as_dict=True),
+    ]
+    palette = {v for v in vars(style).values() if isinstance(v, str)}
+    palette |= set(style.LOSS.values()) | set(style.CATEGORICAL)
+    for fig in figures:
+        assert _colours(fig) <= palette, _colours(fig) - palette
+    curves = figures[0]["data"]
+    for name in A.AUTOGRAD_LOSSES:
+        tr = next(tr for tr in curves if tr["name"].startswith(F.loss_label(name) + " ·"))
+        assert tr["line"]["color"] == style.LOSS[name], name

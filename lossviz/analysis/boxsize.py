@@ -54,6 +54,35 @@ SOFT = 0.05  # a distribution prediction is (1 − SOFT)·two_hot(prediction) + 
 GFL_STRIDES = (8, 16, 32, 64, 128)  # GFL's FPN levels; anchor (octave_base_scale 8) = 8·stride
 CBBL_PRESETS = {"rpn": (2.0, 1.0, 10), "rcnn": (5.0, 1.0, 5)}  # (α, β, n) reported for the RPN and the R-CNN head
 
+# ------------------------------------------------------------------------------------------------- the page's controls
+#: The page's sections (URL codes, ``bs_section=nwd``); only the selected one is computed and drawn.
+SECTIONS = ("size", "nwd", "dist")
+#: URL key prefixes of each section's controls: a link that sets one (and names no section) opens that section.
+SECTION_PREFIXES = {
+    "size": ("bs_comp", "bs_mode", "bs_px", "bs_rel", "bs_iou", "bs_sl1_beta", "bs_stds", "bs_show"),
+    "nwd": ("bs_nwd_",),
+    "dist": ("bs_cb_", "bs_dfl_"),
+}
+COMPONENT_LABELS = {"x": "Δx", "w": "Δw"}
+#: Older links carried the display labels (bs_comp=Δw, bs_mode=IoU, bs_show=Smooth+L1); they map to the codes.
+LEGACY = {**{v: k for k, v in COMPONENT_LABELS.items()}, "px": "pixels", "× w": "relative", "IoU": "iou",
+          **{name: code for code, name in LOSS_CODES.items()}}  # fmt: skip
+#: The error slider of each mode: (label key, URL key, min, max, default, step).
+ERROR_SLIDERS = {
+    "pixels": ("bs.size.px", "bs_px", 0.25, 64.0, 2.0, 0.25),
+    "relative": ("bs.size.rel", "bs_rel", 0.01, 1.0, 0.1, 0.01),
+    "iou": ("bs.size.iou", "bs_iou", 0.05, 0.95, 0.7, 0.05),
+}
+
+
+def section_for(url_keys, default: str = "size") -> str:
+    """The section a link opens: the one whose controls it sets (the first in page order), else ``default``."""
+    keys = list(url_keys)
+    for section, prefixes in SECTION_PREFIXES.items():
+        if any(k.startswith(prefixes) for k in keys):
+            return section
+    return default
+
 
 @dataclass(frozen=True)
 class SizeSettings:
@@ -69,7 +98,7 @@ class SizeSettings:
     cbbl_beta: float = 1.0
     cbbl_n: int = 10
     reg_max: int = 16
-    points: int = 145  # 16 per octave: the powers of 2 (8, 32, 512, …) are grid points
+    points: int = 73  # 8 per octave: the powers of 2 (8, 32, 512, …) are grid points; the eye sees no more
 
 
 @dataclass(frozen=True)
@@ -213,6 +242,9 @@ def size_sweep(s: SizeSettings = SizeSettings(), names: tuple[str, ...] = LOSS_N
     loss: dict[str, np.ndarray] = {}
     g_pix: dict[str, np.ndarray] = {}
     g_enc: dict[str, np.ndarray] = {}
+    leaves: list[torch.Tensor] = []  # one pixel leaf and one encoded delta per delta or box loss
+    encoded: list[torch.Tensor] = []
+    values: dict[str, torch.Tensor] = {}
     for name in names:
         if name in DIST_LOSSES:
             value, grad = _distribution_curve(name, s, sizes, T0, err)
@@ -222,13 +254,17 @@ def size_sweep(s: SizeSettings = SizeSettings(), names: tuple[str, ...] = LOSS_N
         p = p0.clone().requires_grad_(True)
         T, box = _encode_decode(p, w, s)
         if name in DELTA_LOSSES:
-            value = _delta_loss(name, s)(T, torch.zeros_like(T))
+            values[name] = _delta_loss(name, s)(T, torch.zeros_like(T))
         else:
-            value = _box_loss(name, s)(box, target)
-        dp, dT = torch.autograd.grad(value.sum(), (p, T))
-        loss[name] = value.detach().numpy()
-        g_pix[name], g_enc[name] = dp.abs().numpy(), dT.abs().numpy()
-    return SizeSweep(sizes, err, T0.numpy(), iou, loss, g_pix, g_enc)
+            values[name] = _box_loss(name, s)(box, target)
+        leaves.append(p)
+        encoded.append(T)
+    if values:  # one backward pass for every loss: each loss depends on its own leaf only
+        grads = torch.autograd.grad(torch.stack([v.sum() for v in values.values()]).sum(), leaves + encoded)
+        for i, (name, value) in enumerate(values.items()):
+            loss[name] = value.detach().numpy()
+            g_pix[name], g_enc[name] = grads[i].abs().numpy(), grads[len(values) + i].abs().numpy()
+    return SizeSweep(sizes, err, T0.numpy(), iou, {n: loss[n] for n in names}, g_pix, g_enc)
 
 
 def _distribution_curve(
@@ -264,6 +300,13 @@ class NwdCurves:
     iou: dict[float, np.ndarray]
     nwd: dict[float, np.ndarray]
     constant: float
+
+    def probe(self) -> list[tuple[float, float, float, float]]:
+        """``(w, offset, IoU, NWD)`` for each size at half the tiny box's side (its IoU is 1/3 there), or at the
+        largest offset shown when that is smaller: the numbers the page prints under the chart."""
+        d = min(self.sizes[0] / 2, float(self.offsets[-1]))
+        i = int(np.abs(self.offsets - d).argmin())
+        return [(w, float(self.offsets[i]), float(self.iou[w][i]), float(self.nwd[w][i])) for w in self.sizes]
 
     def columns(self) -> dict[str, np.ndarray]:
         cols: dict[str, np.ndarray] = {"offset_px": self.offsets}
@@ -337,6 +380,11 @@ def dfl_view(
     )
 
 
+def distribution_columns(view: CbblView) -> dict[str, np.ndarray]:
+    """A distribution view's grid, target, prediction and gradient as the columns of its CSV download."""
+    return {"grid": view.grid, "target p*": view.target_dist, "prediction p": view.probs, "dL/dlogit": view.grad}
+
+
 def seed_grid_end(alpha: float, n: int) -> float:
     """The last point of the seed's literal grid ``y_i = −α + i·2α/(n + 1)``, i = 0…n: it stops short of +α."""
     return -alpha + n * 2 * alpha / (n + 1)
@@ -345,19 +393,25 @@ def seed_grid_end(alpha: float, n: int) -> float:
 __all__ = [
     "CBBL_PRESETS",
     "COMPONENTS",
+    "COMPONENT_LABELS",
     "DIST_LOSSES",
+    "ERROR_SLIDERS",
+    "LEGACY",
     "LOSS_CODES",
     "LOSS_NAMES",
     "MODES",
     "PAPERS",
+    "SECTIONS",
     "NwdCurves",
     "SizeSettings",
     "SizeSweep",
     "cbbl_view",
     "dfl_view",
+    "distribution_columns",
     "gfl_stride",
     "nwd_vs_offset",
     "pixel_error",
+    "section_for",
     "seed_grid_end",
     "size_sweep",
 ]

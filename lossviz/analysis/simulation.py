@@ -355,6 +355,23 @@ def mode_configs(base: Config, modes: Sequence[str]) -> dict[str, Config]:
     return out
 
 
+def schedule_until(u1: int, u2: int) -> tuple[tuple[int, int, int], bool]:
+    """The schedule's step bounds from the two the page offers (after the second, η3 holds to the end), and
+    whether they were usable: bounds out of order (a hand-edited URL) fall back to the paper's."""
+    ok = int(u2) > int(u1)
+    first, second = (int(u1), int(u2)) if ok else S.PAPER_SCHEDULE.until[:2]
+    return (first, second, MAX_ITERS), ok
+
+
+def memory_mib(configs: dict[str, Config]) -> float:
+    """The largest memory estimate of the runs, in MiB (the page prints it before starting them)."""
+    return max(estimate_bytes(c) for c in configs.values()) / 2**20
+
+
+#: URL keys of the trajectory view's case pickers (target aspect, scale, anchor aspect), built at run time.
+CASE_KEYS = {"ta": "sim_ta", "sc": "sim_sc", "aa": "sim_aa"}
+
+
 #: The arXiv paper of every loss the simulation runs (from the core's registration of each loss).
 PAPERS = {code: IOU_LOSS_SPECS[code].paper for code in AUTOGRAD_LOSSES}
 

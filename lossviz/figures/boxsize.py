@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from lossviz.analysis.boxsize import DIST_LOSSES, LOSS_NAMES, NwdCurves, SizeSweep
+from lossviz.analysis.boxsize import DIST_LOSSES, LOSS_CODES, NwdCurves, SizeSweep
+from lossviz.figures import style as S
 from lossviz.figures._dict import figure_builder
 from lossviz.i18n import t
 
-COLORS = dict(
-    zip(
-        LOSS_NAMES,
-        ("#9467bd", "#1f77b4", "#d62728", "#2ca02c", "#17becf", "#bcbd22", "#8c564b", "#ff7f0e", "#e377c2", "#7f7f7f"),
-        strict=True,
-    )
-)
+#: One colour per loss: the app's palette (``style.LOSS``), the same as on every other page.
+COLORS = {name: S.LOSS[code] for code, name in LOSS_CODES.items()}
 DASH = {"C-BBL": "dot", "DFL": "dot", "NWD": "dash"}
-SIZE_COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd")
 #: NWD's definition as the page writes it under its chart.
 NWD_LATEX = (r"W_2^2 = \|c_1 - c_2\|^2 + \tfrac{(w_1 - w_2)^2 + (h_1 - h_2)^2}{4},\qquad"
              r"\mathrm{NWD} = e^{-W_2 / C},\qquad L_{\mathrm{NWD}} = 1 - \mathrm{NWD}")  # fmt: skip
@@ -116,7 +111,7 @@ def size_figure(sweep: SizeSweep, names: tuple[str, ...], height: int = 680) -> 
                 "y1": 1,
                 "xref": "x2",
                 "yref": "paper",
-                "line": {"color": "#999", "dash": "dot", "width": 1},
+                "line": {"color": S.INK, "dash": "dot", "width": 1},
             }
             for w in (32.0, 96.0)  # COCO's small / medium / large borders
         ],
@@ -131,7 +126,7 @@ def nwd_figure(curves: NwdCurves, height: int = 420) -> dict:
     hover = "Δ = %{x:.3g} px<br>%{fullData.name}: %{y:.4f}<extra></extra>"
     traces = []
     for i, w in enumerate(curves.sizes):
-        color = SIZE_COLORS[i % len(SIZE_COLORS)]
+        color = S.categorical(i)  # sizes are series without a fixed meaning
         traces.append(
             {
                 "type": "scatter",

@@ -11,16 +11,8 @@ from lossviz.figures import style
 from lossviz.figures._dict import figure_builder
 from lossviz.i18n import t
 
-#: One colour per loss, as the official figure (IoU black, GIoU blue, DIoU red, CIoU cyan) and then the others.
-COLORS = {
-    "iou": style.LOSS["iou"],  # the paper draws it black: invisible on a dark page
-    "giou": "#1f4fd8",
-    "diou": "#d62728",
-    "ciou": "#17becf",
-    "eiou": "#ff7f0e",
-    "siou": "#9467bd",
-    "alpha_iou": "#8c564b",
-}
+#: One colour per loss: the app's palette (``style.LOSS``; the paper draws IoU black, invisible on a dark page).
+COLORS = {name: style.LOSS[name] for name in ("iou", "giou", "diou", "ciou", "eiou", "siou", "alpha_iou")}
 NAMES = {
     "iou": "IoU",
     "giou": "GIoU",
@@ -31,7 +23,8 @@ NAMES = {
     "alpha_iou": "α-IoU",
 }
 DASH = {"autograd": "solid", "paper": "dash"}
-TARGET_COLOR = "#2ca02c"
+TARGET_COLOR = style.TARGET
+OTHER = style.INK  # a loss without a colour of its own, and the start box (neutral)
 
 
 def loss_label(name: str) -> str:
@@ -77,7 +70,7 @@ def error_curves_figure(runs: Mapping[str, SimulationRun], log_y: bool = False) 
                     "y": err,
                     "mode": "lines",
                     "name": f"{loss_label(name)} · {t('sim.mode.' + mode)}",
-                    "line": {"color": COLORS.get(name, "#7f7f7f"), "dash": DASH.get(mode, "solid"), "width": 2},
+                    "line": {"color": COLORS.get(name, OTHER), "dash": DASH.get(mode, "solid"), "width": 2},
                     "hovertemplate": "t=%{x}<br>E=%{y:.4g}<extra>%{fullData.name}</extra>",
                 }
             )
@@ -96,7 +89,7 @@ def final_error_map_figure(run: SimulationRun, loss: str, zmax: float | None = N
     marker = {
         "size": 6 if len(err) <= 2000 else 4,
         "color": err,
-        "colorscale": "Viridis",
+        "colorscale": style.SEQUENTIAL,
         "cmin": 0.0,
         "colorbar": {"title": {"text": t("sim.fig.final_error")}},
     }
@@ -141,9 +134,9 @@ def trajectory_figure(paths: Mapping[tuple[str, str], np.ndarray], target) -> di
     traces = [_rect(target, TARGET_COLOR, t("sim.fig.target"))]
     first = next(iter(paths.values()), None)
     if first is not None:
-        traces.append(_rect(first[0], "#7f7f7f", t("sim.fig.start"), dash="dot"))
+        traces.append(_rect(first[0], OTHER, t("sim.fig.start"), dash="dot"))
     for (name, mode), path in paths.items():
-        color = COLORS.get(name, "#7f7f7f")
+        color = COLORS.get(name, OTHER)
         label = f"{loss_label(name)} · {t('sim.mode.' + mode)}"
         traces.append(
             {
@@ -182,7 +175,7 @@ def trajectory_error_figure(paths: Mapping[tuple[str, str], np.ndarray], target)
                 "y": err,
                 "mode": "lines",
                 "name": f"{loss_label(name)} · {t('sim.mode.' + mode)}",
-                "line": {"color": COLORS.get(name, "#7f7f7f"), "dash": DASH.get(mode, "solid")},
+                "line": {"color": COLORS.get(name, OTHER), "dash": DASH.get(mode, "solid")},
             }
         )
     return {"data": traces, "layout": _layout(t("sim.fig.traj_error_title"), t("sim.fig.step"), "|Δ|")}

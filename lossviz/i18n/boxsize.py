@@ -19,6 +19,10 @@ STRINGS = {
             "绝不超过 1。所有曲线均由 torch 核心经自动求导得到。"
         ),
     },
+    "bs.section": {"en": "Section", "zh": "部分"},
+    "bs.section.size": {"en": "Gradient against size", "zh": "梯度与尺寸"},
+    "bs.section.nwd": {"en": "NWD against IoU", "zh": "NWD 与 IoU"},
+    "bs.section.dist": {"en": "C-BBL and DFL", "zh": "C-BBL 与 DFL"},
     # ------------------------------------------------------------------------------------------- size sweep
     "bs.size.header": {"en": "Gradient against object size", "zh": "梯度随目标尺寸的变化"},
     "bs.size.intro": {

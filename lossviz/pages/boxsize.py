@@ -1,44 +1,21 @@
 """Box size: the same error through every loss at every object size; NWD against IoU; C-BBL and DFL side by side.
 
-Thin page: URL-bound widgets in, numbers from ``lossviz.analysis.boxsize`` (torch core + autograd), figures from
-``lossviz.figures.boxsize`` (and the regression page's distribution figures). One fragment per section.
+Thin page: URL-bound widgets in, numbers and figure dicts from ``lossviz.cached.boxsize`` (the analysis in
+``lossviz.analysis.boxsize`` and the figures in ``lossviz.figures.boxsize``, cached across sessions). Only the
+selected section runs, as a fragment.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from lossviz import i18n
 from lossviz.analysis import boxsize as A
+from lossviz.cached import boxsize as C
 from lossviz.components import coded, controls, downloads, shell
 from lossviz.components.plotly_chart import plotly_chart
-from lossviz.figures import boxsize as F
-from lossviz.figures import regression as FR
+from lossviz.figures.boxsize import NWD_LATEX
 from lossviz.i18n import t
-
-COMPONENT_LABELS = {"x": "Δx", "w": "Δw"}
-# Older links carried the display labels (bs_comp=Δw, bs_mode=IoU, bs_show=Smooth+L1); they map to the codes.
-LEGACY = {**{v: k for k, v in COMPONENT_LABELS.items()}, "px": "pixels", "× w": "relative", "IoU": "iou",
-          **{name: code for code, name in A.LOSS_CODES.items()}}  # fmt: skip
-ERROR_SLIDERS = {  # mode -> (label key, URL key, min, max, default, step)
-    "pixels": ("bs.size.px", "bs_px", 0.25, 64.0, 2.0, 0.25),
-    "relative": ("bs.size.rel", "bs_rel", 0.01, 1.0, 0.1, 0.01),
-    "iou": ("bs.size.iou", "bs_iou", 0.05, 0.95, 0.7, 0.05),
-}
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def _sweep(settings: A.SizeSettings, names: tuple[str, ...]) -> A.SizeSweep:
-    return A.size_sweep(settings, names)
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def _cbbl(n: int, a: float, kind: str, beta: float, target: float, mu: float, sigma: float):
-    return A.cbbl_view(n, a, kind, beta, target, mu, sigma)
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def _dfl(y: float, mu: float, sigma: float):
-    return A.dfl_view(16, y, mu, sigma)
 
 
 @st.fragment
@@ -48,12 +25,13 @@ def size_section() -> None:
     st.caption(t("bs.papers", links=" · ".join(f"[{name}]({url})" for name, url in A.PAPERS.items())))
     c1, c2, c3 = st.columns([1, 1.4, 2])
     with c1:
-        comp = coded.segmented(t("bs.size.component"), "bs_comp", A.COMPONENTS, "x", COMPONENT_LABELS, legacy=LEGACY)
+        comp = coded.segmented(t("bs.size.component"), "bs_comp", A.COMPONENTS, "x", A.COMPONENT_LABELS,
+                               legacy=A.LEGACY)  # fmt: skip
     with c2:
         mode = coded.segmented(t("bs.size.mode"), "bs_mode", A.MODES, "pixels", lambda m: t(f"bs.mode.{m}"),
-                               legacy=LEGACY)  # fmt: skip
+                               legacy=A.LEGACY)  # fmt: skip
     with c3:
-        label, key, lo, hi, default, step = ERROR_SLIDERS[mode]
+        label, key, lo, hi, default, step = A.ERROR_SLIDERS[mode]
         error = controls.slider(t(label), key, lo, hi, default, step)
     c4, c5 = st.columns([1, 2])
     with c4:
@@ -61,24 +39,21 @@ def size_section() -> None:
     with c5:
         stds = controls.toggle(t("bs.size.stds"), "bs_stds", False)
     codes = coded.multiselect(t("bs.size.show"), "bs_show", list(A.LOSS_CODES), list(A.LOSS_CODES), A.LOSS_CODES,
-                              legacy=LEGACY)  # fmt: skip
+                              legacy=A.LEGACY)  # fmt: skip
     if not codes:
-        st.info(t("bs.size.pick"))
-        return
+        return st.info(t("bs.size.pick"))
     names = tuple(name for code, name in A.LOSS_CODES.items() if code in codes)
-    settings = A.SizeSettings(comp, mode, float(error), bool(stds), float(beta))
+    settings, lang = A.SizeSettings(comp, mode, float(error), bool(stds), float(beta)), i18n.get_lang()
     try:
         with st.spinner(t("bs.size.computing")):
-            sweep = _sweep(settings, names)
+            figure = C.size_figure(settings, names, lang)
     except ValueError as err:
-        st.error(t("common.error", msg=err))
-        return
-    plotly_chart(F.size_figure(sweep, names, as_dict=True), key="bs_size_chart", height=680)
-    st.dataframe(F.ratio_table(sweep, names, A.SMALL, A.LARGE), hide_index=True)
-    small, large = int(A.SMALL), int(A.LARGE)
+        return st.error(t("common.error", msg=err))
+    plotly_chart(figure, key="bs_size_chart", height=680)
+    st.dataframe(C.ratio_table(settings, names, lang), hide_index=True)
     a, b, n = A.CBBL_PRESETS["rpn"]
-    st.caption(t("bs.size.ratio_caption", small=small, large=large, a=a, b=b, n=n))
-    downloads.buttons("gradient_vs_size", csv=sweep.columns, key="bs_dl_size")
+    st.caption(t("bs.size.ratio_caption", small=int(A.SMALL), large=int(A.LARGE), a=a, b=b, n=n))
+    downloads.buttons("gradient_vs_size", csv=lambda: C.sweep(settings, names).columns(), key="bs_dl_size")
 
 
 @st.fragment
@@ -94,15 +69,13 @@ def nwd_section() -> None:
         constant = controls.slider(t("bs.nwd.constant"), "bs_nwd_c", 1.0, 100.0, 12.8, 0.1)
     with c4:
         max_offset = controls.slider(t("bs.nwd.max"), "bs_nwd_max", 2.0, 64.0, 16.0, 1.0)
-    curves = A.nwd_vs_offset((float(small), float(large)), float(max_offset), float(constant))
-    plotly_chart(F.nwd_figure(curves, as_dict=True), key="bs_nwd_chart", height=420)
-    probe = float(small) / 2  # half the tiny box: its IoU is 1/3 there
-    m = st.columns(2)
-    for col, w in zip(m, curves.sizes, strict=True):
-        i = int(abs(curves.offsets - min(probe, float(max_offset))).argmin())
-        col.metric(t("bs.nwd.metric", w=f"{w:g}", d=f"{curves.offsets[i]:.3g}"),
-                   t("bs.nwd.metric_value", iou=f"{curves.iou[w][i]:.3f}", nwd=f"{curves.nwd[w][i]:.3f}"))  # fmt: skip
-    st.latex(F.NWD_LATEX)
+    args = (float(small), float(large), float(max_offset), float(constant))
+    plotly_chart(C.nwd_figure(*args, i18n.get_lang()), key="bs_nwd_chart", height=420)
+    curves = C.nwd_curves(*args)
+    for col, (w, d, iou, nwd) in zip(st.columns(2), curves.probe(), strict=True):
+        col.metric(t("bs.nwd.metric", w=f"{w:g}", d=f"{d:.3g}"),
+                   t("bs.nwd.metric_value", iou=f"{iou:.3f}", nwd=f"{nwd:.3f}"))  # fmt: skip
+    st.latex(NWD_LATEX)
     st.caption(t("bs.nwd.eps_note"))
     downloads.buttons("iou_vs_nwd", csv=curves.columns, key="bs_dl_nwd")
 
@@ -112,17 +85,18 @@ def _preset(name: str) -> None:
     st.session_state.update(bs_cb_a=a, bs_cb_beta=b, bs_cb_n=n, bs_cb_kind="exponential")
 
 
-def _distribution(view, mu: float, loss_label: str, key: str, file: str) -> None:
+def _distribution(kind: str, args: tuple, mu: float, loss_label: str) -> None:
+    view = C.cbbl(*args) if kind == "cbbl" else C.dfl(*args)
     m1, m2, m3 = st.columns(3)
     m1.metric(t("bs.dist.decoded"), f"{view.decoded:.4f}", delta=f"{view.decoded - view.t_used:+.4f}",
               delta_color="off")  # fmt: skip
     m2.metric(loss_label, f"{view.ce:.4f}")
     m3.metric(t("bs.dist.unc"), f"{view.uncertainty:.4f}")
-    plotly_chart(FR.cbbl_figure(view, as_dict=True), key=f"bs_{key}_chart", height=480)
-    plotly_chart(FR.cbbl_sweep_figure(view, mu, as_dict=True), key=f"bs_{key}_sweep_chart", height=340)
+    chart, sweep = C.distribution_figures(kind, args, mu, i18n.get_lang())
+    plotly_chart(chart, key=f"bs_{kind}_chart", height=480)
+    plotly_chart(sweep, key=f"bs_{kind}_sweep_chart", height=340)
     st.caption(t("reg.cbbl.sweep_caption"))
-    cols = {"grid": view.grid, "target p*": view.target_dist, "prediction p": view.probs, "dL/dlogit": view.grad}
-    downloads.buttons(file, csv=cols, key=f"bs_dl_{key}")
+    downloads.buttons(kind, csv=lambda: A.distribution_columns(view), key=f"bs_dl_{kind}")
 
 
 @st.fragment
@@ -144,30 +118,29 @@ def distribution_section() -> None:
         mu = controls.slider(t("reg.cbbl.mu"), "bs_cb_mu", -8.0, 8.0, -0.5, 0.05)
         sigma = controls.slider(t("reg.cbbl.sigma"), "bs_cb_sigma", 0.05, 2.0, 0.5, 0.05)
         st.caption(t("bs.dist.seed_step", end=f"{A.seed_grid_end(float(a), int(n)):.4g}", a=f"{float(a):g}"))
+        args = (int(n), float(a), kind, float(beta), float(target), float(mu), float(sigma))
         try:
-            view = _cbbl(int(n), float(a), kind, float(beta), float(target), float(mu), float(sigma))
+            view = C.cbbl(*args)
         except ValueError as err:
             st.error(t("common.error", msg=err))
         else:
             if view.t_used != view.t:
                 st.info(t("reg.cbbl.clamped", t=f"{view.t:.4g}", a=f"{float(a):g}", used=f"{view.t_used:.4g}"))
-            _distribution(view, float(mu), t("bs.dist.loss"), "cbbl", "cbbl")
+            _distribution("cbbl", args, float(mu), t("bs.dist.loss"))
     with right:
         st.markdown(f"#### {t('bs.dist.dfl', url=A.PAPERS['DFL'])}")
         y = controls.slider(t("bs.dist.dfl_y"), "bs_dfl_y", 0.0, 16.0, 6.3, 0.05)
         dmu = controls.slider(t("bs.dist.dfl_mu"), "bs_dfl_mu", 0.0, 16.0, 5.0, 0.05)
         dsigma = controls.slider(t("bs.dist.dfl_sigma"), "bs_dfl_sigma", 0.1, 4.0, 1.0, 0.05)
-        view = _dfl(float(y), float(dmu), float(dsigma))
-        _distribution(view, float(dmu), t("bs.dist.dfl_loss"), "dfl", "dfl")
+        _distribution("dfl", (float(y), float(dmu), float(dsigma)), float(dmu), t("bs.dist.dfl_loss"))
 
 
 st.title(t("bs.title"))
 st.markdown(t("bs.intro"))
-size_section()
-st.divider()
-nwd_section()
-st.divider()
-distribution_section()
+if "bs_section" not in st.session_state and "bs_section" not in st.query_params:  # a link setting a section's
+    st.query_params.update({"bs_section": A.section_for(st.query_params)})  # controls opens that section
+section = coded.segmented(t("bs.section"), "bs_section", A.SECTIONS, "size", lambda s: t(f"bs.section.{s}"))
+{"size": size_section, "nwd": nwd_section, "dist": distribution_section}[section]()
 st.divider()
 with shell.explanation("bs"):
     st.markdown(t("bs.explain"))
