@@ -25,7 +25,7 @@ from lossviz.figures import style
 from lossviz.figures._dict import figure_builder
 from lossviz.i18n import t
 
-COLORS = {name: style.LOSS[name.lower().replace(" ", "_")] for name in ("L1", "L2", "Smooth L1", "Balanced L1")}
+COLORS = {name: style.loss_color(name) for name in ("L1", "L2", "Smooth L1", "Balanced L1")}
 INLIER_COLOR = style.INLIER
 OUTLIER_COLOR = style.OUTLIER
 HOVER = "d = %{x:.6g}<br>%{fullData.name}: %{y:.6g}<extra></extra>"
@@ -190,8 +190,8 @@ def curves_figure(curves: RegressionCurves, show_closed_form: bool = True, heigh
                 "yanchor": "top",
                 "showarrow": False,
                 "text": t("reg.fig.clipped", names=", ".join(clipped)),
-                "font": {"size": 11, "color": "#555"},
-                "bgcolor": "rgba(255,255,255,0.8)",
+                "font": {"size": 11, "color": style.TEXT_MUTED},
+                "bgcolor": style.LABEL_BG,
             }
         )
     p = curves.params
@@ -212,10 +212,9 @@ def family_figure(fam: RegressionFamily, height: int = 560) -> dict:
     layout = _stacked_layout(t("reg.fig.family_loss", param=symbol), t("reg.fig.family_grad"), height, lim)
     layout["hovermode"] = "closest"
     traces = []
-    k = len(fam.values)
-    for i, (v, loss, grad) in enumerate(zip(fam.values, fam.loss, fam.grad, strict=True)):
-        shade = 0.35 + 0.65 * (i / max(1, k - 1))
-        line = {"color": f"rgba(214, 39, 40, {shade:.2f})"}
+    shades = style.ramp(COLORS["Balanced L1"], len(fam.values))
+    for shade, v, loss, grad in zip(shades, fam.values, fam.loss, fam.grad, strict=True):
+        line = {"color": shade}
         label = f"Balanced L1, {symbol} = {v:.6g}"
         traces.append(_line(fam.d, loss, label, TOP, legendgroup=label, line=line))
         traces.append(_line(fam.d, grad, label, BOTTOM, legendgroup=label, showlegend=False, line=line))
@@ -280,7 +279,7 @@ def balance_figure(bal: GradientBalance, height: int = 420, bins: int = 80) -> d
             **right,
         ),
     ]
-    split_line = {"color": "#444", "dash": "dot", "width": 1}
+    split_line = {"color": style.REFERENCE, "dash": "dot", "width": 1}
     shapes = [
         {
             "type": "line",
@@ -303,7 +302,7 @@ def balance_figure(bal: GradientBalance, height: int = 420, bins: int = 80) -> d
             "y1": 1,
             "xref": "x2",
             "yref": "y2 domain",
-            "line": {"color": "#222", "dash": "dash", "width": 1},
+            "line": {"color": style.REFERENCE, "dash": "dash", "width": 1},
         }
     )
     layout = {
@@ -377,9 +376,9 @@ def balance_metrics(bal: GradientBalance) -> list[dict]:
     ]
 
 
-TARGET_COLOR = "#2ca02c"
-PRED_COLOR = "#1f77b4"
-GRAD_COLOR = "#d62728"
+TARGET_COLOR = style.TARGET
+PRED_COLOR = style.PRED
+GRAD_COLOR = style.GRADIENT
 
 
 def _vline(x: float, xref: str, yref: str, color: str, dash: str = "dash") -> dict:
@@ -463,7 +462,7 @@ def cbbl_figure(view: CbblView, height: int = 520) -> dict:
                 "xanchor": "left",
                 "xshift": 4,
                 "font": {"color": color, "size": 12},
-                "bgcolor": "rgba(255,255,255,0.8)",
+                "bgcolor": style.LABEL_BG,
             }
         )
     return {"data": traces, "layout": layout}
@@ -479,7 +478,7 @@ def cbbl_sweep_figure(view: CbblView, mu: float, height: int = 360) -> dict:
             x=view.sweep_mu,
             y=view.sweep_uncertainty,
             name="|H(p*) − H(p)|",
-            line={"color": "#9467bd"},
+            line={"color": style.UNCERTAINTY},
             hovertemplate=hover,
         ),
         _scatter(
