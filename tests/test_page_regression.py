@@ -81,9 +81,10 @@ def test_default_render_shows_core_numbers(app):
     assert "e^{1.5/0.5} - 1 = 19.09" in latex  # the current values are substituted
     assert "1.5|d| - 0.4214" in latex  # γ|d| + γ/b − αβ with γ/b − αβ = 1.5/19.09 − 0.5
     assert not at.warning  # β = 1: no quirk notice
-    # the open sections only: the curves chart and its download (family and balance are closed by default)
+    # the open sections only: the curves chart and its downloads, CSV (headers in the page's language) and JSON
+    # (stable keys); family and balance are closed by default
     assert _charts(at) == {"reg_curves_chart"}
-    assert len(at.get("download_button")) == 1
+    assert [b.key for b in at.get("download_button")] == ["reg_dl_curves_csv", "reg_dl_curves_json"]
 
 
 def test_plotted_curves_are_the_core_losses(app):

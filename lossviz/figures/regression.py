@@ -23,7 +23,7 @@ from lossviz.analysis.regression import (
 )
 from lossviz.figures import style
 from lossviz.figures._dict import figure_builder
-from lossviz.i18n import t
+from lossviz.i18n import get_lang, t
 
 COLORS = {name: style.loss_color(name) for name in ("L1", "L2", "Smooth L1", "Balanced L1")}
 INLIER_COLOR = style.INLIER
@@ -333,6 +333,38 @@ def balance_figure(bal: GradientBalance, height: int = 420, bins: int = 80) -> d
         ],
     }
     return {"data": traces, "layout": layout}
+
+
+def _csv(columns: dict[str, np.ndarray]) -> bytes:
+    """Columns as UTF-8 CSV; in Chinese with a byte-order mark, without which Excel reads the headers as mojibake."""
+    import pandas as pd
+
+    text = pd.DataFrame(columns).to_csv(index=False)
+    return (("\ufeff" if get_lang() == "zh" else "") + text).encode("utf-8")
+
+
+def curves_csv(curves: RegressionCurves) -> bytes:
+    """The plotted curves as a CSV with headers in the page's language (the JSON download keeps
+    ``RegressionCurves.columns()``'s stable English keys for programs)."""
+    cols = {t("reg.csv.d"): curves.d}
+    for n in curves.names:
+        cols[t("reg.csv.loss", name=n)] = curves.loss[n]
+        cols[t("reg.csv.grad", name=n)] = curves.grad[n]
+        cols[t("reg.csv.grad_closed", name=n)] = curves.grad_closed[n]
+    return _csv(cols)
+
+
+def family_csv(fam: RegressionFamily) -> bytes:
+    """The Balanced L1 family as a CSV with headers in the page's language."""
+    symbol = t(f"reg.param.{fam.param}")
+    cols = {t("reg.csv.d"): fam.d}
+    for v, loss, grad in zip(fam.values, fam.loss, fam.grad, strict=True):
+        cols[t("reg.csv.loss", name=f"Balanced L1 ({symbol} = {v:g})")] = loss
+        cols[t("reg.csv.grad", name=f"Balanced L1 ({symbol} = {v:g})")] = grad
+    smooth = f"Smooth L1 (β = {fam.params.smooth_beta:g})"
+    cols[t("reg.csv.loss", name=smooth)] = fam.smooth_loss
+    cols[t("reg.csv.grad", name=smooth)] = fam.smooth_grad
+    return _csv(cols)
 
 
 def curves_metrics(curves: RegressionCurves, probe: dict[str, tuple[float, float]], d: float) -> list[dict]:
