@@ -552,3 +552,63 @@ def test_family_sweeps_one_parameter_and_keeps_the_others():
 def test_analysis_rejects_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_csv_downloads_have_headers_in_the_pages_language_and_json_keeps_stable_keys():
+    """Issue 14: a zh user's CSV had English headers. The CSV now speaks the page's language (with units and the
+    symbols of the chart; a BOM so Excel reads the Chinese); the JSON download keeps the stable English keys."""
+    import io
+
+    import pandas as pd
+
+    from lossviz import i18n
+    from lossviz.figures import regression as F
+
+    curves = A.curves(A.Params(), 3.0, names=("Smooth L1", "Balanced L1"))
+    fam = A.family("gamma", (1.0, 1.5), A.Params())
+    for lang in ("en", "zh"):
+        token = i18n._current.set(lang)
+        try:
+            raw, fam_raw = F.curves_csv(curves), F.family_csv(fam)
+        finally:
+            i18n._current.reset(token)
+        assert raw.startswith("\ufeff".encode()) == (lang == "zh")
+        table = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
+        header = t("reg.csv.grad", lang=lang, name="Balanced L1")
+        assert list(table.columns)[:2] == [t("reg.csv.d", lang=lang), t("reg.csv.loss", lang=lang, name="Smooth L1")]
+        np.testing.assert_allclose(table[header], curves.grad["Balanced L1"], rtol=1e-12)
+        assert all(_cjk(c) for c in table.columns) == (lang == "zh"), list(table.columns)
+        fam_table = pd.read_csv(io.BytesIO(fam_raw), encoding="utf-8-sig")
+        assert t("reg.csv.loss", lang=lang, name="Balanced L1 (γ = 1.5)") in fam_table.columns
+        assert all(_cjk(c) for c in fam_table.columns) == (lang == "zh"), list(fam_table.columns)
+    assert list(curves.columns())[:2] == ["d", "Smooth L1 loss"]  # the JSON's keys, the same in every language
+
+
+def test_the_preset_notice_names_the_figure_in_chinese(app):
+    at = app(PAGE, query={"lang": "zh"})
+    [button] = [b for b in at.button if b.label == t("reg.preset.libra_fig5", lang="zh")]
+    button.click().run()
+    _ok(at)
+    [shown] = [s.value for s in at.success]
+    assert "图 5" in shown and "Fig." not in shown
+
+
+def test_the_page_defines_no_cache_and_its_charts_are_cached_serialised_per_language(app):
+    """Issue 15: st.cache_data applied inside the page re-hashed each function's source on every rerun; the caches
+    live in lossviz/cached/regression.py, charts already serialised, keyed by language."""
+    from pathlib import Path
+
+    from lossviz.cached import regression as C
+    from lossviz.components.plotly_chart import PreparedFigure
+
+    source = (Path(__file__).resolve().parents[1] / "lossviz" / "pages" / "regression.py").read_text()
+    assert "cache_data" not in source and "cache_resource" not in source
+    names = ("Smooth L1", "Balanced L1")
+    chart = C.curves_chart(A.Params(), 3.0, names, True, "en")
+    assert isinstance(chart, PreparedFigure) and chart.template == "lossviz"
+    # the same view in Chinese, then in English again: each language gets its own chart, not the other's
+    zh = _figure(app(PAGE, query={"lang": "zh"}), "reg_curves_chart")
+    en = _figure(app(PAGE), "reg_curves_chart")
+    title = next(a["text"] for a in en["layout"]["annotations"] if a.get("font", {}).get("size") == 14)
+    assert title == t("reg.fig.loss_title", lang="en")
+    assert any(_cjk(a["text"]) for a in zh["layout"]["annotations"])
