@@ -81,10 +81,9 @@ def test_default_render_shows_core_numbers(app):
     assert "e^{1.5/0.5} - 1 = 19.09" in latex  # the current values are substituted
     assert "1.5|d| - 0.4214" in latex  # γ|d| + γ/b − αβ with γ/b − αβ = 1.5/19.09 − 0.5
     assert not at.warning  # β = 1: no quirk notice
-    # the open sections only: the curves chart and its downloads, CSV (headers in the page's language) and JSON
-    # (stable keys); family and balance are closed by default
+    # the open sections only: the curves chart and its download (family and balance are closed by default)
     assert _charts(at) == {"reg_curves_chart"}
-    assert [b.key for b in at.get("download_button")] == ["reg_dl_curves_csv", "reg_dl_curves_json"]
+    assert len(at.get("download_button")) == 1
 
 
 def test_plotted_curves_are_the_core_losses(app):
@@ -554,9 +553,9 @@ def test_analysis_rejects_bad_arguments(call, match):
         call()
 
 
-def test_csv_downloads_have_headers_in_the_pages_language_and_json_keeps_stable_keys():
-    """Issue 14: a zh user's CSV had English headers. The CSV now speaks the page's language (with units and the
-    symbols of the chart; a BOM so Excel reads the Chinese); the JSON download keeps the stable English keys."""
+def test_csv_downloads_have_headers_in_the_pages_language():
+    """Issue 14: a zh user's CSV had English headers. The CSV now speaks the page's language (what d is, the
+    symbols of the chart; a BOM so Excel reads the Chinese); ``?lang=en`` gives the English headers to a program."""
     import io
 
     import pandas as pd
@@ -581,7 +580,6 @@ def test_csv_downloads_have_headers_in_the_pages_language_and_json_keeps_stable_
         fam_table = pd.read_csv(io.BytesIO(fam_raw), encoding="utf-8-sig")
         assert t("reg.csv.loss", lang=lang, name="Balanced L1 (γ = 1.5)") in fam_table.columns
         assert all(_cjk(c) for c in fam_table.columns) == (lang == "zh"), list(fam_table.columns)
-    assert list(curves.columns())[:2] == ["d", "Smooth L1 loss"]  # the JSON's keys, the same in every language
 
 
 def test_the_preset_notice_names_the_figure_in_chinese(app):

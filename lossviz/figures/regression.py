@@ -344,8 +344,8 @@ def _csv(columns: dict[str, np.ndarray]) -> bytes:
 
 
 def curves_csv(curves: RegressionCurves) -> bytes:
-    """The plotted curves as a CSV with headers in the page's language (the JSON download keeps
-    ``RegressionCurves.columns()``'s stable English keys for programs)."""
+    """The plotted curves as a CSV with headers in the page's language (``?lang=en`` gives English headers; the
+    analysis' ``RegressionCurves.columns()`` keeps short stable keys for code)."""
     cols = {t("reg.csv.d"): curves.d}
     for n in curves.names:
         cols[t("reg.csv.loss", name=n)] = curves.loss[n]

@@ -64,7 +64,7 @@ def curves_section(params: A.Params) -> None:
     for col, metric in zip(st.columns(4), F.curves_metrics(curves, probe, 0.5), strict=True):
         col.metric(**metric)
     st.caption(F.probe_caption(probe, 0.5))
-    downloads.buttons("regression_curves", csv=lambda: F.curves_csv(curves), json=curves.columns, key="reg_dl_curves")
+    downloads.buttons("regression_curves", csv=lambda: F.curves_csv(curves), key="reg_dl_curves")
 
 
 def formulas_section(params: A.Params) -> None:
@@ -92,8 +92,7 @@ def family_section(params: A.Params) -> None:
     plotly_chart(C.family_chart(param, values, params, get_lang()), key="reg_family_chart", height=560)
     values = ", ".join(f"{v:g} → {b:.4g}" for v, b in zip(fam.values, fam.b, strict=True))
     st.caption(t("reg.family.b_values", values=values))
-    downloads.buttons(f"balanced_l1_family_{param}", csv=lambda: F.family_csv(fam), json=fam.columns,
-                      key="reg_dl_family")  # fmt: skip
+    downloads.buttons(f"balanced_l1_family_{param}", csv=lambda: F.family_csv(fam), key="reg_dl_family")
 
 
 @st.fragment
@@ -111,7 +110,7 @@ def balance_section(params: A.Params) -> None:
     plotly_chart(C.balance_chart(mixture, params, split, get_lang()), key="reg_balance_chart", height=420)
     table = pd.DataFrame(bal.rows()).rename(columns=lambda c: t(f"reg.col.{c}"))
     st.dataframe(table, hide_index=True, width="stretch")
-    downloads.buttons("gradient_balance", csv=lambda: table, json=bal.rows, key="reg_dl_balance")
+    downloads.buttons("gradient_balance", csv=lambda: table, key="reg_dl_balance")
 
 
 def moved_cbbl_notice() -> None:
