@@ -54,7 +54,7 @@ def curves_section(params: A.Params) -> None:
     shown = tuple(n for n in A.LOSS_NAMES if n in names)
     try:
         curves = C.curves(params, float(max_abs), names=shown)
-        probe = C.probe(params, 0.5)
+        probe = C.probe(params, 0.5, names=F.FOCUS)  # the two the metrics and the caption quote
     except ValueError as err:
         return st.error(t("common.error", msg=err))
     chart = C.curves_chart(params, float(max_abs), shown, bool(closed), get_lang())
