@@ -47,9 +47,14 @@ def _charts(at) -> set[str]:
 
 
 def _trace(fig: dict, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of trace ``name``; x as its hover label reads it (``d = %{x:.6g}``): the residual grid is sent as
+    float32 where every label reads the same, and the numbers a reader sees are the grid's."""
     for tr in fig["data"]:
         if tr.get("name") == name:
-            return _decode(tr["x"]), _decode(tr["y"])
+            x = _decode(tr["x"])
+            if x.dtype == np.float32:
+                x = np.array([float(f"{v:.6g}") for v in x.tolist()])
+            return x, _decode(tr["y"])
     raise AssertionError(f"no trace {name!r} in {[tr.get('name') for tr in fig['data']]}")
 
 
@@ -610,3 +615,23 @@ def test_the_page_defines_no_cache_and_its_charts_are_cached_serialised_per_lang
     title = next(a["text"] for a in en["layout"]["annotations"] if a.get("font", {}).get("size") == 14)
     assert title == t("reg.fig.loss_title", lang="en")
     assert any(_cjk(a["text"]) for a in zh["layout"]["annotations"])
+
+
+def test_the_residual_grid_goes_as_float32_and_its_hover_labels_read_the_same(app):
+    """Issue 15: the chart's x (the residual grid, repeated in every trace) is half the bytes as float32; each hover
+    label (6 significant digits) reads as for float64, and the computed values (y) stay float64, exact."""
+    params = A.Params(beta=0.37, smooth_beta=0.77)
+    curves = A.curves(params, 3.0, names=("Smooth L1", "Balanced L1"))
+    from lossviz.figures import regression as F
+
+    fig = F.curves_figure(curves, as_dict=True)
+    for trace in fig["data"]:
+        assert trace["x"].dtype == np.float32 and trace["y"].dtype == np.float64
+    first = fig["data"][0]["x"]
+    assert [f"{v:.6g}" for v in first.tolist()] == [f"{v:.6g}" for v in curves.d.tolist()]
+    # a grid whose labels float32 would change stays float64
+    odd = np.array([0.1234565, 1.0])
+    assert F._labels_kept_in_float32(odd).dtype == np.float64
+    at = app(PAGE, query={"reg_beta": "0.37", "reg_sl1_beta": "0.77"})
+    sent = _figure(at, "reg_curves_chart")["data"][0]
+    assert sent["x"]["dtype"] == "f4" and sent["y"]["dtype"] == "f8"

@@ -105,6 +105,17 @@ def _boundary(layout: dict, x: float, color: str, label: str) -> None:
         )
 
 
+def _labels_kept_in_float32(x: np.ndarray, fmt: str = ".6g") -> np.ndarray:
+    """``x`` as float32 (half the bytes sent) when every hover label (``fmt``) of it reads the same, else ``x``.
+
+    The residual grid (steps of 0.01 and ±β) qualifies; computed loss and gradient values are sent as they are.
+    """
+    narrow = x.astype(np.float32)
+    if all(f"{a:{fmt}}" == f"{b:{fmt}}" for a, b in zip(x.tolist(), narrow.astype(np.float64).tolist(), strict=True)):
+        return narrow
+    return x
+
+
 def _line(x, y, name: str, axes: dict, **style) -> dict:
     return {"type": "scatter", "x": x, "y": y, "name": name, "hovertemplate": HOVER, **axes, **style}
 
@@ -146,6 +157,7 @@ def curves_figure(curves: RegressionCurves, show_closed_form: bool = True, heigh
     hand-derived derivative is drawn as sparse open circles over the autograd curve.
     """
     lim = float(np.max(np.abs(curves.d)))
+    d = _labels_kept_in_float32(curves.d)
     grad_title = t("reg.fig.grad_title_closed" if show_closed_form else "reg.fig.grad_title")
     layout = _stacked_layout(t("reg.fig.loss_title"), grad_title, height, lim)
     traces = []
@@ -153,10 +165,10 @@ def curves_figure(curves: RegressionCurves, show_closed_form: bool = True, heigh
     for name in curves.names:
         color = COLORS[name]
         line = {"color": color, "width": 2.5 if name in FOCUS else 1.5}
-        traces.append(_line(curves.d, curves.loss[name], name, TOP, legendgroup=name, line=line))
+        traces.append(_line(d, curves.loss[name], name, TOP, legendgroup=name, line=line))
         traces.append(
             _line(
-                curves.d,
+                d,
                 curves.grad[name],
                 f"{name} ∂L/∂d ({t('reg.autograd')})",
                 BOTTOM,
@@ -168,7 +180,7 @@ def curves_figure(curves: RegressionCurves, show_closed_form: bool = True, heigh
         if show_closed_form:
             traces.append(
                 _line(
-                    curves.d[step // 2 :: step],
+                    d[step // 2 :: step],
                     curves.grad_closed[name][step // 2 :: step],
                     f"{name} ({t('reg.closed_form')})",
                     BOTTOM,
@@ -211,17 +223,18 @@ def family_figure(fam: RegressionFamily, height: int = 560) -> dict:
     symbol = t(f"reg.param.{fam.param}")
     layout = _stacked_layout(t("reg.fig.family_loss", param=symbol), t("reg.fig.family_grad"), height, lim)
     layout["hovermode"] = "closest"
+    d = _labels_kept_in_float32(fam.d)
     traces = []
     shades = style.ramp(COLORS["Balanced L1"], len(fam.values))
     for shade, v, loss, grad in zip(shades, fam.values, fam.loss, fam.grad, strict=True):
         line = {"color": shade}
         label = f"Balanced L1, {symbol} = {v:.6g}"
-        traces.append(_line(fam.d, loss, label, TOP, legendgroup=label, line=line))
-        traces.append(_line(fam.d, grad, label, BOTTOM, legendgroup=label, showlegend=False, line=line))
+        traces.append(_line(d, loss, label, TOP, legendgroup=label, line=line))
+        traces.append(_line(d, grad, label, BOTTOM, legendgroup=label, showlegend=False, line=line))
     ref = f"Smooth L1 (β<sub>SL1</sub> = {fam.params.smooth_beta:g})"
     dash = {"color": COLORS["Smooth L1"], "dash": "dash", "width": 2}
-    traces.append(_line(fam.d, fam.smooth_loss, ref, TOP, legendgroup=ref, line=dash))
-    traces.append(_line(fam.d, fam.smooth_grad, ref, BOTTOM, legendgroup=ref, showlegend=False, line=dash))
+    traces.append(_line(d, fam.smooth_loss, ref, TOP, legendgroup=ref, line=dash))
+    traces.append(_line(d, fam.smooth_grad, ref, BOTTOM, legendgroup=ref, showlegend=False, line=dash))
     return {"data": traces, "layout": layout}
 
 
