@@ -14,11 +14,8 @@ What a rerun sends per chart is kept small (issue 15): the component's own JavaS
 (``plotly_chart.js`` with the shared template written in, imported once per page by a 1.5 kB loader), a figure whose
 template is the shared one goes without it, numpy arrays go as base64 typed arrays (float64 as float32 where float32
 holds the numbers exactly), and an unchanged chart is the same message, which Streamlit's message cache does not
-send again. A cache should hold ``prepare(fig)`` (one string) rather than the figure, so a cached chart is not
-serialised again on every rerun::
-
-    chart = st.cache_data(lambda p, lang: prepare(build_figure(p, as_dict=True)))(params, get_lang())
-    plotly_chart(chart, key="reg_curves_chart")
+send again (from 10 kB up, its threshold). A cache should hold ``prepare(fig)`` (one string) rather than the
+figure, so a cached chart is not serialised again on every rerun (see ``lossviz/cached/regression.py``).
 
 Usage in a page::
 
