@@ -253,3 +253,22 @@ def test_a_prepared_figure_is_sent_without_serialising_it_again(monkeypatch):
     data = pc.figure_payload(prepared, key="k")
     assert data["figure"] == prepared.json and data["height"] == 280 and data["template"] == pc.SHARED_TEMPLATE
     assert pickle.loads(pickle.dumps(prepared)) == prepared  # what st.cache_data stores
+
+
+def test_the_served_folders_are_declared_only_while_the_runtime_lacks_them(monkeypatch):
+    """declare_component costs milliseconds (inspect.getmodule on its caller) and ran on every chart of every rerun."""
+    import os
+    from types import SimpleNamespace
+
+    declared = []
+    monkeypatch.setattr(pc.components_v1, "declare_component", lambda name, path: declared.append(name))
+    registered: dict[str, str] = {}
+    registry = SimpleNamespace(get_component_path=registered.get)
+    monkeypatch.setattr(pc, "get_runtime", lambda: SimpleNamespace(component_registry=registry))
+    pc._declare_plotly_js()
+    assert declared == [pc._SERVED_NAME, pc._MODULE_NAME]
+    registered[f"{pc.__name__}.{pc._SERVED_NAME}"] = os.path.abspath(pc._PLOTLY_DIR)
+    registered[f"{pc.__name__}.{pc._MODULE_NAME}"] = os.path.abspath(pc._module_file()[0])
+    declared.clear()
+    pc._declare_plotly_js()
+    assert declared == []

@@ -32,6 +32,7 @@ import base64
 import functools
 import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -47,6 +48,7 @@ import plotly.io as pio
 import streamlit as st
 from streamlit import config as st_config
 from streamlit.components import v1 as components_v1
+from streamlit.runtime import get_instance as get_runtime
 
 from lossviz.figures import style
 from lossviz.i18n import t
@@ -142,13 +144,22 @@ PLOTLY_JS_URL = f"component/{__name__}.{_SERVED_NAME}/{_PLOTLY_FILE}"
 
 
 def _declare_plotly_js() -> None:
-    """Serve plotly's package_data folder (plotly.min.js) at ``PLOTLY_JS_URL``.
+    """Serve plotly's package_data folder (plotly.min.js) at ``PLOTLY_JS_URL`` and the chart module at
+    ``module_url()``.
 
-    Declared on every call: registration is per Streamlit runtime and idempotent (an equal component is replaced
-    silently), and it needs the script-run context that exists only while a page runs.
+    Registration is per Streamlit runtime and needs the script-run context that exists only while a page runs, so it
+    is checked on every call; but ``declare_component`` itself costs milliseconds (it looks up its caller's module
+    with ``inspect.getmodule``), so it runs only while the runtime does not already serve both folders.
     """
-    components_v1.declare_component(_SERVED_NAME, path=str(_PLOTLY_DIR))
-    components_v1.declare_component(_MODULE_NAME, path=str(_module_file()[0]))
+    folders = {_SERVED_NAME: str(_PLOTLY_DIR), _MODULE_NAME: str(_module_file()[0])}
+    try:
+        registry = get_runtime().component_registry
+        if all(registry.get_component_path(f"{__name__}.{n}") == os.path.abspath(p) for n, p in folders.items()):
+            return
+    except RuntimeError:  # no runtime (a bare script): declare_component decides what to do
+        pass
+    for name, folder in folders.items():
+        components_v1.declare_component(name, path=folder)
 
 
 def _base_path() -> str:
