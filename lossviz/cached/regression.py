@@ -9,13 +9,19 @@ and serialise again. Figures carry translated text, so their caches take the lan
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from lossviz.analysis import regression as A
 from lossviz.components.plotly_chart import PreparedFigure, prepare
 from lossviz.figures import regression as F
 
-_cache = st.cache_data(max_entries=256, show_spinner=False)
+# Parameters hash as the tuples of their numbers: Streamlit's generic hashing of a dataclass costs ~0.3 ms more a
+# lookup, and a slider step makes several lookups.
+_cache = st.cache_data(
+    max_entries=256, show_spinner=False, hash_funcs={A.Params: dataclasses.astuple, A.Mixture: dataclasses.astuple}
+)
 
 curves = _cache(A.curves)
 family = _cache(A.family)
