@@ -9,19 +9,21 @@ and serialise again. Figures carry translated text, so their caches take the lan
 
 from __future__ import annotations
 
-import dataclasses
-
 import streamlit as st
 
 from lossviz.analysis import regression as A
 from lossviz.components.plotly_chart import PreparedFigure, prepare
 from lossviz.figures import regression as F
 
+
 # Parameters hash as the tuples of their numbers: Streamlit's generic hashing of a dataclass costs ~0.3 ms more a
 # lookup, and a slider step makes several lookups.
-_cache = st.cache_data(
-    max_entries=256, show_spinner=False, hash_funcs={A.Params: dataclasses.astuple, A.Mixture: dataclasses.astuple}
-)
+def _numbers(obj: A.Params | A.Mixture) -> tuple:
+    """A frozen dataclass of numbers as the tuple of its fields (``dataclasses.astuple`` deep-copies each one)."""
+    return tuple(vars(obj).values())
+
+
+_cache = st.cache_data(max_entries=256, show_spinner=False, hash_funcs={A.Params: _numbers, A.Mixture: _numbers})
 
 curves = _cache(A.curves)
 family = _cache(A.family)
