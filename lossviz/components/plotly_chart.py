@@ -194,6 +194,8 @@ def _config(key: str, config: Mapping[str, Any] | None, filename: str | None) ->
 # as float64, anything else (strings, objects, bools) as a plain list.
 _TYPED = {"float64": "f8", "float32": "f4", "int32": "i4", "uint32": "u4", "int16": "i2", "uint16": "u2",
           "int8": "i1", "uint8": "u1"}  # fmt: skip
+_TYPED_BY_DTYPE = {np.dtype(name): code for name, code in _TYPED.items()}  # dtype.name is slow on every array
+_FLOAT64 = np.dtype(np.float64)
 
 
 def _typed_array(a: np.ndarray) -> dict[str, Any] | list:
@@ -204,15 +206,15 @@ def _typed_array(a: np.ndarray) -> dict[str, Any] | list:
     the computed values to every digit they print. A builder that wants float32 for data only drawn (never read
     back in a label) passes a float32 array.
     """
-    if a.dtype.kind in "iu" and a.dtype.name not in _TYPED and a.size:  # int64/uint64: narrowed as plotly does
+    if a.dtype.kind in "iu" and a.dtype not in _TYPED_BY_DTYPE and a.size:  # int64/uint64: narrowed as plotly does
         lo, hi = int(a.min()), int(a.max())
         kinds = (np.uint8, np.uint16, np.uint32) if a.dtype.kind == "u" else (np.int8, np.int16, np.int32)
         a = a.astype(next((k for k in kinds if np.iinfo(k).min <= lo and hi <= np.iinfo(k).max), np.float64))
-    elif a.dtype == np.float64 and a.size:
+    elif a.dtype == _FLOAT64 and a.size:
         narrow = a.astype(np.float32)
-        if np.array_equal(narrow, a, equal_nan=True):
+        if (narrow == a).all():  # (an array holding NaN stays float64)
             a = narrow
-    code = _TYPED.get(a.dtype.name)
+    code = _TYPED_BY_DTYPE.get(a.dtype)
     if code is None or a.size == 0:
         return a.tolist()
     spec: dict[str, Any] = {"dtype": code, "bdata": base64.b64encode(np.ascontiguousarray(a).tobytes()).decode("ascii")}
