@@ -10,6 +10,7 @@ from conftest import wait_idle
 
 from bench._live import streamlit_server
 from lossviz.components import plotly_chart as pc
+from lossviz.figures import style
 from lossviz.i18n import t
 
 pytestmark = pytest.mark.browser
@@ -196,3 +197,31 @@ def test_the_chart_draws_light_text_on_a_dark_page_when_the_system_is_dark(demo_
         assert colours["plot"] is None or colours["plot"] < 0.3, colours
     finally:
         ctx.close()
+
+
+def test_a_chart_sent_as_typed_arrays_without_its_template_draws_the_exact_values(demo_url, page):
+    """Issue 15: the grid goes as float32 (exact), computed values as float64, the shared template from the served
+    module: plotly.js reads back the very numbers Python computed, the hover label prints them, the template applies,
+    and the PNG export still works."""
+    import numpy as np
+
+    page.goto(f"{demo_url}/?demo_kind=typed&demo_shift=1.5")
+    wait_idle(page)
+    page.wait_for_selector(".lossviz-plotly-chart .main-svg", timeout=30_000)
+    page.wait_for_function(f"() => {GD}.layout && {GD}.layout.title.text === 'typed, shift = 1.5'", timeout=10_000)
+    grid = np.linspace(-3.0, 3.0, 25)
+    expected = np.log1p(np.abs(grid)) + 1.5 / 7
+    drawn = page.evaluate(f"() => ({{x: Array.from({GD}._fullData[0].x), y: Array.from({GD}._fullData[0].y)}})")
+    np.testing.assert_array_equal(np.array(drawn["x"]), grid)
+    np.testing.assert_array_equal(np.array(drawn["y"]), expected)  # float64 arrived bit for bit
+    colorway = page.evaluate(f"() => {GD}._fullLayout.colorway")
+    assert colorway == list(style.CATEGORICAL)  # the template came from the served module
+    page.evaluate(f"() => Plotly.Fx.hover({GD}, [{{curveNumber: 0, pointNumber: 7}}])")
+    label = page.locator(".hoverlayer .hovertext").first
+    label.wait_for(timeout=5_000)
+    assert f"{expected[7]:.6g}" in label.text_content() and f"d = {grid[7]:.6g}" in label.text_content()
+
+    page.locator(".lossviz-plotly-chart").hover()
+    with page.expect_download(timeout=20_000) as download:
+        page.locator(".lossviz-plotly-chart .modebar-btn[data-title='Download plot as a PNG']").click()
+    assert download.value.suggested_filename == "demo_chart.png"

@@ -66,7 +66,9 @@ def test_arrow_key_on_alpha_updates_the_url_and_the_plotted_curve(server_url, pa
         timeout=30_000,
     )
     after = _trace(page, "Balanced L1")
-    x = np.asarray(after["x"])
+    # the residual grid arrives as float32 (every hover label, 6 significant digits, reads as in float64): the
+    # residuals are the grid values those labels show; the loss values arrive as float64
+    x = np.array([float(f"{v:.6g}") for v in after["x"]])
     expected = losses.balanced_l1_loss(torch.as_tensor(x), torch.zeros(len(x), dtype=torch.float64), alpha=0.55)
     np.testing.assert_allclose(after["y"], expected.numpy(), rtol=1e-9, atol=1e-12)
     assert not np.allclose(before["y"], after["y"])

@@ -47,9 +47,14 @@ def _charts(at) -> set[str]:
 
 
 def _trace(fig: dict, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of trace ``name``; x as its hover label reads it (``d = %{x:.6g}``): the residual grid is sent as
+    float32 where every label reads the same, and the numbers a reader sees are the grid's."""
     for tr in fig["data"]:
         if tr.get("name") == name:
-            return _decode(tr["x"]), _decode(tr["y"])
+            x = _decode(tr["x"])
+            if x.dtype == np.float32:
+                x = np.array([float(f"{v:.6g}") for v in x.tolist()])
+            return x, _decode(tr["y"])
     raise AssertionError(f"no trace {name!r} in {[tr.get('name') for tr in fig['data']]}")
 
 
@@ -551,3 +556,82 @@ def test_family_sweeps_one_parameter_and_keeps_the_others():
 def test_analysis_rejects_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_csv_downloads_have_headers_in_the_pages_language():
+    """Issue 14: a zh user's CSV had English headers. The CSV now speaks the page's language (what d is, the
+    symbols of the chart; a BOM so Excel reads the Chinese); ``?lang=en`` gives the English headers to a program."""
+    import io
+
+    import pandas as pd
+
+    from lossviz import i18n
+    from lossviz.figures import regression as F
+
+    curves = A.curves(A.Params(), 3.0, names=("Smooth L1", "Balanced L1"))
+    fam = A.family("gamma", (1.0, 1.5), A.Params())
+    for lang in ("en", "zh"):
+        token = i18n._current.set(lang)
+        try:
+            raw, fam_raw = F.curves_csv(curves), F.family_csv(fam)
+        finally:
+            i18n._current.reset(token)
+        assert raw.startswith("\ufeff".encode()) == (lang == "zh")
+        table = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
+        header = t("reg.csv.grad", lang=lang, name="Balanced L1")
+        assert list(table.columns)[:2] == [t("reg.csv.d", lang=lang), t("reg.csv.loss", lang=lang, name="Smooth L1")]
+        np.testing.assert_allclose(table[header], curves.grad["Balanced L1"], rtol=1e-12)
+        assert all(_cjk(c) for c in table.columns) == (lang == "zh"), list(table.columns)
+        fam_table = pd.read_csv(io.BytesIO(fam_raw), encoding="utf-8-sig")
+        assert t("reg.csv.loss", lang=lang, name="Balanced L1 (γ = 1.5)") in fam_table.columns
+        assert all(_cjk(c) for c in fam_table.columns) == (lang == "zh"), list(fam_table.columns)
+
+
+def test_the_preset_notice_names_the_figure_in_chinese(app):
+    at = app(PAGE, query={"lang": "zh"})
+    [button] = [b for b in at.button if b.label == t("reg.preset.libra_fig5", lang="zh")]
+    button.click().run()
+    _ok(at)
+    [shown] = [s.value for s in at.success]
+    assert "图 5" in shown and "Fig." not in shown
+
+
+def test_the_page_defines_no_cache_and_its_charts_are_cached_serialised_per_language(app):
+    """Issue 15: st.cache_data applied inside the page re-hashed each function's source on every rerun; the caches
+    live in lossviz/cached/regression.py, charts already serialised, keyed by language."""
+    from pathlib import Path
+
+    from lossviz.cached import regression as C
+    from lossviz.components.plotly_chart import PreparedFigure
+
+    source = (Path(__file__).resolve().parents[1] / "lossviz" / "pages" / "regression.py").read_text()
+    assert "cache_data" not in source and "cache_resource" not in source
+    names = ("Smooth L1", "Balanced L1")
+    chart = C.curves_chart(A.Params(), 3.0, names, True, "en")
+    assert isinstance(chart, PreparedFigure) and chart.template == "lossviz"
+    # the same view in Chinese, then in English again: each language gets its own chart, not the other's
+    zh = _figure(app(PAGE, query={"lang": "zh"}), "reg_curves_chart")
+    en = _figure(app(PAGE), "reg_curves_chart")
+    title = next(a["text"] for a in en["layout"]["annotations"] if a.get("font", {}).get("size") == 14)
+    assert title == t("reg.fig.loss_title", lang="en")
+    assert any(_cjk(a["text"]) for a in zh["layout"]["annotations"])
+
+
+def test_the_residual_grid_goes_as_float32_and_its_hover_labels_read_the_same(app):
+    """Issue 15: the chart's x (the residual grid, repeated in every trace) is half the bytes as float32; each hover
+    label (6 significant digits) reads as for float64, and the computed values (y) stay float64, exact."""
+    params = A.Params(beta=0.37, smooth_beta=0.77)
+    curves = A.curves(params, 3.0, names=("Smooth L1", "Balanced L1"))
+    from lossviz.figures import regression as F
+
+    fig = F.curves_figure(curves, as_dict=True)
+    for trace in fig["data"]:
+        assert trace["x"].dtype == np.float32 and trace["y"].dtype == np.float64
+    first = fig["data"][0]["x"]
+    assert [f"{v:.6g}" for v in first.tolist()] == [f"{v:.6g}" for v in curves.d.tolist()]
+    # a grid whose labels float32 would change stays float64
+    odd = np.array([0.1234565, 1.0])
+    assert F._labels_kept_in_float32(odd).dtype == np.float64
+    at = app(PAGE, query={"reg_beta": "0.37", "reg_sl1_beta": "0.77"})
+    sent = _figure(at, "reg_curves_chart")["data"][0]
+    assert sent["x"]["dtype"] == "f4" and sent["y"]["dtype"] == "f8"

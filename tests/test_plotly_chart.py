@@ -2,6 +2,7 @@
 
 import base64
 import json
+import pickle
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from lossviz import i18n
 from lossviz.components import plotly_chart as pc
+from lossviz.figures import style
 
 DEMO = Path(__file__).resolve().parent / "apps" / "plotly_chart_demo.py"
 
@@ -47,8 +49,9 @@ def test_demo_renders_one_chart_component_holding_the_figure_json():
     assert not at.exception
     proto = _chart(at)
     assert proto.component_name == "lossviz_plotly_chart"
-    assert "Plotly.react" in proto.js_content
+    assert "import(" in proto.js_content  # the loader of the served chart module
     data = _data(at)
+    assert data["module"] == pc.module_url()
     figure = json.loads(data["figure"])
     assert figure["layout"]["title"]["text"] == "scatter, shift = 0"
     (trace,) = figure["data"]
@@ -90,7 +93,7 @@ def test_the_payload_is_the_figure_not_plotly_js():
     """plotly.js (megabytes) is fetched once by the browser; each rerun sends only the small JS and the figure."""
     at = _demo()
     proto = _chart(at)
-    assert len(proto.js_content) < 20_000  # our component, not plotly.js
+    assert len(proto.js_content) < 20_000  # our loader, not plotly.js
     assert len(proto.json) < 50_000
     assert (pc._PLOTLY_DIR / pc._PLOTLY_FILE).stat().st_size > 1_000_000
 
@@ -193,6 +196,79 @@ def test_the_payload_carries_the_palette_themes_and_the_png_caption():
 
 
 def test_the_component_reads_no_streamlit_internals_and_ships_no_test_hooks():
-    js = (Path(pc.__file__).parent / "plotly_chart.js").read_text(encoding="utf-8")
+    js = (Path(pc.__file__).parent / "plotly_chart.js").read_text(encoding="utf-8") + pc._LOADER
     for internal in ("data-testid", "static/js/index", "stApp", "document.querySelector(", "ReceivedAt", "__test"):
         assert internal not in js, internal
+
+
+def test_a_rerun_carries_a_small_loader_not_the_component_source_and_the_module_holds_the_template():
+    """Issue 15: the component's 15 kB source rode in every chart's message of every rerun. Now a ~1.5 kB loader
+    imports the served module (once per page), which carries the shared template that figures no longer repeat."""
+    at = _demo()
+    proto = _chart(at)
+    assert len(proto.js_content) < 2_000
+    folder, name = pc._module_file()
+    served = (folder / name).read_text(encoding="utf-8")
+    assert "Plotly.react" in served and pc._TEMPLATE_SLOT not in served
+    assert json.dumps(style.template()["layout"]["colorway"], separators=(",", ":")) in served
+    assert pc.module_url() == f"component/lossviz.components.plotly_chart.chart_module/{name}"
+    assert re.fullmatch(r"plotly_chart\.[0-9a-f]{12}\.js", name)  # named by content: never a stale cached copy
+
+
+def test_the_shared_template_is_left_out_of_a_dict_figure_and_named_instead():
+    fig = {"data": [{"type": "scatter", "x": np.arange(3.0), "y": np.arange(3.0)}],
+           "layout": {"height": 320, "template": style.template()}}  # fmt: skip
+    data = pc.figure_payload(fig, key="k")
+    assert data["template"] == pc.SHARED_TEMPLATE
+    assert "template" not in json.loads(data["figure"])["layout"]
+    assert data["height"] == 320
+    assert "template" in fig["layout"]  # the caller's dict is left as it was
+    own = {"data": [], "layout": {"template": {"layout": {"font": {"size": 20}}}}}
+    data = pc.figure_payload(own, key="k")
+    assert data["template"] is None
+    assert json.loads(data["figure"])["layout"]["template"] == own["layout"]["template"]
+
+
+def test_float64_goes_as_float32_only_where_float32_holds_it_exactly():
+    """Half the bytes for grids and counts; computed values keep every digit a hover label may print."""
+    exact = np.linspace(-3.0, 3.0, 25)  # steps of 0.25
+    computed = np.log1p(np.linspace(0.0, 3.0, 601))
+    fig = {"data": [{"type": "scatter", "x": exact, "y": computed}], "layout": {}}
+    trace = json.loads(pc.figure_payload(fig, key="k")["figure"])["data"][0]
+    assert trace["x"]["dtype"] == "f4" and trace["y"]["dtype"] == "f8"
+    np.testing.assert_array_equal(_decode(trace["x"]).astype(np.float64), exact)
+    np.testing.assert_array_equal(_decode(trace["y"]), computed)
+    assert all(f"{a:.6g}" == f"{b:.6g}" for a, b in zip(_decode(trace["y"]), computed, strict=True))
+
+
+def test_a_prepared_figure_is_sent_without_serialising_it_again(monkeypatch):
+    fig = {"data": [{"type": "bar", "x": [1, 2], "y": [3, 4]}], "layout": {"height": 280, "template": style.template()}}
+    prepared = pc.prepare(fig)
+    assert pc.prepare(prepared) is prepared
+
+    def boom(_fig):
+        raise AssertionError("serialised again")
+
+    monkeypatch.setattr(pc, "_dict_json", boom)
+    data = pc.figure_payload(prepared, key="k")
+    assert data["figure"] == prepared.json and data["height"] == 280 and data["template"] == pc.SHARED_TEMPLATE
+    assert pickle.loads(pickle.dumps(prepared)) == prepared  # what st.cache_data stores
+
+
+def test_the_served_folders_are_declared_only_while_the_runtime_lacks_them(monkeypatch):
+    """declare_component costs milliseconds (inspect.getmodule on its caller) and ran on every chart of every rerun."""
+    import os
+    from types import SimpleNamespace
+
+    declared = []
+    monkeypatch.setattr(pc.components_v1, "declare_component", lambda name, path: declared.append(name))
+    registered: dict[str, str] = {}
+    registry = SimpleNamespace(get_component_path=registered.get)
+    monkeypatch.setattr(pc, "get_runtime", lambda: SimpleNamespace(component_registry=registry))
+    pc._declare_plotly_js()
+    assert declared == [pc._SERVED_NAME, pc._MODULE_NAME]
+    registered[f"{pc.__name__}.{pc._SERVED_NAME}"] = os.path.abspath(pc._PLOTLY_DIR)
+    registered[f"{pc.__name__}.{pc._MODULE_NAME}"] = os.path.abspath(pc._module_file()[0])
+    declared.clear()
+    pc._declare_plotly_js()
+    assert declared == []

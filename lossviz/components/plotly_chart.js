@@ -20,8 +20,8 @@
 // PNG export: the camera button saves `<filename>.png` with a footer line holding the page's parameters (the URL's
 // path and query, and the caller's caption): an exported figure says what it shows.
 //
-// data = {figure: "<figure JSON>", config: {...}, uirevision: "...", height: 450, src: "component/.../plotly.min.js",
-//         base: "/", error: "... {msg} ...", theme: {light: {...}, dark: {...}}, caption: "..." | null,
+// data = {figure: "<figure JSON>", template: "lossviz" | null, config: {...}, uirevision: "...", height: 450,
+//         src: "component/.../plotly.min.js", module: "component/.../plotly_chart.<hash>.js", base: "/", error: "... {msg} ...", theme: {light: {...}, dark: {...}}, caption: "..." | null,
 //         png_title: "Download plot as a PNG"}
 
 const ROOT_CLASS = "lossviz-plotly-chart";
@@ -30,6 +30,9 @@ const QUIET_MS = 1000; // an off-screen chart is brought up to date after this l
 const NARROW_PX = 640; // below this chart width the legend goes under the plot
 const FOOTER_PX = 16; // height of one footer line in an exported PNG
 const DARK_QUERY = "(prefers-color-scheme: dark)";
+// The shared Plotly template (lossviz/figures/style.py), written in when Python serves this file: figures whose
+// template is the shared one arrive without it (data.template === "lossviz"), so it is not sent on every rerun.
+const TEMPLATE = null; // written in by plotly_chart.py
 
 // ------------------------------------------------------------------------------------------------------ theme
 function parseColor(text) {
@@ -72,6 +75,11 @@ function applyTheme(layout, theme) {
   // A legend box painted for a white page would be a bright patch on a dark one.
   const legendBg = layout.legend && parseColor(layout.legend.bgcolor);
   if (legendBg && theme.name === "dark" && !isDarkColor(legendBg)) layout.legend.bgcolor = theme.legend_bg;
+  // The same for labels drawn over curves (style.LABEL_BG is written for a white page).
+  for (const note of layout.annotations || []) {
+    const bg = parseColor(note.bgcolor);
+    if (bg && theme.name === "dark" && !isDarkColor(bg)) note.bgcolor = theme.legend_bg;
+  }
 }
 
 // --------------------------------------------------------------------------------------------------- phones
@@ -216,7 +224,9 @@ async function drain(Plotly, root) {
       if (gd._lossvizDrawn && gd._lossvizDrawn.figure === data.figure && gd._lossvizDrawn.key === drawnKey) continue;
       try {
         const figure = JSON.parse(data.figure);
-        const layout = figure.layout || {};
+        const layout = (figure.layout = figure.layout || {});
+        // A copy: applyTheme writes into the figure's template.
+        if (data.template === "lossviz" && TEMPLATE && !layout.template) layout.template = { ...TEMPLATE };
         if (layout.uirevision === undefined) layout.uirevision = data.uirevision;
         layout.height = data.height;
         applyTheme(layout, theme);

@@ -10,6 +10,13 @@ the repository). Streamlit serves it through the static-file route of a declared
 (``st.components.v1.declare_component(path=...)``, registered but never mounted); the browser fetches it once per
 page and caches the loading promise, so each rerun sends only the figure JSON.
 
+What a rerun sends per chart is kept small (issue 15): the component's own JavaScript is a served file too
+(``plotly_chart.js`` with the shared template written in, imported once per page by a 1.5 kB loader), a figure whose
+template is the shared one goes without it, numpy arrays go as base64 typed arrays (float64 as float32 where float32
+holds the numbers exactly), and an unchanged chart is the same message, which Streamlit's message cache does not
+send again (from 10 kB up, its threshold). A cache should hold ``prepare(fig)`` (one string) rather than the
+figure, so a cached chart is not serialised again on every rerun (see ``lossviz/cached/regression.py``).
+
 Usage in a page::
 
     from lossviz.components.plotly_chart import plotly_chart
@@ -20,10 +27,17 @@ Usage in a page::
 
 from __future__ import annotations
 
+import atexit
 import base64
+import functools
+import hashlib
 import json
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +48,12 @@ import plotly.io as pio
 import streamlit as st
 from streamlit import config as st_config
 from streamlit.components import v1 as components_v1
+from streamlit.runtime import get_instance as get_runtime
 
 from lossviz.figures import style
 from lossviz.i18n import t
 
-__all__ = ["DEFAULT_HEIGHT", "PLOTLY_JS_URL", "figure_payload", "plotly_chart"]
+__all__ = ["DEFAULT_HEIGHT", "PLOTLY_JS_URL", "PreparedFigure", "figure_payload", "plotly_chart", "prepare"]
 
 DEFAULT_HEIGHT = 450
 _PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
@@ -54,7 +69,74 @@ _CSS = """
 }
 """
 
-_component = st.components.v2.component("lossviz_plotly_chart", js=_JS, css=_CSS, isolate_styles=False)
+# The component's source (plotly_chart.js, with the shared template written in) is a file Streamlit serves, loaded
+# once per page by this small loader: an inline source would ride in every rerun's message of every chart (15 kB).
+_LOADER = """
+// lossviz plotly_chart loader: imports the chart module (a file Streamlit serves; once per page, cached by URL)
+// and hands it each update, so a rerun's message carries this loader and the figure, not the whole component.
+const modules = (window.__lossvizChartModules = window.__lossvizChartModules || {});
+
+function fail(parentElement, data, err) {
+  let box = parentElement.querySelector(".lossviz-plotly-chart__message");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "lossviz-plotly-chart lossviz-plotly-chart__message";
+    box.setAttribute("role", "alert");
+    parentElement.appendChild(box);
+  }
+  box.hidden = false;
+  box.textContent = (data.error || "{msg}").replace("{msg}", err && err.message ? err.message : String(err));
+}
+
+export default function load(args) {
+  const { data, parentElement } = args;
+  const url = new URL(data.module, window.location.origin + (data.base || "/")).href;
+  if (!modules[url]) modules[url] = import(url);
+  let cleanup = null;
+  let superseded = false;
+  modules[url].then(
+    (module) => {
+      if (!superseded) cleanup = module.default(args);
+    },
+    (err) => {
+      delete modules[url]; // a later update tries again
+      fail(parentElement, data, new Error(`could not load ${url}: ${err && err.message ? err.message : err}`));
+    },
+  );
+  return () => {
+    superseded = true;
+    if (typeof cleanup === "function") cleanup();
+  };
+}
+"""
+_component = st.components.v2.component("lossviz_plotly_chart", js=_LOADER, css=_CSS, isolate_styles=False)
+
+_TEMPLATE_SLOT = "const TEMPLATE = null; // written in by plotly_chart.py"
+_MODULE_NAME = "chart_module"  # declared as "lossviz.components.plotly_chart.chart_module"
+#: What the payload's ``template`` says when the figure's template is the shared one, left out of the figure JSON
+#: (6.6 kB a chart a rerun) and written into the served module instead.
+SHARED_TEMPLATE = "lossviz"
+
+
+@functools.cache
+def _module_file() -> tuple[Path, str]:
+    """The chart module with the shared template written in, as a file in a folder of this process's own; its name
+    carries a hash of its content, so a browser never keeps a stale copy."""
+    if _TEMPLATE_SLOT not in _JS:
+        raise RuntimeError(f"plotly_chart.js lost its template slot: {_TEMPLATE_SLOT!r}")
+    template = json.dumps(style.template(), separators=(",", ":"), ensure_ascii=False)
+    source = _JS.replace(_TEMPLATE_SLOT, f"const TEMPLATE = {template};")
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+    folder = Path(tempfile.mkdtemp(prefix="lossviz-plotly-chart-"))
+    atexit.register(shutil.rmtree, folder, True)
+    name = f"plotly_chart.{digest}.js"
+    (folder / name).write_text(source, encoding="utf-8")
+    return folder, name
+
+
+def module_url() -> str:
+    """Where the browser loads the chart module from, relative to the app's base URL."""
+    return f"component/{__name__}.{_MODULE_NAME}/{_module_file()[1]}"
 
 
 # Relative to the app's base URL; the JavaScript resolves it against where Streamlit's own bundle came from.
@@ -62,12 +144,22 @@ PLOTLY_JS_URL = f"component/{__name__}.{_SERVED_NAME}/{_PLOTLY_FILE}"
 
 
 def _declare_plotly_js() -> None:
-    """Serve plotly's package_data folder (plotly.min.js) at ``PLOTLY_JS_URL``.
+    """Serve plotly's package_data folder (plotly.min.js) at ``PLOTLY_JS_URL`` and the chart module at
+    ``module_url()``.
 
-    Declared on every call: registration is per Streamlit runtime and idempotent (an equal component is replaced
-    silently), and it needs the script-run context that exists only while a page runs.
+    Registration is per Streamlit runtime and needs the script-run context that exists only while a page runs, so it
+    is checked on every call; but ``declare_component`` itself costs milliseconds (it looks up its caller's module
+    with ``inspect.getmodule``), so it runs only while the runtime does not already serve both folders.
     """
-    components_v1.declare_component(_SERVED_NAME, path=str(_PLOTLY_DIR))
+    folders = {_SERVED_NAME: str(_PLOTLY_DIR), _MODULE_NAME: str(_module_file()[0])}
+    try:
+        registry = get_runtime().component_registry
+        if all(registry.get_component_path(f"{__name__}.{n}") == os.path.abspath(p) for n, p in folders.items()):
+            return
+    except RuntimeError:  # no runtime (a bare script): declare_component decides what to do
+        pass
+    for name, folder in folders.items():
+        components_v1.declare_component(name, path=folder)
 
 
 def _base_path() -> str:
@@ -102,15 +194,27 @@ def _config(key: str, config: Mapping[str, Any] | None, filename: str | None) ->
 # as float64, anything else (strings, objects, bools) as a plain list.
 _TYPED = {"float64": "f8", "float32": "f4", "int32": "i4", "uint32": "u4", "int16": "i2", "uint16": "u2",
           "int8": "i1", "uint8": "u1"}  # fmt: skip
+_TYPED_BY_DTYPE = {np.dtype(name): code for name, code in _TYPED.items()}  # dtype.name is slow on every array
+_FLOAT64 = np.dtype(np.float64)
 
 
 def _typed_array(a: np.ndarray) -> dict[str, Any] | list:
-    """A numpy array as plotly.js's typed-array spec (as ``go.Figure.to_json`` writes it), else a plain list."""
-    if a.dtype.kind in "iu" and a.dtype.name not in _TYPED and a.size:  # int64/uint64: narrowed as plotly does
+    """A numpy array as plotly.js's typed-array spec (as ``go.Figure.to_json`` writes it), else a plain list.
+
+    A float64 array that float32 holds exactly (grid steps such as 0.25, integers, counts) goes as float32: half the
+    bytes, the same numbers. Any other float64 array stays float64: hover labels read the numbers sent, so they show
+    the computed values to every digit they print. A builder that wants float32 for data only drawn (never read
+    back in a label) passes a float32 array.
+    """
+    if a.dtype.kind in "iu" and a.dtype not in _TYPED_BY_DTYPE and a.size:  # int64/uint64: narrowed as plotly does
         lo, hi = int(a.min()), int(a.max())
         kinds = (np.uint8, np.uint16, np.uint32) if a.dtype.kind == "u" else (np.int8, np.int16, np.int32)
         a = a.astype(next((k for k in kinds if np.iinfo(k).min <= lo and hi <= np.iinfo(k).max), np.float64))
-    code = _TYPED.get(a.dtype.name)
+    elif a.dtype == _FLOAT64 and a.size:
+        narrow = a.astype(np.float32)
+        if (narrow == a).all():  # (an array holding NaN stays float64)
+            a = narrow
+    code = _TYPED_BY_DTYPE.get(a.dtype)
     if code is None or a.size == 0:
         return a.tolist()
     spec: dict[str, Any] = {"dtype": code, "bdata": base64.b64encode(np.ascontiguousarray(a).tobytes()).decode("ascii")}
@@ -141,8 +245,42 @@ def _dict_json(fig: Mapping[str, Any]) -> str:
         return pio.to_json(dict(fig), validate=False, pretty=False)
 
 
+@dataclass(frozen=True)
+class PreparedFigure:
+    """A figure already serialised for the component: what a cache keeps, so a cached figure costs a rerun nothing.
+
+    ``json`` is the figure without its template when that is the shared one (``template`` then says
+    ``SHARED_TEMPLATE``; the served chart module holds it). Build it with ``prepare(fig)``.
+    """
+
+    json: str
+    height: int | None
+    template: str | None
+
+
+def prepare(fig: go.Figure | Mapping[str, Any] | PreparedFigure) -> PreparedFigure:
+    """Serialise ``fig`` for ``plotly_chart`` (numpy arrays as base64 typed arrays; the shared template left out).
+
+    Cache what this returns (``st.cache_data`` copies a dict figure on every hit, and serialising it again costs
+    milliseconds; a ``PreparedFigure`` is one string). Raises ``ValueError`` for something that is not a figure.
+    """
+    if isinstance(fig, PreparedFigure):
+        return fig
+    if isinstance(fig, go.Figure):
+        return PreparedFigure(fig.to_json(validate=False, pretty=False), fig.layout.height, None)
+    if not (isinstance(fig, Mapping) and set(fig) <= {"data", "layout", "frames"}):
+        raise ValueError(f"fig must be a plotly Figure or a dict with data/layout, got {type(fig).__name__}")
+    layout = fig.get("layout") or {}
+    template = None
+    if isinstance(layout, Mapping) and layout.get("template") is style.template():
+        layout = {k: v for k, v in layout.items() if k != "template"}
+        fig = {**fig, "layout": layout}
+        template = SHARED_TEMPLATE
+    return PreparedFigure(_dict_json(fig), layout.get("height") if isinstance(layout, Mapping) else None, template)
+
+
 def figure_payload(
-    fig: go.Figure | Mapping[str, Any],
+    fig: go.Figure | Mapping[str, Any] | PreparedFigure,
     key: str,
     height: int | None = None,
     config: Mapping[str, Any] | None = None,
@@ -159,20 +297,15 @@ def figure_payload(
         raise ValueError(f"key must be a non-empty string, got {key!r}")
     if height is not None and (isinstance(height, bool) or not isinstance(height, int) or height <= 0):
         raise ValueError(f"height must be a positive int or None, got {height!r}")
-    if isinstance(fig, go.Figure):
-        layout_height = fig.layout.height
-        figure_json = fig.to_json(validate=False, pretty=False)
-    elif isinstance(fig, Mapping) and set(fig) <= {"data", "layout", "frames"}:
-        layout_height = (fig.get("layout") or {}).get("height")
-        figure_json = _dict_json(fig)
-    else:
-        raise ValueError(f"fig must be a plotly Figure or a dict with data/layout, got {type(fig).__name__}")
+    prepared = prepare(fig)
     return {
-        "figure": figure_json,
+        "figure": prepared.json,
+        "template": prepared.template,
         "config": _config(key, config, filename),
         "uirevision": str(key if uirevision is None else uirevision),
-        "height": int(height or layout_height or DEFAULT_HEIGHT),
+        "height": int(height or prepared.height or DEFAULT_HEIGHT),
         "src": PLOTLY_JS_URL,
+        "module": module_url(),
         "base": _base_path(),
         "error": t("common.error", msg="{msg}"),
         "theme": style.THEMES,
@@ -182,7 +315,7 @@ def figure_payload(
 
 
 def plotly_chart(
-    fig: go.Figure | Mapping[str, Any],
+    fig: go.Figure | Mapping[str, Any] | PreparedFigure,
     key: str,
     height: int | None = None,
     config: Mapping[str, Any] | None = None,
@@ -194,7 +327,8 @@ def plotly_chart(
     """Show ``fig`` and update it in place on later reruns with the same ``key``.
 
     Args:
-        fig: a ``plotly.graph_objects.Figure`` (or its dict form). numpy arrays are fine.
+        fig: a ``plotly.graph_objects.Figure``, its dict form (numpy arrays are fine) or ``prepare(fig)``'s result
+            (what a cache should hold: a cached figure is then not serialised again on a rerun).
         key: unique across the app, like any widget key (prefix it with the page: ``"reg_curves"``).
         height: plot height in pixels; default ``fig.layout.height`` or 450. The width follows the column.
         config: Plotly config merged over the defaults (no logo; camera button saving ``<filename>.png`` at 2x).

@@ -23,9 +23,9 @@ from lossviz.analysis.regression import (
 )
 from lossviz.figures import style
 from lossviz.figures._dict import figure_builder
-from lossviz.i18n import t
+from lossviz.i18n import get_lang, t
 
-COLORS = {name: style.LOSS[name.lower().replace(" ", "_")] for name in ("L1", "L2", "Smooth L1", "Balanced L1")}
+COLORS = {name: style.loss_color(name) for name in ("L1", "L2", "Smooth L1", "Balanced L1")}
 INLIER_COLOR = style.INLIER
 OUTLIER_COLOR = style.OUTLIER
 HOVER = "d = %{x:.6g}<br>%{fullData.name}: %{y:.6g}<extra></extra>"
@@ -105,6 +105,17 @@ def _boundary(layout: dict, x: float, color: str, label: str) -> None:
         )
 
 
+def _labels_kept_in_float32(x: np.ndarray, fmt: str = ".6g") -> np.ndarray:
+    """``x`` as float32 (half the bytes sent) when every hover label (``fmt``) of it reads the same, else ``x``.
+
+    The residual grid (steps of 0.01 and ±β) qualifies; computed loss and gradient values are sent as they are.
+    """
+    narrow = x.astype(np.float32)
+    if all(f"{a:{fmt}}" == f"{b:{fmt}}" for a, b in zip(x.tolist(), narrow.astype(np.float64).tolist(), strict=True)):
+        return narrow
+    return x
+
+
 def _line(x, y, name: str, axes: dict, **style) -> dict:
     return {"type": "scatter", "x": x, "y": y, "name": name, "hovertemplate": HOVER, **axes, **style}
 
@@ -146,6 +157,7 @@ def curves_figure(curves: RegressionCurves, show_closed_form: bool = True, heigh
     hand-derived derivative is drawn as sparse open circles over the autograd curve.
     """
     lim = float(np.max(np.abs(curves.d)))
+    d = _labels_kept_in_float32(curves.d)
     grad_title = t("reg.fig.grad_title_closed" if show_closed_form else "reg.fig.grad_title")
     layout = _stacked_layout(t("reg.fig.loss_title"), grad_title, height, lim)
     traces = []
@@ -153,10 +165,10 @@ def curves_figure(curves: RegressionCurves, show_closed_form: bool = True, heigh
     for name in curves.names:
         color = COLORS[name]
         line = {"color": color, "width": 2.5 if name in FOCUS else 1.5}
-        traces.append(_line(curves.d, curves.loss[name], name, TOP, legendgroup=name, line=line))
+        traces.append(_line(d, curves.loss[name], name, TOP, legendgroup=name, line=line))
         traces.append(
             _line(
-                curves.d,
+                d,
                 curves.grad[name],
                 f"{name} ∂L/∂d ({t('reg.autograd')})",
                 BOTTOM,
@@ -168,7 +180,7 @@ def curves_figure(curves: RegressionCurves, show_closed_form: bool = True, heigh
         if show_closed_form:
             traces.append(
                 _line(
-                    curves.d[step // 2 :: step],
+                    d[step // 2 :: step],
                     curves.grad_closed[name][step // 2 :: step],
                     f"{name} ({t('reg.closed_form')})",
                     BOTTOM,
@@ -190,8 +202,8 @@ def curves_figure(curves: RegressionCurves, show_closed_form: bool = True, heigh
                 "yanchor": "top",
                 "showarrow": False,
                 "text": t("reg.fig.clipped", names=", ".join(clipped)),
-                "font": {"size": 11, "color": "#555"},
-                "bgcolor": "rgba(255,255,255,0.8)",
+                "font": {"size": 11, "color": style.TEXT_MUTED},
+                "bgcolor": style.LABEL_BG,
             }
         )
     p = curves.params
@@ -211,18 +223,18 @@ def family_figure(fam: RegressionFamily, height: int = 560) -> dict:
     symbol = t(f"reg.param.{fam.param}")
     layout = _stacked_layout(t("reg.fig.family_loss", param=symbol), t("reg.fig.family_grad"), height, lim)
     layout["hovermode"] = "closest"
+    d = _labels_kept_in_float32(fam.d)
     traces = []
-    k = len(fam.values)
-    for i, (v, loss, grad) in enumerate(zip(fam.values, fam.loss, fam.grad, strict=True)):
-        shade = 0.35 + 0.65 * (i / max(1, k - 1))
-        line = {"color": f"rgba(214, 39, 40, {shade:.2f})"}
+    shades = style.ramp(COLORS["Balanced L1"], len(fam.values))
+    for shade, v, loss, grad in zip(shades, fam.values, fam.loss, fam.grad, strict=True):
+        line = {"color": shade}
         label = f"Balanced L1, {symbol} = {v:.6g}"
-        traces.append(_line(fam.d, loss, label, TOP, legendgroup=label, line=line))
-        traces.append(_line(fam.d, grad, label, BOTTOM, legendgroup=label, showlegend=False, line=line))
+        traces.append(_line(d, loss, label, TOP, legendgroup=label, line=line))
+        traces.append(_line(d, grad, label, BOTTOM, legendgroup=label, showlegend=False, line=line))
     ref = f"Smooth L1 (β<sub>SL1</sub> = {fam.params.smooth_beta:g})"
     dash = {"color": COLORS["Smooth L1"], "dash": "dash", "width": 2}
-    traces.append(_line(fam.d, fam.smooth_loss, ref, TOP, legendgroup=ref, line=dash))
-    traces.append(_line(fam.d, fam.smooth_grad, ref, BOTTOM, legendgroup=ref, showlegend=False, line=dash))
+    traces.append(_line(d, fam.smooth_loss, ref, TOP, legendgroup=ref, line=dash))
+    traces.append(_line(d, fam.smooth_grad, ref, BOTTOM, legendgroup=ref, showlegend=False, line=dash))
     return {"data": traces, "layout": layout}
 
 
@@ -280,7 +292,7 @@ def balance_figure(bal: GradientBalance, height: int = 420, bins: int = 80) -> d
             **right,
         ),
     ]
-    split_line = {"color": "#444", "dash": "dot", "width": 1}
+    split_line = {"color": style.REFERENCE, "dash": "dot", "width": 1}
     shapes = [
         {
             "type": "line",
@@ -303,7 +315,7 @@ def balance_figure(bal: GradientBalance, height: int = 420, bins: int = 80) -> d
             "y1": 1,
             "xref": "x2",
             "yref": "y2 domain",
-            "line": {"color": "#222", "dash": "dash", "width": 1},
+            "line": {"color": style.REFERENCE, "dash": "dash", "width": 1},
         }
     )
     layout = {
@@ -334,6 +346,38 @@ def balance_figure(bal: GradientBalance, height: int = 420, bins: int = 80) -> d
         ],
     }
     return {"data": traces, "layout": layout}
+
+
+def _csv(columns: dict[str, np.ndarray]) -> bytes:
+    """Columns as UTF-8 CSV; in Chinese with a byte-order mark, without which Excel reads the headers as mojibake."""
+    import pandas as pd
+
+    text = pd.DataFrame(columns).to_csv(index=False)
+    return (("\ufeff" if get_lang() == "zh" else "") + text).encode("utf-8")
+
+
+def curves_csv(curves: RegressionCurves) -> bytes:
+    """The plotted curves as a CSV with headers in the page's language (``?lang=en`` gives English headers; the
+    analysis' ``RegressionCurves.columns()`` keeps short stable keys for code)."""
+    cols = {t("reg.csv.d"): curves.d}
+    for n in curves.names:
+        cols[t("reg.csv.loss", name=n)] = curves.loss[n]
+        cols[t("reg.csv.grad", name=n)] = curves.grad[n]
+        cols[t("reg.csv.grad_closed", name=n)] = curves.grad_closed[n]
+    return _csv(cols)
+
+
+def family_csv(fam: RegressionFamily) -> bytes:
+    """The Balanced L1 family as a CSV with headers in the page's language."""
+    symbol = t(f"reg.param.{fam.param}")
+    cols = {t("reg.csv.d"): fam.d}
+    for v, loss, grad in zip(fam.values, fam.loss, fam.grad, strict=True):
+        cols[t("reg.csv.loss", name=f"Balanced L1 ({symbol} = {v:g})")] = loss
+        cols[t("reg.csv.grad", name=f"Balanced L1 ({symbol} = {v:g})")] = grad
+    smooth = f"Smooth L1 (β = {fam.params.smooth_beta:g})"
+    cols[t("reg.csv.loss", name=smooth)] = fam.smooth_loss
+    cols[t("reg.csv.grad", name=smooth)] = fam.smooth_grad
+    return _csv(cols)
 
 
 def curves_metrics(curves: RegressionCurves, probe: dict[str, tuple[float, float]], d: float) -> list[dict]:
@@ -377,9 +421,9 @@ def balance_metrics(bal: GradientBalance) -> list[dict]:
     ]
 
 
-TARGET_COLOR = "#2ca02c"
-PRED_COLOR = "#1f77b4"
-GRAD_COLOR = "#d62728"
+TARGET_COLOR = style.TARGET
+PRED_COLOR = style.PRED
+GRAD_COLOR = style.GRADIENT
 
 
 def _vline(x: float, xref: str, yref: str, color: str, dash: str = "dash") -> dict:
@@ -463,7 +507,7 @@ def cbbl_figure(view: CbblView, height: int = 520) -> dict:
                 "xanchor": "left",
                 "xshift": 4,
                 "font": {"color": color, "size": 12},
-                "bgcolor": "rgba(255,255,255,0.8)",
+                "bgcolor": style.LABEL_BG,
             }
         )
     return {"data": traces, "layout": layout}
@@ -479,7 +523,7 @@ def cbbl_sweep_figure(view: CbblView, mu: float, height: int = 360) -> dict:
             x=view.sweep_mu,
             y=view.sweep_uncertainty,
             name="|H(p*) − H(p)|",
-            line={"color": "#9467bd"},
+            line={"color": style.UNCERTAINTY},
             hovertemplate=hover,
         ),
         _scatter(

@@ -29,7 +29,13 @@ ENCLOSE = "#8a8f98"  # the smallest enclosing box C (neutral grey)
 INTERSECTION = "rgba(255, 193, 7, 0.45)"  # the overlap of the two boxes (amber, translucent)
 CENTRE_DISTANCE = "#d62728"  # ρ, the distance between the centres
 DIAGONAL = "#ff7f0e"  # c, the diagonal of C
-GRADIENT = "#c2185b"  # gradient arrows (magenta: distinct from every box colour)
+GRADIENT = "#c2185b"  # gradient arrows and gradient bars (magenta: distinct from every box colour)
+GROUND_TRUTH = TARGET  # the same role under the name the detection papers use
+PREDICTION = PRED
+
+#: The box canvas's colours (``box_canvas(..., palette=style.CANVAS)``), the same as the charts' boxes.
+CANVAS = {"pred": PRED, "target": TARGET, "c": DIAGONAL, "rho": CENTRE_DISTANCE, "arrow": GRADIENT,
+          "muted": "#9aa0a6", "enclose": ENCLOSE, "inter": INTERSECTION}  # fmt: skip
 
 # --------------------------------------------------------------------------------------------------- roles
 INK = "#8a8f98"  # neutral lines and markers that must read on white and on near-black ("the current value")
@@ -40,9 +46,24 @@ IGNORED = "#8a8f98"  # ignored samples
 INLIER = "#2ca02c"
 OUTLIER = "#ff7f0e"
 WARNING = "#ff9f40"
+REFERENCE = "#8a8f98"  # reference and threshold lines: a split at ±β, paper value, COCO size borders, bucket edges
+TEXT_MUTED = "#8a8f98"  # secondary text drawn in a figure (a note that a curve is clipped); reads on both themes
+#: Background of a label drawn over curves. Written for the light page; the chart component swaps it for the dark
+#: theme's ``legend_bg`` on a dark page (as it does for legends), so builders use this one value.
+LABEL_BG = "rgba(255, 255, 255, 0.8)"
+HIGHLIGHT = "#00e5ff"  # the current / selected / queried point drawn over a colour map (cyan: not in Viridis/RdBu)
+OVERLAY = "rgba(255, 255, 255, 0.85)"  # arrows or lines drawn on top of a dark colour map (a landscape's field)
+DISTRIBUTION = "#8fb8de"  # a histogram of the data itself (box counts), behind the series computed from it
+UNCERTAINTY = "#9467bd"  # an uncertainty / entropy curve beside a loss
+#: Three levels of "how bad": below a threshold, between, above (e.g. a negative's IoU: easy, harder, hard).
+SEVERITY = ("#c7c7c7", WARNING, NEGATIVE)
+#: The negative samplers of Libra R-CNN's page: the whole pool, random, hard mining, IoU-balanced (paper, mmdet).
+SAMPLER = {"all": "#bbbbbb", "random": "#1f77b4", "hard": "#d62728", "paper": "#2ca02c", "mmdet": "#9467bd"}
 
 # --------------------------------------------------------------------------------------------------- losses
 # One colour per loss, the same on every page (regression curves, box-size sweeps, simulation curves, tables).
+# Unique within a family (LOSS_FAMILY); IoU-family colours follow the DIoU paper's figure (IoU black -> grey here,
+# GIoU blue, DIoU red, CIoU cyan). A chart mixing families (Box size) tells them apart by FAMILY_DASH as well.
 LOSS = {
     "l1": "#8a8f98",
     "l2": "#9467bd",
@@ -62,6 +83,35 @@ LOSS = {
     "ce": "#1f77b4",
     "focal": "#d62728",
 }
+
+#: The families whose losses are shown together, each with distinct colours (tests/test_figures_valid.py checks).
+LOSS_FAMILY = {
+    "delta": ("l1", "l2", "smooth_l1", "balanced_l1"),
+    "box": ("iou", "giou", "diou", "ciou", "eiou", "siou", "alpha_iou", "wiou", "nwd"),
+    "distribution": ("cbbl", "dfl"),
+    "classification": ("ce", "focal"),
+}
+#: Line dash per family, for a chart that mixes families (NWD keeps "dash" within the box family where it is shown).
+FAMILY_DASH = {"delta": "dashdot", "box": "solid", "distribution": "dot", "classification": "solid"}
+
+
+def loss_color(code: str) -> str:
+    """The colour of a loss by its code (``"smooth_l1"``) or display name (``"Smooth L1"``, ``"α-IoU"``)."""
+    key = code.lower().replace(" ", "_").replace("-", "_").replace("α", "alpha")
+    return LOSS[key]
+
+
+def shade(color: str, alpha: float) -> str:
+    """``color`` (``#rrggbb``) as ``rgba(...)`` with opacity ``alpha``: a ramp of one loss's colour (a sweep)."""
+    h = color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r}, {g}, {b}, {alpha:.2f})"
+
+
+def ramp(color: str, k: int, lo: float = 0.35) -> list[str]:
+    """``k`` shades of ``color`` from faint (opacity ``lo``) to full: a swept parameter, darker = larger."""
+    return [shade(color, lo + (1 - lo) * (i / max(1, k - 1))) for i in range(k)]
+
 
 # Series without a fixed meaning (γ values, runs, samplers): Plotly's D3/Tableau-10, readable on both themes.
 CATEGORICAL = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",

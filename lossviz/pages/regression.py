@@ -9,19 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from lossviz.analysis import regression as A
+from lossviz.cached import regression as C
 from lossviz.components import controls, downloads, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import regression as F
 from lossviz.figures import regression_formulas as TEX
-from lossviz.i18n import t
+from lossviz.i18n import get_lang, t
 
 controls.declare_keys(*A.URL_KEYS, prefixes=("reg_cb_",))  # built at run time, or in sections not run
 
 SYMBOLS = {"alpha": "α", "gamma": "γ", "beta": "β"}  # language independent: they go into the URL
-_curves, _family, _balance, _probe, _notices = (
-    st.cache_data(max_entries=256, show_spinner=False)(f)
-    for f in (A.curves, A.family, A.gradient_balance, A.probe, A.notices)
-)
 
 
 def slider(spec: A.Slider, where) -> float:
@@ -54,18 +51,20 @@ def curves_section(params: A.Params) -> None:
         closed = controls.toggle(t("reg.closed_toggle"), "reg_closed", True, help=t("reg.closed_help"))
     if not names:
         return st.info(t("reg.pick_a_loss"))
+    shown = tuple(n for n in A.LOSS_NAMES if n in names)
     try:
-        curves = _curves(params, float(max_abs), names=tuple(n for n in A.LOSS_NAMES if n in names))
-        probe = _probe(params, 0.5)
+        curves = C.curves(params, float(max_abs), names=shown)
+        probe = C.probe(params, 0.5, names=F.FOCUS)  # the two the metrics and the caption quote
     except ValueError as err:
         return st.error(t("common.error", msg=err))
-    plotly_chart(F.curves_figure(curves, show_closed_form=closed, as_dict=True), key="reg_curves_chart", height=620)
-    for notice in _notices(params):
+    chart = C.curves_chart(params, float(max_abs), shown, bool(closed), get_lang())
+    plotly_chart(chart, key="reg_curves_chart", height=620)
+    for notice in C.notices(params):
         st.warning(t(f"reg.notice.{notice.code}", **notice.formatted()), icon=":material/warning:")
     for col, metric in zip(st.columns(4), F.curves_metrics(curves, probe, 0.5), strict=True):
         col.metric(**metric)
     st.caption(F.probe_caption(probe, 0.5))
-    downloads.buttons("regression_curves", csv=curves.columns, key="reg_dl_curves")
+    downloads.buttons("regression_curves", csv=lambda: F.curves_csv(curves), key="reg_dl_curves")
 
 
 def formulas_section(params: A.Params) -> None:
@@ -88,11 +87,12 @@ def family_section(params: A.Params) -> None:
         count = controls.slider(t("reg.family.count"), "reg_fam_n", 2, 9, 5, 1)
     param = param or "alpha"
     st.caption(t("reg.family.range", sym=SYMBOLS[param], lo=A.FAMILY_RANGES[param][0], hi=A.FAMILY_RANGES[param][1]))
-    fam = _family(param, tuple(A.family_values(param, int(count))), params, max_abs=3.0)
-    plotly_chart(F.family_figure(fam, as_dict=True), key="reg_family_chart", height=560)
+    values = tuple(float(v) for v in A.family_values(param, int(count)))
+    fam = C.family(param, values, params, max_abs=3.0)
+    plotly_chart(C.family_chart(param, values, params, get_lang()), key="reg_family_chart", height=560)
     values = ", ".join(f"{v:g} → {b:.4g}" for v, b in zip(fam.values, fam.b, strict=True))
     st.caption(t("reg.family.b_values", values=values))
-    downloads.buttons(f"balanced_l1_family_{param}", csv=fam.columns, key="reg_dl_family")
+    downloads.buttons(f"balanced_l1_family_{param}", csv=lambda: F.family_csv(fam), key="reg_dl_family")
 
 
 @st.fragment
@@ -103,14 +103,14 @@ def balance_section(params: A.Params) -> None:
         seed = int(controls.number_input(t("reg.balance.seed"), "reg_seed", 0, 9999, 0, 1))
     frac, inl, out, split = (slider(spec, col) for col, spec in zip(cols, A.MIXTURE_SLIDERS, strict=False))
     mixture = A.Mixture(outlier_fraction=frac, inlier_scale=inl, outlier_scale=out, seed=seed)
-    bal = _balance(mixture, params, split)
+    bal = C.gradient_balance(mixture, params, split)
     st.caption(t("reg.balance.sampled", n=mixture.n, seed=seed, pct=f"{100 * bal.inlier_count_share:.1f}"))
     for col, metric in zip(st.columns(3), F.balance_metrics(bal), strict=True):
         col.metric(**metric)
-    plotly_chart(F.balance_figure(bal, as_dict=True), key="reg_balance_chart", height=420)
-    rows = pd.DataFrame(bal.rows())
-    st.dataframe(rows.rename(columns=lambda c: t(f"reg.col.{c}")), hide_index=True, width="stretch")
-    downloads.buttons("gradient_balance", csv=rows, key="reg_dl_balance")
+    plotly_chart(C.balance_chart(mixture, params, split, get_lang()), key="reg_balance_chart", height=420)
+    table = pd.DataFrame(bal.rows()).rename(columns=lambda c: t(f"reg.col.{c}"))
+    st.dataframe(table, hide_index=True, width="stretch")
+    downloads.buttons("gradient_balance", csv=lambda: table, key="reg_dl_balance")
 
 
 def moved_cbbl_notice() -> None:
@@ -133,7 +133,8 @@ with st.sidebar:
 params = A.Params(*values, l2_half=bool(l2_half))
 preset_area = st.container()  # always there: a notice coming or going must not shift (and remount) the charts below
 if preset := A.matching_preset({k: st.session_state.get(k) for k in A.PRESETS["libra_fig5"].values}):
-    preset_area.success(t("reg.preset.shown", figure=preset.figure, paper=preset.paper), icon=":material/menu_book:")
+    figure = t(f"reg.preset.figure.{preset.code}")
+    preset_area.success(t("reg.preset.shown", figure=figure, paper=preset.paper), icon=":material/menu_book:")
 
 section("reg_sec_curves", t("reg.curves.header"), curves_section, params, expanded=True)
 section("reg_sec_formulas", t("reg.sec.formulas"), formulas_section, params)
