@@ -9,11 +9,11 @@ from __future__ import annotations
 import streamlit as st
 
 from lossviz.analysis import libra as A
+from lossviz.cached import libra as C
 from lossviz.components import coded, controls, downloads, shell
 from lossviz.components.plotly_chart import plotly_chart
-from lossviz.components.progress_cache import cached_with_progress as cached
 from lossviz.figures import libra as F
-from lossviz.i18n import t
+from lossviz.i18n import get_lang, t
 from lossviz.i18n.libra import error_text
 
 PANELS = ("sampling", "bfp")
@@ -31,13 +31,6 @@ def _error(err: Exception) -> None:
         st.error(error_text(err.code, err.params), icon=":material/block:")
     else:
         st.error(t("common.error", msg=err), icon=":material/block:")
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _feats(source: str, base: int, blobs: int, noise: float, seed: int, upload: bytes | None):
-    if source == "picture":
-        return A.picture_pyramid(upload or b"", base=base)
-    return A.blob_pyramid(base=base, blobs_per_level=blobs, noise=noise, seed=seed)
 
 
 @st.fragment
@@ -73,46 +66,36 @@ def sampling_panel() -> None:
         seed = controls.number_input(t("libra.seed"), "lib_seed", 0, 9999, 0, step=1)
     scene = A.SceneParams(int(images), int(gts), float(smin), float(smax), float(crowd), int(props), float(jitter),
                           float(bg), int(seed))  # fmt: skip
-    busy = t("libra.computing")
     sampler = A.SamplerParams(int(num_neg), int(bins), float(floor_thr), float(floor_frac), bool(add_gt), hard_mode)
     try:
-        s = cached(("libra_study", scene, sampler), lambda p: A.sampling_study(scene, sampler, progress=p), busy)
+        s, ab = C.study(scene, sampler)
     except ValueError as err:
         _error(err)
         return
-    m = st.columns(5)
-    m[0].metric(
-        t("libra.metric.pool"), f"{100 * s.share_above():.1f}%", help=t("libra.metric.pool_help", n=s.pool.size)
-    )
-    for col, meth in zip(m[1:], A.METHODS, strict=True):
-        col.metric(t("libra.metric.share", method=F.method_name(meth)), f"{100 * s.share_above(meth):.1f}%")
-    plotly_chart(F.histogram_figure(s, as_dict=True), key="lib_hist", height=430)
-    plotly_chart(F.share_figure(s, as_dict=True), key="lib_share", height=400)
+    v = C.sampling_view(scene, sampler, get_lang(), s, ab)
+    for col, (label, value, tip) in zip(st.columns(len(v.metrics)), v.metrics, strict=True):
+        col.metric(label, value, help=tip)
+    plotly_chart(v.histogram, key="lib_hist", height=430)
+    plotly_chart(v.share, key="lib_share", height=400)
     downloads.buttons("libra_fig3", csv=s.histogram_columns, key="lib_h", labels={"csv": t("libra.download_hist")})
     downloads.buttons("libra_sampled", csv=s.rows, key="lib_s", labels={"csv": t("libra.download_sampled")})
-    st.caption(t("libra.counts", **{m: c for m, c in s.counts().items()}, requested=s.requested, pos=s.n_pos))
+    st.caption(v.counts)
     st.subheader(t("libra.bins.title"))
-    g1, g2 = st.columns(2)
-    with g1:
-        plotly_chart(F.bins_figure(s, "paper", as_dict=True), key="lib_bins_paper", height=380)
-    with g2:
-        plotly_chart(F.bins_figure(s, "mmdet", as_dict=True), key="lib_bins_mmdet", height=380)
-    empty = [i + 1 for i, c in enumerate(s.mmdet_bins["pool"]) if c == 0]
-    if empty:
-        st.warning(t("libra.bins.empty", bins=", ".join(map(str, empty)), top=float(s.mmdet_edges[-1])))
-    if s.mmdet_edges_vary:
+    for col, which in zip(st.columns(2), ("paper", "mmdet"), strict=True):
+        with col:
+            plotly_chart(v.bins[which], key=f"lib_bins_{which}", height=380)
+    if v.empty_bins:
+        st.warning(v.empty_bins)
+    if v.edges_vary:
         st.caption(t("libra.bins.vary"))
     st.markdown(t("libra.bins.explain"))
     st.subheader(t("libra.k.title"))
-    ab = cached(("libra_k", scene, sampler), lambda p: A.k_ablation(scene, sampler, progress=p), busy)
-    df = F.k_table(ab)
-    st.dataframe(
-        df, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.3f") for c in df.columns[1:3]}
-    )
-    downloads.buttons("libra_k_ablation", csv=df, key="lib_k")
+    fmt = {c: st.column_config.NumberColumn(format="%.3f") for c in v.k_table.columns[1:3]}
+    st.dataframe(v.k_table, hide_index=True, column_config=fmt)
+    downloads.buttons("libra_k_ablation", csv=v.k_table, key="lib_k")
     st.caption(t("libra.k.note"))
     shown = coded.segmented(t("libra.scene_method"), "lib_show", A.METHODS, "paper", F.method_name)
-    plotly_chart(F.scene_figure(s, shown, A.IMAGE_SIZE, as_dict=True), key="lib_scene", height=520)
+    plotly_chart(C.scene_figure(scene, sampler, shown, get_lang(), s), key="lib_scene", height=520)
     with shell.explanation("lib_sampling"):
         st.markdown(t("libra.sampling.explain"))
 
@@ -146,26 +129,19 @@ def bfp_panel() -> None:
     if refine != "none":
         st.info(t("libra.illustrative"), icon=":material/science:")
     try:
-        feats = _feats(source, int(base), int(blobs), float(noise), int(fseed), upload)
-        v = A.pyramid_view(feats, refine=refine, refine_level=A.LEVELS.index(level), zero_init_out=bool(zero),
-                           residual=bool(residual), weight_seed=int(fseed), query=(float(qx), float(qy)))  # fmt: skip
+        inputs = (source, int(base), int(blobs), float(noise), int(fseed), upload)
+        p = C.bfp(inputs, refine, A.LEVELS.index(level), bool(zero), bool(residual), (float(qx), float(qy)), get_lang())
     except ValueError as err:
         _error(err)
         return
+    v = p.view
     if refine == "non_local" and zero:
         st.success(t("libra.identity_note"), icon=":material/check:")
-    m = st.columns(len(A.LEVELS))
-    for i, col in enumerate(m):
+    for i, col in enumerate(st.columns(len(A.LEVELS))):
         col.metric(t("libra.metric.received", level=A.LEVELS[i]), f"{100 * (1 - v.contribution[i, i]):.0f}%",
                    help=t("libra.metric.received_help", ratio=v.received[i]))  # fmt: skip
-    for step in ("inputs", "gathered"):
-        plotly_chart(F.step_figure(v, step, as_dict=True), key=f"lib_step_{step}", height=260)
-    plotly_chart(F.bsf_figure(v, as_dict=True), key="lib_bsf", height=330)
-    if v.attention is not None:
-        plotly_chart(F.attention_figure(v, as_dict=True), key="lib_att", height=330)
-    for step in ("residuals", "outputs"):
-        plotly_chart(F.step_figure(v, step, as_dict=True), key=f"lib_step_{step}", height=260)
-    plotly_chart(F.contribution_figure(v, as_dict=True), key="lib_contrib", height=420)
+    for key, fig, height in p.figures:
+        plotly_chart(fig, key=key, height=height)
     downloads.buttons("bfp_contribution", csv=v.contribution_columns, key="lib_c")
     downloads.buttons("bfp_maps", json=v.maps_json, key="lib_m", labels={"json": t("libra.download_json")})
     with shell.explanation("lib_bfp"):
