@@ -101,14 +101,30 @@ def _share(study: A.SamplingStudy, method: str | None) -> str:
 # ------------------------------------------------------------------------------------------------------- both panels
 
 
+def test_the_scene_section_is_closed_by_default_and_costs_nothing_until_opened(app):
+    """The sampling panel sends three charts by default (the scene is a closed section, issue 15: bytes per rerun),
+    both IoU-balanced samplers' bins in one chart; opening the section (URL key ``lib_sec_scene``) adds the scene."""
+    at = app(PAGE, SAMPLING)
+    _ok(at)
+    titles = [_title(f) for f in _figures(at)]
+    assert len(titles) == 3, titles
+    assert t("libra.bins.title") in titles
+    assert not any(w.key == "lib_show" for w in at.get("button_group"))
+    at = app(PAGE, {**SAMPLING, "lib_sec_scene": "true"})
+    _ok(at)
+    titles = [_title(f) for f in _figures(at)]
+    assert len(titles) == 4 and t("libra.fig.scene_title", method=t("libra.method.paper")) in titles, titles
+
+
 @pytest.mark.parametrize("panel", [SAMPLING, BFP], ids=["sampling", "bfp"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_both_panels_render_in_both_languages_with_valid_charts_and_downloads(app, panel, lang):
-    at = app(PAGE, {**panel, "lang": lang})
+    # the sampling panel's scene section is opened (by choosing its sampler) so that its chart is validated too
+    at = app(PAGE, {**panel, "lang": lang, **({"lib_show": "mmdet"} if panel is SAMPLING else {})})
     _ok(at)
     assert at.title[0].value == t("libra.title", lang=lang)
     figures = _figures(at)
-    assert len(figures) >= 5
+    assert len(figures) >= 4  # sampling: Fig. 3, the shares, both samplers' bins in one chart, the scene
     for fig in figures:
         go.Figure(fig)  # plotly's validation of exactly what the page sends
         assert fig["data"]

@@ -46,10 +46,10 @@ class SamplingView:
     """What the sampling panel shows for one study, in one language: the metrics as (label, value, help), the
     figures as dicts, the caption under them, the K table, and the notes on mmdetection's bins."""
 
-    metrics: tuple[tuple[str, str, str | None], ...]
+    metrics: tuple[dict, ...]  # keyword arguments of st.metric
     histogram: dict
     share: dict
-    bins: dict[str, dict]
+    bins: dict
     counts: str
     k_table: Any
     empty_bins: str | None
@@ -62,15 +62,18 @@ def sampling_view(scene: A.SceneParams, sampler: A.SamplerParams, lang: str, _s:
     """``_s``, ``_ab``: ``study(scene, sampler)`` (not hashed: scene and sampler determine them); ``lang`` keys the
     texts."""
     s = _s
-    metrics = [(t("libra.metric.pool"), f"{100 * s.share_above():.1f}%", t("libra.metric.pool_help", n=s.pool.size))]
+    metrics = [{"label": t("libra.metric.pool"), "value": f"{100 * s.share_above():.1f}%",
+                "help": t("libra.metric.pool_help", n=s.pool.size)}]  # fmt: skip
     for m in A.METHODS:
-        metrics.append((t("libra.metric.share", method=F.method_name(m)), f"{100 * s.share_above(m):.1f}%", None))
+        metrics.append(
+            {"label": t("libra.metric.share", method=F.method_name(m)), "value": f"{100 * s.share_above(m):.1f}%"}
+        )
     empty = [i + 1 for i, c in enumerate(s.mmdet_bins["pool"]) if c == 0]
     return SamplingView(
         metrics=tuple(metrics),
         histogram=F.histogram_figure(s, as_dict=True),
         share=F.share_figure(s, as_dict=True),
-        bins={w: F.bins_figure(s, w, as_dict=True) for w in ("paper", "mmdet")},
+        bins=F.bins_pair_figure(s, as_dict=True),
         counts=t("libra.counts", **s.counts(), requested=s.requested, pos=s.n_pos),
         k_table=F.k_table(_ab),
         empty_bins=t("libra.bins.empty", bins=", ".join(map(str, empty)), top=float(s.mmdet_edges[-1]))
@@ -99,6 +102,7 @@ class PyramidFigures:
     """One BFP pass for the page: the view (its numbers and downloads) and its figures in pipeline order."""
 
     view: A.PyramidView
+    metrics: tuple[dict, ...]  # per level, st.metric's arguments: the share of its residual from the other levels
     figures: tuple[tuple[str, dict, int], ...]  # (key, figure, height)
 
 
@@ -115,4 +119,9 @@ def bfp(inputs: tuple, refine: str, level: int, zero: bool, residual: bool, quer
         figs.append(("lib_att", F.attention_figure(v, as_dict=True), 330))
     figs += [(f"lib_step_{step}", F.step_figure(v, step, as_dict=True), 260) for step in ("residuals", "outputs")]
     figs.append(("lib_contrib", F.contribution_figure(v, as_dict=True), 420))
-    return PyramidFigures(v, tuple(figs))
+    metrics = tuple(
+        {"label": t("libra.metric.received", level=name), "value": f"{100 * (1 - v.contribution[i, i]):.0f}%",
+         "help": t("libra.metric.received_help", ratio=v.received[i])}
+        for i, name in enumerate(A.LEVELS[: len(v.inputs)])
+    )  # fmt: skip
+    return PyramidFigures(v, metrics, tuple(figs))

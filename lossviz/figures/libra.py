@@ -137,6 +137,31 @@ def bins_figure(s: SamplingStudy, which: str) -> dict:
     return {"data": traces, "layout": layout}
 
 
+@figure_builder
+def bins_pair_figure(s: SamplingStudy) -> dict:
+    """Both IoU-balanced samplers' bins in one chart, the paper's above mmdetection's (one chart is one message to
+    the browser instead of two; stacked, each keeps the full width on a phone): per bin, the negatives available
+    and those sampled, empty bins labelled."""
+    traces, annotations = [], []
+    layout = _layout(t("libra.bins.title"), "", "", barmode="group")
+    layout["legend"] = {"orientation": "h", "y": -0.12}
+    for n, (which, domain) in enumerate((("paper", [0.62, 0.95]), ("mmdet", [0.0, 0.33])), start=1):
+        ax = "" if n == 1 else str(n)
+        part = bins_figure.__wrapped__(s, which)  # the single chart's traces and labels, without its template
+        available, sampled = part["data"]
+        traces.append({**available, "xaxis": f"x{ax}", "yaxis": f"y{ax}", "legendgroup": "available",
+                       "showlegend": n == 1})  # fmt: skip
+        traces.append({**sampled, "xaxis": f"x{ax}", "yaxis": f"y{ax}",
+                       "name": f"{t('libra.fig.sampled')}: {method_name(which)}"})  # fmt: skip
+        layout[f"xaxis{ax}"] = {"anchor": f"y{ax}", "title": {"text": t("libra.fig.bin") if n == 2 else ""}}
+        layout[f"yaxis{ax}"] = {"domain": domain, "anchor": f"x{ax}", "title": {"text": t("libra.fig.count")}}
+        annotations.append({"text": part["layout"]["title"]["text"], "xref": "paper", "yref": "paper", "x": 0,
+                            "xanchor": "left", "y": domain[1], "yanchor": "bottom", "showarrow": False})  # fmt: skip
+        annotations += [{**a, "xref": f"x{ax}", "yref": f"y{ax}"} for a in part["layout"].get("annotations", [])]
+    layout["annotations"] = annotations
+    return {"data": traces, "layout": layout}
+
+
 def _box_path(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The outlines of ``boxes`` (xyxy) as one line trace: five corners per box, then a NaN gap. float32 arrays,
     which the chart sends as base64 typed arrays (about a third of the bytes of a JSON list of float32 values)."""

@@ -1,7 +1,7 @@
 """Libra R-CNN: IoU-balanced negative sampling and the Balanced Feature Pyramid, on synthetic data, step by step.
 
-Thin page: widgets in (all bound to the URL), numbers from ``lossviz.analysis.libra`` (which calls the torch core),
-figures from ``lossviz.figures.libra``.
+Thin page: widgets in (all bound to the URL); numbers and figures from ``lossviz.cached.libra`` (caches shared by
+every session over ``lossviz.analysis.libra``, which calls the torch core, and ``lossviz.figures.libra``).
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import streamlit as st
 
 from lossviz.analysis import libra as A
 from lossviz.cached import libra as C
-from lossviz.components import coded, controls, downloads, shell
+from lossviz.components import coded, controls, downloads, sections, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import libra as F
 from lossviz.i18n import get_lang, t
-from lossviz.i18n.libra import error_text
+from lossviz.i18n.libra import error_message
 
 PANELS = ("sampling", "bfp")
 FLOOR_THR = (-1.0, 0.0, 0.05, 0.1)
@@ -24,13 +24,6 @@ LEGACY = {"IoU-balanced sampling": "sampling", "Balanced Feature Pyramid": "bfp"
           "non-local": "non_local"}  # fmt: skip
 #: The Regression page showing Smooth L1 against Balanced L1 at the paper's α = 0.5, γ = 1.5, β = 1.
 BALANCED_L1_LINK = "/regression?reg_show=Smooth+L1&reg_show=Balanced+L1&reg_alpha=0.5&reg_gamma=1.5&reg_beta=1.0"
-
-
-def _error(err: Exception) -> None:
-    if isinstance(err, A.InputError):
-        st.error(error_text(err.code, err.params), icon=":material/block:")
-    else:
-        st.error(t("common.error", msg=err), icon=":material/block:")
 
 
 @st.fragment
@@ -70,20 +63,17 @@ def sampling_panel() -> None:
     try:
         s, ab = C.study(scene, sampler)
     except ValueError as err:
-        _error(err)
+        st.error(error_message(err), icon=":material/block:")
         return
     v = C.sampling_view(scene, sampler, get_lang(), s, ab)
-    for col, (label, value, tip) in zip(st.columns(len(v.metrics)), v.metrics, strict=True):
-        col.metric(label, value, help=tip)
+    sections.metrics(v.metrics)
     plotly_chart(v.histogram, key="lib_hist", height=430)
     plotly_chart(v.share, key="lib_share", height=400)
     downloads.buttons("libra_fig3", csv=s.histogram_columns, key="lib_h", labels={"csv": t("libra.download_hist")})
     downloads.buttons("libra_sampled", csv=s.rows, key="lib_s", labels={"csv": t("libra.download_sampled")})
     st.caption(v.counts)
     st.subheader(t("libra.bins.title"))
-    for col, which in zip(st.columns(2), ("paper", "mmdet"), strict=True):
-        with col:
-            plotly_chart(v.bins[which], key=f"lib_bins_{which}", height=380)
+    plotly_chart(v.bins, key="lib_bins_chart", height=600)
     if v.empty_bins:
         st.warning(v.empty_bins)
     if v.edges_vary:
@@ -94,8 +84,13 @@ def sampling_panel() -> None:
     st.dataframe(v.k_table, hide_index=True, column_config=fmt)
     downloads.buttons("libra_k_ablation", csv=v.k_table, key="lib_k")
     st.caption(t("libra.k.note"))
-    shown = coded.segmented(t("libra.scene_method"), "lib_show", A.METHODS, "paper", F.method_name)
-    plotly_chart(C.scene_figure(scene, sampler, shown, get_lang(), s), key="lib_scene", height=520)
+    # image 1 with its sampled boxes: a section that costs nothing while closed; a link choosing a sampler opens it
+    box = st.expander(t("libra.scene_section"), expanded="lib_show" in st.query_params, key="lib_sec_scene",
+                      on_change="rerun", bind="query-params")  # fmt: skip
+    if box.open:
+        with box:
+            shown = coded.segmented(t("libra.scene_method"), "lib_show", A.METHODS, "paper", F.method_name)
+            plotly_chart(C.scene_figure(scene, sampler, shown, get_lang(), s), key="lib_scene", height=520)
     with shell.explanation("lib_sampling"):
         st.markdown(t("libra.sampling.explain"))
 
@@ -132,25 +127,24 @@ def bfp_panel() -> None:
         inputs = (source, int(base), int(blobs), float(noise), int(fseed), upload)
         p = C.bfp(inputs, refine, A.LEVELS.index(level), bool(zero), bool(residual), (float(qx), float(qy)), get_lang())
     except ValueError as err:
-        _error(err)
+        st.error(error_message(err), icon=":material/block:")
         return
-    v = p.view
     if refine == "non_local" and zero:
         st.success(t("libra.identity_note"), icon=":material/check:")
-    for i, col in enumerate(st.columns(len(A.LEVELS))):
-        col.metric(t("libra.metric.received", level=A.LEVELS[i]), f"{100 * (1 - v.contribution[i, i]):.0f}%",
-                   help=t("libra.metric.received_help", ratio=v.received[i]))  # fmt: skip
+    sections.metrics(p.metrics)
     for key, fig, height in p.figures:
         plotly_chart(fig, key=key, height=height)
-    downloads.buttons("bfp_contribution", csv=v.contribution_columns, key="lib_c")
-    downloads.buttons("bfp_maps", json=v.maps_json, key="lib_m", labels={"json": t("libra.download_json")})
+    downloads.buttons("bfp_contribution", csv=p.view.contribution_columns, key="lib_c")
+    downloads.buttons("bfp_maps", json=p.view.maps_json, key="lib_m", labels={"json": t("libra.download_json")})
     with shell.explanation("lib_bfp"):
         st.markdown(t("libra.bfp.explain"))
 
 
 st.title(t("libra.title"))
 st.markdown(t("libra.intro", link=BALANCED_L1_LINK))
-controls.declare_keys("lib_show", "lib_src", "lib_refine")  # each panel's, in the URL while the other is open
+controls.declare_keys(
+    "lib_show", "lib_src", "lib_refine", "lib_sec_scene"
+)  # each panel's, in the URL while the other is open
 panel = coded.segmented(t("libra.panel"), "lib_panel", PANELS, "sampling", lambda c: t(f"libra.panel.{c}"),
                         legacy=LEGACY)  # fmt: skip
 st.divider()
