@@ -30,6 +30,16 @@ MAX_TOTAL_PROPOSALS = 200_000
 HARD_SLOPE, HARD_OFFSET, HARD_NOISE = 10.0, -4.0, 1.0
 
 LEVELS = ("P2", "P3", "P4", "P5", "P6")
+
+# The page's choices, as language-independent codes (its URL values).
+PANELS = ("sampling", "bfp")
+FLOOR_THRS = (-1.0, 0.0, 0.05, 0.1)  # mmdetection's floor_thr: -1 (no floor set), 0, or a low IoU
+REFINES = losses.REFINE_TYPES
+#: Older links carried the English display names (lib_panel=Balanced+Feature+Pyramid); they map to the codes.
+LEGACY_CODES = {"IoU-balanced sampling": "sampling", "Balanced Feature Pyramid": "bfp", "3x3 conv": "conv",
+                "non-local": "non_local"}  # fmt: skip
+#: The Regression page showing Smooth L1 against Balanced L1 at the paper's α = 0.5, γ = 1.5, β = 1.
+BALANCED_L1_LINK = "/regression?reg_show=Smooth+L1&reg_show=Balanced+L1&reg_alpha=0.5&reg_gamma=1.5&reg_beta=1.0"
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_UPLOAD_PIXELS = 40_000_000
 

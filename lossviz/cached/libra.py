@@ -32,13 +32,18 @@ def _late(progress: Callable[[float], None], after: float = PROGRESS_AFTER_S) ->
     return report
 
 
-def study(scene: A.SceneParams, sampler: A.SamplerParams) -> tuple[A.SamplingStudy, A.KAblation]:
-    """The sampling study and the K ablation (raises ``A.InputError`` for bad parameters; errors are not cached)."""
-    return cached_with_progress(
-        ("libra_study", scene, sampler),
-        lambda progress: A.study_and_ablation(scene, sampler, progress=_late(progress)),
-        t("libra.computing"),
-    )
+def study(
+    scene: A.SceneParams, sampler: A.SamplerParams, ablation: bool = False
+) -> tuple[A.SamplingStudy, A.KAblation | None]:
+    """The sampling study, and with ``ablation`` the K ablation from the same pass (else None). Raises
+    ``A.InputError`` for bad parameters; errors are not cached."""
+
+    def compute(progress: Callable[[float], None]):
+        if ablation:
+            return A.study_and_ablation(scene, sampler, progress=_late(progress))
+        return A.sampling_study(scene, sampler, progress=_late(progress)), None
+
+    return cached_with_progress(("libra_study", scene, sampler, ablation), compute, t("libra.computing"))
 
 
 @dataclass(frozen=True)
@@ -51,16 +56,13 @@ class SamplingView:
     share: dict
     bins: dict
     counts: str
-    k_table: Any
     empty_bins: str | None
     edges_vary: bool
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def sampling_view(scene: A.SceneParams, sampler: A.SamplerParams, lang: str, _s: A.SamplingStudy,
-                  _ab: A.KAblation) -> SamplingView:  # fmt: skip
-    """``_s``, ``_ab``: ``study(scene, sampler)`` (not hashed: scene and sampler determine them); ``lang`` keys the
-    texts."""
+def sampling_view(scene: A.SceneParams, sampler: A.SamplerParams, lang: str, _s: A.SamplingStudy) -> SamplingView:
+    """``_s``: ``study(scene, sampler)[0]`` (not hashed: scene and sampler determine it); ``lang`` keys the texts."""
     s = _s
     metrics = [{"label": t("libra.metric.pool"), "value": f"{100 * s.share_above():.1f}%",
                 "help": t("libra.metric.pool_help", n=s.pool.size)}]  # fmt: skip
@@ -75,12 +77,17 @@ def sampling_view(scene: A.SceneParams, sampler: A.SamplerParams, lang: str, _s:
         share=F.share_figure(s, as_dict=True),
         bins=F.bins_pair_figure(s, as_dict=True),
         counts=t("libra.counts", **s.counts(), requested=s.requested, pos=s.n_pos),
-        k_table=F.k_table(_ab),
         empty_bins=t("libra.bins.empty", bins=", ".join(map(str, empty)), top=float(s.mmdet_edges[-1]))
         if empty
         else None,
         edges_vary=bool(s.mmdet_edges_vary),
     )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def k_table(scene: A.SceneParams, sampler: A.SamplerParams, lang: str, _ab: A.KAblation) -> Any:
+    """The K ablation as the page's table (``_ab``: ``study(scene, sampler, ablation=True)[1]``)."""
+    return F.k_table(_ab)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

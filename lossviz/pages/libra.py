@@ -16,14 +16,11 @@ from lossviz.figures import libra as F
 from lossviz.i18n import get_lang, t
 from lossviz.i18n.libra import error_message
 
-PANELS = ("sampling", "bfp")
-FLOOR_THR = (-1.0, 0.0, 0.05, 0.1)
-REFINES = ("none", "conv", "non_local")
-# Older links carried the English display names (lib_panel=Balanced+Feature+Pyramid); they map to the codes.
-LEGACY = {"IoU-balanced sampling": "sampling", "Balanced Feature Pyramid": "bfp", "3x3 conv": "conv",
-          "non-local": "non_local"}  # fmt: skip
-#: The Regression page showing Smooth L1 against Balanced L1 at the paper's α = 0.5, γ = 1.5, β = 1.
-BALANCED_L1_LINK = "/regression?reg_show=Smooth+L1&reg_show=Balanced+L1&reg_alpha=0.5&reg_gamma=1.5&reg_beta=1.0"
+
+def _section(key: str, title: str, opened_by: str = "") -> st.delta_generator.DeltaGenerator | None:
+    """A URL-bound section that costs nothing while closed: the expander when it is open, else None."""
+    box = st.expander(title, expanded=opened_by in st.query_params, key=key, on_change="rerun", bind="query-params")
+    return box if box.open else None
 
 
 @st.fragment
@@ -45,7 +42,7 @@ def sampling_panel() -> None:
             t("libra.num_neg"), "lib_neg", 1, 4096, 384, step=32, help=t("libra.num_neg_help")
         )
         bins = controls.selectbox(t("libra.bins"), "lib_bins", [1, 2, 3, 4, 5, 10], index=2, help=t("libra.bins_help"))
-        floor_thr = controls.selectbox(t("libra.floor_thr"), "lib_floor", list(FLOOR_THR), index=0,
+        floor_thr = controls.selectbox(t("libra.floor_thr"), "lib_floor", list(A.FLOOR_THRS), index=0,
                                        help=t("libra.floor_thr_help"))  # fmt: skip
         floor_frac = controls.slider(t("libra.floor_fraction"), "lib_ffrac", 0.0, 1.0, 0.0, 0.05)
     o1, o2, o3 = st.columns(3)
@@ -61,11 +58,11 @@ def sampling_panel() -> None:
                           float(bg), int(seed))  # fmt: skip
     sampler = A.SamplerParams(int(num_neg), int(bins), float(floor_thr), float(floor_frac), bool(add_gt), hard_mode)
     try:
-        s, ab = C.study(scene, sampler)
+        s, _ = C.study(scene, sampler)
     except ValueError as err:
         st.error(error_message(err), icon=":material/block:")
         return
-    v = C.sampling_view(scene, sampler, get_lang(), s, ab)
+    v = C.sampling_view(scene, sampler, get_lang(), s)
     sections.metrics(v.metrics)
     plotly_chart(v.histogram, key="lib_hist", height=430)
     plotly_chart(v.share, key="lib_share", height=400)
@@ -79,15 +76,15 @@ def sampling_panel() -> None:
     if v.edges_vary:
         st.caption(t("libra.bins.vary"))
     st.markdown(t("libra.bins.explain"))
-    st.subheader(t("libra.k.title"))
-    fmt = {c: st.column_config.NumberColumn(format="%.3f") for c in v.k_table.columns[1:3]}
-    st.dataframe(v.k_table, hide_index=True, column_config=fmt)
-    downloads.buttons("libra_k_ablation", csv=v.k_table, key="lib_k")
-    st.caption(t("libra.k.note"))
-    # image 1 with its sampled boxes: a section that costs nothing while closed; a link choosing a sampler opens it
-    box = st.expander(t("libra.scene_section"), expanded="lib_show" in st.query_params, key="lib_sec_scene",
-                      on_change="rerun", bind="query-params")  # fmt: skip
-    if box.open:
+    if box := _section("lib_sec_k", t("libra.k.title")):  # the ablation reruns both samplers for K = 2, 3, 5
+        df = C.k_table(scene, sampler, get_lang(), C.study(scene, sampler, ablation=True)[1])
+        fmt = {c: st.column_config.NumberColumn(format="%.3f") for c in df.columns[1:3]}
+        box.dataframe(df, hide_index=True, column_config=fmt)
+        with box:
+            downloads.buttons("libra_k_ablation", csv=df, key="lib_k")
+        box.caption(t("libra.k.note"))
+    # image 1 with its sampled boxes; a link choosing a sampler opens it
+    if box := _section("lib_sec_scene", t("libra.scene_section"), opened_by="lib_show"):
         with box:
             shown = coded.segmented(t("libra.scene_method"), "lib_show", A.METHODS, "paper", F.method_name)
             plotly_chart(C.scene_figure(scene, sampler, shown, get_lang(), s), key="lib_scene", height=520)
@@ -107,8 +104,8 @@ def bfp_panel() -> None:
         noise = controls.slider(t("libra.noise"), "lib_noise", 0.0, 0.5, 0.05, 0.01, disabled=source != "blobs")
         fseed = controls.number_input(t("libra.seed"), "lib_fseed", 0, 9999, 0, step=1)
     with c2:
-        refine = coded.segmented(t("libra.refine"), "lib_refine", REFINES, "non_local",
-                                 lambda c: t(f"libra.refine.{c}"), legacy=LEGACY)  # fmt: skip
+        refine = coded.segmented(t("libra.refine"), "lib_refine", A.REFINES, "non_local",
+                                 lambda c: t(f"libra.refine.{c}"), legacy=A.LEGACY_CODES)  # fmt: skip
         level = controls.selectbox(t("libra.refine_level"), "lib_level", list(A.LEVELS), index=2)
         zero = controls.toggle(t("libra.zero_init"), "lib_zero", False, help=t("libra.zero_init_help"))
         residual = controls.toggle(t("libra.residual"), "lib_resid", True)
@@ -141,11 +138,11 @@ def bfp_panel() -> None:
 
 
 st.title(t("libra.title"))
-st.markdown(t("libra.intro", link=BALANCED_L1_LINK))
+st.markdown(t("libra.intro", link=A.BALANCED_L1_LINK))
 controls.declare_keys(
     "lib_show", "lib_src", "lib_refine", "lib_sec_scene"
 )  # each panel's, in the URL while the other is open
-panel = coded.segmented(t("libra.panel"), "lib_panel", PANELS, "sampling", lambda c: t(f"libra.panel.{c}"),
-                        legacy=LEGACY)  # fmt: skip
+panel = coded.segmented(t("libra.panel"), "lib_panel", A.PANELS, "sampling", lambda c: t(f"libra.panel.{c}"),
+                        legacy=A.LEGACY_CODES)  # fmt: skip
 st.divider()
 {"sampling": sampling_panel, "bfp": bfp_panel}[panel]()
