@@ -152,6 +152,35 @@ def test_k_ablation_reports_the_papers_ap_for_2_3_5():
     assert all(0 <= v <= 1 for v in ab.paper_share + ab.mmdet_share)
 
 
+@pytest.mark.parametrize(
+    ("scene", "sampler"),
+    [
+        (
+            A.SceneParams(images=3, crowding=0.55, seed=3),
+            A.SamplerParams(num_bins=5, floor_thr=0.0, floor_fraction=0.3),
+        ),
+        (A.SceneParams(images=2, gts=2, proposals=300), A.SamplerParams(num_neg=50, hard_mode="iou", floor_thr=0.1)),
+    ],
+)
+def test_one_pass_study_and_ablation_equal_the_two_separate_calls(scene, sampler):
+    """The page's one-pass computation (scenes, assignment and the K-independent samplers shared) gives exactly
+    what the two public calls give, every sampled IoU and every share."""
+    study, ablation = A.study_and_ablation(scene, sampler)
+    alone = A.sampling_study(scene, sampler)
+    for m in A.METHODS:
+        np.testing.assert_array_equal(study.ious[m], alone.ious[m])
+        np.testing.assert_array_equal(study.example_sampled[m], alone.example_sampled[m])
+    np.testing.assert_array_equal(study.pool, alone.pool)
+    for which in ("pool", "sampled"):
+        np.testing.assert_array_equal(study.mmdet_bins[which], alone.mmdet_bins[which])
+        np.testing.assert_array_equal(study.paper_bins[which], alone.paper_bins[which])
+    assert ablation == A.k_ablation(scene, sampler)
+    for i, k in enumerate(ablation.ks):  # each K's shares are those of a whole study run with that K
+        other = A.sampling_study(scene, A.SamplerParams(**{**sampler.__dict__, "num_bins": k}))
+        assert ablation.paper_share[i] == other.share_above("paper")
+        assert ablation.mmdet_share[i] == other.share_above("mmdet")
+
+
 # ---------------------------------------------------------------------------------------------------- pyramids
 
 

@@ -101,14 +101,33 @@ def _share(study: A.SamplingStudy, method: str | None) -> str:
 # ------------------------------------------------------------------------------------------------------- both panels
 
 
+def test_the_scene_and_k_sections_are_closed_by_default_and_cost_nothing_until_opened(app):
+    """The sampling panel sends three charts by default (issue 15: work and bytes per rerun): both IoU-balanced
+    samplers' bins in one chart, and the scene and the K ablation are closed sections; opening them from the URL
+    (``lib_sec_scene``, ``lib_sec_k``) adds the scene and the K table."""
+    at = app(PAGE, SAMPLING)
+    _ok(at)
+    titles = [_title(f) for f in _figures(at)]
+    assert len(titles) == 3, titles
+    assert t("libra.bins.title") in titles
+    assert not any(w.key == "lib_show" for w in at.get("button_group"))
+    assert not at.dataframe  # the K ablation (both samplers rerun for K = 2, 3, 5) is a closed section too
+    at = app(PAGE, {**SAMPLING, "lib_sec_scene": "true", "lib_sec_k": "true"})
+    _ok(at)
+    titles = [_title(f) for f in _figures(at)]
+    assert len(titles) == 4 and t("libra.fig.scene_title", method=t("libra.method.paper")) in titles, titles
+    assert list(at.dataframe[0].value["K"]) == [2, 3, 5]
+
+
 @pytest.mark.parametrize("panel", [SAMPLING, BFP], ids=["sampling", "bfp"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_both_panels_render_in_both_languages_with_valid_charts_and_downloads(app, panel, lang):
-    at = app(PAGE, {**panel, "lang": lang})
+    # the sampling panel's sections are opened (the scene by choosing its sampler) so that all is validated
+    at = app(PAGE, {**panel, "lang": lang, **({"lib_show": "mmdet", "lib_sec_k": "true"} if panel is SAMPLING else {})})
     _ok(at)
     assert at.title[0].value == t("libra.title", lang=lang)
     figures = _figures(at)
-    assert len(figures) >= 5
+    assert len(figures) >= 4  # sampling: Fig. 3, the shares, both samplers' bins in one chart, the scene
     for fig in figures:
         go.Figure(fig)  # plotly's validation of exactly what the page sends
         assert fig["data"]
@@ -173,7 +192,7 @@ def test_mmdetections_empty_top_bin_is_pointed_out(app):
 
 
 def test_the_k_table_carries_the_papers_ablation(app):
-    at = app(PAGE, {**SAMPLING, "lib_images": "2"})
+    at = app(PAGE, {**SAMPLING, "lib_images": "2", "lib_sec_k": "true"})
     df = at.dataframe[0].value
     assert list(df["K"]) == [2, 3, 5]
     assert list(df[t("libra.k.ap")]) == [36.7, 36.8, 36.7]

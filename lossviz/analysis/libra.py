@@ -30,6 +30,16 @@ MAX_TOTAL_PROPOSALS = 200_000
 HARD_SLOPE, HARD_OFFSET, HARD_NOISE = 10.0, -4.0, 1.0
 
 LEVELS = ("P2", "P3", "P4", "P5", "P6")
+
+# The page's choices, as language-independent codes (its URL values).
+PANELS = ("sampling", "bfp")
+FLOOR_THRS = (-1.0, 0.0, 0.05, 0.1)  # mmdetection's floor_thr: -1 (no floor set), 0, or a low IoU
+REFINES = losses.REFINE_TYPES
+#: Older links carried the English display names (lib_panel=Balanced+Feature+Pyramid); they map to the codes.
+LEGACY_CODES = {"IoU-balanced sampling": "sampling", "Balanced Feature Pyramid": "bfp", "3x3 conv": "conv",
+                "non-local": "non_local"}  # fmt: skip
+#: The Regression page showing Smooth L1 against Balanced L1 at the paper's α = 0.5, γ = 1.5, β = 1.
+BALANCED_L1_LINK = "/regression?reg_show=Smooth+L1&reg_show=Balanced+L1&reg_alpha=0.5&reg_gamma=1.5&reg_beta=1.0"
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_UPLOAD_PIXELS = 40_000_000
 
@@ -223,84 +233,113 @@ def _hardness(iou: torch.Tensor, mode: str, g: torch.Generator) -> torch.Tensor:
 
 
 def _bin_counts(iou: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    k = len(edges) - 1
-    out = np.zeros(k, dtype=np.int64)
-    for i in range(k):
-        upper = iou < edges[i + 1] if i < k - 1 else iou <= edges[-1]
-        out[i] = int(((iou >= edges[i]) & upper).sum())
-    return out
+    """Count per ``[edges[i], edges[i + 1])``, the last interval closed; values outside the edges are not counted
+    (``np.histogram`` with explicit edges: the same intervals, by binary search)."""
+    return np.histogram(iou, bins=edges)[0].astype(np.int64)
 
 
-def sampling_study(
-    scene: SceneParams, sampler: SamplerParams, progress: Callable[[float], None] | None = None
-) -> SamplingStudy:
-    """Assign (negatives: max IoU < 0.5) and sample every image with the four methods; seeded and reproducible.
+@dataclass(frozen=True)
+class _Image:
+    """One synthetic image assigned and sampled by the K-independent methods: what the IoU-balanced samplers need
+    for any K. ``state`` is the image's generator state after the random and hard samplers drew from it, so a
+    sampler rerun for another K draws exactly what it would have drawn in a study with that K."""
 
-    Raises:
-        InputError: parameters out of range (see ``SceneParams`` / ``SamplerParams``).
-    """
+    gt: torch.Tensor
+    props: torch.Tensor
+    mo: torch.Tensor
+    neg: torch.Tensor
+    n_pos: int
+    random: torch.Tensor
+    hard: torch.Tensor
+    state: torch.Tensor
+
+
+def _prepare(scene: SceneParams, sampler: SamplerParams, image: int) -> _Image:
+    """Image ``image``: scene, assignment (negatives: max IoU < ``neg_iou_thr``), random and hard negatives."""
+    gt, props = make_scene(scene, image)
+    if sampler.add_gt_as_proposals:  # mmdetection prepends the ground truths to the proposals (IoU 1)
+        props = torch.cat([gt, props])
+    a = losses.assign_max_iou(props, gt, pos_iou_thr=0.5, neg_iou_thr=sampler.neg_iou_thr)
+    neg, mo = a.neg_inds, a.max_overlaps
+    g = torch.Generator().manual_seed(int(scene.seed) * 7919 + image)
+    rnd = losses.random_neg_sample(neg, sampler.num_neg, generator=g)
+    hard = losses.hard_neg_sample(neg, sampler.num_neg, hardness=_hardness(mo, sampler.hard_mode, g))
+    return _Image(gt, props, mo, neg, int(a.pos_inds.numel()), rnd, hard, g.get_state())
+
+
+def _balanced(im: _Image, sampler: SamplerParams, k: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The paper's and mmdetection's IoU-balanced negatives of one image with ``k`` bins (the same generator draws
+    as in a study with ``num_bins = k``)."""
+    g = torch.Generator()
+    g.set_state(im.state)
+    paper = losses.iou_balanced_neg_sample_paper(
+        im.neg, im.mo, sampler.num_neg, num_bins=k, neg_iou_thr=sampler.neg_iou_thr, generator=g
+    )
+    mmdet = losses.iou_balanced_neg_sample_mmdet(
+        im.neg,
+        im.mo,
+        sampler.num_neg,
+        floor_thr=sampler.floor_thr,
+        floor_fraction=sampler.floor_fraction,
+        num_bins=k,
+        generator=g,
+    )
+    return paper, mmdet
+
+
+def _prepare_all(
+    scene: SceneParams, sampler: SamplerParams, progress: Callable[[float], None] | None, share: float
+) -> list[_Image]:
     scene.validate()
     sampler.validate()
-    ious: dict[str, list[np.ndarray]] = {m: [] for m in METHODS}
-    pool, n_pos = [], 0
+    images = []
+    for img in range(scene.images):
+        images.append(_prepare(scene, sampler, img))
+        if progress is not None:
+            progress(share * (img + 1) / scene.images)
+    return images
+
+
+def _study(scene: SceneParams, sampler: SamplerParams, images: list[_Image]) -> SamplingStudy:
     k = sampler.num_bins
+    ious: dict[str, list[np.ndarray]] = {m: [] for m in METHODS}
+    pool = []
     paper_edges = np.linspace(0.0, sampler.neg_iou_thr, k + 1)
     mm_bins = {"pool": np.zeros(k, np.int64), "sampled": np.zeros(k, np.int64)}
     pp_bins = {"pool": np.zeros(k, np.int64), "sampled": np.zeros(k, np.int64)}
     edges0, vary = None, False
     example: dict[str, np.ndarray] = {}
-    for img in range(scene.images):
-        gt, props = make_scene(scene, img)
-        if sampler.add_gt_as_proposals:  # mmdetection prepends the ground truths to the proposals (IoU 1)
-            props = torch.cat([gt, props])
-        a = losses.assign_max_iou(props, gt, pos_iou_thr=0.5, neg_iou_thr=sampler.neg_iou_thr)
-        neg, mo = a.neg_inds, a.max_overlaps
-        n_pos += int(a.pos_inds.numel())
-        pool.append(mo[neg].numpy())
-        g = torch.Generator().manual_seed(int(scene.seed) * 7919 + img)
-        n = sampler.num_neg
-        chosen = {
-            "random": losses.random_neg_sample(neg, n, generator=g),
-            "hard": losses.hard_neg_sample(neg, n, hardness=_hardness(mo, sampler.hard_mode, g)),
-            "paper": losses.iou_balanced_neg_sample_paper(
-                neg, mo, n, num_bins=k, neg_iou_thr=sampler.neg_iou_thr, generator=g
-            ),
-            "mmdet": losses.iou_balanced_neg_sample_mmdet(
-                neg,
-                mo,
-                n,
-                floor_thr=sampler.floor_thr,
-                floor_fraction=sampler.floor_fraction,
-                num_bins=k,
-                generator=g,
-            ),
-        }
+    for img, im in enumerate(images):
+        mo = im.mo.numpy()
+        pool_iou = mo[im.neg.numpy()]
+        pool.append(pool_iou)
+        paper, mmdet = _balanced(im, sampler, k)
+        chosen = {"random": im.random.numpy(), "hard": im.hard.numpy(), "paper": paper.numpy(), "mmdet": mmdet.numpy()}
         for m, idx in chosen.items():
-            ious[m].append(mo[idx].numpy())
-        edges = losses.mmdet_bin_edges(mo, floor_thr=sampler.floor_thr, num_bins=k).numpy()
+            ious[m].append(mo[idx])
+        edges = losses.mmdet_bin_edges(im.mo, floor_thr=sampler.floor_thr, num_bins=k).numpy()
         if edges0 is None:
             edges0 = edges
         elif not np.allclose(edges, edges0):
             vary = True
-        mm_bins["pool"] += _bin_counts(mo[neg].double().numpy(), edges)
-        mm_bins["sampled"] += _bin_counts(mo[chosen["mmdet"]].double().numpy(), edges)
-        pp_bins["pool"] += _bin_counts(mo[neg].double().numpy(), paper_edges)
-        pp_bins["sampled"] += _bin_counts(mo[chosen["paper"]].double().numpy(), paper_edges)
+        pool64, mm64, pp64 = pool_iou.astype(np.float64), ious["mmdet"][-1].astype(np.float64), ious["paper"][-1]
+        mm_bins["pool"] += _bin_counts(pool64, edges)
+        mm_bins["sampled"] += _bin_counts(mm64, edges)
+        pp_bins["pool"] += _bin_counts(pool64, paper_edges)
+        pp_bins["sampled"] += _bin_counts(pp64.astype(np.float64), paper_edges)
         if img == 0:
             example = {
-                "gt": gt.numpy(),
-                "props": props.numpy(),
-                "iou": mo.numpy(),
-                **{f"s_{m}": idx.numpy() for m, idx in chosen.items()},
+                "gt": im.gt.numpy(),
+                "props": im.props.numpy(),
+                "iou": mo,
+                **{f"s_{m}": i for m, i in chosen.items()},
             }
-        if progress is not None:
-            progress((img + 1) / scene.images)
     return SamplingStudy(
         scene=scene,
         sampler=sampler,
         ious={m: np.concatenate(v) for m, v in ious.items()},
         pool=np.concatenate(pool),
-        n_pos=n_pos,
+        n_pos=sum(im.n_pos for im in images),
         requested=sampler.num_neg * scene.images,
         mmdet_edges=edges0,
         mmdet_edges_vary=vary,
@@ -312,6 +351,17 @@ def sampling_study(
         example_sampled={m: example[f"s_{m}"] for m in METHODS},
         example_iou=example["iou"],
     )
+
+
+def sampling_study(
+    scene: SceneParams, sampler: SamplerParams, progress: Callable[[float], None] | None = None
+) -> SamplingStudy:
+    """Assign (negatives: max IoU < 0.5) and sample every image with the four methods; seeded and reproducible.
+
+    Raises:
+        InputError: parameters out of range (see ``SceneParams`` / ``SamplerParams``).
+    """
+    return _study(scene, sampler, _prepare_all(scene, sampler, progress, 1.0))
 
 
 @dataclass(frozen=True)
@@ -332,21 +382,51 @@ class KAblation:
         }
 
 
+def _share(values: list[np.ndarray], thr: float = SHARE_THR) -> float:
+    x = np.concatenate(values)
+    return float((x > thr).mean()) if x.size else 0.0
+
+
+def _ablation(images: list[_Image], sampler: SamplerParams, ks: tuple[int, ...], known: SamplingStudy | None,
+              progress: Callable[[float], None] | None, start: float) -> KAblation:  # fmt: skip
+    ps, ms = [], []
+    for i, k in enumerate(ks):
+        SamplerParams(**{**sampler.__dict__, "num_bins": k}).validate()
+        if known is not None and k == known.sampler.num_bins:  # the study itself: the same draws
+            ps.append(known.share_above("paper"))
+            ms.append(known.share_above("mmdet"))
+        else:
+            drawn = [(im.mo.numpy(), _balanced(im, sampler, k)) for im in images]
+            ps.append(_share([mo[p.numpy()] for mo, (p, _) in drawn]))
+            ms.append(_share([mo[m.numpy()] for mo, (_, m) in drawn]))
+        if progress is not None:
+            progress(start + (1 - start) * (i + 1) / len(ks))
+    return KAblation(tuple(ks), tuple(ps), tuple(ms), tuple(PAPER_K_AP.get(k, float("nan")) for k in ks))
+
+
 def k_ablation(
     scene: SceneParams,
     sampler: SamplerParams,
     ks: tuple[int, ...] = (2, 3, 5),
     progress: Callable[[float], None] | None = None,
 ) -> KAblation:
-    """The paper's bin-count ablation on the same scenes: rerun both IoU-balanced samplers for each K."""
-    ps, ms = [], []
-    for i, k in enumerate(ks):
-        s = sampling_study(scene, SamplerParams(**{**sampler.__dict__, "num_bins": k}))
-        ps.append(s.share_above("paper"))
-        ms.append(s.share_above("mmdet"))
-        if progress is not None:
-            progress((i + 1) / len(ks))
-    return KAblation(tuple(ks), tuple(ps), tuple(ms), tuple(PAPER_K_AP.get(k, float("nan")) for k in ks))
+    """The paper's bin-count ablation on the same scenes: rerun both IoU-balanced samplers for each K (the scenes,
+    the assignment and the K-independent samplers are computed once)."""
+    images = _prepare_all(scene, sampler, progress, 0.5)
+    return _ablation(images, sampler, ks, None, progress, 0.5)
+
+
+def study_and_ablation(
+    scene: SceneParams,
+    sampler: SamplerParams,
+    ks: tuple[int, ...] = (2, 3, 5),
+    progress: Callable[[float], None] | None = None,
+) -> tuple[SamplingStudy, KAblation]:
+    """``sampling_study(scene, sampler)`` and ``k_ablation(scene, sampler, ks)`` from one pass over the images:
+    the same results as the two calls, at the cost of about one."""
+    images = _prepare_all(scene, sampler, progress, 0.5)
+    study = _study(scene, sampler, images)
+    return study, _ablation(images, sampler, ks, study, progress, 0.5)
 
 
 # --------------------------------------------------------------------------------------------------------- pyramid

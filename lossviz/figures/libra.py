@@ -5,14 +5,20 @@ synthetic image with its proposals, and the Balanced Feature Pyramid's maps step
 from __future__ import annotations
 
 import numpy as np
+from plotly import colors as plotly_colors
 
 from lossviz.analysis.libra import HIST_EDGES, LEVELS, METHODS, PAPER_SHARE, SHARE_THR, PyramidView, SamplingStudy
 from lossviz.figures import style
 from lossviz.figures._dict import figure_builder
 from lossviz.i18n import t
 
-COLORS = {"all": "#bbbbbb", "random": "#1f77b4", "hard": "#d62728", "paper": "#2ca02c", "mmdet": "#9467bd"}
+# Every colour comes from the shared palette (``figures/style.py``): the samplers are series without a fixed
+# meaning (categorical), "all negatives" is the de-emphasised background.
+COLORS = {"all": style.MUTED, "random": style.categorical(0), "hard": style.categorical(3),
+          "paper": style.categorical(2), "mmdet": style.categorical(4)}  # fmt: skip
 GT_COLOR = style.INK  # readable on light and dark pages
+#: Sampled negatives on the scene, by max IoU: easy (below the share threshold), moderately hard, hard.
+IOU_GROUP_COLORS = (style.MUTED, style.WARNING, style.NEGATIVE)
 
 
 def _wrap(title: str, width: int = 44) -> str:
@@ -44,6 +50,11 @@ def _layout(title: str, x: str, y: str, **kw) -> dict:
     }
     layout.update(kw)
     return layout
+
+
+# style.DIVERGING is a plotly.py name ("RdBu_r"), which plotly.js does not know: the figure dicts go to plotly.js
+# directly, so the scale is sent as the explicit list plotly.py would make of it.
+_DIVERGING = plotly_colors.get_colorscale(style.DIVERGING)
 
 
 def method_name(m: str) -> str:
@@ -120,17 +131,45 @@ def bins_figure(s: SamplingStudy, which: str) -> dict:
     layout = _layout(title, t("libra.fig.bin"), t("libra.fig.count"), barmode="group")
     layout["annotations"] = [
         {"x": labels[i], "y": 0, "yanchor": "bottom", "text": t("libra.fig.empty_bin"), "showarrow": False,
-         "font": {"color": "#d62728"}}
+         "font": {"color": style.NEGATIVE}}
         for i in range(len(labels)) if counts["pool"][i] == 0
     ]  # fmt: skip
     return {"data": traces, "layout": layout}
 
 
-def _box_path(boxes: np.ndarray) -> tuple[list, list]:
-    xs, ys = [], []
-    for x1, y1, x2, y2 in boxes:
-        xs += [x1, x2, x2, x1, x1, None]
-        ys += [y1, y1, y2, y2, y1, None]
+@figure_builder
+def bins_pair_figure(s: SamplingStudy) -> dict:
+    """Both IoU-balanced samplers' bins in one chart, the paper's above mmdetection's (one chart is one message to
+    the browser instead of two; stacked, each keeps the full width on a phone): per bin, the negatives available
+    and those sampled, empty bins labelled."""
+    traces, annotations = [], []
+    layout = _layout(t("libra.bins.title"), "", "", barmode="group")
+    layout["legend"] = {"orientation": "h", "y": -0.12}
+    for n, (which, domain) in enumerate((("paper", [0.62, 0.95]), ("mmdet", [0.0, 0.33])), start=1):
+        ax = "" if n == 1 else str(n)
+        part = bins_figure.__wrapped__(s, which)  # the single chart's traces and labels, without its template
+        available, sampled = part["data"]
+        traces.append({**available, "xaxis": f"x{ax}", "yaxis": f"y{ax}", "legendgroup": "available",
+                       "showlegend": n == 1})  # fmt: skip
+        traces.append({**sampled, "xaxis": f"x{ax}", "yaxis": f"y{ax}",
+                       "name": f"{t('libra.fig.sampled')}: {method_name(which)}"})  # fmt: skip
+        layout[f"xaxis{ax}"] = {"anchor": f"y{ax}", "title": {"text": t("libra.fig.bin") if n == 2 else ""}}
+        layout[f"yaxis{ax}"] = {"domain": domain, "anchor": f"x{ax}", "title": {"text": t("libra.fig.count")}}
+        annotations.append({"text": part["layout"]["title"]["text"], "xref": "paper", "yref": "paper", "x": 0,
+                            "xanchor": "left", "y": domain[1], "yanchor": "bottom", "showarrow": False})  # fmt: skip
+        annotations += [{**a, "xref": f"x{ax}", "yref": f"y{ax}"} for a in part["layout"].get("annotations", [])]
+    layout["annotations"] = annotations
+    return {"data": traces, "layout": layout}
+
+
+def _box_path(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The outlines of ``boxes`` (xyxy) as one line trace: five corners per box, then a NaN gap. float32 arrays,
+    which the chart sends as base64 typed arrays (about a third of the bytes of a JSON list of float32 values)."""
+    b = np.asarray(boxes, np.float32).reshape(-1, 4)
+    gap = np.full(len(b), np.nan, np.float32)
+    x1, y1, x2, y2 = b.T
+    xs = np.stack([x1, x2, x2, x1, x1, gap], 1).ravel()
+    ys = np.stack([y1, y1, y2, y2, y1, gap], 1).ravel()
     return xs, ys
 
 
@@ -142,7 +181,7 @@ def scene_figure(s: SamplingStudy, method: str, size: int) -> dict:
     iou = s.example_iou[idx]
     traces = []
     # negatives in three IoU groups, so the colour carries the IoU without one trace per box
-    for lo, hi, color in ((0.0, SHARE_THR, "#c7c7c7"), (SHARE_THR, 0.25, "#ff9f40"), (0.25, 1.01, "#d62728")):
+    for (lo, hi), color in zip(((0.0, SHARE_THR), (SHARE_THR, 0.25), (0.25, 1.01)), IOU_GROUP_COLORS, strict=True):
         sel = (iou >= lo) & (iou < hi)
         xs, ys = _box_path(boxes[sel])
         traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "line": {"color": color, "width": 1},
@@ -197,7 +236,7 @@ def step_figure(v: PyramidView, step: str) -> dict:
     maps = getattr(v, step)
     names = list(LEVELS[: len(maps)])
     zmin, zmax = _range(maps, symmetric=step == "residuals")
-    cmap = "RdBu" if step == "residuals" else "Viridis"
+    cmap = _DIVERGING if step == "residuals" else style.SEQUENTIAL
     title = t(f"libra.fig.step.{step}", level=LEVELS[v.refine_level])
     return _heat_row(maps, names, title, zmin, zmax, cmap)
 
@@ -208,7 +247,7 @@ def bsf_figure(v: PyramidView) -> dict:
     maps = [v.bsf, v.refined]
     names = [t("libra.fig.bsf"), t("libra.fig.refined")]
     zmin, zmax = _range(maps)
-    return _heat_row(maps, names, t("libra.fig.bsf_title", level=LEVELS[v.refine_level]), zmin, zmax, "Viridis")
+    return _heat_row(maps, names, t("libra.fig.bsf_title", level=LEVELS[v.refine_level]), zmin, zmax, style.SEQUENTIAL)
 
 
 @figure_builder
@@ -216,7 +255,7 @@ def attention_figure(v: PyramidView) -> dict:
     """The non-local attention of the query cell (marked) over the refine-level map; the row sums to 1."""
     att = v.attention if v.attention is not None else np.zeros_like(v.bsf)
     fig = _heat_row([att], [t("libra.fig.attention")], t("libra.fig.attention_title"), 0.0,
-                    max(float(att.max()), 1e-12), "Hot")  # fmt: skip
+                    max(float(att.max()), 1e-12), style.HEAT)  # fmt: skip
     qx, qy = v.query
     fig["data"].append(
         {
@@ -225,7 +264,7 @@ def attention_figure(v: PyramidView) -> dict:
             "y": [qy],
             "mode": "markers",
             "showlegend": False,
-            "marker": {"symbol": "x", "size": 12, "color": "#00e5ff"},
+            "marker": {"symbol": "x", "size": 12, "color": style.PRED},
             "name": t("libra.fig.query"),
         }
     )
@@ -237,7 +276,7 @@ def contribution_figure(v: PyramidView) -> dict:
     """Who gives what to whom: share of each level's residual coming from each level (rows sum to 100 %)."""
     names = list(LEVELS[: len(v.inputs)])
     z = 100 * v.contribution
-    trace = {"type": "heatmap", "z": z, "x": names, "y": names, "zmin": 0, "zmax": 100, "colorscale": "Blues",
+    trace = {"type": "heatmap", "z": z, "x": names, "y": names, "zmin": 0, "zmax": 100, "colorscale": style.HEAT_COOL,
              "reversescale": True,
              "text": [[f"{c:.0f}%" for c in row] for row in z], "texttemplate": "%{text}",
              "hovertemplate": t("libra.fig.contrib_hover") + "<extra></extra>"}  # fmt: skip

@@ -8,11 +8,11 @@ import math
 import numpy as np
 
 from lossviz.analysis.sensitivity import Report
+from lossviz.figures import style as S
 from lossviz.figures._dict import figure_builder
 from lossviz.i18n import t
 
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
-EDGE_COLOR = "#444444"
+EDGE_COLOR = S.INK  # bucket edges: neutral lines that read on both themes
 LOG_FEATURES = ("area", "area_ratio", "aspect_ratio")
 
 
@@ -77,7 +77,7 @@ def bucket_bars(report: Report) -> dict:
                 "x": labels,
                 "y": values,
                 "name": t("sens.fig.run_std", run=run.detections, std=_fmt(run.std)),
-                "marker": {"color": PALETTE[r % len(PALETTE)]},
+                "marker": {"color": S.categorical(r)},
                 "text": text,
                 "textposition": "outside",
                 "hovertemplate": "%{x}<br>" + metric + " %{y:.4f} (%{text})<extra>" + run.detections + "</extra>",
@@ -113,7 +113,7 @@ def feature_histogram(report: Report, bins: int = 40) -> dict:
             "y": counts,
             "width": np.diff(edges) if not log else None,
             "name": t("sens.fig.boxes"),
-            "marker": {"color": "#8fb8de", "line": {"width": 0}},
+            "marker": {"color": S.MUTED, "line": {"width": 0}},
             "hovertemplate": "%{x:.4g}: %{y}<extra></extra>",
         }
     ]

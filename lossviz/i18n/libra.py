@@ -219,6 +219,10 @@ STRINGS = {
     "libra.fig.share_title": {"en": "Share of sampled negatives with IoU > {thr}", "zh": "IoU > {thr} 的负样本占比"},
     "libra.fig.paper_hard": {"en": "paper: hard negatives > {v:.0f}%", "zh": "论文：难负样本 > {v:.0f}%"},
     "libra.fig.paper_random": {"en": "paper: random ≈ {v:.0f}%", "zh": "论文：随机 ≈ {v:.0f}%"},
+    "libra.scene_section": {
+        "en": "One synthetic image and the negatives each sampler takes",
+        "zh": "一张合成图像及各采样器选取的负样本",
+    },
     "libra.fig.available": {"en": "negatives available", "zh": "可用负样本"},
     "libra.fig.sampled": {"en": "sampled", "zh": "已采样"},
     "libra.fig.bin": {"en": "bin: IoU interval", "zh": "区间：IoU 范围"},
@@ -333,3 +337,14 @@ def error_text(code: str, params: dict) -> str:
 
     named = {k: t(FIELD_LABELS[v]) if k == "name" and v in FIELD_LABELS else v for k, v in params.items()}
     return t(f"libra.err.{code}", **named)
+
+
+def error_message(err: Exception) -> str:
+    """What the page says for a refused computation: an ``InputError`` as ``error_text``, anything else (a
+    ``ValueError`` of the core) quoted in the common error sentence."""
+    from lossviz.i18n import t
+
+    code, params = getattr(err, "code", None), getattr(err, "params", None)
+    if isinstance(code, str) and isinstance(params, dict):
+        return error_text(code, params)
+    return t("common.error", msg=err)

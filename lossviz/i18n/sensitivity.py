@@ -220,3 +220,17 @@ STRINGS = {
     "sens.why.duplicate_id": {"en": "id {value} is used twice", "zh": "id {value} 重复使用"},
     "sens.why.bad_iscrowd": {"en": "`iscrowd` must be 0 or 1: {value}", "zh": "`iscrowd` 必须为 0 或 1：{value}"},
 }
+
+
+def error_message(err) -> str:
+    """An analysis ``InputError`` of the Sensitivity page (its ``code``, ``params`` and, for bad entries, the
+    ``offenders``) as a sentence in the current language."""
+    from lossviz.i18n import t
+
+    params = dict(err.params)
+    if err.code == "entries":
+        params["first"] = "; ".join(f"#{o.index} " + t(f"sens.why.{o.reason}", **o.params) for o in err.offenders)
+        params["ies"] = "y" if params.get("count") == 1 else "ies"
+    if err.code == "bad_edges":
+        params["why"] = t(f"sens.edges_why.{params['why']}", **params)
+    return t(f"sens.err.{err.code}", **params)

@@ -117,7 +117,9 @@ def _check_inds(name: str, inds: Tensor) -> Tensor:
         raise ValueError(f"{name} must be a 1-D integer tensor of indices")
     if inds.numel() and bool((inds < 0).any()):
         raise ValueError(f"{name} must hold non-negative indices")
-    if inds.unique().numel() != inds.numel():
+    # strictly ascending (what nonzero gives, the usual case) has no repeats: one comparison instead of a sort
+    ascending = inds.numel() < 2 or bool((inds[1:] > inds[:-1]).all())
+    if not ascending and inds.unique().numel() != inds.numel():
         raise ValueError(f"{name} must not repeat an index")
     return inds.long()
 
@@ -278,10 +280,14 @@ def _sample_via_interval(
     per_num_expected = int(num_expected / num_bins)
     sampled = []
     iou_full = max_overlaps[full]
+    # every interval's edges as mmdetection computes them (floor + i * interval, in the overlaps' dtype), compared
+    # against all the IoUs in one broadcast instead of one pass per interval
+    edges = torch.stack([floor_thr + i * iou_interval for i in range(num_bins + 1)])
+    above = iou_full[None, :] >= edges[:-1, None]
+    below = iou_full[None, :] < edges[1:, None]
+    members = above & below
     for i in range(num_bins):
-        start_iou = floor_thr + i * iou_interval
-        end_iou = floor_thr + (i + 1) * iou_interval
-        tmp = full[(iou_full >= start_iou) & (iou_full < end_iou)]
+        tmp = full[members[i]]
         sampled.append(_choice(tmp, per_num_expected, generator) if tmp.numel() > per_num_expected else tmp)
     sampled_inds = torch.cat(sampled)
     if sampled_inds.numel() < num_expected:

@@ -1,7 +1,7 @@
 """Libra R-CNN: IoU-balanced negative sampling and the Balanced Feature Pyramid, on synthetic data, step by step.
 
-Thin page: widgets in (all bound to the URL), numbers from ``lossviz.analysis.libra`` (which calls the torch core),
-figures from ``lossviz.figures.libra``.
+Thin page: widgets in (all bound to the URL); numbers and figures from ``lossviz.cached.libra`` (caches shared by
+every session over ``lossviz.analysis.libra``, which calls the torch core, and ``lossviz.figures.libra``).
 """
 
 from __future__ import annotations
@@ -9,35 +9,18 @@ from __future__ import annotations
 import streamlit as st
 
 from lossviz.analysis import libra as A
-from lossviz.components import coded, controls, downloads, shell
+from lossviz.cached import libra as C
+from lossviz.components import coded, controls, downloads, sections, shell
 from lossviz.components.plotly_chart import plotly_chart
-from lossviz.components.progress_cache import cached_with_progress as cached
 from lossviz.figures import libra as F
-from lossviz.i18n import t
-from lossviz.i18n.libra import error_text
-
-PANELS = ("sampling", "bfp")
-FLOOR_THR = (-1.0, 0.0, 0.05, 0.1)
-REFINES = ("none", "conv", "non_local")
-# Older links carried the English display names (lib_panel=Balanced+Feature+Pyramid); they map to the codes.
-LEGACY = {"IoU-balanced sampling": "sampling", "Balanced Feature Pyramid": "bfp", "3x3 conv": "conv",
-          "non-local": "non_local"}  # fmt: skip
-#: The Regression page showing Smooth L1 against Balanced L1 at the paper's α = 0.5, γ = 1.5, β = 1.
-BALANCED_L1_LINK = "/regression?reg_show=Smooth+L1&reg_show=Balanced+L1&reg_alpha=0.5&reg_gamma=1.5&reg_beta=1.0"
+from lossviz.i18n import get_lang, t
+from lossviz.i18n.libra import error_message
 
 
-def _error(err: Exception) -> None:
-    if isinstance(err, A.InputError):
-        st.error(error_text(err.code, err.params), icon=":material/block:")
-    else:
-        st.error(t("common.error", msg=err), icon=":material/block:")
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _feats(source: str, base: int, blobs: int, noise: float, seed: int, upload: bytes | None):
-    if source == "picture":
-        return A.picture_pyramid(upload or b"", base=base)
-    return A.blob_pyramid(base=base, blobs_per_level=blobs, noise=noise, seed=seed)
+def _section(key: str, title: str, opened_by: str = "") -> st.delta_generator.DeltaGenerator | None:
+    """A URL-bound section that costs nothing while closed: the expander when it is open, else None."""
+    box = st.expander(title, expanded=opened_by in st.query_params, key=key, on_change="rerun", bind="query-params")
+    return box if box.open else None
 
 
 @st.fragment
@@ -59,7 +42,7 @@ def sampling_panel() -> None:
             t("libra.num_neg"), "lib_neg", 1, 4096, 384, step=32, help=t("libra.num_neg_help")
         )
         bins = controls.selectbox(t("libra.bins"), "lib_bins", [1, 2, 3, 4, 5, 10], index=2, help=t("libra.bins_help"))
-        floor_thr = controls.selectbox(t("libra.floor_thr"), "lib_floor", list(FLOOR_THR), index=0,
+        floor_thr = controls.selectbox(t("libra.floor_thr"), "lib_floor", list(A.FLOOR_THRS), index=0,
                                        help=t("libra.floor_thr_help"))  # fmt: skip
         floor_frac = controls.slider(t("libra.floor_fraction"), "lib_ffrac", 0.0, 1.0, 0.0, 0.05)
     o1, o2, o3 = st.columns(3)
@@ -73,46 +56,38 @@ def sampling_panel() -> None:
         seed = controls.number_input(t("libra.seed"), "lib_seed", 0, 9999, 0, step=1)
     scene = A.SceneParams(int(images), int(gts), float(smin), float(smax), float(crowd), int(props), float(jitter),
                           float(bg), int(seed))  # fmt: skip
-    busy = t("libra.computing")
     sampler = A.SamplerParams(int(num_neg), int(bins), float(floor_thr), float(floor_frac), bool(add_gt), hard_mode)
     try:
-        s = cached(("libra_study", scene, sampler), lambda p: A.sampling_study(scene, sampler, progress=p), busy)
+        s, _ = C.study(scene, sampler)
     except ValueError as err:
-        _error(err)
+        st.error(error_message(err), icon=":material/block:")
         return
-    m = st.columns(5)
-    m[0].metric(
-        t("libra.metric.pool"), f"{100 * s.share_above():.1f}%", help=t("libra.metric.pool_help", n=s.pool.size)
-    )
-    for col, meth in zip(m[1:], A.METHODS, strict=True):
-        col.metric(t("libra.metric.share", method=F.method_name(meth)), f"{100 * s.share_above(meth):.1f}%")
-    plotly_chart(F.histogram_figure(s, as_dict=True), key="lib_hist", height=430)
-    plotly_chart(F.share_figure(s, as_dict=True), key="lib_share", height=400)
+    v = C.sampling_view(scene, sampler, get_lang(), s)
+    sections.metrics(v.metrics)
+    plotly_chart(v.histogram, key="lib_hist", height=430)
+    plotly_chart(v.share, key="lib_share", height=400)
     downloads.buttons("libra_fig3", csv=s.histogram_columns, key="lib_h", labels={"csv": t("libra.download_hist")})
     downloads.buttons("libra_sampled", csv=s.rows, key="lib_s", labels={"csv": t("libra.download_sampled")})
-    st.caption(t("libra.counts", **{m: c for m, c in s.counts().items()}, requested=s.requested, pos=s.n_pos))
+    st.caption(v.counts)
     st.subheader(t("libra.bins.title"))
-    g1, g2 = st.columns(2)
-    with g1:
-        plotly_chart(F.bins_figure(s, "paper", as_dict=True), key="lib_bins_paper", height=380)
-    with g2:
-        plotly_chart(F.bins_figure(s, "mmdet", as_dict=True), key="lib_bins_mmdet", height=380)
-    empty = [i + 1 for i, c in enumerate(s.mmdet_bins["pool"]) if c == 0]
-    if empty:
-        st.warning(t("libra.bins.empty", bins=", ".join(map(str, empty)), top=float(s.mmdet_edges[-1])))
-    if s.mmdet_edges_vary:
+    plotly_chart(v.bins, key="lib_bins_chart", height=600)
+    if v.empty_bins:
+        st.warning(v.empty_bins)
+    if v.edges_vary:
         st.caption(t("libra.bins.vary"))
     st.markdown(t("libra.bins.explain"))
-    st.subheader(t("libra.k.title"))
-    ab = cached(("libra_k", scene, sampler), lambda p: A.k_ablation(scene, sampler, progress=p), busy)
-    df = F.k_table(ab)
-    st.dataframe(
-        df, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.3f") for c in df.columns[1:3]}
-    )
-    downloads.buttons("libra_k_ablation", csv=df, key="lib_k")
-    st.caption(t("libra.k.note"))
-    shown = coded.segmented(t("libra.scene_method"), "lib_show", A.METHODS, "paper", F.method_name)
-    plotly_chart(F.scene_figure(s, shown, A.IMAGE_SIZE, as_dict=True), key="lib_scene", height=520)
+    if box := _section("lib_sec_k", t("libra.k.title")):  # the ablation reruns both samplers for K = 2, 3, 5
+        df = C.k_table(scene, sampler, get_lang(), C.study(scene, sampler, ablation=True)[1])
+        fmt = {c: st.column_config.NumberColumn(format="%.3f") for c in df.columns[1:3]}
+        box.dataframe(df, hide_index=True, column_config=fmt)
+        with box:
+            downloads.buttons("libra_k_ablation", csv=df, key="lib_k")
+        box.caption(t("libra.k.note"))
+    # image 1 with its sampled boxes; a link choosing a sampler opens it
+    if box := _section("lib_sec_scene", t("libra.scene_section"), opened_by="lib_show"):
+        with box:
+            shown = coded.segmented(t("libra.scene_method"), "lib_show", A.METHODS, "paper", F.method_name)
+            plotly_chart(C.scene_figure(scene, sampler, shown, get_lang(), s), key="lib_scene", height=520)
     with shell.explanation("lib_sampling"):
         st.markdown(t("libra.sampling.explain"))
 
@@ -129,8 +104,8 @@ def bfp_panel() -> None:
         noise = controls.slider(t("libra.noise"), "lib_noise", 0.0, 0.5, 0.05, 0.01, disabled=source != "blobs")
         fseed = controls.number_input(t("libra.seed"), "lib_fseed", 0, 9999, 0, step=1)
     with c2:
-        refine = coded.segmented(t("libra.refine"), "lib_refine", REFINES, "non_local",
-                                 lambda c: t(f"libra.refine.{c}"), legacy=LEGACY)  # fmt: skip
+        refine = coded.segmented(t("libra.refine"), "lib_refine", A.REFINES, "non_local",
+                                 lambda c: t(f"libra.refine.{c}"), legacy=A.LEGACY_CODES)  # fmt: skip
         level = controls.selectbox(t("libra.refine_level"), "lib_level", list(A.LEVELS), index=2)
         zero = controls.toggle(t("libra.zero_init"), "lib_zero", False, help=t("libra.zero_init_help"))
         residual = controls.toggle(t("libra.residual"), "lib_resid", True)
@@ -146,36 +121,28 @@ def bfp_panel() -> None:
     if refine != "none":
         st.info(t("libra.illustrative"), icon=":material/science:")
     try:
-        feats = _feats(source, int(base), int(blobs), float(noise), int(fseed), upload)
-        v = A.pyramid_view(feats, refine=refine, refine_level=A.LEVELS.index(level), zero_init_out=bool(zero),
-                           residual=bool(residual), weight_seed=int(fseed), query=(float(qx), float(qy)))  # fmt: skip
+        inputs = (source, int(base), int(blobs), float(noise), int(fseed), upload)
+        p = C.bfp(inputs, refine, A.LEVELS.index(level), bool(zero), bool(residual), (float(qx), float(qy)), get_lang())
     except ValueError as err:
-        _error(err)
+        st.error(error_message(err), icon=":material/block:")
         return
     if refine == "non_local" and zero:
         st.success(t("libra.identity_note"), icon=":material/check:")
-    m = st.columns(len(A.LEVELS))
-    for i, col in enumerate(m):
-        col.metric(t("libra.metric.received", level=A.LEVELS[i]), f"{100 * (1 - v.contribution[i, i]):.0f}%",
-                   help=t("libra.metric.received_help", ratio=v.received[i]))  # fmt: skip
-    for step in ("inputs", "gathered"):
-        plotly_chart(F.step_figure(v, step, as_dict=True), key=f"lib_step_{step}", height=260)
-    plotly_chart(F.bsf_figure(v, as_dict=True), key="lib_bsf", height=330)
-    if v.attention is not None:
-        plotly_chart(F.attention_figure(v, as_dict=True), key="lib_att", height=330)
-    for step in ("residuals", "outputs"):
-        plotly_chart(F.step_figure(v, step, as_dict=True), key=f"lib_step_{step}", height=260)
-    plotly_chart(F.contribution_figure(v, as_dict=True), key="lib_contrib", height=420)
-    downloads.buttons("bfp_contribution", csv=v.contribution_columns, key="lib_c")
-    downloads.buttons("bfp_maps", json=v.maps_json, key="lib_m", labels={"json": t("libra.download_json")})
+    sections.metrics(p.metrics)
+    for key, fig, height in p.figures:
+        plotly_chart(fig, key=key, height=height)
+    downloads.buttons("bfp_contribution", csv=p.view.contribution_columns, key="lib_c")
+    downloads.buttons("bfp_maps", json=p.view.maps_json, key="lib_m", labels={"json": t("libra.download_json")})
     with shell.explanation("lib_bfp"):
         st.markdown(t("libra.bfp.explain"))
 
 
 st.title(t("libra.title"))
-st.markdown(t("libra.intro", link=BALANCED_L1_LINK))
-controls.declare_keys("lib_show", "lib_src", "lib_refine")  # each panel's, in the URL while the other is open
-panel = coded.segmented(t("libra.panel"), "lib_panel", PANELS, "sampling", lambda c: t(f"libra.panel.{c}"),
-                        legacy=LEGACY)  # fmt: skip
+st.markdown(t("libra.intro", link=A.BALANCED_L1_LINK))
+controls.declare_keys(
+    "lib_show", "lib_src", "lib_refine", "lib_sec_scene"
+)  # each panel's, in the URL while the other is open
+panel = coded.segmented(t("libra.panel"), "lib_panel", A.PANELS, "sampling", lambda c: t(f"libra.panel.{c}"),
+                        legacy=A.LEGACY_CODES)  # fmt: skip
 st.divider()
 {"sampling": sampling_panel, "bfp": bfp_panel}[panel]()

@@ -10,28 +10,15 @@ import pandas as pd
 import streamlit as st
 
 from lossviz.analysis import sensitivity as A
+from lossviz.cached import sensitivity as C
 from lossviz.components import coded, controls, downloads, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import sensitivity as F
 from lossviz.i18n import t
+from lossviz.i18n.sensitivity import error_message
 
 MODES = ("quantiles", "edges", "coco")
 ALL = "(all)"
-
-
-def _error(err: A.InputError) -> None:
-    params = dict(err.params)
-    if err.code == "entries":
-        params["first"] = "; ".join(f"#{o.index} " + t(f"sens.why.{o.reason}", **o.params) for o in err.offenders)
-        params["ies"] = "y" if params.get("count") == 1 else "ies"
-    if err.code == "bad_edges":
-        params["why"] = t(f"sens.edges_why.{params['why']}", **params)
-    st.error(t(f"sens.err.{err.code}", **params), icon=":material/block:")
-
-
-@st.cache_data(max_entries=1, show_spinner=False)
-def _sample() -> tuple[bytes, dict[str, bytes]]:
-    return A.synthetic_sample()
 
 
 def _inputs(limit_mb: float) -> tuple[str, A.GroundTruth, list[A.Detections]]:
@@ -45,36 +32,13 @@ def _inputs(limit_mb: float) -> tuple[str, A.GroundTruth, list[A.Detections]]:
         help=t("sens.upload_dt_help"),
     )
     if gt_file is not None and dt_files:
-        key = "|".join(f"{f.file_id}:{f.size}" for f in [gt_file, *dt_files])
-        parsed = st.session_state.get("_sens_parsed")
-        if parsed is None or parsed[0] != key:
-            gt = A.parse_ground_truth(gt_file.getvalue(), gt_file.name, max_mb=limit_mb)
-            dets = [A.parse_detections(f.getvalue(), gt, f.name, max_mb=limit_mb) for f in dt_files]
-            st.session_state["_sens_parsed"] = parsed = (key, gt, dets)
+        parsed = C.uploads(gt_file, dt_files, limit_mb)
         st.caption(t("sens.using_upload", gt=gt_file.name, runs=", ".join(f.name for f in dt_files)))
         return parsed
     if gt_file is not None or dt_files:
         st.warning(t("sens.need_both"), icon=":material/upload_file:")
     st.info(t("sens.synthetic"), icon=":material/science:")
-    gt_bytes, runs = _sample()
-    gt = A.parse_ground_truth(gt_bytes, "synthetic ground truth")
-    return "sample", gt, [A.parse_detections(b, gt, name) for name, b in runs.items()]
-
-
-def _report(key: str, gt: A.GroundTruth, dets: list[A.Detections], metric: str, score: float, **opts) -> A.Report:
-    """The report. COCOeval runs (with a progress bar) only when the data, feature, buckets, IoU or category change,
-    kept for this session (the last few); the metric and the score threshold only re-read its matches."""
-    cache = st.session_state.setdefault("_sens_evals", {})
-    ck = (key, tuple(sorted(opts.items())))
-    if ck not in cache:
-        bar = st.progress(0.0, text=t("sens.progress", run=dets[0].name))
-        cache[ck] = A.evaluate_runs(
-            gt, dets, **opts, progress=lambda f, name: bar.progress(min(f, 1.0), text=t("sens.progress", run=name))
-        )
-        bar.empty()
-        while len(cache) > 4:
-            cache.pop(next(iter(cache)))
-    return A.summarise(cache[ck], metric=metric, score=score)
+    return ("sample", *C.sample())
 
 
 st.title(t("sens.title"))
@@ -83,7 +47,7 @@ limit_mb = float(st.get_option("server.maxUploadSize"))
 try:
     key, gt, dets = _inputs(limit_mb)
 except A.InputError as err:
-    _error(err)
+    st.error(error_message(err), icon=":material/block:")
     controls.stop()
 
 c1, c2 = st.columns(2)
@@ -122,9 +86,9 @@ opts = {
     "category": None if cat == ALL else cat,
 }
 try:
-    report = _report(key, gt, dets, metric, round(float(score), 4), **opts)
+    report = C.report(key, gt, dets, metric, round(float(score), 4), **opts)
 except A.InputError as err:
-    _error(err)
+    st.error(error_message(err), icon=":material/block:")
     controls.stop()
 
 metric_name = t(f"sens.metric.{report.metric}")
