@@ -141,3 +141,18 @@ def test_the_canvas_palette_names_the_canvas_css_variables():
     css = (FIGURES.parent / "components" / "box_canvas.css").read_text(encoding="utf-8")
     for name in style.CANVAS:
         assert f"--bc-{name}:" in css, name
+
+
+def test_colour_scales_are_ones_plotly_js_knows():
+    # The figure dicts go to plotly.js untouched: a scale must be one of its names or an explicit list ("RdBu_r" is a
+    # plotly.py name that plotly.js does not know, and it silently draws its default scale instead).
+    from lossviz.figures import style as S
+
+    plotly_js_names = {"Viridis", "Reds", "Blues", "Greys", "YlGnBu", "Greens", "YlOrRd", "Bluered", "RdBu", "Picnic"}
+    plotly_js_names |= {"Rainbow", "Portland", "Jet", "Hot", "Blackbody", "Earth", "Electric", "Cividis"}
+    for name in ("SEQUENTIAL", "DIVERGING", "HEAT", "HEAT_COOL"):
+        scale = getattr(S, name)
+        if isinstance(scale, str):
+            assert scale in plotly_js_names, f"style.{name} = {scale!r} is not a plotly.js colour scale"
+        else:
+            assert scale[0][0] == 0 and scale[-1][0] == 1 and all(isinstance(c, str) for _, c in scale), name

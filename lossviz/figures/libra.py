@@ -5,7 +5,6 @@ synthetic image with its proposals, and the Balanced Feature Pyramid's maps step
 from __future__ import annotations
 
 import numpy as np
-from plotly import colors as plotly_colors
 
 from lossviz.analysis.libra import HIST_EDGES, LEVELS, METHODS, PAPER_SHARE, SHARE_THR, PyramidView, SamplingStudy
 from lossviz.figures import style
@@ -50,11 +49,6 @@ def _layout(title: str, x: str, y: str, **kw) -> dict:
     }
     layout.update(kw)
     return layout
-
-
-# style.DIVERGING is a plotly.py name ("RdBu_r"), which plotly.js does not know: the figure dicts go to plotly.js
-# directly, so the scale is sent as the explicit list plotly.py would make of it.
-_DIVERGING = plotly_colors.get_colorscale(style.DIVERGING)
 
 
 def method_name(m: str) -> str:
@@ -236,7 +230,7 @@ def step_figure(v: PyramidView, step: str) -> dict:
     maps = getattr(v, step)
     names = list(LEVELS[: len(maps)])
     zmin, zmax = _range(maps, symmetric=step == "residuals")
-    cmap = _DIVERGING if step == "residuals" else style.SEQUENTIAL
+    cmap = style.DIVERGING if step == "residuals" else style.SEQUENTIAL
     title = t(f"libra.fig.step.{step}", level=LEVELS[v.refine_level])
     return _heat_row(maps, names, title, zmin, zmax, cmap)
 

@@ -125,7 +125,12 @@ def categorical(i: int) -> str:
 
 # --------------------------------------------------------------------------------------------------- scales
 SEQUENTIAL = "Viridis"  # magnitudes: perceptually uniform, readable on both themes
-DIVERGING = "RdBu_r"  # signed values around 0 (pass zmid=0): blue negative, red positive
+# Signed values around 0 (pass zmid=0): blue negative, red positive. An explicit list, not a name: the figure dicts go
+# to plotly.js, which does not know plotly.py's "RdBu_r" (this is that scale).
+_RDBU_R = ("rgb(5,48,97)", "rgb(33,102,172)", "rgb(67,147,195)", "rgb(146,197,222)", "rgb(209,229,240)")
+_RDBU_R += ("rgb(247,247,247)", "rgb(253,219,199)", "rgb(244,165,130)", "rgb(214,96,77)")
+_RDBU_R += ("rgb(178,24,43)", "rgb(103,0,31)")
+DIVERGING = [[i / 10, c] for i, c in enumerate(_RDBU_R)]
 HEAT = "Reds"  # a count or share shown as a table heat map (text on the cells)
 HEAT_COOL = "Blues"
 
