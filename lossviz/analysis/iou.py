@@ -498,6 +498,13 @@ def centre_and_size(box: Sequence[float]) -> tuple[tuple[float, float], tuple[fl
     return ((x1 + x2) / 2, (y1 + y2) / 2), (x2 - x1, y2 - y1)
 
 
+def landscape_planes(pred: Sequence[float]) -> list[tuple[str, tuple[float, float], tuple[float, float]]]:
+    """The two landscapes around the predicted box: ``(plane, fixed, current)`` for the centre plane (at the box's
+    size, rounded to 0.001 so that a drag's round-off does not recompute it) and the size plane (at its centre)."""
+    (cx, cy), (w, h) = centre_and_size(pred)
+    return [("centre", (round(w, 3), round(h, 3)), (cx, cy)), ("size", (round(cx, 3), round(cy, 3)), (w, h))]
+
+
 # ------------------------------------------------------------------------------------------------ SIoU, spelled out
 
 

@@ -35,7 +35,7 @@ def _landscape(code: str, target: Box, plane: str, fixed: tuple[float, float], n
 def landscape_figure(code, target, plane, fixed, n, options, current, arrows, lang) -> dict:
     """The landscape's figure dict (float32 arrays) for this view; ``lang``: the titles' language."""
     land = _landscape(code, target, plane, fixed, n, options)
-    return F.landscape_figure(land, A.loss_name(code), current, arrows=arrows, as_dict=True)
+    return F.slim(F.landscape_figure(land, A.loss_name(code), current, arrows=arrows, as_dict=True))
 
 
 def landscape_columns(code, target, plane, fixed, n, options) -> dict:
@@ -45,4 +45,19 @@ def landscape_columns(code, target, plane, fixed, n, options) -> dict:
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def bar_figure(pred: Box, target: Box, options: A.Options, code: str, lang: str) -> dict:
-    return F.losses_bar_figure(rows(pred, target, options), code, as_dict=True)
+    return F.slim(F.losses_bar_figure(rows(pred, target, options), code, as_dict=True))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def table(pred: Box, target: Box, options: A.Options, lang: str):
+    """The loss table (translated headers in ``lang``)."""
+    return F.loss_table(rows(pred, target, options))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def formulas(code: str, pred: Box, target: Box, options: A.Options) -> tuple[list[str], float]:
+    """The selected loss as LaTeX (the core's terms and their values; SIoU's Δ and Ω spelled out) and eps's share."""
+    value = next(r.value for r in rows(pred, target, options) if r.code == code)
+    lines = [F.formula_latex(A.formula_terms(code, pred, target, options), value)]
+    lines += F.siou_latex(A.siou_parts(pred, target)) if code == "siou" else []
+    return lines, A.eps_share(pred, target)

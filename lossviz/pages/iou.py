@@ -63,9 +63,7 @@ def _pair_view(code: str, options: A.Options) -> None:
     col_canvas, col_side = st.columns([3, 2], gap="medium")
     with col_canvas:
         view = F.canvas_view(code, name, geo, row, A.edge_arrows(pred, row.grad), A.reads(code, options))
-        done = box_canvas(
-            "iou_canvas", pred=pred, target=target, on_boxes=_write, world=A.WORLD, min_size=A.MIN_SIZE, **view
-        )
+        done = box_canvas("iou_canvas", pred=pred, target=target, on_boxes=_write, **view)
         st.caption(t("iou.canvas.keys"))
     with col_side:
         m1, m2 = st.columns(2)
@@ -88,13 +86,13 @@ def _pair_view(code: str, options: A.Options) -> None:
         t("iou.table.title"), expanded=True, key="iou_table_open", on_change="rerun", bind="query-params"
     ) as box:
         if box.open:  # render only what is open
-            _details(rows, code, options, pred, target, row)
+            _details(code, options, pred, target)
     if done.released:
         st.rerun()  # the edit ended: the landscapes and the coordinate inputs follow the settled boxes
 
 
-def _details(rows, code, options, pred, target, row) -> None:
-    table = F.loss_table(rows)
+def _details(code, options, pred, target) -> None:
+    table = C.table(pred, target, options, i18n.get_lang())
     tcol, bcol = st.columns([3, 2])
     with tcol:
         number = {c: st.column_config.NumberColumn(format="%.6f") for c in table.columns[1:6]}
@@ -105,10 +103,10 @@ def _details(rows, code, options, pred, target, row) -> None:
         plotly_chart(C.bar_figure(pred, target, options, code, i18n.get_lang()), key="iou_bar")
     st.subheader(t("iou.explain.title", name=A.loss_name(code)))
     st.markdown(t(f"iou.explain.{code}"))
-    st.latex(F.formula_latex(A.formula_terms(code, pred, target, options), row.value))
-    for line in F.siou_latex(A.siou_parts(pred, target)) if code == "siou" else ():
+    lines, share = C.formulas(code, pred, target, options)
+    for line in lines:
         st.latex(line)
-    if (share := A.eps_share(pred, target)) > A.EPS_NOTE_SHARE:  # never show an eps-made number silently
+    if share > A.EPS_NOTE_SHARE:  # never show an eps-made number silently
         st.warning(t("iou.opt.eps_note", eps=A.EPS, share=share), icon=WARN)
     if code == "eiou":
         st.caption(t("iou.explain.eiou_note"))
@@ -159,9 +157,7 @@ with st.expander(title, expanded=True, key="iou_land_open", on_change="rerun", b
         with c2:
             field = controls.toggle(t("iou.land.field"), "iou_field", True)
         st.markdown(t("iou.land.help"))
-        (cx, cy), (w, h) = A.centre_and_size(pred)
-        planes = (("centre", (round(w, 3), round(h, 3)), (cx, cy)), ("size", (round(cx, 3), round(cy, 3)), (w, h)))
-        for col, (plane, fixed, current) in zip(st.columns(2), planes, strict=True):
+        for col, (plane, fixed, current) in zip(st.columns(2), A.landscape_planes(pred), strict=True):
             view = (code, target, plane, fixed, int(res), options)
             with col:
                 plotly_chart(
