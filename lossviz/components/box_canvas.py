@@ -97,8 +97,10 @@ def box_canvas(
         on_boxes: receives each new, well-formed pair once (stale and malformed updates never reach it).
         labels: translated texts: ``pred``, ``target``, ``enclose``, ``aspect`` (drawn), ``canvas`` (the canvas's
             accessible name) and ``keys`` (its keyboard help, read by screen readers).
-        palette: colours of ``pred``, ``target``, ``c``, ``rho``, ``arrow``, ``muted``, ``inter`` (CSS colours; the
-            charts' palette, so the canvas and the figures agree).
+        palette: colours of ``pred``, ``target``, ``c``, ``rho``, ``arrow``, ``muted``, ``enclose``, ``inter``, and
+            ``text``, ``frame``, ``paper`` (used where Streamlit's theme variables are missing): CSS colours from the
+            charts' palette (``lossviz.figures.style``), set as ``--bc-*`` properties. The CSS and JavaScript hold
+            no colour of their own.
         overlay: geometry from the core: ``enclose``, ``inter`` (or None), ``centre``, ``centre_t`` and ``aspect``
             (``{"pred": θ, "target": θ_t}``, the angles ``atan(w/h)`` of CIoU's aspect term). The canvas only draws
             it; it never derives geometry itself.

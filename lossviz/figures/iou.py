@@ -22,6 +22,10 @@ PALETTE = {
     "muted": S.MUTED,
     "enclose": S.ENCLOSE,
     "inter": S.INTERSECTION,
+    # what the canvas uses only where Streamlit's theme variables are missing: the palette's light theme
+    "text": S.THEMES["light"]["text"],
+    "frame": S.THEMES["light"]["grid"],
+    "paper": S.THEMES["light"]["paper"],
 }
 PRED_COLOR = PALETTE["pred"]
 TARGET_COLOR = PALETTE["target"]

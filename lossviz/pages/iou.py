@@ -95,8 +95,8 @@ def _details(code, options, pred, target) -> None:
     table = C.table(pred, target, options, i18n.get_lang())
     tcol, bcol = st.columns([3, 2])
     with tcol:
-        number = {c: st.column_config.NumberColumn(format="%.6f") for c in table.columns[1:6]}
-        st.dataframe(table, hide_index=True, column_config=number | {table.columns[-1]: st.column_config.TextColumn()})
+        # A static table: cells wrap instead of cutting a long Options text off (st.dataframe clips to its column).
+        st.table(table.style.format("{:.6f}", subset=list(table.columns[1:6])).hide(axis="index"))
         downloads.buttons("iou_losses", csv=lambda: table, key="iou_dl_table")
         st.caption(t("iou.table.help"))
     with bcol:
