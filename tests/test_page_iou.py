@@ -385,7 +385,8 @@ def test_the_canvas_css_and_js_hold_no_colour_literals_only_the_palette_python_s
     from lossviz.figures import iou as F
     from lossviz.figures import style as S
 
-    for name, text in (("box_canvas.css", box_canvas._CSS), ("box_canvas.js", box_canvas._JS)):
+    sources = {"box_canvas.css": box_canvas._CSS, "box_canvas.js": box_canvas._JS, "loader": box_canvas._LOADER}
+    for name, text in sources.items():
         code = re.sub(r"/\*.*?\*/|//[^\n]*", "", text, flags=re.S)  # comments may name colours
         assert not COLOUR_LITERAL.findall(code), (name, COLOUR_LITERAL.findall(code))
     used = set(re.findall(r"var\(--bc-([a-z-]+)", box_canvas._CSS))
