@@ -292,3 +292,19 @@ def test_presets_are_the_textbook_cases():
     assert geo["aspect"].rho2 == 0
     p, t = A.PRESETS["aspect"]
     assert (p[2] - p[0]) / (p[3] - p[1]) == pytest.approx((t[3] - t[1]) / (t[2] - t[0]))
+
+
+@pytest.mark.parametrize("code", A.loss_codes())
+def test_option_controls_are_the_core_registration_of_each_loss(code):
+    spec = losses.IOU_LOSS_SPECS[code]
+    shown = A.option_controls(code)
+    assert [c.name for c in shown] == [o.name for o in spec.options if o.name in A.OPTION_FIELDS]
+    assert not {c.name for c in shown} & {c.name for c in A.unused_controls(code)}
+    assert {c.name for c in shown} | {c.name for c in A.unused_controls(code)} == set(A.OPTION_CONTROLS)
+    for c in shown:
+        opt = spec.option(c.name)
+        assert c.default == opt.default and c.choices == tuple(opt.choices)
+        if c.kind == "slider":
+            opt.check(c.low), opt.check(c.high)  # the slider's ends are values the core accepts
+    at_defaults = A.options_from({c.name: c.default for c in shown}).for_loss(code)
+    assert at_defaults == {c.name: spec.option(c.name).default for c in shown}

@@ -411,3 +411,81 @@ def test_on_a_phone_the_canvas_and_the_loss_choice_are_on_the_first_screen_and_t
         assert page.evaluate(NO_HSCROLL)
     finally:
         ctx.close()
+
+
+# --- the loss table and dark mode (issue 14, item 3) --------------------------------------------------------------
+
+# Each cell's text (a Range over its contents) against the cell's box: nothing may stick out or be clipped.
+CELLS_CUT = """() => [...document.querySelectorAll('[data-testid=stTable] :is(th, td)')].flatMap((td) => {
+  const r = document.createRange();
+  r.selectNodeContents(td);
+  const text = r.getBoundingClientRect(), box = td.getBoundingClientRect();
+  const inside = text.left >= box.left - 0.5 && text.right <= box.right + 0.5 && text.bottom <= box.bottom + 0.5;
+  return inside && td.scrollWidth <= td.clientWidth + 1 ? [] : [[td.textContent, text.width, box.width]];
+})"""
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_loss_tables_options_column_is_not_cut_off(browser, server_url, width):
+    ctx = browser.new_context(viewport={"width": width, "height": 900})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server_url}/iou?iou_loss=alpha_iou")  # α-IoU's options are the longest text in the table
+        wait_idle(page)
+        table = page.locator("[data-testid=stTable]")
+        table.scroll_into_view_if_needed()
+        options = table.locator("td", has_text="variant=").first
+        assert "alpha=3.0, variant=iou" in options.inner_text()
+        assert page.evaluate(CELLS_CUT) == []
+        assert page.evaluate(NO_HSCROLL)
+    finally:
+        ctx.close()
+
+
+# Computed colours of the canvas's parts, as "r,g,b" (the browser resolves var() and color-mix()).
+CANVAS_COLOURS = """() => {
+  const probe = document.createElement('canvas').getContext('2d');
+  const rgb = (c) => { probe.fillStyle = '#000'; probe.fillStyle = c; probe.fillRect(0, 0, 1, 1);
+    return [...probe.getImageData(0, 0, 1, 1).data.slice(0, 3)]; };
+  const fill = (sel) => rgb(getComputedStyle(document.querySelector(sel)).fill);
+  const labels = {};
+  for (const n of document.querySelectorAll('.bc-labels text')) {
+    if (n.textContent && getComputedStyle(n).display !== 'none' && n.getBBox().width > 0)
+      labels[n.textContent] = rgb(getComputedStyle(n).fill);
+  }
+  return {frame: fill('.bc-frame'), tick: fill('.bc-tick-label'), handle: fill('.bc-handle'), labels,
+          readout: rgb(getComputedStyle(document.querySelector('.bc-readout')).color),
+          page: rgb(getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor)};
+}"""
+
+
+def _luminance(rgb):
+    c = [v / 255 for v in rgb]
+    c = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+
+def _contrast(a, b):
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_the_canvas_follows_the_colour_scheme_and_its_labels_are_readable(browser, server_url, scheme):
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, color_scheme=scheme)
+    page = ctx.new_page()
+    try:
+        open_iou(page, server_url, "?iou_loss=diou&iou_px1=20&iou_py1=12")  # DIoU: ρ and c drawn and labelled
+        c = page.evaluate(CANVAS_COLOURS)
+        dark = scheme == "dark"
+        assert (_luminance(c["page"]) < 0.2) == dark  # the app itself follows the system setting
+        assert (_luminance(c["frame"]) < 0.2) == dark, c  # ... and so does the canvas's background
+        assert (_luminance(c["handle"]) < 0.2) == dark, c
+        for part in ("tick", "readout"):
+            assert _contrast(c[part], c["frame"]) >= 4.5, (part, c)
+        names = {t("iou.pred"), t("iou.target"), t("iou.canvas.enclose")}
+        assert names <= set(c["labels"]), c["labels"]
+        for text, colour in c["labels"].items():  # every label, coloured ones included, reads on the frame
+            assert _contrast(colour, c["frame"]) >= 4.5, (text, colour, c["frame"])
+    finally:
+        ctx.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import numpy as np
 import pytest
@@ -39,7 +40,7 @@ def boxes(at):
 
 
 def table(at):
-    return at.dataframe[0].value
+    return at.table[0].value
 
 
 def assert_table_matches_core(at, pred, target, options=None):
@@ -359,7 +360,7 @@ def test_closed_sections_are_not_computed_and_stay_closed_from_the_url(app):
     at = app(page="iou", query={"iou_land_open": "false", "iou_table_open": "false"})
     assert not at.exception
     assert not components(at, "lossviz_plotly_chart")  # neither the bar chart nor the landscapes were built
-    assert not at.dataframe and not at.latex
+    assert not at.table and not at.latex
     assert canvas(at)["pred"] == list(A.PRESETS[A.DEFAULT_PRESET][0])  # the canvas is still there
 
 
@@ -371,3 +372,38 @@ def test_chinese_titles_and_subscripted_chart_titles(app):
     assert "<sub>" in fig["layout"]["xaxis"]["title"]["text"]
     assert "<sup>gt</sup>" in _figure(at, "iou_bar")["layout"]["title"]["text"]
     assert i18n.t("iou.table.title", lang="zh") in [e.label for e in at.expander]
+
+
+COLOUR_LITERAL = re.compile(
+    r"#[0-9a-fA-F]{3,8}\b|\b(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch)\(|"
+    r"\b(?:white|black|red|green|blue|gray|grey|orange|yellow|magenta|cyan|purple|silver)\b(?!-)"
+)
+
+
+def test_the_canvas_css_and_js_hold_no_colour_literals_only_the_palette_python_sends():
+    from lossviz.components import box_canvas
+    from lossviz.figures import iou as F
+    from lossviz.figures import style as S
+
+    sources = {"box_canvas.css": box_canvas._CSS, "box_canvas.js": box_canvas._JS, "loader": box_canvas._LOADER}
+    for name, text in sources.items():
+        code = re.sub(r"/\*.*?\*/|//[^\n]*", "", text, flags=re.S)  # comments may name colours
+        assert not COLOUR_LITERAL.findall(code), (name, COLOUR_LITERAL.findall(code))
+    used = set(re.findall(r"var\(--bc-([a-z-]+)", box_canvas._CSS))
+    defined = set(re.findall(r"--bc-([a-z-]+):", box_canvas._CSS))
+    assert used - defined <= set(F.PALETTE), used - defined - set(F.PALETTE)  # every colour comes from Python
+    palette_colours = {v for k, v in vars(S).items() if k.isupper() and isinstance(v, str)}
+    palette_colours |= {v for theme in S.THEMES.values() for v in theme.values()}
+    assert set(F.PALETTE.values()) <= palette_colours  # ... and Python takes them from the one palette
+
+
+def test_landscapes_are_sent_as_float32_without_template_defaults_they_cannot_use(app):
+    at = app(page="iou")
+    for plane in ("centre", "size"):
+        (c,) = [c for c in components(at, "lossviz_plotly_chart") if c.proto.id.endswith(f"iou_land_{plane}")]
+        fig = json.loads(json.loads(c.proto.json)["figure"])
+        heat, arrows = fig["data"][0], fig["data"][1]
+        assert heat["z"]["dtype"] == "f4" and arrows["x"]["dtype"] == "f4" and arrows["y"]["dtype"] == "f4"
+        assert set(fig["layout"]["template"]["data"]) <= {tr["type"] for tr in fig["data"]}
+        assert not {"scene", "geo", "polar", "ternary"} & set(fig["layout"]["template"]["layout"])
+        assert len(c.proto.json) < 50_000  # at 64 x 64 with the arrow field: was ~128 kB per landscape

@@ -6,8 +6,9 @@ loss. Boxes live in a fixed world ``[0, WORLD] x [0, WORLD]`` (y down, like imag
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,6 +53,57 @@ class Options:
     def for_loss(self, code: str) -> dict[str, object]:
         """The options loss ``code`` takes (from its registration in the core) with this view's values."""
         return {o.name: getattr(self, OPTION_FIELDS[o.name]) for o in _spec(code).options if o.name in OPTION_FIELDS}
+
+
+@dataclass(frozen=True)
+class OptionControl:
+    """How the page offers one registered option: its URL key, the kind of control and its values.
+
+    ``kind`` is ``"segmented"``, ``"toggle"``, ``"selectbox"`` or ``"slider"``; ``choices`` are the core's (for the
+    first and third), ``low``/``high``/``step`` the slider's grid (inside the core's range) and ``default`` the
+    core's default, all from the registration (``losses.IOU_LOSS_SPECS``).
+    """
+
+    name: str
+    key: str
+    kind: str
+    default: object
+    choices: tuple[str, ...] = ()
+    low: float = 0.0
+    high: float = 0.0
+    step: float = 0.0
+
+
+def _control(name: str, key: str, kind: str, owner: str, **grid: float) -> OptionControl:
+    opt = losses.IOU_LOSS_SPECS[owner].option(name)
+    default = float(opt.default) if opt.kind == "float" else opt.default
+    return OptionControl(name, key, kind, default, tuple(opt.choices), **grid)
+
+
+#: Every option the page exposes, in the order the controls appear; the registry decides which loss takes which.
+OPTION_CONTROLS: dict[str, OptionControl] = {
+    "mode": _control("mode", "iou_mode", "segmented", "iou"),
+    "alpha_gating": _control("alpha_gating", "iou_gating", "toggle", "ciou"),
+    "alpha": _control("alpha", "iou_alpha", "slider", "alpha_iou", low=ALPHA_RANGE[0], high=ALPHA_RANGE[1], step=0.5),
+    "variant": _control("variant", "iou_avariant", "selectbox", "alpha_iou"),
+    "constant": _control("constant", "iou_nwd_c", "slider", "nwd", low=NWD_C_RANGE[0], high=NWD_C_RANGE[1], step=0.1),
+}
+
+
+def option_controls(code: str) -> tuple[OptionControl, ...]:
+    """The controls of the options loss ``code`` takes, as its registration says."""
+    return tuple(OPTION_CONTROLS[name] for name in option_names(code))
+
+
+def unused_controls(code: str) -> tuple[OptionControl, ...]:
+    """The page's option controls that loss ``code`` does not take (a URL that sets one gets a notice)."""
+    taken = set(option_names(code))
+    return tuple(c for name, c in OPTION_CONTROLS.items() if name not in taken)
+
+
+def options_from(values: Mapping[str, object]) -> Options:
+    """The :class:`Options` of a view from the registered option names the page shows and their values."""
+    return Options(**{OPTION_FIELDS[k]: v for k, v in values.items() if v is not None})
 
 
 def _spec(code: str) -> losses.IouLossSpec:
@@ -364,6 +416,21 @@ class Landscape:
         }
 
 
+@contextlib.contextmanager
+def _one_thread() -> Iterator[None]:
+    """Run torch on one thread: a landscape is a few thousand boxes, too small to gain from intra-op threads, and on
+    a busy server the thread hand-offs cost more than the work (64 x 64: ~10 ms on one thread, ~47 ms on two with
+    the other core busy; bench/bench_iou_landscape.py). Restores the previous count."""
+    before = torch.get_num_threads()
+    if before != 1:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        if before != 1:
+            torch.set_num_threads(before)
+
+
 def _boxes_from_centre(params: torch.Tensor, size: torch.Tensor) -> torch.Tensor:
     half = size / 2
     return torch.cat([params - half, params + half], dim=-1)
@@ -406,7 +473,8 @@ def landscape(
     tgt = torch.as_tensor(np.asarray(target, dtype=np.float64).reshape(1, 4)).expand(n * n, 4)
     # The core's batch gives d loss / d (x1, y1, x2, y2); the plane's coordinates move the edges in pairs:
     # centre: x1 = cx - w/2, x2 = cx + w/2, so d/dcx = d/dx1 + d/dx2; size: d/dw = (d/dx2 - d/dx1) / 2.
-    values, grads = losses.iou_losses_and_grads(build(params, fixed_t), tgt, losses=(code,), **opts)
+    with _one_thread():
+        values, grads = losses.iou_losses_and_grads(build(params, fixed_t), tgt, losses=(code,), **opts)
     value, edge = values[code].numpy(), grads[code]
     lo_edges, hi_edges = edge[:, :2], edge[:, 2:]
     plane_grad = lo_edges + hi_edges if plane == "centre" else (hi_edges - lo_edges) / 2
@@ -428,6 +496,13 @@ def centre_and_size(box: Sequence[float]) -> tuple[tuple[float, float], tuple[fl
     """``((cx, cy), (w, h))`` of an xyxy box."""
     x1, y1, x2, y2 = (float(v) for v in box)
     return ((x1 + x2) / 2, (y1 + y2) / 2), (x2 - x1, y2 - y1)
+
+
+def landscape_planes(pred: Sequence[float]) -> list[tuple[str, tuple[float, float], tuple[float, float]]]:
+    """The two landscapes around the predicted box: ``(plane, fixed, current)`` for the centre plane (at the box's
+    size, rounded to 0.001 so that a drag's round-off does not recompute it) and the size plane (at its centre)."""
+    (cx, cy), (w, h) = centre_and_size(pred)
+    return [("centre", (round(w, 3), round(h, 3)), (cx, cy)), ("size", (round(cx, 3), round(cy, 3)), (w, h))]
 
 
 # ------------------------------------------------------------------------------------------------ SIoU, spelled out
@@ -498,6 +573,28 @@ PRESETS: dict[str, tuple[Box, Box]] = {
     "fig2_corner": ((50.0, 20.0, 80.0, 50.0), (20.0, 20.0, 80.0, 80.0)),
 }
 DEFAULT_PRESET = "overlap"
+#: The URL keys of the two boxes' coordinates (x1, y1, x2, y2).
+BOX_KEYS: dict[str, tuple[str, str, str, str]] = {
+    "pred": ("iou_px1", "iou_py1", "iou_px2", "iou_py2"),
+    "target": ("iou_gx1", "iou_gy1", "iou_gx2", "iou_gy2"),
+}
+
+
+def box_values(pred: Sequence[float], target: Sequence[float]) -> tuple[dict[str, float], list[str]]:
+    """New boxes (from the canvas or a preset) as the values of the coordinate inputs (``BOX_KEYS``, rounded to the
+    inputs' 0.1), made drawable by :func:`sanitize_box`; and what had to be repaired."""
+    values: dict[str, float] = {}
+    notes: list[str] = []
+    for which, box in (("pred", pred), ("target", target)):
+        box, fixed = sanitize_box(box)
+        notes += fixed
+        values.update({k: round(float(v), 1) for k, v in zip(BOX_KEYS[which], box, strict=True)})
+    return values, sorted(set(notes))
+
+
+def pair_param(pred: Sequence[float], target: Sequence[float]) -> str:
+    """The pair as one URL value ``x1,y1,x2,y2;x1,y1,x2,y2`` (the Simulation page's ``sim_pair``)."""
+    return ";".join(",".join(f"{float(v):g}" for v in b) for b in (pred, target))
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,36 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit import config as st_config
+from streamlit.components import v1 as components_v1
 
 HERE = Path(__file__).resolve().parent
-_JS = (HERE / "box_canvas.js").read_text(encoding="utf-8")
+_JS_DIR = HERE / "box_canvas_js"  # served as static files: only the canvas's module is in it
+_JS_FILE = "box_canvas.js"
+_JS = (_JS_DIR / _JS_FILE).read_text(encoding="utf-8")
 _CSS = (HERE / "box_canvas.css").read_text(encoding="utf-8")
 _HTML = ""
+_SERVED_NAME = "box_canvas_js"  # declared as "lossviz.components.box_canvas.box_canvas_js"
+#: Where the browser fetches the module (relative to the app's base URL), once per page load.
+MODULE_URL = f"component/{__name__}.{_SERVED_NAME}/{_JS_FILE}"
+# The element's own JavaScript is this loader: the 20 kB module goes to the browser once per page load from a static
+# route instead of inside every rerun's message (a v2 component resends its inline JavaScript with each update).
+_LOADER = """let loaded = null;
+export default function (component) {
+  const { data } = component;
+  loaded = loaded || import(new URL(data.module, window.location.origin + (data.base || "/")).href);
+  return loaded.then((m) => m.default(component));
+}
+"""
 
-_mount = st.components.v2.component("lossviz_box_canvas", html=_HTML, css=_CSS, js=_JS, isolate_styles=False)
+_mount = st.components.v2.component("lossviz_box_canvas", html=_HTML, css=_CSS, js=_LOADER, isolate_styles=False)
+
+
+def _base_path() -> str:
+    """``server.baseUrlPath`` as ``/prefix/`` (``/`` when unset)."""
+    prefix = str(st_config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{prefix}/" if prefix else "/"
+
 
 Box = tuple[float, float, float, float]
 
@@ -97,8 +120,10 @@ def box_canvas(
         on_boxes: receives each new, well-formed pair once (stale and malformed updates never reach it).
         labels: translated texts: ``pred``, ``target``, ``enclose``, ``aspect`` (drawn), ``canvas`` (the canvas's
             accessible name) and ``keys`` (its keyboard help, read by screen readers).
-        palette: colours of ``pred``, ``target``, ``c``, ``rho``, ``arrow``, ``muted``, ``inter`` (CSS colours; the
-            charts' palette, so the canvas and the figures agree).
+        palette: colours of ``pred``, ``target``, ``c``, ``rho``, ``arrow``, ``muted``, ``enclose``, ``inter``, and
+            ``text``, ``frame``, ``paper`` (used where Streamlit's theme variables are missing): CSS colours from the
+            charts' palette (``lossviz.figures.style``), set as ``--bc-*`` properties. The CSS and JavaScript hold
+            no colour of their own.
         overlay: geometry from the core: ``enclose``, ``inter`` (or None), ``centre``, ``centre_t`` and ``aspect``
             (``{"pred": θ, "target": θ_t}``, the angles ``atan(w/h)`` of CIoU's aspect term). The canvas only draws
             it; it never derives geometry itself.
@@ -138,7 +163,11 @@ def box_canvas(
         "arrows": [dict(a) for a in arrows],
         "readout": readout,
         "seq": int(own["seq"]),
+        "module": MODULE_URL,
+        "base": _base_path(),
     }
+    # Registered on every call: registration is per runtime and idempotent, and needs the script-run context.
+    components_v1.declare_component(_SERVED_NAME, path=str(_JS_DIR))
     _mount(key=key, data=data, on_boxes_change=changed, height="content")
     if own.pop("released", False):  # the page reruns now: keep the notes for that run
         return CanvasResult(True, own.get("notes", ()), own.get("refused", False))

@@ -11,26 +11,21 @@ import streamlit as st
 
 from lossviz import i18n
 from lossviz.analysis import iou as A
+from lossviz.cached import iou as C
 from lossviz.components import controls, downloads, shell
 from lossviz.components.box_canvas import box_canvas
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import iou as F
 from lossviz.i18n import t
 
-KEYS = {"pred": ("iou_px1", "iou_py1", "iou_px2", "iou_py2"), "target": ("iou_gx1", "iou_gy1", "iou_gx2", "iou_gy2")}
-OPTION_KEYS = {"mode": "iou_mode", "alpha_gating": "iou_gating", "alpha": "iou_alpha", "variant": "iou_avariant"}
-OPTION_KEYS["constant"] = "iou_nwd_c"
 WARN = ":material/warning:"
 
 
 def _write(pred, target) -> list[str]:
     """New boxes (canvas or preset) become the URL-bound inputs' values; returns what had to be repaired."""
-    notes = []
-    for which, box in (("pred", pred), ("target", target)):
-        box, fixed = A.sanitize_box(box)
-        notes += fixed
-        st.session_state.update({k: round(float(v), 1) for k, v in zip(KEYS[which], box, strict=True)})
-    return sorted(set(notes))
+    values, notes = A.box_values(pred, target)
+    st.session_state.update(values)
+    return notes
 
 
 def _on_preset() -> None:
@@ -41,31 +36,19 @@ def _on_preset() -> None:
 
 
 def _boxes():
-    return [A.sanitize_box([st.session_state[k] for k in KEYS[w]]) for w in ("pred", "target")]
+    return [A.sanitize_box([st.session_state[k] for k in A.BOX_KEYS[w]]) for w in ("pred", "target")]
 
 
-@st.cache_data(max_entries=48, show_spinner=False)  # shared by every session: the view determines the figure
-def _landscape(code, target, plane, fixed, n, options, current, arrows, lang):
-    land = A.landscape(code, target, plane, fixed, n=n, options=options)
-    return F.landscape_figure(land, A.loss_name(code), current, arrows=arrows), land.columns()
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _rows(pred, target, options) -> list[A.LossRow]:
-    return A.all_losses(pred, target, options)
-
-
-def _option(opt: str):
+def _option(c: A.OptionControl):
     """The control of one registered option (only for the options the selected loss takes)."""
-    key, label, help_ = OPTION_KEYS[opt], t(f"iou.opt.{opt}"), t(f"iou.opt.{opt}_help")
-    if opt == "mode":
-        return controls.segmented(label, key, list(A.MODES), "linear", help=help_)
-    if opt == "alpha_gating":
-        return controls.toggle(label, key, False, help=help_)
-    if opt == "variant":
-        return controls.selectbox(label, key, list(A.ALPHA_VARIANTS), index=0, help=help_)
-    (lo, hi), value, step = (A.ALPHA_RANGE, 3.0, 0.5) if opt == "alpha" else (A.NWD_C_RANGE, 12.8, 0.1)
-    return controls.slider(label, key, lo, hi, value, step, help=help_)
+    label, help_ = t(f"iou.opt.{c.name}"), t(f"iou.opt.{c.name}_help")
+    if c.kind == "slider":
+        return controls.slider(label, c.key, c.low, c.high, c.default, c.step, help=help_)
+    if c.kind == "toggle":
+        return controls.toggle(label, c.key, c.default, help=help_)
+    if c.kind == "selectbox":
+        return controls.selectbox(label, c.key, list(c.choices), index=c.choices.index(c.default), help=help_)
+    return controls.segmented(label, c.key, list(c.choices), c.default, help=help_)
 
 
 @st.fragment  # a drag reruns only this; the release reruns the page once so the landscapes follow
@@ -73,16 +56,14 @@ def _pair_view(code: str, options: A.Options) -> None:
     name = A.loss_name(code)
     (pred, notes_p), (target, notes_t) = _boxes()
     try:
-        rows, geo = _rows(pred, target, options), A.geometry(pred, target)
+        rows, geo = C.rows(pred, target, options), C.geometry(pred, target)
     except ValueError as err:  # the core refused the input: say so, keep the page alive
         return st.error(t("common.error", msg=err))
     row = next(r for r in rows if r.code == code)
     col_canvas, col_side = st.columns([3, 2], gap="medium")
     with col_canvas:
         view = F.canvas_view(code, name, geo, row, A.edge_arrows(pred, row.grad), A.reads(code, options))
-        done = box_canvas(
-            "iou_canvas", pred=pred, target=target, on_boxes=_write, world=A.WORLD, min_size=A.MIN_SIZE, **view
-        )
+        done = box_canvas("iou_canvas", pred=pred, target=target, on_boxes=_write, **view)
         st.caption(t("iou.canvas.keys"))
     with col_side:
         m1, m2 = st.columns(2)
@@ -105,27 +86,27 @@ def _pair_view(code: str, options: A.Options) -> None:
         t("iou.table.title"), expanded=True, key="iou_table_open", on_change="rerun", bind="query-params"
     ) as box:
         if box.open:  # render only what is open
-            _details(rows, code, options, pred, target, row)
+            _details(code, options, pred, target)
     if done.released:
         st.rerun()  # the edit ended: the landscapes and the coordinate inputs follow the settled boxes
 
 
-def _details(rows, code, options, pred, target, row) -> None:
-    table = F.loss_table(rows)
+def _details(code, options, pred, target) -> None:
+    table = C.table(pred, target, options, i18n.get_lang())
     tcol, bcol = st.columns([3, 2])
     with tcol:
-        number = {c: st.column_config.NumberColumn(format="%.6f") for c in table.columns[1:6]}
-        st.dataframe(table, hide_index=True, column_config=number | {table.columns[-1]: st.column_config.TextColumn()})
-        downloads.buttons("iou_losses", csv=table, key="iou_dl_table")
+        # A static table: cells wrap instead of cutting a long Options text off (st.dataframe clips to its column).
+        st.table(table.style.format("{:.6f}", subset=list(table.columns[1:6])).hide(axis="index"))
+        downloads.buttons("iou_losses", csv=lambda: table, key="iou_dl_table")
         st.caption(t("iou.table.help"))
     with bcol:
-        plotly_chart(F.losses_bar_figure(rows, code), key="iou_bar")
+        plotly_chart(C.bar_figure(pred, target, options, code, i18n.get_lang()), key="iou_bar")
     st.subheader(t("iou.explain.title", name=A.loss_name(code)))
     st.markdown(t(f"iou.explain.{code}"))
-    st.latex(F.formula_latex(A.formula_terms(code, pred, target, options), row.value))
-    for line in F.siou_latex(A.siou_parts(pred, target)) if code == "siou" else ():
+    lines, share = C.formulas(code, pred, target, options)
+    for line in lines:
         st.latex(line)
-    if (share := A.eps_share(pred, target)) > A.EPS_NOTE_SHARE:  # never show an eps-made number silently
+    if share > A.EPS_NOTE_SHARE:  # never show an eps-made number silently
         st.warning(t("iou.opt.eps_note", eps=A.EPS, share=share), icon=WARN)
     if code == "eiou":
         st.caption(t("iou.explain.eiou_note"))
@@ -133,28 +114,26 @@ def _details(rows, code, options, pred, target, row) -> None:
 
 st.title(t("iou.title"))
 codes = list(A.loss_codes())
-cols = st.columns([1.4, 1.2, 1.2])  # no loss takes more than two of the page's options
+cols = st.columns([1.4, 1.2, 1.2])
 with cols[0]:
     code = controls.selectbox(
         t("iou.select_loss"), "iou_loss", codes, index=codes.index("giou"), format_func=A.loss_name
     )
-names = A.option_names(code)
+shown = ", ".join(A.option_names(code)) or t("iou.opt.none")
 values = {}
-for i, opt in enumerate(names):
+for i, c in enumerate(A.option_controls(code)):  # no loss takes more than two of the page's options
     with cols[1 + min(i, 1)]:
-        values[opt] = _option(opt)
-shown = ", ".join(names) or t("iou.opt.none")
-for opt, key in OPTION_KEYS.items():
-    if opt not in names:
-        raw = controls.short(st.query_params.get(key))
-        controls.drop_param(key, t("iou.opt.not_used", key=key, value=raw, name=A.loss_name(code), options=shown))
-options = A.Options(**{A.OPTION_FIELDS[k]: v for k, v in values.items() if v is not None})
+        values[c.name] = _option(c)
+for c in A.unused_controls(code):
+    raw = controls.short(st.query_params.get(c.key))
+    controls.drop_param(c.key, t("iou.opt.not_used", key=c.key, value=raw, name=A.loss_name(code), options=shown))
+options = A.options_from(values)
 
 with st.expander(t("iou.coords"), expanded=False, icon=":material/edit:"):
     st.caption(t("iou.coords_help", world=int(A.WORLD)))
     for which, box in zip(("pred", "target"), A.PRESETS[A.DEFAULT_PRESET], strict=True):
         st.markdown(f"**{t('iou.' + which)}**")
-        for col, key, label, v in zip(st.columns(4), KEYS[which], ("x1", "y1", "x2", "y2"), box, strict=True):
+        for col, key, label, v in zip(st.columns(4), A.BOX_KEYS[which], ("x1", "y1", "x2", "y2"), box, strict=True):
             with col:
                 controls.number_input(label, key, 0.0, A.WORLD, float(v), step=0.5, format="%.1f")
 
@@ -165,13 +144,8 @@ with shell.explanation("iou"):
     st.markdown(t("iou.intro"))
 
 (pred, _), (target, _) = _boxes()
-pair = ";".join(",".join(f"{v:g}" for v in b) for b in (pred, target))
-st.page_link(
-    "lossviz/pages/simulation.py",
-    label=t("sim.link_from_iou"),
-    icon=":material/timeline:",
-    query_params={"sim_pair": pair},
-)
+link = {"label": t("sim.link_from_iou"), "icon": ":material/timeline:"}
+st.page_link("lossviz/pages/simulation.py", query_params={"sim_pair": A.pair_param(pred, target)}, **link)
 title = t("iou.land.title", name=A.loss_name(code))
 with st.expander(title, expanded=True, key="iou_land_open", on_change="rerun", bind="query-params") as box:
     if box.open:  # a closed section costs nothing
@@ -183,10 +157,11 @@ with st.expander(title, expanded=True, key="iou_land_open", on_change="rerun", b
         with c2:
             field = controls.toggle(t("iou.land.field"), "iou_field", True)
         st.markdown(t("iou.land.help"))
-        (cx, cy), (w, h) = A.centre_and_size(pred)
-        planes = (("centre", (round(w, 3), round(h, 3)), (cx, cy)), ("size", (round(cx, 3), round(cy, 3)), (w, h)))
-        for col, (plane, fixed, current) in zip(st.columns(2), planes, strict=True):
+        for col, (plane, fixed, current) in zip(st.columns(2), A.landscape_planes(pred), strict=True):
+            view = (code, target, plane, fixed, int(res), options)
             with col:
-                fig, csv = _landscape(code, target, plane, fixed, int(res), options, current, field, i18n.get_lang())
-                plotly_chart(fig, key=f"iou_land_{plane}", height=460)
-                downloads.buttons(f"iou_land_{plane}_{code}_{res}", csv=lambda c=csv: c, key=f"iou_dl_{plane}")
+                plotly_chart(
+                    C.landscape_figure(*view, current, field, i18n.get_lang()), key=f"iou_land_{plane}", height=460
+                )
+                csv = lambda v=view: C.landscape_columns(*v)  # noqa: E731 (built only when clicked)
+                downloads.buttons(f"iou_land_{plane}_{code}_{res}", csv=csv, key=f"iou_dl_{plane}")

@@ -1,6 +1,7 @@
 // lossviz box canvas: two xyxy boxes in a 0..world SVG, moved and resized with the pointer, touch or keyboard.
 //
-// Python sends `data` = {pred, target, world, min_size, show, overlay, arrows, readout, labels, palette, seq}.
+// Python sends `data` = {pred, target, world, min_size, show, overlay, arrows, readout, labels, palette, seq, module,
+// base}; this module is fetched once per page load by the loader that box_canvas.py mounts.
 // We send `setStateValue("boxes", {pred, target, seq, final})`: throttled while dragging, once at release, and
 // debounced after arrow keys (holding a key does not flood reruns). Streamlit calls this function again on every
 // data change with the same DOM, so everything below is idempotent: the SVG is built once per parentElement and
