@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from lossviz import i18n
 from lossviz.components import plotly_chart as pc
+from lossviz.components import served
 from lossviz.figures import style
 
 DEMO = Path(__file__).resolve().parent / "apps" / "plotly_chart_demo.py"
@@ -101,7 +102,7 @@ def test_the_payload_is_the_figure_not_plotly_js():
 def test_the_served_plotly_js_is_the_one_the_plotly_package_ships():
     path = pc._PLOTLY_DIR / pc._PLOTLY_FILE
     assert path.is_file()
-    assert pc.PLOTLY_JS_URL == f"component/lossviz.components.plotly_chart.plotly_js/{pc._PLOTLY_FILE}"
+    assert pc.PLOTLY_JS_URL == f"component/lossviz.components.served.plotly_js/{pc._PLOTLY_FILE}"
     header = path.read_text(encoding="utf-8", errors="replace")[:200]
     assert re.search(r"plotly\.js v\d+\.\d+\.\d+", header)
 
@@ -180,8 +181,10 @@ def test_the_load_error_message_is_translated():
 
 @pytest.mark.parametrize(("option", "expected"), [("", "/"), ("lossviz", "/lossviz/"), ("/a/b/", "/a/b/")])
 def test_the_base_path_follows_server_base_url_path(monkeypatch, option, expected):
-    real = pc.st_config.get_option
-    monkeypatch.setattr(pc.st_config, "get_option", lambda name: option if name == "server.baseUrlPath" else real(name))
+    real = served.st_config.get_option
+    monkeypatch.setattr(
+        served.st_config, "get_option", lambda name: option if name == "server.baseUrlPath" else real(name)
+    )
     assert pc.figure_payload(go.Figure(), key="k")["base"] == expected
 
 
@@ -211,7 +214,7 @@ def test_a_rerun_carries_a_small_loader_not_the_component_source_and_the_module_
     served = (folder / name).read_text(encoding="utf-8")
     assert "Plotly.react" in served and pc._TEMPLATE_SLOT not in served
     assert json.dumps(style.template()["layout"]["colorway"], separators=(",", ":")) in served
-    assert pc.module_url() == f"component/lossviz.components.plotly_chart.chart_module/{name}"
+    assert pc.module_url() == f"component/lossviz.components.served.chart_module/{name}"
     assert re.fullmatch(r"plotly_chart\.[0-9a-f]{12}\.js", name)  # named by content: never a stale cached copy
 
 
@@ -255,20 +258,29 @@ def test_a_prepared_figure_is_sent_without_serialising_it_again(monkeypatch):
     assert pickle.loads(pickle.dumps(prepared)) == prepared  # what st.cache_data stores
 
 
-def test_the_served_folders_are_declared_only_while_the_runtime_lacks_them(monkeypatch):
-    """declare_component costs milliseconds (inspect.getmodule on its caller) and ran on every chart of every rerun."""
+@pytest.mark.parametrize("component", ["plotly_chart", "box_canvas"])
+def test_the_served_folders_are_declared_only_while_the_runtime_lacks_them(monkeypatch, component):
+    """declare_component costs milliseconds (inspect.getmodule on its caller) and ran on every chart and canvas of
+    every rerun; both components serve their browser modules through lossviz.components.served."""
     import os
     from types import SimpleNamespace
 
     declared = []
-    monkeypatch.setattr(pc.components_v1, "declare_component", lambda name, path: declared.append(name))
+    from lossviz.components import box_canvas as bc
+
+    monkeypatch.setattr(served.components_v1, "declare_component", lambda name, path: declared.append(name))
     registered: dict[str, str] = {}
     registry = SimpleNamespace(get_component_path=registered.get)
-    monkeypatch.setattr(pc, "get_runtime", lambda: SimpleNamespace(component_registry=registry))
-    pc._declare_plotly_js()
-    assert declared == [pc._SERVED_NAME, pc._MODULE_NAME]
-    registered[f"{pc.__name__}.{pc._SERVED_NAME}"] = os.path.abspath(pc._PLOTLY_DIR)
-    registered[f"{pc.__name__}.{pc._MODULE_NAME}"] = os.path.abspath(pc._module_file()[0])
+    monkeypatch.setattr(served, "get_runtime", lambda: SimpleNamespace(component_registry=registry))
+    if component == "plotly_chart":
+        folders = {pc._SERVED_NAME: pc._PLOTLY_DIR, pc._MODULE_NAME: pc._module_file()[0]}
+        declare = pc._declare_plotly_js
+    else:
+        folders = {bc._SERVED_NAME: bc._JS_DIR}
+        declare = lambda: served.serve(bc._SERVED_NAME, bc._JS_DIR)  # noqa: E731 (what box_canvas() calls)
+    declare()
+    assert declared == list(folders)
+    registered.update({f"{served.__name__}.{n}": os.path.abspath(f) for n, f in folders.items()})
     declared.clear()
-    pc._declare_plotly_js()
+    declare()
     assert declared == []

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
-from streamlit import config as st_config
-from streamlit.components import v1 as components_v1
+
+from lossviz.components import served
 
 HERE = Path(__file__).resolve().parent
 _JS_DIR = HERE / "box_canvas_js"  # served as static files: only the canvas's module is in it
@@ -30,9 +30,9 @@ _JS_FILE = "box_canvas.js"
 _JS = (_JS_DIR / _JS_FILE).read_text(encoding="utf-8")
 _CSS = (HERE / "box_canvas.css").read_text(encoding="utf-8")
 _HTML = ""
-_SERVED_NAME = "box_canvas_js"  # declared as "lossviz.components.box_canvas.box_canvas_js"
+_SERVED_NAME = "box_canvas_js"  # served as "lossviz.components.served.box_canvas_js"
 #: Where the browser fetches the module (relative to the app's base URL), once per page load.
-MODULE_URL = f"component/{__name__}.{_SERVED_NAME}/{_JS_FILE}"
+MODULE_URL = served.url(_SERVED_NAME, _JS_FILE)
 # The element's own JavaScript is this loader: the 20 kB module goes to the browser once per page load from a static
 # route instead of inside every rerun's message (a v2 component resends its inline JavaScript with each update).
 _LOADER = """let loaded = null;
@@ -44,12 +44,6 @@ export default function (component) {
 """
 
 _mount = st.components.v2.component("lossviz_box_canvas", html=_HTML, css=_CSS, js=_LOADER, isolate_styles=False)
-
-
-def _base_path() -> str:
-    """``server.baseUrlPath`` as ``/prefix/`` (``/`` when unset)."""
-    prefix = str(st_config.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{prefix}/" if prefix else "/"
 
 
 Box = tuple[float, float, float, float]
@@ -164,10 +158,9 @@ def box_canvas(
         "readout": readout,
         "seq": int(own["seq"]),
         "module": MODULE_URL,
-        "base": _base_path(),
+        "base": served.base_path(),
     }
-    # Registered on every call: registration is per runtime and idempotent, and needs the script-run context.
-    components_v1.declare_component(_SERVED_NAME, path=str(_JS_DIR))
+    served.serve(_SERVED_NAME, _JS_DIR)  # checked on every call: registration is per runtime
     _mount(key=key, data=data, on_boxes_change=changed, height="content")
     if own.pop("released", False):  # the page reruns now: keep the notes for that run
         return CanvasResult(True, own.get("notes", ()), own.get("refused", False))

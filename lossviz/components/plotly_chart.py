@@ -32,7 +32,6 @@ import base64
 import functools
 import hashlib
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -46,10 +45,8 @@ import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
-from streamlit import config as st_config
-from streamlit.components import v1 as components_v1
-from streamlit.runtime import get_instance as get_runtime
 
+from lossviz.components import served
 from lossviz.figures import style
 from lossviz.i18n import t
 
@@ -58,7 +55,7 @@ __all__ = ["DEFAULT_HEIGHT", "PLOTLY_JS_URL", "PreparedFigure", "figure_payload"
 DEFAULT_HEIGHT = 450
 _PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
 _PLOTLY_FILE = "plotly.min.js"
-_SERVED_NAME = "plotly_js"  # declared as "lossviz.components.plotly_chart.plotly_js"
+_SERVED_NAME = "plotly_js"  # served as "lossviz.components.served.plotly_js"
 _JS = (Path(__file__).resolve().parent / "plotly_chart.js").read_text(encoding="utf-8")
 _CSS = """
 .lossviz-plotly-chart { position: relative; width: 100%; }
@@ -112,7 +109,7 @@ export default function load(args) {
 _component = st.components.v2.component("lossviz_plotly_chart", js=_LOADER, css=_CSS, isolate_styles=False)
 
 _TEMPLATE_SLOT = "const TEMPLATE = null; // written in by plotly_chart.py"
-_MODULE_NAME = "chart_module"  # declared as "lossviz.components.plotly_chart.chart_module"
+_MODULE_NAME = "chart_module"  # served as "lossviz.components.served.chart_module"
 #: What the payload's ``template`` says when the figure's template is the shared one, left out of the figure JSON
 #: (6.6 kB a chart a rerun) and written into the served module instead.
 SHARED_TEMPLATE = "lossviz"
@@ -136,36 +133,18 @@ def _module_file() -> tuple[Path, str]:
 
 def module_url() -> str:
     """Where the browser loads the chart module from, relative to the app's base URL."""
-    return f"component/{__name__}.{_MODULE_NAME}/{_module_file()[1]}"
+    return served.url(_MODULE_NAME, _module_file()[1])
 
 
 # Relative to the app's base URL; the JavaScript resolves it against where Streamlit's own bundle came from.
-PLOTLY_JS_URL = f"component/{__name__}.{_SERVED_NAME}/{_PLOTLY_FILE}"
+PLOTLY_JS_URL = served.url(_SERVED_NAME, _PLOTLY_FILE)
 
 
 def _declare_plotly_js() -> None:
     """Serve plotly's package_data folder (plotly.min.js) at ``PLOTLY_JS_URL`` and the chart module at
-    ``module_url()``.
-
-    Registration is per Streamlit runtime and needs the script-run context that exists only while a page runs, so it
-    is checked on every call; but ``declare_component`` itself costs milliseconds (it looks up its caller's module
-    with ``inspect.getmodule``), so it runs only while the runtime does not already serve both folders.
-    """
-    folders = {_SERVED_NAME: str(_PLOTLY_DIR), _MODULE_NAME: str(_module_file()[0])}
-    try:
-        registry = get_runtime().component_registry
-        if all(registry.get_component_path(f"{__name__}.{n}") == os.path.abspath(p) for n, p in folders.items()):
-            return
-    except RuntimeError:  # no runtime (a bare script): declare_component decides what to do
-        pass
-    for name, folder in folders.items():
-        components_v1.declare_component(name, path=folder)
-
-
-def _base_path() -> str:
-    """``server.baseUrlPath`` as ``/prefix/`` (``/`` when unset)."""
-    prefix = str(st_config.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{prefix}/" if prefix else "/"
+    ``module_url()`` (declared only while the runtime does not serve them yet: see ``served.serve``)."""
+    served.serve(_SERVED_NAME, _PLOTLY_DIR)
+    served.serve(_MODULE_NAME, _module_file()[0])
 
 
 def _filename(name: str) -> str:
@@ -306,7 +285,7 @@ def figure_payload(
         "height": int(height or prepared.height or DEFAULT_HEIGHT),
         "src": PLOTLY_JS_URL,
         "module": module_url(),
-        "base": _base_path(),
+        "base": served.base_path(),
         "error": t("common.error", msg="{msg}"),
         "theme": style.THEMES,
         "caption": caption or None,
