@@ -13,23 +13,10 @@ from lossviz.figures._dict import figure_builder
 from lossviz.i18n import t
 
 #: The IoU page's colours, shared by the charts and the box canvas (which gets them as CSS custom properties).
-PALETTE = {
-    "pred": S.PRED,
-    "target": S.TARGET,
-    "c": S.DIAGONAL,
-    "rho": S.CENTRE_DISTANCE,
-    "arrow": S.GRADIENT,
-    "muted": S.MUTED,
-    "enclose": S.ENCLOSE,
-    "inter": S.INTERSECTION,
-    # what the canvas uses only where Streamlit's theme variables are missing: the palette's light theme
-    "text": S.THEMES["light"]["text"],
-    "frame": S.THEMES["light"]["grid"],
-    "paper": S.THEMES["light"]["paper"],
-}
+PALETTE = S.CANVAS
 PRED_COLOR = PALETTE["pred"]
 TARGET_COLOR = PALETTE["target"]
-ARROW_COLOR = "rgba(255, 255, 255, 0.85)"
+ARROW_COLOR = S.OVERLAY  # the landscapes' descent field, drawn over a dark colour map
 
 
 _OTHER_SUBPLOTS = ("polar", "ternary", "scene", "geo", "mapbox", "map", "smith")

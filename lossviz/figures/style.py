@@ -33,9 +33,6 @@ GRADIENT = "#c2185b"  # gradient arrows and gradient bars (magenta: distinct fro
 GROUND_TRUTH = TARGET  # the same role under the name the detection papers use
 PREDICTION = PRED
 
-#: The box canvas's colours (``box_canvas(..., palette=style.CANVAS)``), the same as the charts' boxes.
-CANVAS = {"pred": PRED, "target": TARGET, "c": DIAGONAL, "rho": CENTRE_DISTANCE, "arrow": GRADIENT,
-          "muted": "#9aa0a6", "enclose": ENCLOSE, "inter": INTERSECTION}  # fmt: skip
 
 # --------------------------------------------------------------------------------------------------- roles
 INK = "#8a8f98"  # neutral lines and markers that must read on white and on near-black ("the current value")
@@ -143,6 +140,23 @@ THEMES: dict[str, dict[str, str]] = {
     "dark": {"paper": "#0e1117", "plot": "#0e1117", "text": "#fafafa", "grid": "#2b303b", "line": "#4b515e",
              "legend_bg": "rgba(14, 17, 23, 0.8)", "hover_bg": "#262730"},
 }  # fmt: skip
+
+#: The box canvas's colours (``box_canvas(..., palette=style.CANVAS)``; set as ``--bc-<name>`` CSS properties, so
+#: box_canvas.css holds no colour of its own), the same as the charts' boxes. ``text``, ``frame`` and ``paper`` are
+#: used only where Streamlit's theme variables are missing: the light theme's.
+CANVAS = {
+    "pred": PRED,
+    "target": TARGET,
+    "c": DIAGONAL,
+    "rho": CENTRE_DISTANCE,
+    "arrow": GRADIENT,
+    "muted": MUTED,
+    "enclose": ENCLOSE,
+    "inter": INTERSECTION,
+    "text": THEMES["light"]["text"],
+    "frame": THEMES["light"]["grid"],
+    "paper": THEMES["light"]["paper"],
+}
 
 FONT_FAMILY = '"Source Sans Pro", "Source Sans 3", sans-serif'
 
