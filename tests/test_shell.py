@@ -204,3 +204,16 @@ def test_no_legacy_pages_folder_beside_the_main_script():
     PagesManager.uses_pages_directory = None  # what a fresh server process starts with
     PagesManager(str(ROOT / "app.py"))
     assert PagesManager.uses_pages_directory is False
+
+
+# ------------------------------------------------------------------------- numbers out of a float's range (issue 14)
+def test_reg_alpha_1e309_is_out_of_range_and_the_page_keeps_working(app):
+    at = app("regression", {"reg_alpha": "1e309"})
+    assert not at.exception
+    notices = [w.value for w in at.warning]
+    assert any("reg_alpha=1e309" in n and "outside [" in n for n in notices), notices
+    assert not any("not a number" in n for n in notices), notices
+    assert at.slider(key="reg_alpha").value == at.slider(key="reg_alpha").proto.default[0]
+    at.slider(key="reg_alpha").set_value(0.7).run()
+    assert not at.exception and at.slider(key="reg_alpha").value == 0.7
+    assert "reg_alpha" not in at.query_params  # the overflowing value is gone from the URL

@@ -207,7 +207,11 @@ def _check_number(key: str, lo: float, hi: float, default: float, *, integer: bo
         _notice(key, raw, t("common.reason_not_number"), default)
         return
     if not math.isfinite(v):
-        _notice(key, raw, t("common.reason_not_number"), default)
+        # ``inf``, ``-inf``, ``nan`` are literals of no finite number; ``1e309`` is a number too large for a float
+        # (it overflows to inf): out of range. Either way Streamlit must not see it (its integer parser raises).
+        literal = raw.strip().lstrip("+-").lower() in {"inf", "infinity", "nan"}
+        reason = t("common.reason_not_finite") if literal else t("common.reason_out_of_range", lo=lo, hi=hi)
+        _notice(key, raw, reason, default)
         _forget_url_value(key)
     elif v < lo or v > hi:
         _notice(key, raw, t("common.reason_out_of_range", lo=lo, hi=hi), default)
