@@ -108,6 +108,52 @@ def test_a_realistic_typo_is_dropped_with_the_closest_key_suggested(app):
     assert not any("reg_alpha" in n for n in notices)
 
 
+def _did_you_mean(at) -> list[str]:
+    return [w.value for w in at.warning if "not a setting" in w.value]
+
+
+def test_an_unrelated_key_with_the_page_prefix_gets_no_suggestion(app):
+    # The shared prefix made any key "close": sens_foo used to suggest sens_iou.
+    at = app("sensitivity", {"sens_foo": "1"})
+    (notice,) = _did_you_mean(at)
+    assert "sens_foo=1" in notice and "Did you mean" not in notice, notice
+
+
+# One realistic typo per page (a letter left out, two swapped, a plural, the prefix forgotten) -> the key meant.
+PAGE_TYPOS = [
+    ("regression", "reg_aplha", "reg_alpha"),
+    ("regression", "alpha", "reg_alpha"),
+    ("iou", "iou_los", "iou_loss"),
+    ("classification", "cls_gama", "cls_gamma"),
+    ("simulation", "sim_iter", "sim_iters"),
+    ("boxsize", "bs_std", "bs_stds"),
+    ("libra", "lib_pannel", "lib_panel"),
+    ("sensitivity", "sens_metrics", "sens_metric"),
+]
+
+
+@pytest.mark.parametrize(("page", "typo", "meant"), PAGE_TYPOS, ids=lambda v: v)
+def test_a_realistic_typo_on_each_page_suggests_the_key_meant(app, page, typo, meant):
+    at = app(page, {typo: "1"})
+    (notice,) = _did_you_mean(at)
+    assert f"Did you mean `{meant}`?" in notice, notice
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [("reg_family", "reg_fam"), ("reg_gama", "reg_gamma"), ("REG_ALPHA", "reg_alpha"), ("reg-seed", "reg_seed"),
+     ("reg_fam_number", "reg_fam_n"), ("sens_foo", None), ("sens_x", None), ("reg_zzz", None), ("reg_a", None),
+     ("sens_ious", "sens_iou"), ("iou_xyz", None), ("cls_foo", None), ("lib_abc", None), ("sim_foo", None)],
+)  # fmt: skip
+def test_suggestions_compare_the_names_after_the_page_prefix(typo, meant):
+    from lossviz.analysis import regression
+    from lossviz.components import controls
+
+    others = "sens_iou sens_metric sens_mode sens_score iou_loss iou_mode iou_res cls_log cls_cb_type cls_alpha"
+    known = {*regression.URL_KEYS, *others.split(), "lib_bins", "lib_bg", "lib_src", "sim_log", "sim_pair"}
+    assert controls.suggest(typo, known) == meant
+
+
 def test_valid_parameters_of_every_page_raise_no_unknown_notice(app):
     for page, query in (("iou", {"iou_loss": "ciou"}), ("boxsize", {}), ("libra", {}), ("simulation", {})):
         at = app(page, query)

@@ -124,6 +124,38 @@ def known_keys() -> tuple[set[str], set[str]]:
     return keys, prefixes
 
 
+SUGGEST_CUTOFF = 0.75  # similarity of the names after the page prefix (difflib's ratio) for a suggestion
+
+
+def suggest(key: str, known: Iterable[str]) -> str | None:
+    """The known key that ``key`` is most likely a typo of, or None when none is genuinely close.
+
+    A page's keys share its prefix (``reg_``), which makes any two of them look alike as whole strings
+    (``sens_foo`` against ``sens_iou``); so the names are compared after the prefix: ``reg_aplha`` is close to
+    ``reg_alpha``, ``reg_family`` to ``reg_fam`` (one name starts with the other, three letters at least),
+    ``sens_foo`` to nothing. A key typed without the prefix (``alpha``) is compared whole with the names after it.
+    Case and ``-`` for ``_`` do not count.
+    """
+    unknown = key.lower().replace("-", "_")
+    head, sep, tail = unknown.partition("_")
+    split = {cand: cand.lower().partition("_")[::2] if "_" in cand else ("", cand.lower()) for cand in known}
+    prefixed = bool(sep) and head in {h for h, _ in split.values() if h}  # the key starts with a known prefix
+    best: tuple[float, float, str] | None = None
+    for cand in sorted(known):
+        c_head, c_tail = split[cand]
+        if prefixed and c_head != head:
+            continue  # compare within the prefix only
+        a = tail if prefixed else unknown  # no known prefix: the whole key against the names after the prefix
+        if not a or not c_tail:
+            continue
+        ratio = difflib.SequenceMatcher(None, a, c_tail).ratio()
+        starts = min(len(a), len(c_tail)) >= 3 and (a.startswith(c_tail) or c_tail.startswith(a))
+        score = max(ratio, 0.8) if starts else ratio
+        if score >= SUGGEST_CUTOFF and (best is None or (score, ratio) > best[:2]):
+            best = (score, ratio, cand)
+    return best[2] if best else None
+
+
 def check_unknown_params() -> list[str]:
     """Report and drop every URL parameter the current page does not know; returns the dropped keys.
 
@@ -138,10 +170,10 @@ def check_unknown_params() -> list[str]:
     for key in present:
         if key in keys or any(key.startswith(p) for p in prefixes):
             continue
-        close = difflib.get_close_matches(key, sorted(keys - ALWAYS_KNOWN), n=1, cutoff=0.6)
+        close = suggest(key, keys - ALWAYS_KNOWN)
         text = t("common.unknown_param", key=short(key), value=short(_raw(key) or ""))
         if close:
-            text += " " + t("common.did_you_mean", key=close[0])
+            text += " " + t("common.did_you_mean", key=close)
         _warn(text)
         _forget_url_value(key)
         dropped.append(key)
