@@ -182,6 +182,52 @@ def test_source_scan_finds_keys_of_sections_that_did_not_run(tmp_path):
     assert controls.source_keys(str(src)) == {"pg_hidden", "pg_kw", "pg_tab", "pg_declared"}
 
 
+def _bound_directly_demo():
+    import streamlit as st
+
+    from lossviz.components import controls
+
+    name = "demo" + "_sec"  # built at run time and bound without the controls wrappers: no source scan sees it
+    st.expander("x", key=name, bind="query-params", on_change="rerun")
+    st.slider("y", 0, 5, key="demo_" + "y", bind="query-params")
+    controls.check_unknown_params()
+
+
+def test_keys_of_widgets_bound_directly_are_known_from_streamlits_bindings():
+    at = AppTest.from_function(_bound_directly_demo, default_timeout=30)
+    at.query_params.update({"demo_sec": "true", "demo_y": "3", "demo_typo": "1"})
+    at.run()
+    assert not at.exception
+    notices = [w.value for w in at.warning]
+    assert len(notices) == 1 and "demo_typo=1" in notices[0], notices
+
+
+# The keys that a fresh server knows only from the source scan (controls.source_keys), page by page: each may shrink
+# (a page that declares its closed sections' keys with controls.declare_keys), none may grow; empty everywhere, the
+# scan can go.
+SCAN_ONLY = {
+    "iou": {"iou_land_open", "iou_table_open"},
+    "simulation": {"sim_centre", "sim_map_mode", "sim_pair"},
+    "libra": {"lib_base", "lib_blobs", "lib_fseed", "lib_level", "lib_noise", "lib_qx", "lib_qy", "lib_resid",
+              "lib_zero"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("page", [p.url_path for p in shell.PAGES])
+def test_no_new_key_depends_on_the_source_scan(app, page, monkeypatch):
+    from lossviz.components import controls
+
+    monkeypatch.setattr(controls, "_known", {})  # a fresh server: nothing seen yet
+    monkeypatch.setattr(controls, "_known_prefixes", {})
+    app(page, {})
+    known = set().union(*controls._known.values())
+    prefixes = set().union(*controls._known_prefixes.values())
+    info = next(p for p in shell.PAGES if p.url_path == page)
+    scanned = controls.source_keys(str(shell.PAGES_DIR / info.file))
+    scan_only = {k for k in scanned - known if not k.startswith(tuple(prefixes))}
+    assert scan_only <= SCAN_ONLY.get(page, set()), sorted(scan_only - SCAN_ONLY.get(page, set()))
+
+
 # ------------------------------------------------------------------------------------- shared helpers for pages
 SHELL_DEMO = ROOT / "tests" / "apps" / "shell_demo.py"
 

@@ -26,14 +26,20 @@ from streamlit.errors import StreamlitAPIException
 from lossviz.i18n import t
 
 # ----------------------------------------------------------------------------------------- which URL keys a page knows
-# A URL parameter that no control of the current page knows (a typo such as ``reg_family=`` for ``reg_family_param``)
+# A URL parameter that no control of the current page knows (a typo such as ``reg_family=`` for ``reg_fam``)
 # gets a notice and is dropped. What a page knows is the union of:
-#   * every key a wrapper below created on that page, in this run or any earlier run in this server (keys come from
-#     code, never from the URL, so a key seen once is a real key: sections skipped this run still count);
-#   * the keys written literally in the page's source as controls' keys (``controls.slider("…", "reg_alpha", …)`` or
-#     ``key="…", bind="query-params"``): so a closed tab's keys are known on a fresh server too;
-#   * keys and prefixes the page declares with ``declare_keys`` (keys built at run time in sections not run);
-#   * ``lang`` (the shell's language switch).
+#   * every key a wrapper below created on that page, and every key a widget of the page was bound to
+#     (Streamlit's binding table: ``st.expander``/``st.tabs`` bound directly, keys built at run time), in this run or
+#     any earlier run in this server process (keys come from code, never from the URL, so a key seen once is a real
+#     key: sections skipped this run still count);
+#   * keys and prefixes the page declares with ``declare_keys`` (keys of sections not run, built at run time);
+#   * ``lang`` (the shell's language switch);
+#   * a fallback for a FRESH server whose first visitor has a section closed: the keys written literally in the
+#     page's source as controls' keys (``controls.slider("…", "reg_alpha", …)`` or ``key="…",
+#     bind="query-params"``). Regression, Classification, Box size and Sensitivity need it for no key (they declare
+#     or run every key); IoU (``iou_table_open``, ``iou_land_open``), Simulation (``sim_centre``, ``sim_map_mode``,
+#     ``sim_pair``) and Libra R-CNN (nine keys of the panel not shown) do, until they declare those keys; then the
+#     scan can go (``tests/test_shell.py`` lists the keys that still depend on it).
 # The check runs after the page (app.py), not during it: a fragment's controls are created in the full run too.
 
 ALWAYS_KNOWN = frozenset({"lang"})
@@ -112,8 +118,27 @@ def source_keys(path: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _register_bound() -> None:
+    """Register every URL key that a widget of the running page is bound to in this session, whoever created it
+    (``st.expander``/``st.tabs``/``st.slider`` with ``bind="query-params"`` directly, keys built at run time):
+    Streamlit's own binding table, read through private attributes (if they move, this does nothing and the
+    wrappers' and declared keys remain)."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx(suppress_warning=True)
+        bindings = ctx.session_state._state.query_params._bindings_by_param
+        keys = {k for k, b in list(bindings.items()) if b.script_hash == ctx.page_script_hash}
+    except Exception:
+        return
+    if keys:
+        with _lock:
+            _known.setdefault(_page_id(), set()).update(keys)
+
+
 def known_keys() -> tuple[set[str], set[str]]:
     """The URL keys and key prefixes the current page knows (see above)."""
+    _register_bound()
     pid = _page_id()
     with _lock:
         keys = set(ALWAYS_KNOWN) | _known.get(pid, set())
