@@ -316,6 +316,25 @@ def drop_param(key: str, message: str) -> bool:
     return True
 
 
+_DEFAULTS = "_lossviz_defaults"  # session state: {URL key: the default its control was last created with}
+
+
+def remember_default(key: str, default: Any) -> None:
+    """Note the default of the control ``key`` (what "Reset to defaults" sets it back to) for this session."""
+    try:
+        st.session_state.setdefault(_DEFAULTS, {})[key] = default
+    except Exception:  # outside a script run: nothing to reset later
+        pass
+
+
+def defaults() -> dict[str, Any]:
+    """``{URL key: default}`` of the controls this session has created (see ``remember_default``)."""
+    try:
+        return dict(st.session_state.get(_DEFAULTS, {}))
+    except Exception:
+        return {}
+
+
 def _is_int(*values: Any) -> bool:
     return all(isinstance(v, int) and not isinstance(v, bool) for v in values if v is not None)
 
@@ -351,6 +370,7 @@ def _check_option(
 def slider(label: str, key: str, min_value: float, max_value: float, value: float, step: float, **kwargs: Any) -> Any:
     """``st.slider`` bound to the URL parameter ``key``; a non-numeric or out-of-range parameter gets a notice."""
     _check_number(key, min_value, max_value, value, integer=_is_int(min_value, max_value, value, step))
+    remember_default(key, value)
     return st.slider(
         label, min_value=min_value, max_value=max_value, value=value, step=step, key=key, bind="query-params", **kwargs
     )
@@ -361,6 +381,7 @@ def number_input(
 ) -> Any:
     """``st.number_input`` bound to the URL; a non-numeric or out-of-range parameter gets a notice."""
     _check_number(key, min_value, max_value, value, integer=_is_int(min_value, max_value, value, step))
+    remember_default(key, value)
     return st.number_input(
         label, min_value=min_value, max_value=max_value, value=value, step=step, key=key, bind="query-params", **kwargs
     )
@@ -369,42 +390,49 @@ def number_input(
 def selectbox(label: str, key: str, options: Sequence[Any], index: int = 0, **kwargs: Any) -> Any:
     """``st.selectbox`` bound to the URL; an unknown option in the URL gets a notice."""
     _check_option(key, options, options[index], format_func=kwargs.get("format_func"))
+    remember_default(key, options[index])
     return st.selectbox(label, options, index=index, key=key, bind="query-params", **kwargs)
 
 
 def radio(label: str, key: str, options: Sequence[Any], index: int = 0, **kwargs: Any) -> Any:
     """``st.radio`` bound to the URL; an unknown option in the URL gets a notice."""
     _check_option(key, options, options[index], format_func=kwargs.get("format_func"))
+    remember_default(key, options[index])
     return st.radio(label, options, index=index, key=key, bind="query-params", **kwargs)
 
 
 def segmented(label: str, key: str, options: Sequence[Any], default: Any, **kwargs: Any) -> Any:
     """``st.segmented_control`` (single selection) bound to the URL."""
     _check_option(key, options, default, format_func=kwargs.get("format_func"))
+    remember_default(key, default)
     return st.segmented_control(label, options, default=default, key=key, bind="query-params", **kwargs)
 
 
 def multiselect(label: str, key: str, options: Sequence[Any], default: Sequence[Any], **kwargs: Any) -> Any:
     """``st.multiselect`` bound to the URL (repeated parameters); unknown options get a notice."""
     _check_option(key, options, list(default), multi=True, format_func=kwargs.get("format_func"))
+    remember_default(key, list(default))
     return st.multiselect(label, options, default=list(default), key=key, bind="query-params", **kwargs)
 
 
 def checkbox(label: str, key: str, value: bool = False, **kwargs: Any) -> bool:
     """``st.checkbox`` bound to the URL; anything but true/false in the URL gets a notice."""
     _check_option(key, ["true", "false", "True", "False"], value)
+    remember_default(key, value)
     return st.checkbox(label, value=value, key=key, bind="query-params", **kwargs)
 
 
 def toggle(label: str, key: str, value: bool = False, **kwargs: Any) -> bool:
     """``st.toggle`` bound to the URL; anything but true/false in the URL gets a notice."""
     _check_option(key, ["true", "false", "True", "False"], value)
+    remember_default(key, value)
     return st.toggle(label, value=value, key=key, bind="query-params", **kwargs)
 
 
 def text_input(label: str, key: str, value: str = "", **kwargs: Any) -> str:
     """``st.text_input`` bound to the URL (free text: the page validates what it parses from it)."""
     _register(key)
+    remember_default(key, value)
     return st.text_input(label, value=value, key=key, bind="query-params", **kwargs)
 
 

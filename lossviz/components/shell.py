@@ -89,11 +89,17 @@ def language_switch() -> str:
     return i18n.set_lang(lang)
 
 
+PHONE_ACTIONS = "lossviz_phone_actions"  # the key of the main area's action row (CSS class st-key-<key>)
+
 # Page-wide CSS, on every page. Display formulas (KaTeX) wider than a phone scroll inside their own box instead of
-# pushing the whole page sideways.
-GLOBAL_CSS = """<style>
-.katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%; padding: 0.1rem 0 0.3rem; }
-.katex-display > .katex { max-width: 100%; }
+# pushing the whole page sideways. The main area's row of page actions (Reset, Copy link) is for screens where
+# Streamlit collapses the sidebar (its "md" breakpoint, 768 px and narrower); wider, the sidebar has them, and the
+# row is not displayed (so it is not in the tab order either).
+GLOBAL_CSS = f"""<style>
+.katex-display {{ overflow-x: auto; overflow-y: hidden; max-width: 100%; padding: 0.1rem 0 0.3rem; }}
+.katex-display > .katex {{ max-width: 100%; }}
+@media (min-width: 769px) {{ .st-key-{PHONE_ACTIONS} {{ display: none !important; }} }}
+.st-key-{PHONE_ACTIONS} > div {{ flex: 1 1 0; min-width: 0; }}
 </style>"""
 
 
@@ -124,26 +130,36 @@ def navigation():
         controls.declare_keys(prefixes=info.url_prefixes)
     with st.sidebar:
         page_actions(info)
+    with st.container(horizontal=True, gap="small", key=PHONE_ACTIONS):  # phones: the sidebar is collapsed there
+        page_actions(info, suffix="_phone")
     return selected
 
 
 def _reset(keys: tuple[str, ...], prefix: str) -> None:
-    """Reset's callback: the URL keeps only ``lang``; the page's widgets and session state go back to defaults."""
+    """Reset's callback: the URL keeps only ``lang``; the page's widgets and session state go back to defaults.
+
+    A control whose default is known is *set* to it: deleting a widget's state alone leaves the browser showing
+    (and sending back) the old value."""
     from lossviz.components import controls
 
     for key in list(st.query_params):
         if key not in controls.ALWAYS_KNOWN:
             controls._forget_url_value(key)
     owned = (f"{prefix}_", f"_{prefix}_") if prefix else ()
+    defaults = controls.defaults()
     for key in list(st.session_state.keys()):
-        if key in controls.ALWAYS_KNOWN:
+        if key in controls.ALWAYS_KNOWN or key == controls._DEFAULTS:
             continue
         if key in keys or (owned and str(key).startswith(owned)):
-            del st.session_state[key]
+            if key in defaults:
+                st.session_state[key] = defaults[key]
+            else:
+                del st.session_state[key]
 
 
-def page_actions(info: PageInfo | None) -> None:
-    """The sidebar's "Reset to defaults" and "Copy link" buttons (both on every page; Home has nothing to reset)."""
+def page_actions(info: PageInfo | None, suffix: str = "") -> None:
+    """The "Reset to defaults" and "Copy link" buttons (both on every page; Home has nothing to reset): in the
+    sidebar, and with ``suffix`` in widget keys, in the main area's row for phones."""
     from lossviz.components import controls
     from lossviz.components.copy_link import copy_link
 
@@ -151,14 +167,14 @@ def page_actions(info: PageInfo | None) -> None:
         keys, _ = controls.known_keys()
         st.button(
             t("common.reset"),
-            key="lossviz_reset",
+            key="lossviz_reset" + suffix,
             icon=":material/restart_alt:",
             help=t("common.reset_help"),
             on_click=_reset,
             args=(tuple(sorted(keys - controls.ALWAYS_KNOWN)), info.state_prefix),
             width="stretch",
         )
-    copy_link()
+    copy_link(key="lossviz_copy_link" + suffix)
 
 
 def run(page) -> None:
