@@ -309,3 +309,26 @@ def test_reg_alpha_1e309_is_out_of_range_and_the_page_keeps_working(app):
     at.slider(key="reg_alpha").set_value(0.7).run()
     assert not at.exception and at.slider(key="reg_alpha").value == 0.7
     assert "reg_alpha" not in at.query_params  # the overflowing value is gone from the URL
+
+
+# ------------------------------------------------------------------------------- torch threads per server (issue 15)
+def test_the_app_gives_torch_one_intra_op_thread_per_process(app, monkeypatch):
+    import torch
+
+    from lossviz.analysis import configure_threads
+
+    before = torch.get_num_threads()
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    try:
+        torch.set_num_threads(2)
+        configure_threads.cache_clear()
+        assert not app().exception
+        # Every session's script runs in a new thread: that is where the count must hold (a thread that already ran
+        # torch keeps its own OpenMP setting).
+        assert _in_fresh_thread(lambda: (torch.ones(8).sum(), torch.get_num_threads())[1]) == 1
+        monkeypatch.setenv("OMP_NUM_THREADS", "2")  # an explicit setting wins
+        configure_threads.cache_clear()
+        assert configure_threads() == 2
+    finally:
+        configure_threads.cache_clear()
+        torch.set_num_threads(before)
