@@ -126,3 +126,68 @@ def test_at_390_px_no_page_scrolls_sideways_and_no_toolbar_covers_a_legend(serve
         assert pg.locator("[data-testid=stException]").count() == 0
     finally:
         ctx.close()
+
+
+# ------------------------------------------------------------------ page actions on a phone (issue 14, item 4)
+ROW = ".st-key-lossviz_phone_actions"
+
+
+def _visible(loc) -> int:
+    return sum(loc.nth(i).is_visible() for i in range(loc.count()))
+
+
+def test_at_390_px_reset_and_copy_link_work_from_the_main_area_without_opening_the_sidebar(server_url, browser):
+    ctx = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+        permissions=["clipboard-read", "clipboard-write"],
+    )  # fmt: skip
+    try:
+        pg = ctx.new_page()
+        pg.goto(f"{server_url}/regression?reg_alpha=0.8&reg_gamma=2")
+        wait_idle(pg, timeout=120_000)
+        sidebar_reset = pg.locator("[data-testid=stSidebar]").get_by_role("button", name=t("common.reset"))
+        box = sidebar_reset.bounding_box()  # the sidebar is collapsed on a phone: its buttons lie off the screen
+        assert box is None or box["x"] + box["width"] <= 0 or box["x"] >= 390, box
+        row = pg.locator(ROW)
+        reset = row.get_by_role("button", name=t("common.reset"))
+        copy = row.get_by_role("button", name=t("common.copy_link_aria"))
+        assert reset.is_visible() and copy.is_visible()
+        assert reset.bounding_box()["y"] < 844  # at the top: no scrolling to find them
+        assert pg.locator(".st-key-reg_alpha input[type=range]").input_value() == "0.8"
+        # Copy link from the keyboard: the clipboard holds the page's URL with its parameters.
+        copy.focus()
+        pg.keyboard.press("Enter")
+        row.get_by_role("status").filter(has_text=t("common.link_copied")).wait_for()
+        copied = pg.evaluate("navigator.clipboard.readText()")
+        assert "reg_alpha=0.8" in copied and copied == pg.url
+        # Reset from the keyboard: the parameters leave the URL and the sliders go back to their defaults.
+        reset.focus()
+        pg.keyboard.press("Enter")
+        pg.wait_for_function("() => !location.search.includes('reg_alpha')")
+        wait_idle(pg)
+        pg.wait_for_function("() => document.querySelector('.st-key-reg_alpha input[type=range]')?.value === '0.5'")
+        assert "reg_gamma" not in pg.url
+        assert pg.locator("[data-testid=stException]").count() == 0
+    finally:
+        ctx.close()
+
+
+def test_at_1440_px_the_page_actions_are_shown_once_in_the_sidebar(server_url, browser):
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        pg = ctx.new_page()
+        pg.goto(f"{server_url}/regression?reg_alpha=0.8")
+        wait_idle(pg, timeout=120_000)
+        pg.locator("[data-testid=stSidebar]").get_by_role("button", name=t("common.reset")).wait_for()
+        pg.locator("[data-testid=stSidebar]").get_by_role("button", name=t("common.copy_link_aria")).wait_for()
+        assert _visible(pg.get_by_role("button", name=t("common.reset"))) == 1
+        assert _visible(pg.get_by_role("button", name=t("common.copy_link_aria"))) == 1
+        assert pg.locator("[data-testid=stSidebar]").get_by_role("button", name=t("common.reset")).is_visible()
+        assert not pg.locator(ROW).is_visible()
+        # Not reachable by Tab either: no focusable element of the hidden row takes focus.
+        focusable = pg.evaluate(
+            f"() => [...document.querySelectorAll('{ROW} button')].filter((b) => b.offsetParent !== null).length"
+        )
+        assert focusable == 0
+    finally:
+        ctx.close()

@@ -51,13 +51,34 @@ def test_fraction_for_a_float_slider_is_fine():
 
 @pytest.mark.parametrize(
     ("key", "raw", "reason"),
-    [("n", "abc", "not a number"), ("n", "nan", "not a number"), ("n", "99", "outside"), ("x", "-1", "outside")],
+    [("n", "abc", "not a number"), ("n", "99", "outside"), ("x", "-1", "outside")],
 )
 def test_bad_number_falls_back_to_the_default_with_a_notice(key, raw, reason):
     at = run({key: raw})
     assert shown(at)[key] == {"n": "10", "x": "1.0"}[key]
     (notice,) = warnings(at)
     assert f"{key}={raw}" in notice and reason in notice and "default" in notice
+
+
+@pytest.mark.parametrize("key", ["n", "x", "k"])
+@pytest.mark.parametrize("raw", ["1e309", "-1e309", "9" * 400])
+def test_a_number_too_large_for_a_float_is_out_of_range_not_not_a_number(key, raw):
+    # float("1e309") overflows to inf: it is a number, just far outside the control's range.
+    at = run({key: raw})
+    assert shown(at)[key] == {"n": "10", "x": "1.0", "k": "5"}[key]
+    (notice,) = warnings(at)
+    assert "outside [" in notice and "not a number" not in notice and "default" in notice
+
+
+@pytest.mark.parametrize("key", ["n", "x", "k"])
+@pytest.mark.parametrize("raw", ["inf", "-inf", "+Infinity", "nan", "NaN"])
+def test_inf_and_nan_literals_are_not_a_finite_number(key, raw):
+    at = run({key: raw})
+    assert shown(at)[key] == {"n": "10", "x": "1.0", "k": "5"}[key]
+    (notice,) = warnings(at)
+    assert f"{key}={raw}" in notice and "not a finite number" in notice and "default" in notice
+    at.run()  # the app keeps working: the value is gone from the URL, the next run is quiet
+    assert not at.exception and warnings(at) == [] and key not in at.query_params
 
 
 def test_multiselect_keeps_the_valid_values_and_says_which_it_ignored():

@@ -108,6 +108,52 @@ def test_a_realistic_typo_is_dropped_with_the_closest_key_suggested(app):
     assert not any("reg_alpha" in n for n in notices)
 
 
+def _did_you_mean(at) -> list[str]:
+    return [w.value for w in at.warning if "not a setting" in w.value]
+
+
+def test_an_unrelated_key_with_the_page_prefix_gets_no_suggestion(app):
+    # The shared prefix made any key "close": sens_foo used to suggest sens_iou.
+    at = app("sensitivity", {"sens_foo": "1"})
+    (notice,) = _did_you_mean(at)
+    assert "sens_foo=1" in notice and "Did you mean" not in notice, notice
+
+
+# One realistic typo per page (a letter left out, two swapped, a plural, the prefix forgotten) -> the key meant.
+PAGE_TYPOS = [
+    ("regression", "reg_aplha", "reg_alpha"),
+    ("regression", "alpha", "reg_alpha"),
+    ("iou", "iou_los", "iou_loss"),
+    ("classification", "cls_gama", "cls_gamma"),
+    ("simulation", "sim_iter", "sim_iters"),
+    ("boxsize", "bs_std", "bs_stds"),
+    ("libra", "lib_pannel", "lib_panel"),
+    ("sensitivity", "sens_metrics", "sens_metric"),
+]
+
+
+@pytest.mark.parametrize(("page", "typo", "meant"), PAGE_TYPOS, ids=lambda v: v)
+def test_a_realistic_typo_on_each_page_suggests_the_key_meant(app, page, typo, meant):
+    at = app(page, {typo: "1"})
+    (notice,) = _did_you_mean(at)
+    assert f"Did you mean `{meant}`?" in notice, notice
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [("reg_family", "reg_fam"), ("reg_gama", "reg_gamma"), ("REG_ALPHA", "reg_alpha"), ("reg-seed", "reg_seed"),
+     ("reg_fam_number", "reg_fam_n"), ("sens_foo", None), ("sens_x", None), ("reg_zzz", None), ("reg_a", None),
+     ("sens_ious", "sens_iou"), ("iou_xyz", None), ("cls_foo", None), ("lib_abc", None), ("sim_foo", None)],
+)  # fmt: skip
+def test_suggestions_compare_the_names_after_the_page_prefix(typo, meant):
+    from lossviz.analysis import regression
+    from lossviz.components import controls
+
+    others = "sens_iou sens_metric sens_mode sens_score iou_loss iou_mode iou_res cls_log cls_cb_type cls_alpha"
+    known = {*regression.URL_KEYS, *others.split(), "lib_bins", "lib_bg", "lib_src", "sim_log", "sim_pair"}
+    assert controls.suggest(typo, known) == meant
+
+
 def test_valid_parameters_of_every_page_raise_no_unknown_notice(app):
     for page, query in (("iou", {"iou_loss": "ciou"}), ("boxsize", {}), ("libra", {}), ("simulation", {})):
         at = app(page, query)
@@ -134,6 +180,52 @@ def test_source_scan_finds_keys_of_sections_that_did_not_run(tmp_path):
         "st.slider('c', key='pg_unbound')\n"
     )
     assert controls.source_keys(str(src)) == {"pg_hidden", "pg_kw", "pg_tab", "pg_declared"}
+
+
+def _bound_directly_demo():
+    import streamlit as st
+
+    from lossviz.components import controls
+
+    name = "demo" + "_sec"  # built at run time and bound without the controls wrappers: no source scan sees it
+    st.expander("x", key=name, bind="query-params", on_change="rerun")
+    st.slider("y", 0, 5, key="demo_" + "y", bind="query-params")
+    controls.check_unknown_params()
+
+
+def test_keys_of_widgets_bound_directly_are_known_from_streamlits_bindings():
+    at = AppTest.from_function(_bound_directly_demo, default_timeout=30)
+    at.query_params.update({"demo_sec": "true", "demo_y": "3", "demo_typo": "1"})
+    at.run()
+    assert not at.exception
+    notices = [w.value for w in at.warning]
+    assert len(notices) == 1 and "demo_typo=1" in notices[0], notices
+
+
+# The keys that a fresh server knows only from the source scan (controls.source_keys), page by page: each may shrink
+# (a page that declares its closed sections' keys with controls.declare_keys), none may grow; empty everywhere, the
+# scan can go.
+SCAN_ONLY = {
+    "iou": {"iou_land_open", "iou_table_open"},
+    "simulation": {"sim_centre", "sim_map_mode", "sim_pair"},
+    "libra": {"lib_base", "lib_blobs", "lib_fseed", "lib_level", "lib_noise", "lib_qx", "lib_qy", "lib_resid",
+              "lib_zero"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("page", [p.url_path for p in shell.PAGES])
+def test_no_new_key_depends_on_the_source_scan(app, page, monkeypatch):
+    from lossviz.components import controls
+
+    monkeypatch.setattr(controls, "_known", {})  # a fresh server: nothing seen yet
+    monkeypatch.setattr(controls, "_known_prefixes", {})
+    app(page, {})
+    known = set().union(*controls._known.values())
+    prefixes = set().union(*controls._known_prefixes.values())
+    info = next(p for p in shell.PAGES if p.url_path == page)
+    scanned = controls.source_keys(str(shell.PAGES_DIR / info.file))
+    scan_only = {k for k in scanned - known if not k.startswith(tuple(prefixes))}
+    assert scan_only <= SCAN_ONLY.get(page, set()), sorted(scan_only - SCAN_ONLY.get(page, set()))
 
 
 # ------------------------------------------------------------------------------------- shared helpers for pages
@@ -204,3 +296,39 @@ def test_no_legacy_pages_folder_beside_the_main_script():
     PagesManager.uses_pages_directory = None  # what a fresh server process starts with
     PagesManager(str(ROOT / "app.py"))
     assert PagesManager.uses_pages_directory is False
+
+
+# ------------------------------------------------------------------------- numbers out of a float's range (issue 14)
+def test_reg_alpha_1e309_is_out_of_range_and_the_page_keeps_working(app):
+    at = app("regression", {"reg_alpha": "1e309"})
+    assert not at.exception
+    notices = [w.value for w in at.warning]
+    assert any("reg_alpha=1e309" in n and "outside [" in n for n in notices), notices
+    assert not any("not a number" in n for n in notices), notices
+    assert at.slider(key="reg_alpha").value == at.slider(key="reg_alpha").proto.default[0]
+    at.slider(key="reg_alpha").set_value(0.7).run()
+    assert not at.exception and at.slider(key="reg_alpha").value == 0.7
+    assert "reg_alpha" not in at.query_params  # the overflowing value is gone from the URL
+
+
+# ------------------------------------------------------------------------------- torch threads per server (issue 15)
+def test_the_app_gives_torch_one_intra_op_thread_per_process(app, monkeypatch):
+    import torch
+
+    from lossviz.analysis import configure_threads
+
+    before = torch.get_num_threads()
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    try:
+        torch.set_num_threads(2)
+        configure_threads.cache_clear()
+        assert not app().exception
+        # Every session's script runs in a new thread: that is where the count must hold (a thread that already ran
+        # torch keeps its own OpenMP setting).
+        assert _in_fresh_thread(lambda: (torch.ones(8).sum(), torch.get_num_threads())[1]) == 1
+        monkeypatch.setenv("OMP_NUM_THREADS", "2")  # an explicit setting wins
+        configure_threads.cache_clear()
+        assert configure_threads() == 2
+    finally:
+        configure_threads.cache_clear()
+        torch.set_num_threads(before)

@@ -26,14 +26,20 @@ from streamlit.errors import StreamlitAPIException
 from lossviz.i18n import t
 
 # ----------------------------------------------------------------------------------------- which URL keys a page knows
-# A URL parameter that no control of the current page knows (a typo such as ``reg_family=`` for ``reg_family_param``)
+# A URL parameter that no control of the current page knows (a typo such as ``reg_family=`` for ``reg_fam``)
 # gets a notice and is dropped. What a page knows is the union of:
-#   * every key a wrapper below created on that page, in this run or any earlier run in this server (keys come from
-#     code, never from the URL, so a key seen once is a real key: sections skipped this run still count);
-#   * the keys written literally in the page's source as controls' keys (``controls.slider("…", "reg_alpha", …)`` or
-#     ``key="…", bind="query-params"``): so a closed tab's keys are known on a fresh server too;
-#   * keys and prefixes the page declares with ``declare_keys`` (keys built at run time in sections not run);
-#   * ``lang`` (the shell's language switch).
+#   * every key a wrapper below created on that page, and every key a widget of the page was bound to
+#     (Streamlit's binding table: ``st.expander``/``st.tabs`` bound directly, keys built at run time), in this run or
+#     any earlier run in this server process (keys come from code, never from the URL, so a key seen once is a real
+#     key: sections skipped this run still count);
+#   * keys and prefixes the page declares with ``declare_keys`` (keys of sections not run, built at run time);
+#   * ``lang`` (the shell's language switch);
+#   * a fallback for a FRESH server whose first visitor has a section closed: the keys written literally in the
+#     page's source as controls' keys (``controls.slider("…", "reg_alpha", …)`` or ``key="…",
+#     bind="query-params"``). Regression, Classification, Box size and Sensitivity need it for no key (they declare
+#     or run every key); IoU (``iou_table_open``, ``iou_land_open``), Simulation (``sim_centre``, ``sim_map_mode``,
+#     ``sim_pair``) and Libra R-CNN (nine keys of the panel not shown) do, until they declare those keys; then the
+#     scan can go (``tests/test_shell.py`` lists the keys that still depend on it).
 # The check runs after the page (app.py), not during it: a fragment's controls are created in the full run too.
 
 ALWAYS_KNOWN = frozenset({"lang"})
@@ -112,8 +118,27 @@ def source_keys(path: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _register_bound() -> None:
+    """Register every URL key that a widget of the running page is bound to in this session, whoever created it
+    (``st.expander``/``st.tabs``/``st.slider`` with ``bind="query-params"`` directly, keys built at run time):
+    Streamlit's own binding table, read through private attributes (if they move, this does nothing and the
+    wrappers' and declared keys remain)."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx(suppress_warning=True)
+        bindings = ctx.session_state._state.query_params._bindings_by_param
+        keys = {k for k, b in list(bindings.items()) if b.script_hash == ctx.page_script_hash}
+    except Exception:
+        return
+    if keys:
+        with _lock:
+            _known.setdefault(_page_id(), set()).update(keys)
+
+
 def known_keys() -> tuple[set[str], set[str]]:
     """The URL keys and key prefixes the current page knows (see above)."""
+    _register_bound()
     pid = _page_id()
     with _lock:
         keys = set(ALWAYS_KNOWN) | _known.get(pid, set())
@@ -122,6 +147,38 @@ def known_keys() -> tuple[set[str], set[str]]:
     if source:
         keys |= source_keys(source)
     return keys, prefixes
+
+
+SUGGEST_CUTOFF = 0.75  # similarity of the names after the page prefix (difflib's ratio) for a suggestion
+
+
+def suggest(key: str, known: Iterable[str]) -> str | None:
+    """The known key that ``key`` is most likely a typo of, or None when none is genuinely close.
+
+    A page's keys share its prefix (``reg_``), which makes any two of them look alike as whole strings
+    (``sens_foo`` against ``sens_iou``); so the names are compared after the prefix: ``reg_aplha`` is close to
+    ``reg_alpha``, ``reg_family`` to ``reg_fam`` (one name starts with the other, three letters at least),
+    ``sens_foo`` to nothing. A key typed without the prefix (``alpha``) is compared whole with the names after it.
+    Case and ``-`` for ``_`` do not count.
+    """
+    unknown = key.lower().replace("-", "_")
+    head, sep, tail = unknown.partition("_")
+    split = {cand: cand.lower().partition("_")[::2] if "_" in cand else ("", cand.lower()) for cand in known}
+    prefixed = bool(sep) and head in {h for h, _ in split.values() if h}  # the key starts with a known prefix
+    best: tuple[float, float, str] | None = None
+    for cand in sorted(known):
+        c_head, c_tail = split[cand]
+        if prefixed and c_head != head:
+            continue  # compare within the prefix only
+        a = tail if prefixed else unknown  # no known prefix: the whole key against the names after the prefix
+        if not a or not c_tail:
+            continue
+        ratio = difflib.SequenceMatcher(None, a, c_tail).ratio()
+        starts = min(len(a), len(c_tail)) >= 3 and (a.startswith(c_tail) or c_tail.startswith(a))
+        score = max(ratio, 0.8) if starts else ratio
+        if score >= SUGGEST_CUTOFF and (best is None or (score, ratio) > best[:2]):
+            best = (score, ratio, cand)
+    return best[2] if best else None
 
 
 def check_unknown_params() -> list[str]:
@@ -138,10 +195,10 @@ def check_unknown_params() -> list[str]:
     for key in present:
         if key in keys or any(key.startswith(p) for p in prefixes):
             continue
-        close = difflib.get_close_matches(key, sorted(keys - ALWAYS_KNOWN), n=1, cutoff=0.6)
+        close = suggest(key, keys - ALWAYS_KNOWN)
         text = t("common.unknown_param", key=short(key), value=short(_raw(key) or ""))
         if close:
-            text += " " + t("common.did_you_mean", key=close[0])
+            text += " " + t("common.did_you_mean", key=close)
         _warn(text)
         _forget_url_value(key)
         dropped.append(key)
@@ -207,7 +264,11 @@ def _check_number(key: str, lo: float, hi: float, default: float, *, integer: bo
         _notice(key, raw, t("common.reason_not_number"), default)
         return
     if not math.isfinite(v):
-        _notice(key, raw, t("common.reason_not_number"), default)
+        # ``inf``, ``-inf``, ``nan`` are literals of no finite number; ``1e309`` is a number too large for a float
+        # (it overflows to inf): out of range. Either way Streamlit must not see it (its integer parser raises).
+        literal = raw.strip().lstrip("+-").lower() in {"inf", "infinity", "nan"}
+        reason = t("common.reason_not_finite") if literal else t("common.reason_out_of_range", lo=lo, hi=hi)
+        _notice(key, raw, reason, default)
         _forget_url_value(key)
     elif v < lo or v > hi:
         _notice(key, raw, t("common.reason_out_of_range", lo=lo, hi=hi), default)
@@ -255,6 +316,25 @@ def drop_param(key: str, message: str) -> bool:
     return True
 
 
+_DEFAULTS = "_lossviz_defaults"  # session state: {URL key: the default its control was last created with}
+
+
+def remember_default(key: str, default: Any) -> None:
+    """Note the default of the control ``key`` (what "Reset to defaults" sets it back to) for this session."""
+    try:
+        st.session_state.setdefault(_DEFAULTS, {})[key] = default
+    except Exception:  # outside a script run: nothing to reset later
+        pass
+
+
+def defaults() -> dict[str, Any]:
+    """``{URL key: default}`` of the controls this session has created (see ``remember_default``)."""
+    try:
+        return dict(st.session_state.get(_DEFAULTS, {}))
+    except Exception:
+        return {}
+
+
 def _is_int(*values: Any) -> bool:
     return all(isinstance(v, int) and not isinstance(v, bool) for v in values if v is not None)
 
@@ -290,6 +370,7 @@ def _check_option(
 def slider(label: str, key: str, min_value: float, max_value: float, value: float, step: float, **kwargs: Any) -> Any:
     """``st.slider`` bound to the URL parameter ``key``; a non-numeric or out-of-range parameter gets a notice."""
     _check_number(key, min_value, max_value, value, integer=_is_int(min_value, max_value, value, step))
+    remember_default(key, value)
     return st.slider(
         label, min_value=min_value, max_value=max_value, value=value, step=step, key=key, bind="query-params", **kwargs
     )
@@ -300,6 +381,7 @@ def number_input(
 ) -> Any:
     """``st.number_input`` bound to the URL; a non-numeric or out-of-range parameter gets a notice."""
     _check_number(key, min_value, max_value, value, integer=_is_int(min_value, max_value, value, step))
+    remember_default(key, value)
     return st.number_input(
         label, min_value=min_value, max_value=max_value, value=value, step=step, key=key, bind="query-params", **kwargs
     )
@@ -308,42 +390,49 @@ def number_input(
 def selectbox(label: str, key: str, options: Sequence[Any], index: int = 0, **kwargs: Any) -> Any:
     """``st.selectbox`` bound to the URL; an unknown option in the URL gets a notice."""
     _check_option(key, options, options[index], format_func=kwargs.get("format_func"))
+    remember_default(key, options[index])
     return st.selectbox(label, options, index=index, key=key, bind="query-params", **kwargs)
 
 
 def radio(label: str, key: str, options: Sequence[Any], index: int = 0, **kwargs: Any) -> Any:
     """``st.radio`` bound to the URL; an unknown option in the URL gets a notice."""
     _check_option(key, options, options[index], format_func=kwargs.get("format_func"))
+    remember_default(key, options[index])
     return st.radio(label, options, index=index, key=key, bind="query-params", **kwargs)
 
 
 def segmented(label: str, key: str, options: Sequence[Any], default: Any, **kwargs: Any) -> Any:
     """``st.segmented_control`` (single selection) bound to the URL."""
     _check_option(key, options, default, format_func=kwargs.get("format_func"))
+    remember_default(key, default)
     return st.segmented_control(label, options, default=default, key=key, bind="query-params", **kwargs)
 
 
 def multiselect(label: str, key: str, options: Sequence[Any], default: Sequence[Any], **kwargs: Any) -> Any:
     """``st.multiselect`` bound to the URL (repeated parameters); unknown options get a notice."""
     _check_option(key, options, list(default), multi=True, format_func=kwargs.get("format_func"))
+    remember_default(key, list(default))
     return st.multiselect(label, options, default=list(default), key=key, bind="query-params", **kwargs)
 
 
 def checkbox(label: str, key: str, value: bool = False, **kwargs: Any) -> bool:
     """``st.checkbox`` bound to the URL; anything but true/false in the URL gets a notice."""
     _check_option(key, ["true", "false", "True", "False"], value)
+    remember_default(key, value)
     return st.checkbox(label, value=value, key=key, bind="query-params", **kwargs)
 
 
 def toggle(label: str, key: str, value: bool = False, **kwargs: Any) -> bool:
     """``st.toggle`` bound to the URL; anything but true/false in the URL gets a notice."""
     _check_option(key, ["true", "false", "True", "False"], value)
+    remember_default(key, value)
     return st.toggle(label, value=value, key=key, bind="query-params", **kwargs)
 
 
 def text_input(label: str, key: str, value: str = "", **kwargs: Any) -> str:
     """``st.text_input`` bound to the URL (free text: the page validates what it parses from it)."""
     _register(key)
+    remember_default(key, value)
     return st.text_input(label, value=value, key=key, bind="query-params", **kwargs)
 
 

@@ -89,11 +89,17 @@ def language_switch() -> str:
     return i18n.set_lang(lang)
 
 
+PHONE_ACTIONS = "lossviz_phone_actions"  # the key of the main area's action row (CSS class st-key-<key>)
+
 # Page-wide CSS, on every page. Display formulas (KaTeX) wider than a phone scroll inside their own box instead of
-# pushing the whole page sideways.
-GLOBAL_CSS = """<style>
-.katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%; padding: 0.1rem 0 0.3rem; }
-.katex-display > .katex { max-width: 100%; }
+# pushing the whole page sideways. The main area's row of page actions (Reset, Copy link) is for screens where
+# Streamlit collapses the sidebar (its "md" breakpoint, 768 px and narrower); wider, the sidebar has them, and the
+# row is not displayed (so it is not in the tab order either).
+GLOBAL_CSS = f"""<style>
+.katex-display {{ overflow-x: auto; overflow-y: hidden; max-width: 100%; padding: 0.1rem 0 0.3rem; }}
+.katex-display > .katex {{ max-width: 100%; }}
+@media (min-width: 769px) {{ .st-key-{PHONE_ACTIONS} {{ display: none !important; }} }}
+.st-key-{PHONE_ACTIONS} > div {{ flex: 1 1 0; min-width: 0; }}
 </style>"""
 
 
@@ -108,57 +114,81 @@ def navigation():
     controls.set_notice_area(st.container())
     with st.sidebar:
         language_switch()
-    home = st.Page(
-        str(PAGES_DIR / "home.py"), title=t("nav.home"), icon=":material/home:", default=True, url_path="home"
-    )
-    pages = [home] + [
-        st.Page(str(PAGES_DIR / p.file), title=t(p.title_key), icon=p.icon, url_path=p.url_path)
-        for p in PAGES
-        if (PAGES_DIR / p.file).exists()
-    ]
-    selected = st.navigation(pages)
+    selected = st.navigation(_pages(i18n.get_lang()))
     _start_visit(selected.url_path)
-    info = next((p for p in PAGES if p.url_path == selected.url_path), None)
+    info = _BY_URL.get(selected.url_path)
     controls.set_page_source(str(PAGES_DIR / (info.file if info else "home.py")))
     if info and info.url_prefixes:
         controls.declare_keys(prefixes=info.url_prefixes)
+    reset_keys = tuple(sorted(controls.known_keys()[0] - controls.ALWAYS_KNOWN)) if info else ()
     with st.sidebar:
-        page_actions(info)
+        page_actions(info, reset_keys=reset_keys)
+    with st.container(horizontal=True, gap="small", key=PHONE_ACTIONS):  # phones: the sidebar is collapsed there
+        page_actions(info, suffix="_phone", reset_keys=reset_keys)
     return selected
 
 
+_PRESENT = tuple(p for p in PAGES if (PAGES_DIR / p.file).exists())  # looked up once per process, not per rerun
+_BY_URL = {p.url_path: p for p in PAGES}
+_NAV = "_lossviz_nav"  # session state: {language: the st.Page objects}
+
+
+def _pages(lang: str) -> list:
+    """The ``st.Page`` objects in ``lang``, built once per session and language (each costs a path resolve and a
+    stat). Kept per session, not per process: ``st.navigation`` marks the selected object as callable for this run."""
+    built = st.session_state.setdefault(_NAV, {})
+    if lang not in built:
+        home = st.Page(
+            str(PAGES_DIR / "home.py"), title=t("nav.home"), icon=":material/home:", default=True, url_path="home"
+        )
+        built[lang] = [home] + [
+            st.Page(str(PAGES_DIR / p.file), title=t(p.title_key), icon=p.icon, url_path=p.url_path) for p in _PRESENT
+        ]
+    return built[lang]
+
+
 def _reset(keys: tuple[str, ...], prefix: str) -> None:
-    """Reset's callback: the URL keeps only ``lang``; the page's widgets and session state go back to defaults."""
+    """Reset's callback: the URL keeps only ``lang``; the page's widgets and session state go back to defaults.
+
+    A control whose default is known is *set* to it: deleting a widget's state alone leaves the browser showing
+    (and sending back) the old value."""
     from lossviz.components import controls
 
     for key in list(st.query_params):
         if key not in controls.ALWAYS_KNOWN:
             controls._forget_url_value(key)
     owned = (f"{prefix}_", f"_{prefix}_") if prefix else ()
+    defaults = controls.defaults()
     for key in list(st.session_state.keys()):
-        if key in controls.ALWAYS_KNOWN:
+        if key in controls.ALWAYS_KNOWN or key == controls._DEFAULTS:
             continue
         if key in keys or (owned and str(key).startswith(owned)):
-            del st.session_state[key]
+            if key in defaults:
+                st.session_state[key] = defaults[key]
+            else:
+                del st.session_state[key]
 
 
-def page_actions(info: PageInfo | None) -> None:
-    """The sidebar's "Reset to defaults" and "Copy link" buttons (both on every page; Home has nothing to reset)."""
+def page_actions(info: PageInfo | None, suffix: str = "", reset_keys: tuple[str, ...] | None = None) -> None:
+    """The "Reset to defaults" and "Copy link" buttons (both on every page; Home has nothing to reset): in the
+    sidebar, and with ``suffix`` in widget keys, in the main area's row for phones. ``reset_keys``: the URL keys
+    Reset clears (default: those the page knows now)."""
     from lossviz.components import controls
     from lossviz.components.copy_link import copy_link
 
     if info is not None:
-        keys, _ = controls.known_keys()
+        if reset_keys is None:
+            reset_keys = tuple(sorted(controls.known_keys()[0] - controls.ALWAYS_KNOWN))
         st.button(
             t("common.reset"),
-            key="lossviz_reset",
+            key="lossviz_reset" + suffix,
             icon=":material/restart_alt:",
             help=t("common.reset_help"),
             on_click=_reset,
-            args=(tuple(sorted(keys - controls.ALWAYS_KNOWN)), info.state_prefix),
+            args=(reset_keys, info.state_prefix),
             width="stretch",
         )
-    copy_link()
+    copy_link(key="lossviz_copy_link" + suffix)
 
 
 def run(page) -> None:
