@@ -96,8 +96,8 @@ TARGETS = {
     "regression": Target("regression", ROOT / "app.py", "regression", "", "reg_alpha"),
     "iou": Target("iou", ROOT / "app.py", "iou", "", ""),  # no slider by default: a box coordinate moves
     "classification": Target("classification", ROOT / "app.py", "classification", "", "cls_gamma"),
-    "boxsize": Target("boxsize", ROOT / "app.py", "boxsize", "", ""),
-    "libra": Target("libra", ROOT / "app.py", "libra", "", ""),
+    "boxsize": Target("boxsize", ROOT / "app.py", "boxsize", "", "bs_px"),
+    "libra": Target("libra", ROOT / "app.py", "libra", "", "lib_crowd"),
     # the log-scale toggle of the curves view: the reduced run (the default, cached for every session) is redrawn,
     # no run is started (a student moving "points" or "seed" would start a new one)
     "simulation": Target("simulation", ROOT / "app.py", "simulation", "", "sim_log"),

@@ -164,3 +164,22 @@ def test_summary_reports_a_bursts_page_loads_and_the_reruns_after_them():
     assert row["settled_reruns"] == 2 and row["settled_p95_s"] == 0.3
     row.update(target="baseline", burst=True)
     assert "| baseline | 1 | 2 | 0 | 2.5 s / 4.0 s / 4.0 s | 4.0 s | 2, 0.30 s |" in table([row])
+
+
+@pytest.mark.parametrize("name", [n for n in PAGES if n != "iou"])
+def test_paint_bench_and_loadgen_move_a_control_each_page_shows(name):
+    """bench/bench_paint.py and the load generator press a control that the page really shows on a first visit
+    (found by its widget key: Streamlit puts ``st-key-<key>`` on a keyed widget's container). The IoU page's control
+    is its canvas (``tests/test_browser_iou.py``)."""
+    import re
+
+    from bench import bench_paint
+    from tests.conftest import run_app
+
+    assert sorted(bench_paint.PAGES) == sorted(p.url_path for p in shell.PAGES)
+    control = bench_paint.CONTROLS[name]
+    key = re.match(r"\.st-key-(\w+) ", control.selector).group(1)
+    assert TARGETS[name].slider == key  # the same control under load and for one user
+    at = run_app(name, timeout=300)  # Simulation computes its reduced run on a first visit
+    widgets = at.toggle if control.kind == "toggle" else at.slider
+    assert any(w.key == key for w in widgets), (name, key, [w.key for w in widgets])
