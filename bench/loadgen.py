@@ -634,17 +634,21 @@ def table(rows: list[dict]) -> str:
     base = {r["sessions"]: r for r in rows if r["target"] == "baseline"}
     head = (
         "| page | sessions | reruns done / offered | p50 | p95 | errors | server CPU | CPU ms / rerun | kB / rerun "
-        "| retained MB / session | p95, CPU, bytes ÷ baseline |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
+        "| retained MB / session (after they left) | p95, CPU, bytes ÷ baseline |\n"
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
     )
     lines = [head]
     for r in rows:
         ratio = _ratios(r, base.get(r["sessions"]))
+        left = r.get("rss_mb_after_per_session")
+        after = "" if left is None else f" ({left:.1f})"
         kb = None if r["bytes_per_rerun"] is None else r["bytes_per_rerun"] / 1000
         lines.append(
             f"| {r.get('label', r['target'])} | {r['sessions']} | {r['done']} / {r['offered']} "
             f"| {_fmt(r['p50_s'], '.2f', ' s')} | {_fmt(r['p95_s'], '.2f', ' s')} | {r['errors']} "
             f"| {r['cpu_pct']:.0f} % | "
-            f"{_fmt(r['cpu_ms_per_rerun'], '.0f')} | {_fmt(kb, '.0f')} | {r['rss_mb_per_session']:.1f} | {ratio} |"
+            f"{_fmt(r['cpu_ms_per_rerun'], '.0f')} | {_fmt(kb, '.0f')} | {r['rss_mb_per_session']:.1f}{after} "
+            f"| {ratio} |"
         )
     return "\n".join(lines)
 
