@@ -610,14 +610,15 @@ def _ratios(r: dict, b: dict | None) -> str:
 def burst_table(rows: list[dict]) -> str:
     """Markdown for ``--burst``: every session's page load at once, then the usual slider moves."""
     lines = [
-        "| page | replicas | page loads at once | errors | first full page p50 / p95 / max | all loaded after "
+        "| page | replicas | page loads at once | loads done in the run | errors | first full page p50 / p95 / max "
+        "| all loaded after "
         "| reruns after that: n, p95 | server CPU | peak RSS growth MB / session | after they left |",
-        "|---|---:|---:|---:|---|---:|---|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|",
     ]
     for r in rows:
         loads = " / ".join(_fmt(r[k], ".1f", " s") for k in ("load_p50_s", "load_p95_s", "load_max_s"))
         lines.append(
-            f"| {r['target']} | {r.get('replicas', 1)} | {r['sessions']} | {r['errors']} | {loads} "
+            f"| {r['target']} | {r.get('replicas', 1)} | {r['sessions']} | {r['loads']} | {r['errors']} | {loads} "
             f"| {_fmt(r['all_loaded_s'], '.1f', ' s')} "
             f"| {r['settled_reruns']}, {_fmt(r['settled_p95_s'], '.2f', ' s')} | {r['cpu_pct']:.0f} % "
             f"| {r['rss_mb_per_session']:.1f} | {_fmt(r.get('rss_mb_after_per_session'), '.1f')} |"

@@ -163,7 +163,7 @@ def test_summary_reports_a_bursts_page_loads_and_the_reruns_after_them():
     assert row["load_max_s"] == 4.0 and row["all_loaded_s"] == 4.0
     assert row["settled_reruns"] == 2 and row["settled_p95_s"] == 0.3
     row.update(target="baseline", burst=True)
-    assert "| baseline | 1 | 2 | 0 | 2.5 s / 4.0 s / 4.0 s | 4.0 s | 2, 0.30 s |" in table([row])
+    assert "| baseline | 1 | 2 | 2 | 0 | 2.5 s / 4.0 s / 4.0 s | 4.0 s | 2, 0.30 s |" in table([row])
 
 
 @pytest.mark.parametrize("name", [n for n in PAGES if n != "iou"])
