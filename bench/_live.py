@@ -75,6 +75,6 @@ def wait_idle(page, timeout: float = 30_000, settle_ms: int = 200) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
-def launch_chromium(playwright):
-    """Debian's Chromium, headless, through Playwright (never a downloaded browser)."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+def launch_chromium(playwright, extra_args: list[str] | None = None):
+    """Debian's Chromium, headless, through Playwright (never a downloaded browser); ``extra_args`` are added."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + (extra_args or []))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
 import shutil
 import subprocess
 import tempfile
@@ -90,17 +91,22 @@ def page_cookie(url: str) -> str:
         return "; ".join(c.split(";", 1)[0] for c in r.headers.get_all("Set-Cookie") or [])
 
 
-def measure_cluster(target: Target, replicas: int, sessions: int, duration: float, think=(2.0, 3.0), patience=30.0):
-    """One point through haproxy: every replica warmed up directly, then ``sessions`` sessions through the proxy."""
+def measure_cluster(
+    target: Target, replicas: int, sessions: int, duration: float, think=(2.0, 3.0), patience=30.0, burst=False
+):
+    """One point through haproxy: every replica warmed up directly, then ``sessions`` sessions through the proxy
+    (``burst``: all their page loads at once)."""
     with Cluster(replicas, target.script) as cluster:
         for s in cluster.servers:
             run_async(drive(s.url, target, 1, 6.0, think=(0.5, 0.5), patience=patience, seed=99))
         cpu0 = sum(s.cpu_seconds() for s in cluster.servers)
         rss0 = sum(s.rss_bytes() for s in cluster.servers)
-        tally = run_async(drive(cluster.url, target, sessions, duration, think, patience))
+        load0 = os.getloadavg()[0]
+        tally = run_async(drive(cluster.url, target, sessions, duration, think, patience, burst=burst))
         cpu = sum(s.cpu_seconds() for s in cluster.servers) - cpu0
         row = summarise(tally, sessions, duration, cpu, sum(s.rss_bytes() for s in cluster.servers) - rss0)
         per_replica = {c: tally.cookies.count(c) for c in sorted(set(tally.cookies))}
-        row.update(target=target.name, replicas=replicas, label=f"{target.name}, {replicas} replica(s)")
+        row.update(target=target.name, replicas=replicas, label=f"{target.name}, {replicas} replica(s)", burst=burst)
+        row.update(load_before=load0, load_after=os.getloadavg()[0])
         row["sessions_per_replica"] = per_replica
         return row

@@ -15,6 +15,7 @@ Each point starts its own server on a free loopback port (``streamlit run``; the
 
     python -m bench.loadgen                                   # regression, iou, classification + baseline at 1, 10, 30
     python -m bench.loadgen --targets regression --sessions 5 --duration 20
+    python -m bench.loadgen --targets all --sessions 1 --duration 20     # every page (PAGES) and the baseline
     python -m bench.loadgen --replicas 1,2 --targets regression --sessions 30   # through haproxy (bench/cluster.py)
 
 Writes ``bench/results/loadgen.json`` and ``bench/results/loadgen.md`` and prints the table.
@@ -80,7 +81,8 @@ MAX_DURATION = 900.0
 
 @dataclass(frozen=True)
 class Target:
-    """What a session loads: a script, the page's url path, the URL query and the URL key of the slider it moves."""
+    """What a session loads: a script, the page's url path, the URL query and the URL key of the control it moves
+    (a slider, a bounded number input or a toggle; empty: the page's first slider, else its first number input)."""
 
     name: str
     script: Path
@@ -94,9 +96,15 @@ TARGETS = {
     "regression": Target("regression", ROOT / "app.py", "regression", "", "reg_alpha"),
     "iou": Target("iou", ROOT / "app.py", "iou", "", ""),  # no slider by default: a box coordinate moves
     "classification": Target("classification", ROOT / "app.py", "classification", "", "cls_gamma"),
-    "boxsize": Target("boxsize", ROOT / "app.py", "boxsize", "", ""),
-    "libra": Target("libra", ROOT / "app.py", "libra", "", ""),
+    "boxsize": Target("boxsize", ROOT / "app.py", "boxsize", "", "bs_px"),
+    "libra": Target("libra", ROOT / "app.py", "libra", "", "lib_crowd"),
+    # the log-scale toggle of the curves view: the reduced run (the default, cached for every session) is redrawn,
+    # no run is started (a student moving "points" or "seed" would start a new one)
+    "simulation": Target("simulation", ROOT / "app.py", "simulation", "", "sim_log"),
+    # the synthetic sample of the first visit; the number of buckets: COCOeval runs again per bucketing
+    "sensitivity": Target("sensitivity", ROOT / "app.py", "sensitivity", "", "sens_buckets"),
 }
+PAGES = [n for n in TARGETS if n != "baseline"]
 
 
 # --------------------------------------------------------------------------------------------------- the server
@@ -190,7 +198,7 @@ class SliderInfo:
     hi: float
     step: float
     value: float
-    kind: str = "slider"  # or "number_input" (moved the same way, sent as a double_value)
+    kind: str = "slider"  # or "number_input" (moved the same way, sent as a double_value), or "toggle" (flipped)
 
 
 class SessionError(Exception):
@@ -213,6 +221,7 @@ class Session:
         self.page_hash = ""
         self.sliders: dict[str, SliderInfo] = {}
         self.numbers: dict[str, SliderInfo] = {}  # bounded number inputs: moved when a page shows no slider
+        self.toggles: dict[str, SliderInfo] = {}  # st.toggle / st.checkbox: moved only when the target names one
         self.widgets: dict[str, list[float]] = {}
         self.cache: set[str] = set()
         self.bytes = 0  # since the last collection
@@ -310,6 +319,13 @@ class Session:
                 value = n.default
             step = n.step or 1.0
             self.numbers[n.id] = SliderInfo(n.id, n.query_param_key, n.min, n.max, step, float(value), "number_input")
+        elif kind == "checkbox":
+            c = el.checkbox
+            mine = self.toggles.get(c.id)
+            value = c.value if c.set_value or mine is None else bool(mine.value)
+            if not (c.set_value or mine):
+                value = c.default
+            self.toggles[c.id] = SliderInfo(c.id, c.query_param_key, 0.0, 1.0, 1.0, float(value), "toggle")
 
     def slider(self) -> SliderInfo | None:
         """The target's slider (by its URL key), else the page's first slider."""
@@ -317,7 +333,7 @@ class Session:
         for s in self.sliders.values():
             if key and (s.key == key or s.id.endswith(f"-{key}")):
                 return s
-        for s in self.numbers.values():
+        for s in [*self.numbers.values(), *self.toggles.values()]:
             if key and (s.key == key or s.id.endswith(f"-{key}")):
                 return s
         return next(iter(self.sliders.values()), None) or next(iter(self.numbers.values()), None)
@@ -334,6 +350,8 @@ class Session:
             w.id = wid
             if wid in self.numbers:
                 w.double_value = value[0]
+            elif wid in self.toggles:
+                w.bool_value = bool(value[0])
             else:
                 w.double_array_value.data.extend(value)
         cs.cached_message_hashes.extend(sorted(self.cache))
@@ -367,7 +385,7 @@ class Session:
         s.value = value
         self.widgets[s.id] = [value]
         if s.key:
-            self.query[s.key] = f"{value:g}"
+            self.query[s.key] = ("true" if value else "false") if s.kind == "toggle" else f"{value:g}"
         self.moved = s.key or s.id
         t0, b0 = time.perf_counter(), self.received
         await self._run()
@@ -400,6 +418,8 @@ class Tally:
     moved: set = field(default_factory=set)  # the URL keys (or ids) of the sliders moved
     exceptions: list[str] = field(default_factory=list)
     cookies: list[str] = field(default_factory=list)  # each (re)connection's stickiness cookie, in order
+    started: float = 0.0  # time.monotonic() when the sessions began
+    loaded_at: list[float] = field(default_factory=list)  # time.monotonic() of each finished page load
 
 
 async def _session_loop(base, target, tally, start, end, think, patience, seed) -> None:
@@ -413,6 +433,7 @@ async def _session_loop(base, target, tally, start, end, think, patience, seed) 
                 if sess is None:
                     sess = Session(base, target, patience, rng)
                     tally.loads.append(await sess.open())
+                    tally.loaded_at.append(time.monotonic())
                     tally.cookies.append(sess.cookie)
                 latency, received = await sess.move_slider()
                 tally.moved.add(sess.moved)
@@ -465,6 +486,7 @@ async def drive(
         raise ValueError(f"duration must be in (0, {MAX_DURATION:g}] s, got {duration}")
     tally = Tally()
     now = time.monotonic()
+    tally.started = now
     end = now + duration
     spread = 0.0 if burst else think[1]
     tasks = [
@@ -482,17 +504,29 @@ def summarise(tally: Tally, sessions: int, duration: float, cpu_s: float, rss_gr
     lat = sorted(tally.latencies)
     done = len(lat)
 
-    def pct(q: float) -> float | None:
-        return lat[min(done - 1, math.ceil(q * done) - 1)] if done else None
+    loads = sorted(tally.loads)
+    # a burst's recovery: when the last of the first page loads finished, and the reruns that started after it
+    first_loads = sorted(tally.loaded_at)[:sessions]
+    settled_at = first_loads[-1] if len(first_loads) == sessions else None
+    pairs = zip(tally.latencies, tally.done_at, strict=True)
+    after = sorted(lat for lat, t in pairs if settled_at and t - lat >= settled_at)
+
+    def pct_of(values: list[float], q: float) -> float | None:
+        return values[min(len(values) - 1, math.ceil(q * len(values)) - 1)] if values else None
 
     return {
         "sessions": sessions,
         "duration_s": duration,
         "done": done,
         "offered": round(tally.offered),
-        "p50_s": pct(0.50),
-        "p95_s": pct(0.95),
+        "p50_s": pct_of(lat, 0.50),
+        "p95_s": pct_of(lat, 0.95),
         "load_p50_s": statistics.median(tally.loads) if tally.loads else None,
+        "load_p95_s": pct_of(loads, 0.95),
+        "load_max_s": loads[-1] if loads else None,
+        "all_loaded_s": settled_at - tally.started if settled_at else None,
+        "settled_reruns": len(after),
+        "settled_p95_s": pct_of(after, 0.95),
         "errors": sum(tally.errors.values()),
         "error_kinds": dict(tally.errors),
         "exceptions": tally.exceptions[:5],
@@ -526,7 +560,10 @@ def measure(
         tally = run_async(drive(server.url, target, sessions, duration, think, patience, burst=burst, during=sample))
         cpu = server.cpu_seconds() - cpu0
         row = summarise(tally, sessions, duration, cpu, max(rss_peak) - rss0)
-        row.update(target=target.name, load_before=load0, load_after=os.getloadavg()[0])
+        time.sleep(3.0)  # the sessions have closed their sockets: what the server still holds for them
+        row.update(target=target.name, load_before=load0, load_after=os.getloadavg()[0], burst=burst)
+        row["rss_mb_after_per_session"] = (server.rss_bytes() - rss0) / sessions / 2**20
+        row["rss_mb_peak"] = max(rss_peak) / 2**20
         return row
 
 
@@ -540,46 +577,79 @@ def _fmt(v, spec: str, unit: str = "") -> str:
 def replica_table(rows: list[dict]) -> str:
     """Markdown for runs through haproxy: throughput per replica count, and its ratio to one replica."""
     one = {(r["target"], r["sessions"]): r for r in rows if r["replicas"] == 1}
+    base = {(r["replicas"], r["sessions"]): r for r in rows if r["target"] == "baseline"}
     lines = [
         "| page | replicas | sessions | reruns done / offered | reruns / s | ÷ 1 replica | p50 | p95 | errors "
-        "| server CPU (all replicas) | sessions per replica |",
-        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|",
+        "| server CPU (all replicas) | CPU ms / rerun | kB / rerun | p95, CPU, bytes ÷ baseline (same replicas) "
+        "| sessions per replica |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in rows:
         b = one.get((r["target"], r["sessions"]))
         ratio = f"{r['throughput_per_s'] / b['throughput_per_s']:.2f}×" if b and b["throughput_per_s"] else "—"
         spread = ", ".join(str(n) for n in r["sessions_per_replica"].values())
+        kb = None if r["bytes_per_rerun"] is None else r["bytes_per_rerun"] / 1000
         lines.append(
             f"| {r['target']} | {r['replicas']} | {r['sessions']} | {r['done']} / {r['offered']} "
             f"| {r['throughput_per_s']:.2f} | {ratio} | {_fmt(r['p50_s'], '.2f', ' s')} "
             f"| {_fmt(r['p95_s'], '.2f', ' s')} "
-            f"| {r['errors']} | {r['cpu_pct']:.0f} % | {spread} |"
+            f"| {r['errors']} | {r['cpu_pct']:.0f} % | {_fmt(r['cpu_ms_per_rerun'], '.0f')} | {_fmt(kb, '.0f')} "
+            f"| {_ratios(r, base.get((r['replicas'], r['sessions'])))} | {spread} |"
+        )
+    return "\n".join(lines)
+
+
+def _ratios(r: dict, b: dict | None) -> str:
+    """p95, CPU and bytes per rerun of ``r`` over the baseline's ``b`` ("—" for the baseline itself or a gap)."""
+    keys = ("p95_s", "cpu_ms_per_rerun", "bytes_per_rerun")
+    if b is None or r is b or not all(r[k] and b[k] for k in keys):
+        return "—"
+    return ", ".join(f"{r[k] / b[k]:.1f}×" for k in keys)
+
+
+def burst_table(rows: list[dict]) -> str:
+    """Markdown for ``--burst``: every session's page load at once, then the usual slider moves."""
+    lines = [
+        "| page | replicas | page loads at once | loads done in the run | errors | first full page p50 / p95 / max "
+        "| all loaded after "
+        "| reruns after that: n, p95 | server CPU | peak RSS growth MB / session | after they left |",
+        "|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|",
+    ]
+    for r in rows:
+        loads = " / ".join(_fmt(r[k], ".1f", " s") for k in ("load_p50_s", "load_p95_s", "load_max_s"))
+        lines.append(
+            f"| {r['target']} | {r.get('replicas', 1)} | {r['sessions']} | {r['loads']} | {r['errors']} | {loads} "
+            f"| {_fmt(r['all_loaded_s'], '.1f', ' s')} "
+            f"| {r['settled_reruns']}, {_fmt(r['settled_p95_s'], '.2f', ' s')} | {r['cpu_pct']:.0f} % "
+            f"| {r['rss_mb_per_session']:.1f} | {_fmt(r.get('rss_mb_after_per_session'), '.1f')} |"
         )
     return "\n".join(lines)
 
 
 def table(rows: list[dict]) -> str:
     """Markdown: one line per point; pages get their ratios to the baseline at the same session count."""
+    if rows and rows[0].get("burst"):
+        return burst_table(rows)
     if rows and "replicas" in rows[0]:
         return replica_table(rows)
     base = {r["sessions"]: r for r in rows if r["target"] == "baseline"}
     head = (
         "| page | sessions | reruns done / offered | p50 | p95 | errors | server CPU | CPU ms / rerun | kB / rerun "
-        "| retained MB / session | p95, CPU, bytes ÷ baseline |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
+        "| retained MB / session (after they left) | p95, CPU, bytes ÷ baseline |\n"
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
     )
     lines = [head]
     for r in rows:
-        b = base.get(r["sessions"])
-        ratio = "—"
-        keys = ("p95_s", "cpu_ms_per_rerun", "bytes_per_rerun")
-        if b is not None and r is not b and all(r[k] and b[k] for k in keys):
-            ratio = ", ".join(f"{r[k] / b[k]:.1f}×" for k in keys)
+        ratio = _ratios(r, base.get(r["sessions"]))
+        left = r.get("rss_mb_after_per_session")
+        after = "" if left is None else f" ({left:.1f})"
         kb = None if r["bytes_per_rerun"] is None else r["bytes_per_rerun"] / 1000
         lines.append(
             f"| {r.get('label', r['target'])} | {r['sessions']} | {r['done']} / {r['offered']} "
             f"| {_fmt(r['p50_s'], '.2f', ' s')} | {_fmt(r['p95_s'], '.2f', ' s')} | {r['errors']} "
             f"| {r['cpu_pct']:.0f} % | "
-            f"{_fmt(r['cpu_ms_per_rerun'], '.0f')} | {_fmt(kb, '.0f')} | {r['rss_mb_per_session']:.1f} | {ratio} |"
+            f"{_fmt(r['cpu_ms_per_rerun'], '.0f')} | {_fmt(kb, '.0f')} | {r['rss_mb_per_session']:.1f}{after} "
+            f"| {ratio} |"
         )
     return "\n".join(lines)
 
@@ -604,7 +674,7 @@ def _ints(s: str) -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.loadgen", description=__doc__.split("\n\n")[0])
-    p.add_argument("--targets", default="regression,iou,classification", help=f"of {', '.join(TARGETS)}")
+    p.add_argument("--targets", default="regression,iou,classification", help=f"'all' or some of {', '.join(PAGES)}")
     p.add_argument("--sessions", default="1,10,30", help="session counts, comma-separated")
     p.add_argument("--duration", type=float, default=45.0, help="seconds per point")
     p.add_argument("--think", default="2,3", help="think time range in seconds")
@@ -615,22 +685,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--name", default="", help="results file name (default loadgen or loadgen-replicas)")
     a = p.parse_args(argv)
     think = tuple(float(x) for x in a.think.split(","))
-    names = [n for n in a.targets.split(",") if n]
+    names = PAGES if a.targets == "all" else [n for n in a.targets.split(",") if n and n != "baseline"]
     unknown = [n for n in names if n not in TARGETS]
     if unknown:
         p.error(f"unknown target {unknown}; known: {', '.join(TARGETS)}")
     rows = []
+    order = names if a.no_baseline else ["baseline", *names]
     if a.replicas:
         from bench.cluster import measure_cluster
 
         for n in _ints(a.sessions):
             for replicas in _ints(a.replicas):
-                for name in names:
+                for name in order:
                     print(f"# {name} × {n} sessions, {replicas} replicas ...", file=sys.stderr, flush=True)
-                    rows.append(measure_cluster(TARGETS[name], replicas, n, a.duration, think, a.patience))
+                    rows.append(measure_cluster(TARGETS[name], replicas, n, a.duration, think, a.patience, a.burst))
         md = write(rows, a.name or "loadgen-replicas")
     else:
-        order = names if a.no_baseline else ["baseline", *names]
         for n in _ints(a.sessions):
             for name in order:
                 print(f"# {name} × {n} sessions ...", file=sys.stderr, flush=True)

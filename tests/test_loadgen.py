@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from bench.loadgen import TARGETS, Server, Session, drive, run_async, summarise
+from bench.loadgen import PAGES, TARGETS, Server, Session, Tally, drive, main, run_async, summarise, table
+from lossviz.components import shell
 
 BASELINE = TARGETS["baseline"]
 
@@ -85,3 +86,100 @@ def test_loadgen_sessions_recover_from_a_paused_server(baseline_server):
     assert tally.errors["exception"] == 0, tally.exceptions
     after = [t for t in tally.done_at if t > resumed_at[0]]
     assert len(after) >= 2, "no session came back after the server resumed"
+
+
+def test_loadgen_has_a_target_for_every_page_and_all_selects_them(monkeypatch):
+    """``--targets all`` measures every page of the app's navigation, each beside the baseline."""
+    assert sorted(PAGES) == sorted(p.url_path for p in shell.PAGES)
+    assert all(TARGETS[n].path == n for n in PAGES)
+    measured = []
+    monkeypatch.setattr("bench.loadgen.measure", lambda target, n, *a: measured.append(target.name) or _row(target))
+    monkeypatch.setattr("bench.loadgen.write", lambda rows, name="": table(rows))
+    assert main(["--targets", "all", "--sessions", "1", "--duration", "1"]) == 0
+    assert measured == ["baseline", *PAGES]
+
+
+def _row(target) -> dict:
+    tally = Tally(latencies=[0.1], done_at=[1.0], loads=[0.2], loaded_at=[0.5])
+    return {**summarise(tally, 1, 1.0, 0.1, 0), "target": target.name}
+
+
+@pytest.fixture(scope="module")
+def app_server():
+    with Server() as server:
+        yield server
+
+
+def test_loadgen_simulation_target_flips_the_log_toggle_on_the_cached_run(app_server):
+    """The Simulation page has no slider: its session flips the curves' log-scale toggle (a bool widget state),
+    the URL follows it, the figure changes, and nothing raises."""
+
+    async def go():
+        sess = Session(app_server.url, TARGETS["simulation"], 120, random.Random(2))
+        await sess.open()
+        figures = set(sess.cache)
+        await sess.move_slider()
+        assert sess.moved == "sim_log" and sess.slider().kind == "toggle"
+        assert sess.query["sim_log"] == "true" and sess.slider().value == 1.0
+        assert sess.cache - figures, "no new figure: the toggle's state was not applied"
+        await sess.move_slider()
+        assert sess.query["sim_log"] == "false"
+        assert not sess.exceptions, sess.exceptions
+        await sess.close()
+
+    run_async(go())
+
+
+def test_loadgen_sensitivity_target_moves_the_bucket_count(app_server):
+    """The Sensitivity page on its first visit (the synthetic sample): the number of buckets moves, and each new
+    bucketing sends a new table and figures."""
+
+    async def go():
+        sess = Session(app_server.url, TARGETS["sensitivity"], 120, random.Random(3))
+        await sess.open()
+        for _ in range(2):
+            figures = set(sess.cache)
+            await sess.move_slider()
+            assert sess.moved == "sens_buckets"
+            assert sess.query["sens_buckets"] == f"{sess.slider().value:g}"
+            assert sess.cache - figures, "the rerun sent nothing new: the bucket count was not applied"
+        assert not sess.exceptions, sess.exceptions
+        await sess.close()
+
+    run_async(go())
+
+
+def test_summary_reports_a_bursts_page_loads_and_the_reruns_after_them():
+    """A burst's recovery: the time until the last first page load finished, and only the reruns started after it."""
+    t0 = 100.0
+    tally = Tally(
+        started=t0,
+        loads=[1.0, 4.0],
+        loaded_at=[t0 + 1.0, t0 + 4.0],
+        latencies=[2.5, 0.2, 0.3],
+        done_at=[t0 + 5.0, t0 + 6.0, t0 + 8.0],  # the first started at t0 + 2.5, before the last load finished
+    )
+    row = summarise(tally, 2, 10.0, 1.0, 0)
+    assert row["load_max_s"] == 4.0 and row["all_loaded_s"] == 4.0
+    assert row["settled_reruns"] == 2 and row["settled_p95_s"] == 0.3
+    row.update(target="baseline", burst=True)
+    assert "| baseline | 1 | 2 | 2 | 0 | 2.5 s / 4.0 s / 4.0 s | 4.0 s | 2, 0.30 s |" in table([row])
+
+
+@pytest.mark.parametrize("name", [n for n in PAGES if n != "iou"])
+def test_paint_bench_and_loadgen_move_a_control_each_page_shows(name):
+    """bench/bench_paint.py and the load generator press a control that the page really shows on a first visit
+    (found by its widget key: Streamlit puts ``st-key-<key>`` on a keyed widget's container). The IoU page's control
+    is its canvas (``tests/test_browser_iou.py``)."""
+    import re
+
+    from bench import bench_paint
+    from tests.conftest import run_app
+
+    assert sorted(bench_paint.PAGES) == sorted(p.url_path for p in shell.PAGES)
+    control = bench_paint.CONTROLS[name]
+    key = re.match(r"\.st-key-(\w+) ", control.selector).group(1)
+    assert TARGETS[name].slider == key  # the same control under load and for one user
+    at = run_app(name, timeout=300)  # Simulation computes its reduced run on a first visit
+    widgets = at.toggle if control.kind == "toggle" else at.slider
+    assert any(w.key == key for w in widgets), (name, key, [w.key for w in widgets])

@@ -1,0 +1,294 @@
+"""One user in Chromium: a keypress on each page's main control until the changed figures and numbers are painted,
+against the bare Streamlit page (``bench/baseline_app.py``: one slider, one 2,000-point Plotly line) in the same run,
+step for step interleaved (issue 15 item 3: every page within 1.3x the bare page; the IoU page's release within 2x).
+
+Two live servers (the app and the baseline) and Debian's Chromium (one browser for each, so neither tab is a
+background tab). A step is timed inside the page: from the ``keydown`` (``pointerup`` for the IoU page's release) to
+the first frame after the last change of a figure or number of the page, once the script is idle again and those
+have been quiet for ``QUIET_MS`` (a figure that Plotly redraws in several passes counts when its last pass is shown).
+Figures: ``.js-plotly-plot`` (native and lossviz's own chart); numbers: ``st.metric``; the IoU canvas' readout.
+A step after which nothing visible changed is counted as ``unchanged`` and left out of the times.
+
+Each page's control (by its URL key: Streamlit puts ``st-key-<key>`` on a keyed widget's container):
+
+* slider: ``ArrowRight`` on its thumb (``ArrowLeft`` once the thumb is at its maximum), so each step is a new value
+  until the end of the range;
+* toggle (Simulation: the curves' log scale, on the cached reduced run): ``Space``;
+* IoU: ``ArrowRight`` on the focused predicted box of the canvas (the canvas waits for the keys to rest, 300 ms,
+  before it asks Python), and the release of a drag of that box (the landscapes redrawn).
+
+    python -m bench.bench_paint                      # every page, 15 steps each
+    python -m bench.bench_paint --steps 5 --pages regression,iou
+
+Writes ``bench/results/paint.{json,md}`` (``--name``) and prints the table. Benchmarks report; they never assert.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+from bench._live import ROOT, launch_chromium, streamlit_server, wait_idle
+from bench._timing import row, summarize
+
+RESULTS = ROOT / "bench" / "results"
+QUIET_MS = 150
+# background tabs and occluded windows must not be throttled: the two pages are measured one after the other
+NO_THROTTLE = ["--disable-background-timer-throttling", "--disable-renderer-backgrounding"]
+NO_THROTTLE += ["--disable-backgrounding-occluded-windows"]
+SHOWN = "[data-testid=stMain] .js-plotly-plot, [data-testid=stMain] [data-testid=stMetric], .bc-readout"
+
+
+@dataclass(frozen=True)
+class Control:
+    """What a step presses on a page: ``path`` (with its query), the control's locator and kind."""
+
+    path: str
+    selector: str
+    kind: str  # "slider", "toggle" or "canvas"
+    label: str
+
+
+CONTROLS = {
+    "baseline": Control("", ".st-key-b_freq input[type=range]", "slider", "frequency slider"),
+    "regression": Control("regression", ".st-key-reg_alpha input[type=range]", "slider", "α slider"),
+    "iou": Control("iou", ".bc-box.bc-pred", "canvas", "predicted box, arrow key"),
+    "classification": Control("classification", ".st-key-cls_gamma input[type=range]", "slider", "γ slider"),
+    "simulation": Control("simulation", ".st-key-sim_log input[type=checkbox]", "toggle", "log-scale toggle"),
+    "boxsize": Control("boxsize", ".st-key-bs_px input[type=range]", "slider", "pixel error slider"),
+    "libra": Control("libra", ".st-key-lib_crowd input[type=range]", "slider", "crowding slider"),
+    "sensitivity": Control("sensitivity", ".st-key-sens_buckets input[type=range]", "slider", "buckets slider"),
+}
+PAGES = [p for p in CONTROLS if p != "baseline"]
+
+# Arms a measurement: resolves with {ms, changed} for the next `event` (keydown or pointerup). Mutations inside SHOWN
+# elements (or nodes added with one inside) are the changes; each schedules "the next frame after it" (rAF, then a
+# task: the frame has been painted); the step ends when the script has run and gone idle and the changes have been
+# quiet for QUIET_MS.
+ARM = """([event, shown, quiet]) => {
+  const app = document.querySelector('[data-testid=stApp]');
+  window.__paint = new Promise((resolve, reject) => {
+    let t0 = null, sawRunning = false, idleAt = null, lastChange = null, painted = null;
+    const relevant = (r) => {
+      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      if (el && el.closest(shown)) return true;
+      return Array.from(r.addedNodes).some((n) => n.nodeType === 1 && (n.matches(shown) || n.querySelector(shown)));
+    };
+    const obs = new MutationObserver((records) => {
+      if (t0 === null) return;
+      const state = app.getAttribute('data-test-script-state');
+      if (state === 'running' || records.some((r) => r.target === app && r.oldValue === 'running')) sawRunning = true;
+      if (records.some((r) => r.target !== app && relevant(r))) {
+        const at = performance.now();
+        lastChange = at;
+        requestAnimationFrame(() => setTimeout(() => { if (lastChange === at) painted = performance.now(); }, 0));
+      }
+    });
+    obs.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true,
+                                attributeOldValue: true});
+    document.addEventListener(event, () => { if (t0 === null) t0 = performance.now(); }, {capture: true, once: true});
+    const finish = (value, err) => { obs.disconnect(); clearInterval(poll); err ? reject(err) : resolve(value); };
+    const armed = performance.now();
+    const poll = setInterval(() => {
+      const now = performance.now();
+      if (t0 === null) { if (now - armed > 30000) finish(null, new Error('no ' + event + ' within 30 s')); return; }
+      const idle = app.getAttribute('data-test-script-state') === 'notRunning';
+      if (!idle) { idleAt = null; sawRunning = true; return; }
+      if (!sawRunning) { if (now - t0 > 5000) finish({ms: now - t0, changed: false}); return; }
+      if (idleAt === null) idleAt = now;
+      if (painted !== null && now - lastChange >= quiet && now - idleAt >= quiet) {
+        finish({ms: painted - t0, changed: true});
+      } else if (lastChange === null && now - idleAt > 1000) {
+        finish({ms: idleAt - t0, changed: false});
+      } else if (now - t0 > 60000) {
+        finish(null, new Error('no paint within 60 s'));
+      }
+    }, 10);
+  });
+}"""
+
+
+class Tab:
+    """One page in its own headless Chromium, on ``url``, with ``control`` to press."""
+
+    def __init__(self, playwright, url: str, control: Control) -> None:
+        self.browser = launch_chromium(playwright, extra_args=NO_THROTTLE)
+        self.page = self.browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.control = control
+        self.page.goto(f"{url}/{control.path}")
+        wait_idle(self.page, timeout=120_000)
+        self.page.wait_for_selector(self.control.selector, state="attached", timeout=60_000)
+        self.page.wait_for_timeout(1500)  # plotly.js loaded, the first figures drawn
+        self.direction = "ArrowRight"
+
+    def _arm(self, event: str = "keydown") -> None:
+        self.page.evaluate(ARM, [event, SHOWN, QUIET_MS])
+
+    def _result(self) -> dict:
+        out = self.page.evaluate("() => window.__paint")
+        wait_idle(self.page, timeout=60_000, settle_ms=100)
+        return out
+
+    def step(self) -> dict:
+        """One keypress on the control; {ms, changed}."""
+        target = self.page.locator(self.control.selector).first
+        key = "Space"
+        if self.control.kind == "slider":
+            value = float(target.input_value())
+            if value >= float(target.get_attribute("max")):
+                self.direction = "ArrowLeft"
+            elif value <= float(target.get_attribute("min")):
+                self.direction = "ArrowRight"
+            key = self.direction
+        elif self.control.kind == "canvas":
+            key = self.direction
+            self.direction = "ArrowLeft" if self.direction == "ArrowRight" else "ArrowRight"  # stay on the canvas
+        self._arm()
+        target.focus()
+        self.page.keyboard.press(key)
+        return self._result()
+
+    def release(self, i: int) -> dict:
+        """Drag the IoU page's predicted box by 25 px and release it: pointerup until the landscapes are redrawn."""
+        bb = self.page.locator(".bc-pred .bc-body").bounding_box()
+        x, y = bb["x"] + bb["width"] / 2, bb["y"] + bb["height"] / 2
+        dx = 25 if i % 2 == 0 else -25
+        self.page.mouse.move(x, y)
+        self.page.mouse.down()
+        self.page.mouse.move(x + dx, y + dx / 2, steps=4)
+        self.page.wait_for_timeout(400)  # the updates while dragging are not what is timed
+        wait_idle(self.page, timeout=60_000, settle_ms=100)
+        self._arm("pointerup")
+        self.page.mouse.up()
+        return self._result()
+
+    def close(self) -> None:
+        self.browser.close()
+
+
+def _interleaved(base: Tab, other: Tab, steps: int, warmup: int, what=None) -> tuple[dict, dict]:
+    """``steps`` steps on each tab, alternately first; returns their samples {"ms": [...], "unchanged": n}."""
+    what = what or (lambda tab, _i: tab.step())
+    out = {id(base): {"ms": [], "unchanged": 0}, id(other): {"ms": [], "unchanged": 0}}
+    for i in range(warmup + steps):
+        order = (base, other) if i % 2 == 0 else (other, base)
+        for tab in order:
+            r = what(tab, i) if tab is other else tab.step()
+            if i < warmup:
+                continue
+            if r["changed"]:
+                out[id(tab)]["ms"].append(float(r["ms"]))
+            else:
+                out[id(tab)]["unchanged"] += 1
+    return out[id(base)], out[id(other)]
+
+
+def _stats(samples: dict) -> dict:
+    ms = samples["ms"]
+    s = summarize(ms) if ms else {"median_ms": None, "p95_ms": None, "repeats": 0}
+    return {**s, "unchanged": samples["unchanged"]}
+
+
+def measure(pages: list[str], steps: int, warmup: int = 2, release: bool = True) -> list[dict]:
+    """Every page in ``pages`` against the baseline, interleaved; the IoU release too (``release``)."""
+    from playwright.sync_api import sync_playwright
+
+    results = []
+    with (
+        streamlit_server(timeout=120) as app_url,
+        streamlit_server(ROOT / "bench" / "baseline_app.py", timeout=120) as base_url,
+        sync_playwright() as p,
+    ):
+        base = Tab(p, base_url, CONTROLS["baseline"])
+        try:
+            for name in pages:
+                print(f"# {name} ...", file=sys.stderr, flush=True)
+                load0 = os.getloadavg()[0]
+                tab = Tab(p, app_url, CONTROLS[name])
+                try:
+                    b, s = _interleaved(base, tab, steps, warmup)
+                    results.append(_result(name, CONTROLS[name].label, s, b, load0))
+                    if name == "iou" and release:
+                        b, s = _interleaved(base, tab, steps, 1, lambda t, i: t.release(i))
+                        results.append(_result("iou", "release of a dragged box", s, b, load0))
+                finally:
+                    tab.close()
+        finally:
+            base.close()
+    return results
+
+
+def _result(page: str, what: str, s: dict, b: dict, load0: float) -> dict:
+    page_s, base_s = _stats(s), _stats(b)
+    ratio = page_s["median_ms"] / base_s["median_ms"] if page_s["median_ms"] and base_s["median_ms"] else None
+    return {
+        "page": page,
+        "what": what,
+        "page_ms": page_s,
+        "baseline_ms": base_s,
+        "ratio_median": ratio,
+        "target": 2.0 if what.startswith("release") else 1.3,
+        "load_before": load0,
+        "load_after": os.getloadavg()[0],
+    }
+
+
+def table(results: list[dict]) -> str:
+    def ms(s: dict) -> str:
+        return "—" if s["median_ms"] is None else f"{s['median_ms']:.0f} ({s['p95_ms']:.0f})"
+
+    lines = [
+        "| page | step | steps (unchanged) | page: median (p95) ms | bare page, interleaved: median (p95) ms "
+        "| ÷ bare page (median) | issue 15 target | load average |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        ratio = "—" if r["ratio_median"] is None else f"{r['ratio_median']:.2f}×"
+        lines.append(
+            f"| {r['page']} | {r['what']} | {r['page_ms']['repeats']} ({r['page_ms']['unchanged']}) "
+            f"| {ms(r['page_ms'])} | {ms(r['baseline_ms'])} | {ratio} | ≤ {r['target']:g}× "
+            f"| {r['load_before']:.1f} → {r['load_after']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def run() -> list[dict]:
+    """For ``python -m bench.run paint``: 10 steps per page, as rows of the benchmark table."""
+    rows = []
+    for r in measure(PAGES, steps=10):
+        note = f"÷ bare page {r['ratio_median']:.2f}×" if r["ratio_median"] else "no visible change"
+        rows.append(row(f"paint/{r['page']}", f"{r['what']} -> painted", "1 step", r["page_ms"], note))
+        rows.append(row(f"paint/{r['page']}", "bare page, interleaved", "1 step", r["baseline_ms"]))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.bench_paint", description=__doc__.split("\n\n")[0])
+    p.add_argument("--pages", default="all", help=f"'all' or some of {', '.join(PAGES)}")
+    p.add_argument("--steps", type=int, default=15, help="measured steps per page (and as many on the bare page)")
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--no-release", action="store_true", help="skip the IoU page's drag release")
+    p.add_argument("--name", default="paint", help="results file name in bench/results/")
+    a = p.parse_args(argv)
+    pages = PAGES if a.pages == "all" else [x for x in a.pages.split(",") if x]
+    unknown = [x for x in pages if x not in CONTROLS]
+    if unknown:
+        p.error(f"unknown page {unknown}; known: {', '.join(PAGES)}")
+    if not 1 <= a.steps <= 200:
+        p.error("--steps must be in [1, 200]")
+    results = measure(pages, a.steps, a.warmup, not a.no_release)
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    md = f"Measured {when}, {os.cpu_count()} CPUs, {a.steps} steps per page.\n\n" + table(results)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{a.name}.json").write_text(json.dumps({"when": when, "results": results}, indent=2))
+    (RESULTS / f"{a.name}.md").write_text(md + "\n")
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
