@@ -208,6 +208,8 @@ def test_keys_of_widgets_bound_directly_are_known_from_streamlits_bindings():
 SCAN_ONLY = {
     "iou": {"iou_land_open", "iou_table_open"},
     "simulation": {"sim_centre", "sim_map_mode", "sim_pair"},
+    "boxsize": {"bs_cb_a", "bs_cb_beta", "bs_cb_mu", "bs_cb_n", "bs_cb_sigma", "bs_cb_t", "bs_dfl_mu", "bs_dfl_sigma",
+                "bs_dfl_y", "bs_nwd_c", "bs_nwd_large", "bs_nwd_max", "bs_nwd_small"},  # the sections not selected
     "libra": {"lib_base", "lib_blobs", "lib_fseed", "lib_level", "lib_noise", "lib_qx", "lib_qy", "lib_resid",
               "lib_zero"},
 }  # fmt: skip
