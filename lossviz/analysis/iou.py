@@ -6,9 +6,8 @@ loss. Boxes live in a fixed world ``[0, WORLD] x [0, WORLD]`` (y down, like imag
 
 from __future__ import annotations
 
-import contextlib
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -416,21 +415,6 @@ class Landscape:
         }
 
 
-@contextlib.contextmanager
-def _one_thread() -> Iterator[None]:
-    """Run torch on one thread: a landscape is a few thousand boxes, too small to gain from intra-op threads, and on
-    a busy server the thread hand-offs cost more than the work (64 x 64: ~10 ms on one thread, ~47 ms on two with
-    the other core busy; bench/bench_iou_landscape.py). Restores the previous count."""
-    before = torch.get_num_threads()
-    if before != 1:
-        torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        if before != 1:
-            torch.set_num_threads(before)
-
-
 def _boxes_from_centre(params: torch.Tensor, size: torch.Tensor) -> torch.Tensor:
     half = size / 2
     return torch.cat([params - half, params + half], dim=-1)
@@ -473,8 +457,8 @@ def landscape(
     tgt = torch.as_tensor(np.asarray(target, dtype=np.float64).reshape(1, 4)).expand(n * n, 4)
     # The core's batch gives d loss / d (x1, y1, x2, y2); the plane's coordinates move the edges in pairs:
     # centre: x1 = cx - w/2, x2 = cx + w/2, so d/dcx = d/dx1 + d/dx2; size: d/dw = (d/dx2 - d/dx1) / 2.
-    with _one_thread():
-        values, grads = losses.iou_losses_and_grads(build(params, fixed_t), tgt, losses=(code,), **opts)
+    # One torch thread in the app (lossviz.analysis.configure_threads): a landscape is a few thousand boxes.
+    values, grads = losses.iou_losses_and_grads(build(params, fixed_t), tgt, losses=(code,), **opts)
     value, edge = values[code].numpy(), grads[code]
     lo_edges, hi_edges = edge[:, :2], edge[:, 2:]
     plane_grad = lo_edges + hi_edges if plane == "centre" else (hi_edges - lo_edges) / 2
