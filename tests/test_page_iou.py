@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -407,3 +408,28 @@ def test_landscapes_are_sent_as_float32_without_template_defaults_they_cannot_us
         assert set(fig["layout"]["template"]["data"]) <= {tr["type"] for tr in fig["data"]}
         assert not {"scene", "geo", "polar", "ternary"} & set(fig["layout"]["template"]["layout"])
         assert len(c.proto.json) < 50_000  # at 64 x 64 with the arrow field: was ~128 kB per landscape
+
+
+# --------------------------------------------------------------------------------------- issue 14: thin page
+
+
+def test_page_is_thin():
+    """Widgets in, figures out, under 150 lines (167 before): the boxes' URL-bound inputs, their write-back and the
+    presets' pills live in the canvas component, the option controls' arguments in analysis's registration."""
+    src = (Path(__file__).resolve().parents[1] / "lossviz" / "pages" / "iou.py").read_text(encoding="utf-8")
+    assert len(src.splitlines()) < 150, len(src.splitlines())
+    assert "st.session_state" not in src  # the box state is the component's
+    assert 'c.kind == "' not in src  # which control offers an option: analysis says (OptionControl.args)
+
+
+@pytest.mark.parametrize("name", list(A.OPTION_CONTROLS))
+def test_each_option_control_offers_the_core_default(name):
+    """``OptionControl.args`` are what ``controls.<kind>`` takes after label and key, starting at the core's default."""
+    c = A.OPTION_CONTROLS[name]
+    args = c.args
+    if c.kind == "selectbox":
+        assert args[0][args[1]] == c.default and tuple(args[0]) == c.choices
+    elif c.kind == "slider":
+        assert args == (c.low, c.high, c.default, c.step) and c.low <= c.default <= c.high
+    else:
+        assert c.default in args

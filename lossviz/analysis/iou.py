@@ -72,6 +72,17 @@ class OptionControl:
     high: float = 0.0
     step: float = 0.0
 
+    @property
+    def args(self) -> tuple[object, ...]:
+        """The arguments after label and key of ``lossviz.components.controls.<kind>`` that offer this option."""
+        if self.kind == "slider":
+            return (self.low, self.high, self.default, self.step)
+        if self.kind == "toggle":
+            return (self.default,)
+        if self.kind == "selectbox":
+            return (list(self.choices), self.choices.index(self.default))
+        return (list(self.choices), self.default)
+
 
 def _control(name: str, key: str, kind: str, owner: str, **grid: float) -> OptionControl:
     opt = losses.IOU_LOSS_SPECS[owner].option(name)

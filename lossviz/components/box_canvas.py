@@ -10,6 +10,10 @@ while dragging, once at release, debounced after keys.
 The drag, keyboard, selection and sequence state live inside the component: :func:`box_canvas` takes the boxes to
 show and a callback that receives new boxes, and echoes the last applied ``seq`` to the browser itself (so a late
 rerun never snaps back a box the pointer still holds). The page only passes boxes in and takes boxes out.
+
+Beside the canvas, the boxes' other ways in: :func:`box_inputs` (exact coordinates bound to the URL),
+:func:`box_presets` (one-click cases), and :func:`write_back`, the callback that turns new boxes into those inputs'
+values; :func:`read_boxes` reads them back.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import Any
 
 import streamlit as st
 
-from lossviz.components import served
+from lossviz.components import controls, served
 
 HERE = Path(__file__).resolve().parent
 _JS_DIR = HERE / "box_canvas_js"  # served as static files: only the canvas's module is in it
@@ -165,3 +169,58 @@ def box_canvas(
     if own.pop("released", False):  # the page reruns now: keep the notes for that run
         return CanvasResult(True, own.get("notes", ()), own.get("refused", False))
     return CanvasResult(False, own.pop("notes", ()), own.pop("refused", False))
+
+
+# ------------------------------------------------------------------- the boxes' URL-bound inputs and write-back
+
+
+def box_inputs(
+    keys: Mapping[str, Sequence[str]],
+    defaults: Sequence[Sequence[float]],
+    labels: Mapping[str, str],
+    world: float = 100.0,
+    step: float = 0.5,
+) -> None:
+    """The exact coordinates: per box (``keys``: name -> its four URL keys x1, y1, x2, y2) a bold ``labels[name]``
+    and four number inputs bound to the URL, in ``[0, world]``, starting at ``defaults`` (one box per name)."""
+    for (which, box_keys), box in zip(keys.items(), defaults, strict=True):
+        st.markdown(f"**{labels[which]}**")
+        for col, k, label, v in zip(st.columns(4), box_keys, ("x1", "y1", "x2", "y2"), box, strict=True):
+            with col:
+                controls.number_input(label, k, 0.0, world, float(v), step=step, format="%.1f")
+
+
+def read_boxes(keys: Mapping[str, Sequence[str]]) -> list[list[float]]:
+    """The boxes as the inputs of :func:`box_inputs` hold them now (a fragment's rerun sees the latest values)."""
+    return [[st.session_state[k] for k in box_keys] for box_keys in keys.values()]
+
+
+def write_back(
+    to_values: Callable[[Sequence[float], Sequence[float]], tuple[Mapping[str, float], Sequence[str]]],
+) -> Callable[[Sequence[float], Sequence[float]], list[str]]:
+    """An ``on_boxes`` callback: new boxes become the inputs' values (``to_values`` maps a pair to ``{key: value}``
+    and the repairs it made); returns the repairs (notes)."""
+
+    def write(pred: Sequence[float], target: Sequence[float]) -> list[str]:
+        values, notes = to_values(pred, target)
+        st.session_state.update(values)
+        return list(notes)
+
+    return write
+
+
+def box_presets(
+    label: str,
+    presets: Mapping[str, tuple[Sequence[float], Sequence[float]]],
+    key: str,
+    on_boxes: Callable[[Sequence[float], Sequence[float]], Any],
+    **kwargs: Any,
+) -> None:
+    """One-click cases: pills whose pick hands its ``(pred, target)`` to ``on_boxes``, then goes back to unselected."""
+
+    def picked() -> None:
+        if st.session_state.get(key):
+            on_boxes(*presets[st.session_state[key]])
+        st.session_state[key] = None
+
+    st.pills(label, list(presets), key=key, on_change=picked, **kwargs)

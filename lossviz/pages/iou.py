@@ -2,7 +2,7 @@
 
 Widgets in (all bound to the URL), numbers from ``lossviz.analysis.iou`` (the torch core), figures, formulas and the
 canvas's drawing data from ``lossviz.figures.iou``; the canvas (``lossviz.components.box_canvas``) owns its drag and
-keyboard state and hands back boxes.
+keyboard state, the boxes' URL-bound coordinate inputs, their write-back and the presets' pills.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from lossviz import i18n
 from lossviz.analysis import iou as A
 from lossviz.cached import iou as C
 from lossviz.components import controls, downloads, shell
-from lossviz.components.box_canvas import box_canvas
+from lossviz.components.box_canvas import box_canvas, box_inputs, box_presets, read_boxes, write_back
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import iou as F
 from lossviz.i18n import t
@@ -21,34 +21,11 @@ from lossviz.i18n import t
 WARN = ":material/warning:"
 
 
-def _write(pred, target) -> list[str]:
-    """New boxes (canvas or preset) become the URL-bound inputs' values; returns what had to be repaired."""
-    values, notes = A.box_values(pred, target)
-    st.session_state.update(values)
-    return notes
-
-
-def _on_preset() -> None:
-    """A textbook case: its boxes become the inputs' values; the pills go back to unselected (a one-click action)."""
-    if st.session_state.get("iou_preset"):
-        _write(*A.PRESETS[st.session_state["iou_preset"]])
-    st.session_state["iou_preset"] = None
+_write = write_back(A.box_values)  # new boxes (canvas or preset) become the URL-bound inputs' values
 
 
 def _boxes():
-    return [A.sanitize_box([st.session_state[k] for k in A.BOX_KEYS[w]]) for w in ("pred", "target")]
-
-
-def _option(c: A.OptionControl):
-    """The control of one registered option (only for the options the selected loss takes)."""
-    label, help_ = t(f"iou.opt.{c.name}"), t(f"iou.opt.{c.name}_help")
-    if c.kind == "slider":
-        return controls.slider(label, c.key, c.low, c.high, c.default, c.step, help=help_)
-    if c.kind == "toggle":
-        return controls.toggle(label, c.key, c.default, help=help_)
-    if c.kind == "selectbox":
-        return controls.selectbox(label, c.key, list(c.choices), index=c.choices.index(c.default), help=help_)
-    return controls.segmented(label, c.key, list(c.choices), c.default, help=help_)
+    return [A.sanitize_box(box) for box in read_boxes(A.BOX_KEYS)]
 
 
 @st.fragment  # a drag reruns only this; the release reruns the page once so the landscapes follow
@@ -123,7 +100,8 @@ shown = ", ".join(A.option_names(code)) or t("iou.opt.none")
 values = {}
 for i, c in enumerate(A.option_controls(code)):  # no loss takes more than two of the page's options
     with cols[1 + min(i, 1)]:
-        values[c.name] = _option(c)
+        help_ = t(f"iou.opt.{c.name}_help")
+        values[c.name] = getattr(controls, c.kind)(t(f"iou.opt.{c.name}"), c.key, *c.args, help=help_)
 for c in A.unused_controls(code):
     raw = controls.short(st.query_params.get(c.key))
     controls.drop_param(c.key, t("iou.opt.not_used", key=c.key, value=raw, name=A.loss_name(code), options=shown))
@@ -131,15 +109,10 @@ options = A.options_from(values)
 
 with st.expander(t("iou.coords"), expanded=False, icon=":material/edit:"):
     st.caption(t("iou.coords_help", world=int(A.WORLD)))
-    for which, box in zip(("pred", "target"), A.PRESETS[A.DEFAULT_PRESET], strict=True):
-        st.markdown(f"**{t('iou.' + which)}**")
-        for col, key, label, v in zip(st.columns(4), A.BOX_KEYS[which], ("x1", "y1", "x2", "y2"), box, strict=True):
-            with col:
-                controls.number_input(label, key, 0.0, A.WORLD, float(v), step=0.5, format="%.1f")
+    box_inputs(A.BOX_KEYS, A.PRESETS[A.DEFAULT_PRESET], {w: t(f"iou.{w}") for w in A.BOX_KEYS}, world=A.WORLD)
 
 _pair_view(code, options)
-presets = list(A.PRESETS)
-st.pills(t("iou.presets"), presets, format_func=lambda c: t(f"iou.preset.{c}"), key="iou_preset", on_change=_on_preset)
+box_presets(t("iou.presets"), A.PRESETS, "iou_preset", _write, format_func=lambda c: t(f"iou.preset.{c}"))
 with shell.explanation("iou"):
     st.markdown(t("iou.intro"))
 
