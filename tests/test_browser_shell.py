@@ -58,8 +58,9 @@ def test_deep_link_on_a_fresh_server_gets_the_app_shell(browser, path, heading_k
 def test_a_fragment_rerun_keeps_the_language(server_url, page):
     # A control inside a fragment reruns only the fragment (app.py, which sets the language, does not run): the
     # fragment must still speak the language of the switch, not fall back to English.
-    # The C-BBL section (on the Box size page since it moved from Regression) is a fragment with a slider.
-    page.goto(f"{server_url}/boxsize?lang=zh")
+    # The C-BBL section (on the Box size page since it moved from Regression; the page shows one section at a time)
+    # is a fragment with a slider.
+    page.goto(f"{server_url}/boxsize?lang=zh&bs_section=dist")
     wait_idle(page)
     slider = page.locator("[data-testid=stSlider]").filter(has_text=t("reg.cbbl.t", lang="zh"))
     text_before = slider.inner_text()
