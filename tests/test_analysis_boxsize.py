@@ -225,3 +225,14 @@ def test_box_size_figures_take_every_colour_from_the_shared_palette():
     for code, name in A.LOSS_CODES.items():
         tr = next(tr for tr in size["data"] if tr["legendgroup"] == name)
         assert tr["line"]["color"] == style.LOSS[code], name
+
+
+def test_losses_that_share_a_colour_on_the_size_chart_differ_in_dash():
+    # A fresh user could not tell Balanced L1 from DIoU (both red) or Smooth L1 from GIoU (both blue) on the size chart.
+    from lossviz.figures import boxsize as FB
+
+    names = list(FB.COLORS)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            if FB.COLORS[a] == FB.COLORS[b] or {a, b} == {"Smooth L1", "GIoU"}:
+                assert FB.DASH[a] != FB.DASH[b], (a, b)

@@ -334,3 +334,11 @@ def test_the_app_gives_torch_one_intra_op_thread_per_process(app, monkeypatch):
     finally:
         configure_threads.cache_clear()
         torch.set_num_threads(before)
+
+
+def test_a_chinese_typo_notice_has_no_space_after_the_full_stop(app):
+    # A fresh user saw "已忽略。 您是否想输入 reg_gamma？": English spacing between two Chinese sentences.
+    at = app("regression", {"lang": "zh", "reg_gama": "2"})
+    notices = [w.value for w in at.warning if "reg_gamma" in w.value]
+    assert notices and all("。 " not in n for n in notices), notices
+    assert any("。您是否想输入" in n for n in notices), notices

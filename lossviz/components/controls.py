@@ -198,7 +198,7 @@ def check_unknown_params() -> list[str]:
         close = suggest(key, keys - ALWAYS_KNOWN)
         text = t("common.unknown_param", key=short(key), value=short(_raw(key) or ""))
         if close:
-            text += " " + t("common.did_you_mean", key=close)
+            text += t("common.did_you_mean", key=close)  # it starts with the gap its language puts between sentences
         _warn(text)
         _forget_url_value(key)
         dropped.append(key)

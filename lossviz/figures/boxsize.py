@@ -12,7 +12,10 @@ from lossviz.i18n import t
 
 #: One colour per loss: the app's palette (``style.LOSS``), the same as on every other page.
 COLORS = {name: S.LOSS[code] for code, name in LOSS_CODES.items()}
-DASH = {"C-BBL": "dot", "DFL": "dot", "NWD": "dash"}
+#: One dash per family (style.FAMILY_DASH; NWD dashed within the box family): the chart mixes families whose paper
+#: colours coincide (Balanced L1 and DIoU red, Smooth L1 and GIoU blue, L1 and IoU grey), so the dash tells them apart.
+_FAMILY = {code: fam for fam, codes in S.LOSS_FAMILY.items() for code in codes}
+DASH = {name: "dash" if code == "nwd" else S.FAMILY_DASH[_FAMILY[code]] for code, name in LOSS_CODES.items()}
 #: NWD's definition as the page writes it under its chart.
 NWD_LATEX = (r"W_2^2 = \|c_1 - c_2\|^2 + \tfrac{(w_1 - w_2)^2 + (h_1 - h_2)^2}{4},\qquad"
              r"\mathrm{NWD} = e^{-W_2 / C},\qquad L_{\mathrm{NWD}} = 1 - \mathrm{NWD}")  # fmt: skip

@@ -33,7 +33,8 @@ STRINGS = {
         "en": "URL parameter `{key}={value}` is not a setting of this page and was ignored.",
         "zh": "URL 参数 `{key}={value}` 不是本页的设置，已忽略。",
     },
-    "common.did_you_mean": {"en": "Did you mean `{key}`?", "zh": "您是否想输入 `{key}`？"},
+    # appended to a notice: a space between English sentences, none after a Chinese full stop (。)
+    "common.did_you_mean": {"en": " Did you mean `{key}`?", "zh": "您是否想输入 `{key}`？"},
     "common.reset": {"en": "Reset to defaults", "zh": "恢复默认设置"},
     "common.reset_help": {
         "en": "Put every control of this page back to its default (the language stays).",
