@@ -72,7 +72,7 @@ def sampling_panel() -> None:
     st.subheader(t("libra.bins.title"))
     plotly_chart(v.bins, key="lib_bins_chart", height=600)
     if v.empty_bins:
-        st.warning(v.empty_bins)
+        st.info(v.empty_bins, icon=":material/info:")  # a property of mmdetection's sampler, not a fault
     if v.edges_vary:
         st.caption(t("libra.bins.vary"))
     st.markdown(t("libra.bins.explain"))
