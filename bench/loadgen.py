@@ -224,6 +224,8 @@ class Session:
         self.toggles: dict[str, SliderInfo] = {}  # st.toggle / st.checkbox: moved only when the target names one
         self.widgets: dict[str, list[float]] = {}
         self.cache: set[str] = set()
+        # hashes of every element message received (a small figure is sent whole, never through the message cache)
+        self.elements: set[int] = set()
         self.bytes = 0  # since the last collection
         self.received = 0  # all along
         self.exceptions: list[str] = []
@@ -284,6 +286,7 @@ class Session:
                     self.cache.add(msg.hash)
                 kind = msg.WhichOneof("type")
                 if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                    self.elements.add(hash(msg.delta.new_element.SerializeToString(deterministic=True)))
                     self._element(msg.delta.new_element)
                 elif kind == "navigation":
                     self.page_hash = msg.navigation.page_script_hash
