@@ -159,6 +159,13 @@ def test_at_390_px_reset_and_copy_link_work_from_the_main_area_without_opening_t
         copy.focus()
         pg.keyboard.press("Enter")
         row.get_by_role("status").filter(has_text=t("common.link_copied")).wait_for()
+        # said once on screen (the button); the status line speaks only to screen readers then
+        said = [
+            e
+            for e in row.get_by_text(t("common.link_copied")).all()
+            if (e.bounding_box() or {"height": 0})["height"] > 2
+        ]
+        assert len(said) == 1, len(said)
         copied = pg.evaluate("navigator.clipboard.readText()")
         assert "reg_alpha=0.8" in copied and copied == pg.url
         # Reset from the keyboard: the parameters leave the URL and the sliders go back to their defaults.

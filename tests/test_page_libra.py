@@ -110,6 +110,7 @@ def test_the_scene_and_k_sections_are_closed_by_default_and_cost_nothing_until_o
     titles = [_title(f) for f in _figures(at)]
     assert len(titles) == 3, titles
     assert t("libra.bins.title") in titles
+    assert t("libra.bins.title") not in [h.value for h in at.subheader]  # said once: the chart's title
     assert not any(w.key == "lib_show" for w in at.get("button_group"))
     assert not at.dataframe  # the K ablation (both samplers rerun for K = 2, 3, 5) is a closed section too
     at = app(PAGE, {**SAMPLING, "lib_sec_scene": "true", "lib_sec_k": "true"})

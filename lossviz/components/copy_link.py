@@ -25,6 +25,11 @@ _CSS = """
 .lossviz-copy-link__button:focus-visible { outline: 2px solid var(--st-primary-color, #ff4b4b); outline-offset: 2px; }
 .lossviz-copy-link__button[data-copied="true"] { border-color: var(--st-green-color, #21c354); }
 .lossviz-copy-link__status { font-size: 0.85rem; min-height: 1em; }
+/* After a copy the button itself says so; the status line then speaks only to screen readers (no second "copied"). */
+.lossviz-copy-link__status[data-sr-only="true"] {
+  position: absolute; width: 1px; height: 1px; min-height: 0; overflow: hidden; clip-path: inset(50%);
+  white-space: nowrap;
+}
 .lossviz-copy-link__field {
   width: 100%; box-sizing: border-box; font: inherit; font-size: 0.85rem; padding: 0.25rem 0.5rem;
   color: var(--st-text-color, #31333f); background: var(--st-secondary-background-color, #f0f2f6);
@@ -61,6 +66,7 @@ function build(parent) {
       field.hidden = true;
       button.dataset.copied = "true";
       button.textContent = d.copied;
+      status.dataset.srOnly = "true";
       status.textContent = d.copied;
       clearTimeout(root.__timer);
       root.__timer = setTimeout(() => {
@@ -71,6 +77,7 @@ function build(parent) {
     } catch (err) {
       field.value = url;
       field.hidden = false;
+      status.dataset.srOnly = "false";
       status.textContent = d.fallback;
       field.focus();
       field.select();

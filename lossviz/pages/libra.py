@@ -69,7 +69,6 @@ def sampling_panel() -> None:
     downloads.buttons("libra_fig3", csv=s.histogram_columns, key="lib_h", labels={"csv": t("libra.download_hist")})
     downloads.buttons("libra_sampled", csv=s.rows, key="lib_s", labels={"csv": t("libra.download_sampled")})
     st.caption(v.counts)
-    st.subheader(t("libra.bins.title"))
     plotly_chart(v.bins, key="lib_bins_chart", height=600)
     if v.empty_bins:
         st.info(v.empty_bins, icon=":material/info:")  # a property of mmdetection's sampler, not a fault
