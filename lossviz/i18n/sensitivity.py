@@ -34,9 +34,12 @@ STRINGS = {
         "zh": "`area_ratio`：框面积 / 图片面积（种子文档的定义）。`area`：像素²（有 `area` 字段时用它，与 COCO 一致）。`aspect_ratio`：宽 / 高。`marginalisation`：框中心到图片中心的距离 / 图片中心沿同一方向到边缘的距离（中心为 0，边缘为 1）。`boxes_per_image`：该图片中的标注框数。",
     },
     "sens.mode": {"en": "Buckets", "zh": "分桶方式"},
+    "sens.mode.quantiles": {"en": "quantiles", "zh": "分位数"},
+    "sens.mode.edges": {"en": "edges", "zh": "自定义边界"},
+    "sens.mode.coco": {"en": "COCO sizes", "zh": "COCO 尺寸"},
     "sens.mode_captions": {
         "en": "equal-count|your edges|COCO small / medium / large (32², 96² px²)",
-        "zh": "等数量|自定义边界|COCO 小 / 中 / 大（32²、96² 像素²）",
+        "zh": "每桶框数相等|在下方输入|COCO 小 / 中 / 大（32²、96² 像素²）",
     },
     "sens.buckets": {"en": "Number of equal-count buckets", "zh": "等数量桶的个数"},
     "sens.edges": {"en": "Bucket edges (increasing, comma-separated)", "zh": "桶边界（递增，逗号分隔）"},
