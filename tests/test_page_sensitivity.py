@@ -282,3 +282,31 @@ def test_a_feature_with_one_tied_value_shows_no_std_and_says_why(app):
     notes = [w.value for w in at.warning]
     assert any(t("sens.note.one_bucket") == n for n in notes), notes
     assert all(m.value == "—" for m in at.metric), [m.value for m in at.metric]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bucket_mode_and_metric_radios_show_translated_labels_and_keep_codes_in_the_url(app, lang):
+    """Issue 14 item 7: in Chinese the radios showed the codes (quantiles/edges/coco, recall/precision/ap) as labels."""
+    at = app(PAGE, {"lang": lang})
+    _ok(at)
+    mode, metric = at.radio(key="sens_mode"), at.radio(key="sens_metric")
+    assert list(mode.options) == [t(f"sens.mode.{m}", lang=lang) for m in ("quantiles", "edges", "coco")]
+    assert list(metric.options) == [t(f"sens.metric.{m}", lang=lang) for m in S.METRICS]
+    if lang == "zh":
+        assert not {"quantiles", "edges", "coco", "recall", "precision"} & {*mode.options, *metric.options}
+    mode.set_value("coco").run()
+    at.radio(key="sens_metric").set_value("precision").run()
+    _ok(at)
+    assert (at.query_params["sens_mode"], at.query_params["sens_metric"]) == ("coco", "precision")
+    assert at.radio(key="sens_mode").value == "coco"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_old_link_with_code_values_still_selects_them(app, lang):
+    at = app(PAGE, {"lang": lang, "sens_mode": "coco", "sens_metric": "ap", "sens_feature": "area"})
+    _ok(at)
+    assert not at.warning or all("sens_" not in w.value for w in at.warning)
+    assert at.radio(key="sens_mode").value == "coco"
+    assert at.radio(key="sens_metric").value == "ap"
+    assert at.radio(key="sens_metric").index == 2
+    assert at.query_params["sens_mode"] == "coco"

@@ -1,6 +1,7 @@
 """The shell: navigation, language switch in the URL, the translation table, bad parameters."""
 
 import json
+import re
 import threading
 from pathlib import Path
 
@@ -18,6 +19,37 @@ def test_every_string_has_both_languages():
     for key, entry in i18n.TABLE.items():
         for lang in i18n.LANGS:
             assert entry.get(lang), f"{key} lacks {lang}"
+
+
+# Where a page shows an i18n string as markdown (running text, captions, notices, tooltips, metric labels).
+_MARKDOWN_SINK = re.compile(
+    r'(?:st\.(?:markdown|caption|info|warning|error|success|write|metric)\(\s*|\.markdown\(|help=)t\(f?"([^"{]+)(\{?)'
+)
+# Skipped before the check: inline LaTeX, code spans, link targets and str.format fields.
+_TYPESET = re.compile(r"\$[^$]*\$|`[^`]*`|\]\([^)]*\)|\{[A-Za-z_]\w*(?:[:!][^{}]*)?\}")
+_RAW_NOTATION = re.compile(r"(?<![\w/.])\w+_[\w{(]+|\^\S*")
+
+
+def _markdown_keys() -> list[str]:
+    exact, prefixes = set(), set()
+    for path in [*(ROOT / "lossviz/pages").glob("*.py"), *(ROOT / "lossviz/components").glob("*.py")]:
+        for m in _MARKDOWN_SINK.finditer(path.read_text(encoding="utf-8")):
+            (prefixes if m.group(2) else exact).add(m.group(1))
+    data = re.compile(r"\.(csv|col|fig)\.")  # CSV/table column names and Plotly text (<sub>/<sup>) are not markdown
+    return [k for k in i18n.TABLE if not data.search(k) and (k in exact or any(k.startswith(p) for p in prefixes))]
+
+
+def test_markdown_strings_typeset_sub_and_superscripts():
+    """Issue 14 item 7: "(1 − p_t)^γ" showed its underscores and carets; notation goes in $…$, code in `…`."""
+    keys = _markdown_keys()
+    assert "cls.focal.intro" in keys and "sens.feature_help" in keys  # the scan finds the sinks
+    raw = {
+        (key, lang): found
+        for key in keys
+        for lang, text in i18n.TABLE[key].items()
+        if (found := _RAW_NOTATION.findall(_TYPESET.sub(" ", text)))
+    }
+    assert not raw, raw
 
 
 def test_home_renders_in_english_by_default(app):

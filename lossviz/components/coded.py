@@ -96,6 +96,27 @@ def segmented(
     return value
 
 
+def radio(
+    label: str,
+    key: str,
+    codes: Sequence[str],
+    default: str,
+    labels: Mapping[str, str] | Callable[[str], str],
+    *,
+    legacy: Mapping[str, str] | None = None,
+    **kwargs: Any,
+) -> str:
+    """``st.radio`` over ``codes`` showing ``labels``; the URL holds the code."""
+    seeded = _seed(key, codes, default, legacy or {}, multi=False)
+    if key in st.session_state and st.session_state[key] not in codes:
+        del st.session_state[key]
+    index = None if seeded else list(codes).index(default)
+    value = st.radio(label, list(codes), index=index, key=key, format_func=_label(labels, codes), **kwargs)
+    value = value if value in codes else default
+    _write(key, value, default)
+    return value
+
+
 def selectbox(
     label: str,
     key: str,

@@ -5,15 +5,15 @@ STRINGS = {
     "bs.intro": {
         "en": (
             "The same localisation error gives small and large objects very different gradients. With Faster R-CNN's "
-            "deltas T_x = Δx/w_a and T_w = ln(w/w_a), a 2 px error is T = 0.25 for an 8 px anchor and 0.004 for a "
+            "deltas $T_x = Δx/w_a$ and $T_w = \\ln(w/w_a)$, a 2 px error is T = 0.25 for an 8 px anchor and 0.004 for a "
             "512 px one, so L2 and Smooth L1 push small boxes far harder; IoU losses are scale-invariant in relative "
             "terms but still give about 2/w per pixel. The remedies compared here: NWD, whose per-pixel gradient does "
             "not depend on the box size, and distribution regression (C-BBL, GFL's DFL), whose gradient w.r.t. the "
             "logits is p − p*, never larger than 1. Every curve comes from the torch core by autograd."
         ),
         "zh": (
-            "同样的定位误差，对大小不同的目标产生的梯度差异很大。采用 Faster R-CNN 的编码 T_x = Δx/w_a、"
-            "T_w = ln(w/w_a) 时，2 像素误差对 8 像素 anchor 是 T = 0.25，对 512 像素 anchor 只有 0.004，因此 L2 与 "
+            "同样的定位误差，对大小不同的目标产生的梯度差异很大。采用 Faster R-CNN 的编码 $T_x = Δx/w_a$、"
+            "$T_w = \\ln(w/w_a)$ 时，2 像素误差对 8 像素 anchor 是 T = 0.25，对 512 像素 anchor 只有 0.004，因此 L2 与 "
             "Smooth L1 对小框的推动要强得多；IoU 损失在相对意义上尺度不变，但每像素梯度仍约为 2/w。本页比较的应对方法："
             "NWD（每像素梯度与框大小无关），以及分布回归（C-BBL、GFL 的 DFL），其对 logits 的梯度为 p − p*，"
             "绝不超过 1。所有曲线均由 torch 核心经自动求导得到。"
@@ -59,9 +59,9 @@ STRINGS = {
     "bs.size.ratio_caption": {
         "en": "Small/large ratio: the gradient at w = {small} px divided by the gradient at w = {large} px "
         "(1 = the loss treats both sizes alike). C-BBL: α = {a}, β = {b}, n = {n} (the RPN setting); "
-        "DFL: reg_max = 16, the object's GFL level taken as the stride whose anchor (8·stride) is nearest to w.",
+        "DFL: `reg_max` = 16, the object's GFL level taken as the stride whose anchor (8·stride) is nearest to w.",
         "zh": "大小比：w = {small} 像素处的梯度除以 w = {large} 像素处的梯度（1 表示两种尺寸一视同仁）。"
-        "C-BBL：α = {a}、β = {b}、n = {n}（RPN 设置）；DFL：reg_max = 16，目标所在的 GFL 层取 anchor（8·stride）"
+        "C-BBL：α = {a}、β = {b}、n = {n}（RPN 设置）；DFL：`reg_max` = 16，目标所在的 GFL 层取 anchor（8·stride）"
         "与 w 最接近的 stride。",
     },
     "bs.size.col.loss": {"en": "loss", "zh": "损失"},
@@ -113,23 +113,23 @@ STRINGS = {
         "en": (
             "Both regress an offset as a distribution over a grid, train it with cross-entropy on a two-hot target "
             'and decode it as the expectation Σ p·g. **C-BBL** uses an exponential ("interval non-uniform") grid '
-            "g_i = sign(y_i)·α/(e^{αβ} − 1)·(e^{β|y_i|} − 1) over a uniform base grid y_i of n + 1 points on [−α, α], "
-            "dense near 0, and adds the uncertainty term |H(p*) − H(p)|. **DFL** (GFL) uses the integers 0…reg_max "
-            "(reg_max = 16, GFL's `Integral`) for l/t/r/b distances in stride units; its loss is the same two-hot CE "
+            "$g_i = \\operatorname{sign}(y_i)·α/(e^{αβ} − 1)·(e^{β|y_i|} − 1)$ over a uniform base grid $y_i$ of n + 1 points on [−α, α], "
+            "dense near 0, and adds the uncertainty term |H(p*) − H(p)|. **DFL** (GFL) uses the integers 0…`reg_max` "
+            "(`reg_max` = 16, GFL's `Integral`) for l/t/r/b distances in stride units; its loss is the same two-hot CE "
             "(`lossviz.losses.distribution_focal_loss`, mmdetection's form). In both, ∂L/∂logits = p − p*."
         ),
         "zh": (
             "两者都把偏移量表示为网格上的分布，用双热目标上的交叉熵训练，并以期望 Σ p·g 解码。**C-BBL** 使用指数型"
-            "（“区间非均匀”）网格 g_i = sign(y_i)·α/(e^{αβ} − 1)·(e^{β|y_i|} − 1)，基础网格 y_i 为 [−α, α] 上均匀的 "
+            "（“区间非均匀”）网格 $g_i = \\operatorname{sign}(y_i)·α/(e^{αβ} − 1)·(e^{β|y_i|} − 1)$，基础网格 $y_i$ 为 [−α, α] 上均匀的 "
             "n + 1 个点，在 0 附近更密，并加上不确定度项 |H(p*) − H(p)|。**DFL**（GFL）对以 stride 为单位的 l/t/r/b "
-            "距离使用整数网格 0…reg_max（reg_max = 16，即 GFL 的 `Integral`），其损失就是同样的双热交叉熵"
+            "距离使用整数网格 0…`reg_max`（`reg_max` = 16，即 GFL 的 `Integral`），其损失就是同样的双热交叉熵"
             "（`lossviz.losses.distribution_focal_loss`，mmdetection 的形式）。两者都有 ∂L/∂logits = p − p*。"
         ),
     },
     "bs.dist.seed_step": {
-        "en": "The seed transcribes the base grid as y_i = −α + i·2α/(n + 1), i = 0…n: taken literally it ends at "
+        "en": "The seed transcribes the base grid as $y_i = −α + i·2α/(n + 1)$, i = 0…n: taken literally it ends at "
         "{end} instead of +{a} and is not symmetric. This page uses the step 2α/n, which reaches ±α.",
-        "zh": "种子材料把基础网格写作 y_i = −α + i·2α/(n + 1)，i = 0…n：照字面理解，它止于 {end} 而不是 +{a}，"
+        "zh": "种子材料把基础网格写作 $y_i = −α + i·2α/(n + 1)$，i = 0…n：照字面理解，它止于 {end} 而不是 +{a}，"
         "且不对称。本页采用步长 2α/n，使网格到达 ±α。",
     },
     "bs.dist.preset": {"en": "Paper settings", "zh": "论文设置"},
@@ -157,18 +157,18 @@ STRINGS = {
     "bs.explain": {
         "en": (
             "**Closed forms behind the curves** (Δ the pixel error, w the size, anchor = ground truth): L2 on "
-            "T_x = Δ/w has ∂L/∂T = 2Δ/w; Smooth L1 has ∂L/∂T = min(|T|/β, 1), so it saturates early for small "
+            "$T_x = Δ/w$ has ∂L/∂T = 2Δ/w; Smooth L1 has ∂L/∂T = min(|T|/β, 1), so it saturates early for small "
             "boxes; the IoU loss of two equal squares offset by Δ < w is L = 2Δ/(w + Δ), ∂L/∂Δ = 2w/(w + Δ)² ≈ 2/w; "
             "GIoU equals IoU there (the enclosing box is the union) and DIoU/CIoU add Δ²/((w + Δ)² + w²); NWD's "
-            "gradient is e^{−W/C}/C·Δ/W with W = √(Δ² + eps), independent of w. Distribution losses: "
+            "gradient is $e^{−W/C}/C·Δ/W$ with W = √(Δ² + eps), independent of w. Distribution losses: "
             "|p − p*| ≤ 1. The relative and fixed-IoU modes scale Δ with w, which makes the delta and IoU losses "
             "scale-free and shows what NWD's fixed constant C does instead."
         ),
         "zh": (
-            "**曲线背后的闭式解**（Δ 为像素误差，w 为尺寸，anchor = 真值框）：L2 作用于 T_x = Δ/w 时 ∂L/∂T = 2Δ/w；"
+            "**曲线背后的闭式解**（Δ 为像素误差，w 为尺寸，anchor = 真值框）：L2 作用于 $T_x = Δ/w$ 时 ∂L/∂T = 2Δ/w；"
             "Smooth L1 的 ∂L/∂T = min(|T|/β, 1)，对小框很早就饱和；两个相同正方形偏移 Δ < w 时 IoU 损失 "
             "L = 2Δ/(w + Δ)，∂L/∂Δ = 2w/(w + Δ)² ≈ 2/w；此时 GIoU 等于 IoU（外接框即并集），DIoU/CIoU 再加上 "
-            "Δ²/((w + Δ)² + w²)；NWD 的梯度为 e^{−W/C}/C·Δ/W，W = √(Δ² + eps)，与 w 无关。分布损失：|p − p*| ≤ 1。"
+            "Δ²/((w + Δ)² + w²)；NWD 的梯度为 $e^{−W/C}/C·Δ/W$，W = √(Δ² + eps)，与 w 无关。分布损失：|p − p*| ≤ 1。"
             "相对误差与固定 IoU 模式让 Δ 随 w 缩放，此时差值类与 IoU 类损失与尺度无关，并显示 NWD 的固定常数 C 的影响。"
         ),
     },

@@ -22,11 +22,11 @@ STRINGS = {
     "cls.off": {"en": "off", "zh": "关闭"},
     # ------------------------------------------------------------------------------------------------------ focal
     "cls.focal.intro": {
-        "en": "Focal loss multiplies cross-entropy by the **modulating factor** (1 − p_t)^γ, where p_t is the "
-        "probability given to the true class. A well-classified example (p_t → 1) is scaled towards 0; a hard one "
-        "(p_t small) keeps almost all of its loss. γ = 0 is plain cross-entropy.",
-        "zh": "Focal Loss 在交叉熵上乘以**调制因子** (1 − p_t)^γ，其中 p_t 是模型赋予真实类别的概率。分得好的样本（p_t → 1）"
-        "被压向 0；难样本（p_t 较小）几乎保留全部损失。γ = 0 时就是普通交叉熵。",
+        "en": "Focal loss multiplies cross-entropy by the **modulating factor** $(1 − p_t)^γ$, where $p_t$ is the "
+        "probability given to the true class. A well-classified example ($p_t$ → 1) is scaled towards 0; a hard one "
+        "($p_t$ small) keeps almost all of its loss. γ = 0 is plain cross-entropy.",
+        "zh": "Focal Loss 在交叉熵上乘以**调制因子** $(1 − p_t)^γ$，其中 $p_t$ 是模型赋予真实类别的概率。分得好的样本（$p_t$ → 1）"
+        "被压向 0；难样本（$p_t$ 较小）几乎保留全部损失。γ = 0 时就是普通交叉熵。",
     },
     "cls.gamma": {"en": "γ (focusing parameter)", "zh": "γ（聚焦参数）"},
     "cls.gamma_help": {
@@ -35,43 +35,43 @@ STRINGS = {
     },
     "cls.use_alpha": {"en": "α weighting", "zh": "α 加权"},
     "cls.use_alpha_help": {
-        "en": "Off means α < 0 in torchvision's sigmoid_focal_loss: no α_t factor at all (α_t = 1 for both labels).",
-        "zh": "关闭即 torchvision sigmoid_focal_loss 中的 α < 0：完全不乘 α_t（两类的 α_t 都为 1）。",
+        "en": "Off means α < 0 in torchvision's `sigmoid_focal_loss`: no $α_t$ factor at all ($α_t$ = 1 for both labels).",
+        "zh": "关闭即 torchvision `sigmoid_focal_loss` 中的 α < 0：完全不乘 $α_t$（两类的 $α_t$ 都为 1）。",
     },
     "cls.alpha": {"en": "α (weight of positives)", "zh": "α（正样本权重）"},
     "cls.alpha_help": {
-        "en": "α_t = α for positives and 1 − α for negatives. The paper pairs γ = 2 with α = 0.25.",
-        "zh": "正样本 α_t = α，负样本 α_t = 1 − α。论文把 γ = 2 与 α = 0.25 搭配使用。",
+        "en": "$α_t$ = α for positives and 1 − α for negatives. The paper pairs γ = 2 with α = 0.25.",
+        "zh": "正样本 $α_t$ = α，负样本 $α_t$ = 1 − α。论文把 γ = 2 与 α = 0.25 搭配使用。",
     },
     "cls.alpha_off_note": {
-        "en": "α is disabled (α < 0 in torchvision): the dashed curve and the gradients use α_t = 1.",
-        "zh": "α 已关闭（即 torchvision 中 α < 0）：虚线曲线与梯度都使用 α_t = 1。",
+        "en": "α is disabled (α < 0 in torchvision): the dashed curve and the gradients use $α_t$ = 1.",
+        "zh": "α 已关闭（即 torchvision 中 α < 0）：虚线曲线与梯度都使用 $α_t$ = 1。",
     },
-    "cls.metric.alpha_pos": {"en": "α_t of a positive", "zh": "正样本的 α_t"},
-    "cls.metric.alpha_neg": {"en": "α_t of a negative", "zh": "负样本的 α_t"},
-    "cls.metric.easy_factor": {"en": "(1 − p_t)^γ at p_t = 0.9", "zh": "p_t = 0.9 时的 (1 − p_t)^γ"},
+    "cls.metric.alpha_pos": {"en": "$α_t$ of a positive", "zh": "正样本的 $α_t$"},
+    "cls.metric.alpha_neg": {"en": "$α_t$ of a negative", "zh": "负样本的 $α_t$"},
+    "cls.metric.easy_factor": {"en": "$(1 − p_t)^γ$ at $p_t$ = 0.9", "zh": "$p_t$ = 0.9 时的 $(1 − p_t)^γ$"},
     "cls.metric.easy_factor_help": {
-        "en": "How much of its cross-entropy an easy example (p_t = 0.9) keeps: 0.01 for γ = 2, i.e. 100× less.",
-        "zh": "简单样本（p_t = 0.9）保留的交叉熵比例：γ = 2 时为 0.01，即缩小 100 倍。",
+        "en": "How much of its cross-entropy an easy example ($p_t$ = 0.9) keeps: 0.01 for γ = 2, i.e. 100× less.",
+        "zh": "简单样本（$p_t$ = 0.9）保留的交叉熵比例：γ = 2 时为 0.01，即缩小 100 倍。",
     },
     "cls.focal.explain_curves": {
-        "en": "**Left** — the classic figure of Lin et al. (2017): loss against p_t for several γ, without α. For "
-        "p_t > 0.5 (already classified correctly) every curve with γ > 0 falls far below cross-entropy (γ = 0), so "
+        "en": "**Left** — the classic figure of Lin et al. (2017): loss against $p_t$ for several γ, without α. For "
+        "$p_t$ > 0.5 (already classified correctly) every curve with γ > 0 falls far below cross-entropy (γ = 0), so "
         "the many easy negatives no longer add up to a dominating loss. The dashed black curve uses your α and γ: "
         "α only rescales the curve (for a positive by α).\n\n"
-        "**Right** — the modulating factor alone. At p_t = 0.9 it is 0.1^γ; at p_t = 0.968 with γ = 2 it is "
+        "**Right** — the modulating factor alone. At $p_t$ = 0.9 it is $0.1^γ$; at $p_t$ = 0.968 with γ = 2 it is "
         "~1/1000. The factor is differentiated too (it is not detached), which is why the focal gradient is not "
         "simply the CE gradient times the factor.\n\n"
-        "**About α**: α_t = α for positives, 1 − α for negatives. With γ = 2 the paper found α = 0.25 best — it "
+        "**About α**: $α_t$ = α for positives, 1 − α for negatives. With γ = 2 the paper found α = 0.25 best — it "
         "*lowers* the weight of the rare positives, because γ already removed most of the easy negatives. In "
-        "torchvision, α < 0 switches the α_t factor off (toggle above).",
-        "zh": "**左图**——Lin 等人（2017）的经典图：不同 γ 下损失随 p_t 的变化（不含 α）。当 p_t > 0.5（已被正确分类）时，"
+        "torchvision, α < 0 switches the $α_t$ factor off (toggle above).",
+        "zh": "**左图**——Lin 等人（2017）的经典图：不同 γ 下损失随 $p_t$ 的变化（不含 α）。当 $p_t$ > 0.5（已被正确分类）时，"
         "所有 γ > 0 的曲线都远低于交叉熵（γ = 0），于是大量简单负样本不再累加成主导性的损失。黑色虚线使用你设置的 α 和 γ："
         "α 只是把曲线整体缩放（正样本乘以 α）。\n\n"
-        "**右图**——单独的调制因子。p_t = 0.9 时为 0.1^γ；γ = 2、p_t = 0.968 时约为 1/1000。该因子同样参与求导（并未 detach），"
+        "**右图**——单独的调制因子。$p_t$ = 0.9 时为 $0.1^γ$；γ = 2、$p_t$ = 0.968 时约为 1/1000。该因子同样参与求导（并未 detach），"
         "因此 Focal Loss 的梯度并不只是 CE 梯度乘以调制因子。\n\n"
-        "**关于 α**：正样本 α_t = α，负样本 α_t = 1 − α。论文发现 γ = 2 时 α = 0.25 最好——它反而*降低*了稀少正样本的权重，"
-        "因为 γ 已经去掉了大部分简单负样本。在 torchvision 中，α < 0 表示关闭 α_t（见上方开关）。",
+        "**关于 α**：正样本 $α_t$ = α，负样本 $α_t$ = 1 − α。论文发现 γ = 2 时 α = 0.25 最好——它反而*降低*了稀少正样本的权重，"
+        "因为 γ 已经去掉了大部分简单负样本。在 torchvision 中，α < 0 表示关闭 $α_t$（见上方开关）。",
     },
     "cls.focal.explain_grad": {
         "en": "The derivative with respect to the logit x (what back-propagation sends into the network). For CE it "
@@ -125,8 +125,8 @@ STRINGS = {
         "**{ce_grad:.1f}%**；在 Focal Loss 下分别为 **{fl_loss:.1f}%** 和 **{fl_grad:.1f}%**。",
     },
     "cls.pop.summary_cut": {
-        "en": "Each easy negative's contribution is cut by (1 − p_t)^γ, so the few positives get a say in the update.",
-        "zh": "每个简单负样本的贡献都被 (1 − p_t)^γ 削减，少数正样本因此在更新中有了发言权。",
+        "en": "Each easy negative's contribution is cut by $(1 − p_t)^γ$, so the few positives get a say in the update.",
+        "zh": "每个简单负样本的贡献都被 $(1 − p_t)^γ$ 削减，少数正样本因此在更新中有了发言权。",
     },
     "cls.pop.summary_same": {
         "en": "With γ = 0 the modulating factor is 1: focal loss is cross-entropy (α = {alpha}), so the negatives' "
@@ -152,9 +152,9 @@ STRINGS = {
     "cls.preset.shows.fig1": {
         "en": "This chart reproduces **Fig. 1** of Lin et al. 2017 ([arXiv:1708.02002]"
         "(https://arxiv.org/abs/1708.02002)): cross-entropy and focal loss for γ ∈ {0, 0.5, 1, 2, 5}, loss "
-        "against p_t, no α.",
+        "against $p_t$, no α.",
         "zh": "此图复现 Lin 等（2017，[arXiv:1708.02002](https://arxiv.org/abs/1708.02002)）的**图 1**："
-        "γ ∈ {0, 0.5, 1, 2, 5} 时的交叉熵与 Focal Loss，损失随 p_t 变化，不含 α。",
+        "γ ∈ {0, 0.5, 1, 2, 5} 时的交叉熵与 Focal Loss，损失随 $p_t$ 变化，不含 α。",
     },
     "cls.preset.shows.best": {
         "en": "The setting Lin et al. 2017 found best (Table 1, [arXiv:1708.02002]"
@@ -170,18 +170,18 @@ STRINGS = {
     # -------------------------------------------------------------------------------------------- class-balanced
     "cls.cb.intro": {
         "en": "Cui et al. (2019): adding samples of a class has diminishing returns, because new samples overlap "
-        "with old ones. The **effective number** E_n = (1 − β^n)/(1 − β) grows like n for small n and saturates "
-        "at 1/(1 − β). Each class is weighted by 1/E_{n_c}, normalised so that the weights sum to the number of "
+        "with old ones. The **effective number** $E_n = (1 − β^n)/(1 − β)$ grows like n for small n and saturates "
+        "at 1/(1 − β). Each class is weighted by $1/E_{n_c}$, normalised so that the weights sum to the number of "
         "classes C, and the weight multiplies the usual loss (softmax CE, sigmoid BCE or focal).",
         "zh": "Cui 等人（2019）：某一类别的样本越多，新增样本带来的信息越少，因为新样本与已有样本相互重叠。**有效样本数** "
-        "E_n = (1 − β^n)/(1 − β) 在 n 较小时近似为 n，随后饱和于 1/(1 − β)。每个类别的权重为 1/E_{n_c}，"
+        "$E_n = (1 − β^n)/(1 − β)$ 在 n 较小时近似为 n，随后饱和于 1/(1 − β)。每个类别的权重为 $1/E_{n_c}$，"
         "归一化使权重之和等于类别数 C，再乘到常规损失上（softmax 交叉熵、sigmoid BCE 或 Focal Loss）。",
     },
     "cls.cb.explain_eff": {
-        "en": "Log–log axes. β = 0 gives E_n = 1 for every class (no re-weighting); as β → 1, E_n → n (weights → "
+        "en": "Log–log axes. β = 0 gives $E_n$ = 1 for every class (no re-weighting); as β → 1, $E_n$ → n (weights → "
         "inverse class frequency). The paper tunes β in {0.9, 0.99, 0.999, 0.9999}: the knee of each curve sits "
         "near n ≈ 1/(1 − β).",
-        "zh": "双对数坐标。β = 0 时所有类别 E_n = 1（不重新加权）；β → 1 时 E_n → n（权重趋于类别频率的倒数）。"
+        "zh": "双对数坐标。β = 0 时所有类别 $E_n$ = 1（不重新加权）；β → 1 时 $E_n$ → n（权重趋于类别频率的倒数）。"
         "论文在 {0.9, 0.99, 0.999, 0.9999} 中调 β：每条曲线的拐点大约在 n ≈ 1/(1 − β) 处。",
     },
     "cls.cb.weights_title": {"en": "Per-class weights for your class counts", "zh": "按你的类别样本数计算各类权重"},
@@ -218,11 +218,11 @@ STRINGS = {
         "最后一列是各类别中一个尚未学会的样本（logit 全为 0）的类别平衡损失，由核心库计算：原始损失相同，只是乘以该类别的权重。",
     },
     "cls.cb.explain_weights": {
-        "en": "Bars: w_c = (1 − β)/(1 − β^{n_c}), normalised to sum to C (the paper's code). The dotted line at 1 is "
+        "en": "Bars: $w_c = (1 − β)/(1 − β^{n_c})$, normalised to sum to C (the paper's code). The dotted line at 1 is "
         "β = 0 (plain loss). Against inverse frequency, class-balanced weights are gentler on the head classes "
-        "when n_c ≫ 1/(1 − β): their effective numbers saturate, so the head is not crushed towards zero.",
-        "zh": "柱状图：w_c = (1 − β)/(1 − β^{n_c})，归一化为总和等于 C（与论文代码一致）。1 处的虚线对应 β = 0（普通损失）。"
-        "与频率倒数相比，当 n_c ≫ 1/(1 − β) 时，头部类别的有效样本数已经饱和，因此类别平衡权重不会把头部类别压到接近 0。",
+        "when $n_c ≫ 1/(1 − β)$: their effective numbers saturate, so the head is not crushed towards zero.",
+        "zh": "柱状图：$w_c = (1 − β)/(1 − β^{n_c})$，归一化为总和等于 C（与论文代码一致）。1 处的虚线对应 β = 0（普通损失）。"
+        "与频率倒数相比，当 $n_c ≫ 1/(1 − β)$ 时，头部类别的有效样本数已经饱和，因此类别平衡权重不会把头部类别压到接近 0。",
     },
     # -------------------------------------------------------------------------------------------------------- GHM
     "cls.ghm.intro": {
@@ -269,22 +269,22 @@ STRINGS = {
         "N / (count · non-empty bins): the crowded bins are pushed below 1. **Bottom** — each bin's share of the "
         "total |∂L/∂x|. Under CE the easy pile dominates by sheer number; focal loss (α = 0.25, γ = 2) removes it "
         "but hands the outliers the largest share; GHM-C evens the contributions out, since every non-empty bin "
-        "receives the same total weight N / n_bins.",
+        "receives the same total weight N / `n_bins`.",
         "zh": "**左上**——梯度模长直方图（对数坐标）：真实检测器中的 U 形分布，简单样本堆在 g ≈ 0，离群样本堆在 g ≈ 1。"
         "**右上**——每个区间中样本获得的权重 N / (count · 非空区间数)：拥挤区间的权重被压到 1 以下。"
         "**下图**——各区间在总 |∂L/∂x| 中的占比。在 CE 下，简单样本靠数量取胜占据主导；Focal Loss（α = 0.25，γ = 2）"
-        "去掉了这部分，却把最大份额交给了离群样本；GHM-C 则让各区间的贡献趋于均衡，因为每个非空区间获得相同的总权重 N / n_bins。",
+        "去掉了这部分，却把最大份额交给了离群样本；GHM-C 则让各区间的贡献趋于均衡，因为每个非空区间获得相同的总权重 N / `n_bins`。",
     },
     # ---------------------------------------------------------------------------------------------------- AP-loss
     "cls.ap.intro": {
         "en": "Chen et al. (2019) replace classification by **ranking**: the loss is 1 − AP over all anchors, where "
         "a positive's precision counts the negatives ranked above it (with a piecewise-linear step of width δ so "
         "near-ties count partly). AP is not differentiable, so the paper uses an **error-driven update** "
-        "(perceptron-style): each negative receives Σ_i L_ij / |P|, each positive −(1 − prec_i)/|P|. Edit the "
+        "(perceptron-style): each negative receives $Σ_i L_{ij} / |P|$, each positive $−(1 − \\mathrm{prec}_i)/|P|$. Edit the "
         "anchors (score = logit, label 1 positive, 0 negative, −1 ignored) in the text or the table.",
         "zh": "Chen 等人（2019）把分类问题换成**排序**问题：损失是全部锚框上的 1 − AP，其中正样本的精度统计排在它前面的负样本"
         "（使用宽度为 δ 的分段线性阶跃函数，接近并列的得分按比例计入）。AP 不可导，因此论文采用**误差驱动更新**"
-        "（类似感知机）：每个负样本得到 Σ_i L_ij / |P|，每个正样本得到 −(1 − prec_i)/|P|。"
+        "（类似感知机）：每个负样本得到 $Σ_i L_{ij} / |P|$，每个正样本得到 $−(1 − \\mathrm{prec}_i)/|P|$。"
         "可在文本框或表格中编辑锚框（score 为 logit，label 为 1 正样本、0 负样本、−1 忽略）。",
     },
     "cls.ap.anchors": {"en": "Anchors (score:label, comma-separated)", "zh": "锚框（score:label，逗号分隔）"},
@@ -316,18 +316,18 @@ STRINGS = {
     "cls.ap.col.precision": {"en": "precision (interpolated)", "zh": "精度（插值）"},
     "cls.ap.col.ap_update": {"en": "AP-loss update", "zh": "AP-loss 更新量"},
     "cls.ap.col.ce_grad": {"en": "CE gradient σ(s) − y", "zh": "CE 梯度 σ(s) − y"},
-    "cls.ap.interp": {"en": "show L_ij after interpolation", "zh": "显示插值后的 L_ij"},
+    "cls.ap.interp": {"en": "show $L_{ij}$ after interpolation", "zh": "显示插值后的 $L_{ij}$"},
     "cls.ap.interp_help": {
         "en": "Interpolated precision takes the best precision of any lower-ranked positive; that positive's row of "
-        "L_ij is rescaled so it sums to 1 − (interpolated precision). The update uses the rescaled rows.",
-        "zh": "插值精度取排在其后的正样本中的最高精度；该正样本的 L_ij 行被重新缩放，使其和为 1 − 插值精度。更新量使用缩放后的行。",
+        "$L_{ij}$ is rescaled so it sums to 1 − (interpolated precision). The update uses the rescaled rows.",
+        "zh": "插值精度取排在其后的正样本中的最高精度；该正样本的 $L_{ij}$ 行被重新缩放，使其和为 1 − 插值精度。更新量使用缩放后的行。",
     },
     "cls.ap.explain": {
         "en": "**Update chart** — in rank order. Plain CE pushes *every* negative down in proportion to σ(s), even "
         "one ranked below all positives, and pushes every positive up. AP-loss only moves what breaks the ranking: "
         "negatives ranked above (or within δ of) some positive, and positives with precision below 1. A perfectly "
         "ranked list (every positive at least δ above every negative) gets zero loss and zero update.\n\n"
-        "**Heatmap** — L_ij = f(s_j − s_i)/rank(i): row i is a positive, column j a negative. Each row sums to "
+        "**Heatmap** — $L_{ij} = f(s_j − s_i)/\\operatorname{rank}(i)$: row i is a positive, column j a negative. Each row sums to "
         "1 − raw precision of that positive; a negative's update is its column sum divided by |P|. Because the "
         "total pushed onto negatives equals the total pulled from positives, the update sums to zero. "
         "Implementation follows the official code (cccorn/AP-loss) and our core's APLossFunction, whose backward "
@@ -335,7 +335,7 @@ STRINGS = {
         "zh": "**更新量图**——按排名排列。普通 CE 会按 σ(s) 成比例地把*所有*负样本往下压，即使它已经排在所有正样本之后，"
         "同时把所有正样本往上推。AP-loss 只调整破坏排序的部分：排在某个正样本之前（或与之相差不到 δ）的负样本，"
         "以及精度低于 1 的正样本。完美排序的列表（每个正样本都比每个负样本至少高出 δ）损失和更新量都为零。\n\n"
-        "**热力图**——L_ij = f(s_j − s_i)/rank(i)：第 i 行是一个正样本，第 j 列是一个负样本。每行之和等于该正样本的"
+        "**热力图**——$L_{ij} = f(s_j − s_i)/\\operatorname{rank}(i)$：第 i 行是一个正样本，第 j 列是一个负样本。每行之和等于该正样本的"
         " 1 − 原始精度；负样本的更新量是其所在列之和除以 |P|。由于压到负样本上的总量等于从正样本拉回的总量，更新量之和为零。"
         "实现遵循官方代码（cccorn/AP-loss）以及本库核心中的 APLossFunction，其 backward 返回的是该更新量而非 autograd 梯度。",
     },

@@ -172,9 +172,9 @@ STRINGS = {
         "zh": "画布上：交集、ρ（红色）、c（橙色），左下角为两个框从同一原点画出的对角线：两者夹角对应宽高比项 v。",
     },
     "iou.uses.eiou": {
-        "en": "On the canvas: the intersection, ρ (red), c (orange) and the enclosing box whose width C_w and height "
-        "C_h normalise the side-length terms.",
-        "zh": "画布上：交集、ρ（红色）、c（橙色）以及外接框，其宽 C_w 与高 C_h 用于归一化边长项。",
+        "en": "On the canvas: the intersection, ρ (red), c (orange) and the enclosing box whose width $C_w$ and height "
+        "$C_h$ normalise the side-length terms.",
+        "zh": "画布上：交集、ρ（红色）、c（橙色）以及外接框，其宽 $C_w$ 与高 $C_h$ 用于归一化边长项。",
     },
     "iou.uses.siou": {
         "en": "On the canvas: the intersection, the centre line ρ (red; its angle sets the angle cost Λ) and the "
@@ -239,21 +239,21 @@ STRINGS = {
         "在一个框包含另一个框时也同样有效，比先把框变大收敛得更快。",
     },
     "iou.explain.ciou": {
-        "en": "CIoU adds αv to DIoU: v = 4/π²·(arctan(w_gt/h_gt) − arctan(w/h))² measures how different the aspect "
+        "en": "CIoU adds αv to DIoU: v = 4/π²·($\\arctan(w_{gt}/h_{gt})$ − arctan(w/h))² measures how different the aspect "
         "ratios are, and α = v/(1 − IoU + v) weights it (computed without gradient, as torchvision does). With the "
         "same centre, DIoU's ρ term is 0 but CIoU still pushes the shape. mmdetection 3.x sets α = 0 when "
         "IoU ≤ 0.5 (the α-gating option): then CIoU equals DIoU for low-overlap pairs.",
-        "zh": "CIoU 在 DIoU 上加 αv：v = 4/π²·(arctan(w_gt/h_gt) − arctan(w/h))² 衡量宽高比的差异，"
+        "zh": "CIoU 在 DIoU 上加 αv：v = 4/π²·($\\arctan(w_{gt}/h_{gt})$ − arctan(w/h))² 衡量宽高比的差异，"
         "α = v/(1 − IoU + v) 为其权重（与 torchvision 一样，不对 α 求梯度）。两框同中心时 DIoU 的 ρ 项为 0，"
         "但 CIoU 仍会推动形状变化。mmdetection 3.x 在 IoU ≤ 0.5 时令 α = 0（即“α 门控”选项）："
         "此时低重叠框对上 CIoU 等于 DIoU。",
     },
     "iou.explain.eiou": {
         "en": "EIoU (Efficient IoU, Zhang et al. 2022) replaces CIoU's aspect term with separate width and height "
-        "terms (w − w_gt)²/C_w² + (h − h_gt)²/C_h², C_w and C_h being the enclosing box's width and height, so each "
+        "terms $(w − w_{gt})^2/C_w^2 + (h − h_{gt})^2/C_h^2$, $C_w$ and $C_h$ being the enclosing box's width and height, so each "
         "side length is pulled towards the target's directly instead of only their ratio.",
         "zh": "EIoU（Efficient IoU，Zhang 等，2022）把 CIoU 的宽高比项换成分开的宽、高两项 "
-        "(w − w_gt)²/C_w² + (h − h_gt)²/C_h²，其中 C_w、C_h 为外接框的宽和高；这样每条边长都被直接拉向真实框，"
+        "$(w − w_{gt})^2/C_w^2 + (h − h_{gt})^2/C_h^2$，其中 $C_w$、$C_h$ 为外接框的宽和高；这样每条边长都被直接拉向真实框，"
         "而不只是它们的比值。",
     },
     "iou.explain.eiou_note": {
@@ -264,17 +264,17 @@ STRINGS = {
         "en": "SIoU (Gevorgyan 2022, the paper's sign, θ = 4) adds an angle-aware distance cost Δ and a shape cost Ω. "
         "The angle cost Λ is largest when the line between the centres is at 45° and 0 along an axis; γ = 2 − Λ "
         "in Δ makes the prediction first line up with the target along the nearer axis. mmdetection's default "
-        "neg_gamma=False flips the distance term's sign; this page does not.",
+        "`neg_gamma=False` flips the distance term's sign; this page does not.",
         "zh": "SIoU（Gevorgyan，2022，采用论文中的符号，θ = 4）增加了考虑角度的距离代价 Δ 和形状代价 Ω。"
         "两中心连线成 45° 时角度代价 Λ 最大，沿坐标轴时为 0；Δ 中的 γ = 2 − Λ 使预测框先沿较近的坐标轴与真实框对齐。"
-        "mmdetection 默认的 neg_gamma=False 会翻转距离项的符号，本页不采用。",
+        "mmdetection 默认的 `neg_gamma=False` 会翻转距离项的符号，本页不采用。",
     },
     "iou.explain.alpha_iou": {
-        "en": "α-IoU (He et al. 2021) raises IoU and the chosen variant's penalty to the power α: 1 − IoU^α (+ "
-        "penalty^α). With α > 1 the loss and its gradient weigh high-IoU pairs relatively more, which helps precise "
+        "en": "α-IoU (He et al. 2021) raises IoU and the chosen variant's penalty to the power α: $1 − \\mathrm{IoU}^α$ (+ "
+        "$\\mathrm{penalty}^α$). With α > 1 the loss and its gradient weigh high-IoU pairs relatively more, which helps precise "
         "localisation; α = 1 gives the plain loss back. Its gradient is still zero for disjoint boxes in the IoU "
         "variant.",
-        "zh": "α-IoU（He 等，2021）把 IoU 及所选变体的惩罚项取 α 次幂：1 − IoU^α（+ 惩罚项^α）。"
+        "zh": "α-IoU（He 等，2021）把 IoU 及所选变体的惩罚项取 α 次幂：$1 − \\mathrm{IoU}^α$（+ 惩罚项$^α$）。"
         "α > 1 时，损失及其梯度相对更侧重高 IoU 的框对，有利于精确定位；α = 1 时退化为原始损失。"
         "在 IoU 变体下，不相交框的梯度仍为零。",
     },
@@ -287,13 +287,13 @@ STRINGS = {
     },
     "iou.explain.nwd": {
         "en": "NWD (Wang et al. 2021, [arXiv:2110.13389](https://arxiv.org/abs/2110.13389)) models each box as a "
-        "Gaussian N(c, diag(w²/4, h²/4)); the 2-Wasserstein distance between them is W₂² = ρ² + ((w − w_gt)² + "
-        "(h − h_gt)²)/4 and NWD = exp(−W₂/C). The loss is 1 − NWD. Unlike IoU it is not divided by the boxes' own "
+        "Gaussian N(c, diag(w²/4, h²/4)); the 2-Wasserstein distance between them is "
+        "$W_2^2 = ρ^2 + ((w − w_{gt})^2 + (h − h_{gt})^2)/4$ and NWD = exp(−W₂/C). The loss is 1 − NWD. Unlike IoU it is not divided by the boxes' own "
         "size: the same offset costs the same for a tiny and a large box, and disjoint boxes still get a graded "
         "loss and a gradient. C (12.8 px in the official code, AI-TOD's mean object size) sets how far is far. "
         "The Box size page compares it with IoU for tiny and large boxes.",
         "zh": "NWD（Wang 等，2021，[arXiv:2110.13389](https://arxiv.org/abs/2110.13389)）把每个框建模为高斯分布 "
-        "N(c, diag(w²/4, h²/4))；两者的 2-Wasserstein 距离为 W₂² = ρ² + ((w − w_gt)² + (h − h_gt)²)/4，NWD = exp(−W₂/C)，"
+        "N(c, diag(w²/4, h²/4))；两者的 2-Wasserstein 距离为 $W_2^2 = ρ^2 + ((w − w_{gt})^2 + (h − h_{gt})^2)/4$，NWD = exp(−W₂/C)，"
         "损失为 1 − NWD。与 IoU 不同，它不除以框本身的尺寸：同样的偏移对小框和大框代价相同，不相交的框也有连续变化的损失和梯度。"
         "常数 C（官方代码取 12.8 像素，即 AI-TOD 的平均目标尺寸）决定多远算远。“框尺寸”页面对比了它与 IoU 在小框和大框上的表现。",
     },

@@ -73,9 +73,9 @@ STRINGS = {
     "libra.floor_fraction": {"en": "mmdet floor_fraction", "zh": "mmdet floor_fraction"},
     "libra.add_gt": {"en": "Add ground truths as proposals", "zh": "把真值框加入候选框"},
     "libra.add_gt_help": {
-        "en": "mmdetection's default (add_gt_as_proposals=True): the ground truths join the proposals with IoU 1, "
+        "en": "mmdetection's default (`add_gt_as_proposals=True`): the ground truths join the proposals with IoU 1, "
         "which sets the top of mmdetection's bins.",
-        "zh": "mmdetection 的默认做法（add_gt_as_proposals=True）：真值框以 IoU 1 加入候选框，这决定了 mmdetection 区间的上界。",
+        "zh": "mmdetection 的默认做法（`add_gt_as_proposals=True`）：真值框以 IoU 1 加入候选框，这决定了 mmdetection 区间的上界。",
     },
     "libra.hard_mode": {"en": "Hard negatives by", "zh": "难负样本依据"},
     "libra.hard_mode_help": {
@@ -135,11 +135,11 @@ STRINGS = {
         "background the classifier already gets right — while more than 60 % of OHEM's hard negatives lie above "
         "0.05. IoU-balanced sampling moves the sample towards hard negatives without a forward pass per RoI: split "
         "the IoU range into K bins and draw N/K from each, so that the selection probability in bin k is "
-        "p_k = N / (K · M_k). The synthetic images here are tuned so that random sampling gives about 30 % above "
+        "$p_k = N / (K · M_k)$. The synthetic images here are tuned so that random sampling gives about 30 % above "
         "0.05 by default; change the background share or the jitter to see how the pool moves every method.",
         "zh": "论文图 3：随机采样时约 70% 的负样本 IoU 低于 0.05——分类器已能正确处理的简单背景；而 OHEM 选出的难负样本中超过 60% "
         "的 IoU 高于 0.05。IoU 平衡采样无需对每个 RoI 做前向计算即可把样本推向难负样本：把 IoU 范围分为 K 个区间，每个区间抽 N/K 个，"
-        "于是区间 k 中的选取概率为 p_k = N / (K · M_k)。默认参数下的合成图像使随机采样约有 30% 高于 0.05；调整背景比例或扰动，"
+        "于是区间 k 中的选取概率为 $p_k = N / (K · M_k)$。默认参数下的合成图像使随机采样约有 30% 高于 0.05；调整背景比例或扰动，"
         "可以看到样本池如何影响每种方法。",
     },
     # ------------------------------------------------------------------------------------------------------ BFP
@@ -188,8 +188,8 @@ STRINGS = {
         "zh": "示意：细化步骤使用**随机**权重（固定种子），而非训练好的检测器权重。训练时非局部模块从恒等映射开始（mmcv 将其输出初始化为零），再逐步学习。",
     },
     "libra.identity_note": {
-        "en": "With conv_out = 0 the non-local block is exactly the identity: the refined map equals the average.",
-        "zh": "conv_out = 0 时非局部模块恰为恒等映射：细化结果等于平均图。",
+        "en": "With `conv_out` = 0 the non-local block is exactly the identity: the refined map equals the average.",
+        "zh": "`conv_out` = 0 时非局部模块恰为恒等映射：细化结果等于平均图。",
     },
     "libra.metric.received": {"en": "{level}: from others", "zh": "{level}：来自其他层"},
     "libra.metric.received_help": {

@@ -6,14 +6,14 @@ STRINGS = {
         "en": (
             "With Smooth L1, **inliers** (small errors, |d| < β) get a gradient that shrinks to zero, while every "
             "**outlier** pushes with gradient 1, so a few bad boxes dominate training. Libra R-CNN's **Balanced L1** "
-            "raises the inlier gradient (α) and caps the outlier gradient (γ); b = e^(γ/α) − 1 ties the two together "
+            "raises the inlier gradient (α) and caps the outlier gradient (γ); b = $e^{γ/α}$ − 1 ties the two together "
             "so the gradient stays continuous at |d| = 1. Move the sliders above the chart and watch both curves, the "
             "whole family, and the share of gradient that inliers receive."
         ),
         "zh": (
             "使用 Smooth L1 时，**内点**（误差小，|d| < β）的梯度趋近于零，而每个**离群点**都以梯度 1 推动训练，"
             "于是少数很差的框主导了训练。Libra R-CNN 提出的 **Balanced L1** 提高内点梯度（α），同时限制离群点梯度的上限（γ）；"
-            "b = e^(γ/α) − 1 把两者联系起来，使梯度在 |d| = 1 处连续。拖动图表上方的滑块，观察两条曲线、整个曲线族，"
+            "b = $e^{γ/α}$ − 1 把两者联系起来，使梯度在 |d| = 1 处连续。拖动图表上方的滑块，观察两条曲线、整个曲线族，"
             "以及内点获得的梯度占比如何变化。"
         ),
     },
@@ -88,11 +88,11 @@ STRINGS = {
     },
     "reg.notice.jump_unresolved": {
         "en": (
-            "β = {beta} ≠ 1: mmdetection's Balanced L1 has a gradient jump at |d| = β of α(1 − β)/(β·e^(γ/α)) = "
+            "β = {beta} ≠ 1: mmdetection's Balanced L1 has a gradient jump at |d| = β of $α(1 − β)/(β·e^{{γ/α}})$ = "
             "{jump}, far below what float64 resolves next to γ: the chart and the metric show it as 0."
         ),
         "zh": (
-            "β = {beta} ≠ 1：mmdetection 的 Balanced L1 在 |d| = β 处的梯度跳变为 α(1 − β)/(β·e^(γ/α)) = {jump}，"
+            "β = {beta} ≠ 1：mmdetection 的 Balanced L1 在 |d| = β 处的梯度跳变为 $α(1 − β)/(β·e^{{γ/α}})$ = {jump}，"
             "远小于 float64 在 γ 附近能分辨的精度：图和指标中显示为 0。"
         ),
     },
@@ -230,7 +230,7 @@ STRINGS = {
             "(accurate boxes, |d| < 1) contribute little: their gradient d/β vanishes as d → 0. Simply raising the "
             "regression weight would make training even more sensitive to outliers.\n\n"
             "**The fix.** Design the *gradient* first: α·ln(b|d| + 1) for |d| < 1, γ for |d| ≥ 1. Small α lifts the "
-            "inlier gradient (see the family view), γ caps the outlier gradient, and b = e^(γ/α) − 1 makes the two "
+            "inlier gradient (see the family view), γ caps the outlier gradient, and b = $e^{γ/α}$ − 1 makes the two "
             "meet at |d| = 1. Integrating gives the loss formula shown above.\n\n"
             "**What to try.** (1) Compare the two gradient curves for |d| < 1: Balanced L1 lies above Smooth L1. "
             "(2) In the balance section, note how the inliers' share of the total gradient grows from Smooth L1 to "
@@ -245,7 +245,7 @@ STRINGS = {
             "（定位准确的框，|d| < 1）贡献很小，因为它们的梯度 d/β 在 d → 0 时趋于零。单纯加大回归损失的权重，"
             "只会让训练对离群点更加敏感。\n\n"
             "**解决办法。** 先设计*梯度*：|d| < 1 时为 α·ln(b|d| + 1)，|d| ≥ 1 时为 γ。较小的 α 提高内点梯度（见曲线族），"
-            "γ 限制离群点梯度的上限，b = e^(γ/α) − 1 使两段在 |d| = 1 处相接。对梯度积分即得到上面的损失公式。\n\n"
+            "γ 限制离群点梯度的上限，b = $e^{γ/α}$ − 1 使两段在 |d| = 1 处相接。对梯度积分即得到上面的损失公式。\n\n"
             "**可以尝试。** (1) 比较 |d| < 1 区间的两条梯度曲线：Balanced L1 位于 Smooth L1 之上。"
             "(2) 在“平衡”一节中，观察内点在总梯度中的份额从 Smooth L1 到 Balanced L1 如何增大。"
             "(3) 把 Balanced L1 的 β 设为 0.5 或 2：mmdetection 的公式并不是对曲线做缩放，梯度会在 β 处跳变。\n\n"
@@ -259,9 +259,9 @@ STRINGS = {
     "reg.cbbl.kind": {"en": "Grid", "zh": "网格类型"},
     "reg.cbbl.beta": {"en": "Grid β (exponential)", "zh": "网格 β（指数型）"},
     "reg.cbbl.beta_help": {
-        "en": "g_i = sign(y_i)·a/(e^(aβ) − 1)·(e^(β|y_i|) − 1): larger β packs the points closer to 0. The paper does "
+        "en": "$g_i = \\operatorname{sign}(y_i)·a/(e^{aβ} − 1)·(e^{β|y_i|} − 1)$: larger β packs the points closer to 0. The paper does "
         "not publish its defaults.",
-        "zh": "g_i = sign(y_i)·a/(e^(aβ) − 1)·(e^(β|y_i|) − 1)：β 越大，网格点越集中在 0 附近。论文未公开其默认取值。",
+        "zh": "$g_i = \\operatorname{sign}(y_i)·a/(e^{aβ} − 1)·(e^{β|y_i|} − 1)$：β 越大，网格点越集中在 0 附近。论文未公开其默认取值。",
     },
     "reg.cbbl.t": {"en": "Target t", "zh": "目标 t"},
     "reg.cbbl.mu": {"en": "Prediction centre μ", "zh": "预测中心 μ"},

@@ -12,8 +12,8 @@ STRINGS = {
     },
     "sens.upload_gt": {"en": "Ground truth (COCO JSON)", "zh": "标注（COCO JSON）"},
     "sens.upload_gt_help": {
-        "en": "An object with `images` (id, width, height), `annotations` (id, image_id, category_id, bbox = [x, y, w, h], optional iscrowd and area) and `categories`.",
-        "zh": "包含 `images`（id、width、height）、`annotations`（id、image_id、category_id、bbox = [x, y, w, h]，可选 iscrowd 与 area）和 `categories` 的对象。",
+        "en": "An object with `images` (id, width, height), `annotations` (id, `image_id`, `category_id`, bbox = [x, y, w, h], optional iscrowd and area) and `categories`.",
+        "zh": "包含 `images`（id、width、height）、`annotations`（id、`image_id`、`category_id`、bbox = [x, y, w, h]，可选 iscrowd 与 area）和 `categories` 的对象。",
     },
     "sens.upload_dt": {
         "en": "Detections (COCO results JSON, one file per run)",
@@ -30,13 +30,16 @@ STRINGS = {
     "sens.using_upload": {"en": "Your files: {gt} and {runs}.", "zh": "你的文件：{gt} 与 {runs}。"},
     "sens.feature": {"en": "Feature to bucket by", "zh": "分桶特征"},
     "sens.feature_help": {
-        "en": "area_ratio: box area / image area (the seed's). area: px² (the annotation's `area` when given, as COCO). aspect_ratio: w / h. marginalisation: distance from the box centre to the image centre over the distance from the image centre to the edge (0 centre, 1 border). boxes_per_image: ground-truth boxes in the image.",
-        "zh": "area_ratio：框面积 / 图片面积（种子文档的定义）。area：像素²（有 `area` 字段时用它，与 COCO 一致）。aspect_ratio：宽 / 高。marginalisation：框中心到图片中心的距离 / 图片中心沿同一方向到边缘的距离（中心为 0，边缘为 1）。boxes_per_image：该图片中的标注框数。",
+        "en": "`area_ratio`: box area / image area (the seed's). `area`: px² (the annotation's `area` when given, as COCO). `aspect_ratio`: w / h. `marginalisation`: distance from the box centre to the image centre over the distance from the image centre to the edge (0 centre, 1 border). `boxes_per_image`: ground-truth boxes in the image.",
+        "zh": "`area_ratio`：框面积 / 图片面积（种子文档的定义）。`area`：像素²（有 `area` 字段时用它，与 COCO 一致）。`aspect_ratio`：宽 / 高。`marginalisation`：框中心到图片中心的距离 / 图片中心沿同一方向到边缘的距离（中心为 0，边缘为 1）。`boxes_per_image`：该图片中的标注框数。",
     },
     "sens.mode": {"en": "Buckets", "zh": "分桶方式"},
+    "sens.mode.quantiles": {"en": "quantiles", "zh": "分位数"},
+    "sens.mode.edges": {"en": "edges", "zh": "自定义边界"},
+    "sens.mode.coco": {"en": "COCO sizes", "zh": "COCO 尺寸"},
     "sens.mode_captions": {
         "en": "equal-count|your edges|COCO small / medium / large (32², 96² px²)",
-        "zh": "等数量|自定义边界|COCO 小 / 中 / 大（32²、96² 像素²）",
+        "zh": "每桶框数相等|在下方输入|COCO 小 / 中 / 大（32²、96² 像素²）",
     },
     "sens.buckets": {"en": "Number of equal-count buckets", "zh": "等数量桶的个数"},
     "sens.edges": {"en": "Bucket edges (increasing, comma-separated)", "zh": "桶边界（递增，逗号分隔）"},

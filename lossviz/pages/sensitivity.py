@@ -54,17 +54,15 @@ c1, c2 = st.columns(2)
 with c1:
     feature = coded.selectbox(t("sens.feature"), "sens_feature", A.FEATURES, A.FEATURES[0],
                               lambda f: t(f"sens.feat.{f}"), help=t("sens.feature_help"))  # fmt: skip
-    mode = controls.radio(
-        t("sens.mode"), "sens_mode", list(MODES), horizontal=True, captions=t("sens.mode_captions").split("|")
-    )
+    mode = coded.radio(t("sens.mode"), "sens_mode", MODES, MODES[0], lambda m: t(f"sens.mode.{m}"),
+                       horizontal=True, captions=t("sens.mode_captions").split("|"))  # fmt: skip
     buckets = controls.slider(t("sens.buckets"), "sens_buckets", 1, A.MAX_BUCKETS, 5, 1, disabled=mode != "quantiles")
     edges_text = controls.text_input(
         t("sens.edges"), "sens_edges", "", help=t("sens.edges_help"), disabled=mode != "edges"
     )
 with c2:
-    metric = controls.radio(
-        t("sens.metric"), "sens_metric", list(A.METRICS), horizontal=True, captions=t("sens.metric_captions").split("|")
-    )
+    metric = coded.radio(t("sens.metric"), "sens_metric", A.METRICS, A.METRICS[0], lambda m: t(f"sens.metric.{m}"),
+                         horizontal=True, captions=t("sens.metric_captions").split("|"))  # fmt: skip
     iou = controls.slider(t("sens.iou"), "sens_iou", 0.05, 0.95, 0.5, 0.05)
     score = controls.slider(t("sens.score"), "sens_score", 0.0, 1.0, 0.0, 0.01)
     names = sorted(set(gt.categories.values()))
