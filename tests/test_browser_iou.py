@@ -3,6 +3,7 @@ torch core computed here from the coordinates the page reports (URL and canvas).
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qs, urlparse
 
@@ -354,6 +355,98 @@ def test_the_enclosing_box_label_lies_on_no_box_edge(page, server_url):
     geo = page.evaluate(GEOMETRY)
     rect = geo["labels"][t("iou.canvas.enclose")]
     assert not any(_crosses(seg, rect) for seg in geo["segs"])
+
+
+# Every label's box (getBBox, world units) and every line a label must keep clear of, in the canvas under `root`:
+# the boxes' edges, the enclosing box, c, ρ, the aspect diagonals, the descent arrows; the aspect label is a label.
+CLEARANCE = """(root) => {
+  const shown = (n) => getComputedStyle(n).display !== 'none' && n.textContent;
+  const labels = [...root.querySelectorAll('.bc-labels text, .bc-aspect-label')].filter(shown).map((n) => {
+    const b = n.getBBox();
+    return [n.textContent, [b.x, b.y, b.x + b.width, b.y + b.height]];
+  });
+  const line = (n) => ['x1', 'y1', 'x2', 'y2'].map((a) => Number(n.getAttribute(a)));
+  const segs = [...root.querySelectorAll('.bc-box .bc-edge, .bc-diag, .bc-rho, .bc-aspect line, .bc-arrow line')]
+    .filter((n) => getComputedStyle(n).display !== 'none').map(line);
+  const e = root.querySelector('.bc-enclose');
+  if (getComputedStyle(e).display !== 'none') {
+    const [x, y, w, h] = ['x', 'y', 'width', 'height'].map((a) => Number(e.getAttribute(a)));
+    segs.push([x, y, x + w, y], [x + w, y, x + w, y + h], [x, y + h, x + w, y + h], [x, y, x, y + h]);
+  }
+  const f = root.querySelector('.bc-frame');
+  const frame = ['x', 'y', 'width', 'height'].map((a) => Number(f.getAttribute(a)));
+  return {labels, segs, frame};
+}"""
+# Mount a second canvas beside the page's own (same CSS, same fonts) with the data Python would send, measure it.
+MOUNT = """async ([module, data]) => {
+  const m = await import(new URL(module, location.origin + '/').href);
+  const host = document.querySelector('.bc-wrap').parentElement.parentElement;
+  const div = document.createElement('div');
+  host.appendChild(div);
+  m.default({data, parentElement: div, setStateValue: () => {}});
+  const out = (CLEARANCE)(div);
+  div.remove();
+  return out;
+}""".replace("(CLEARANCE)", f"({CLEARANCE})")
+LABEL_GAP = 1.0  # world units (the labels' font is 3): apart by at least a third of a letter's height
+LINE_GAP = 0.5
+
+
+def _clearance_faults(geo):
+    """What breaks the rule: labels closer than LABEL_GAP, a line within LINE_GAP of a label, a label off the frame."""
+    faults = []
+    labels = geo["labels"]
+    x, y, w, h = geo["frame"]
+    for i, (name, r) in enumerate(labels):
+        if r[0] < x or r[1] < y or r[2] > x + w or r[3] > y + h:
+            faults.append(("off the frame", name, r))
+        for other, q in labels[i + 1 :]:
+            grown = [r[0] - LABEL_GAP, r[1] - LABEL_GAP, r[2] + LABEL_GAP, r[3] + LABEL_GAP]
+            if _overlap(grown, q):
+                faults.append(("labels too close", name, other, r, q))
+        grown = [r[0] - LINE_GAP, r[1] - LINE_GAP, r[2] + LINE_GAP, r[3] + LINE_GAP]
+        faults += [("line on label", name, seg, r) for seg in geo["segs"] if _crosses(seg, grown)]
+    return faults
+
+
+def _canvas_data(code, pred, target):
+    """The canvas's data for a loss and a pair, built the way the page builds it."""
+    from lossviz.analysis import iou as A
+    from lossviz.components.box_canvas import MODULE_URL
+    from lossviz.figures import iou as F
+
+    geo = A.geometry(pred, target)
+    row = A.loss_row(code, pred, target)
+    view = F.canvas_view(code, A.loss_name(code), geo, row, A.edge_arrows(pred, row.grad), A.reads(code))
+    data = {"pred": list(pred), "target": list(target), **view, "seq": 0, "module": MODULE_URL, "base": "/"}
+    return json.loads(json.dumps(data, default=list)), MODULE_URL
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_canvas_labels_keep_clear_of_each_other_and_of_lines_for_every_loss_and_preset(browser, server_url, width):
+    """Issue 14 item 5: on the default view (GIoU) "C (enclosing box)" sat right on "Ground truth" at the shared
+    lower-right corner; the older tests only drew CIoU (no enclosing-box label) and let labels touch."""
+    from lossviz.analysis import iou as A
+
+    ctx = browser.new_context(viewport={"width": width, "height": 1000})
+    page = ctx.new_page()
+    try:
+        open_iou(page, server_url)  # the default view, as the page draws it
+        page.wait_for_function("document.fonts.status === 'loaded'")
+        faults = _clearance_faults(
+            page.evaluate(CLEARANCE, page.locator(".bc-svg").element_handle().evaluate_handle("n => n.parentElement"))
+        )
+        assert not faults, faults
+        bad = {}
+        for code in A.loss_codes():
+            for preset, (pred, target) in A.PRESETS.items():
+                data, module = _canvas_data(code, pred, target)
+                faults = _clearance_faults(page.evaluate(MOUNT, [module, data]))
+                if faults:
+                    bad[(code, preset)] = faults
+        assert not bad, bad
+    finally:
+        ctx.close()
 
 
 def test_bar_labels_are_inside_the_chart_and_apart(page, server_url):

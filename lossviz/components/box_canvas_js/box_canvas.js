@@ -13,6 +13,7 @@ const STALL_MS = 2000; // ... and one at a time, unless Python has not answered 
 const KEY_DEBOUNCE_MS = 300; // keyboard edits go out once the keys have rested this long
 const HANDLES = { nw: "lt", n: "t", ne: "rt", e: "r", se: "rb", s: "b", sw: "lb", w: "l" };
 const TICK = 20; // world units between coordinate ticks
+const ASPECT = { x: 3, y: 3, len: 14 }; // the aspect diagrams' origin (from the bottom-left corner) and length
 const PAD = { l: 8, t: 7, r: 3, b: 3 }; // room around the world for the ticks and labels, in world units
 
 function el(tag, attrs, parent) {
@@ -310,9 +311,9 @@ function drawAspect(s, angles, visible) {
   s.aspect.replaceChildren();
   if (!visible || !angles) return;
   const W = s.data.world;
-  const ox = 3;
-  const oy = W - 3;
-  const len = 14;
+  const ox = ASPECT.x;
+  const oy = W - ASPECT.y;
+  const len = ASPECT.len;
   for (const which of ["target", "pred"]) {
     const theta = angles[which];
     el("line", { class: `bc-aspect-${which}`, x1: ox, y1: oy, x2: ox + len * Math.sin(theta), y2: oy - len * Math.cos(theta) }, s.aspect);
@@ -380,23 +381,54 @@ function lineSegs(s) {
   return segs;
 }
 
+// Clearance around a label, in world units (its font is 3): two labels stay 2 * CLEAR apart and a line CLEAR away,
+// so neighbours read as separate labels and the text's halo never touches a line.
+const CLEAR = 0.6;
+
+// Where a label of `size` (its box at the origin, anchor "start") lands for candidate [x, y, anchor], with clearance.
+function labelRect(size, [x, y, anchor]) {
+  const shift = anchor === "end" ? size.width : anchor === "middle" ? size.width / 2 : 0;
+  return { x: x + size.x - shift - CLEAR, y: y + size.y - CLEAR, width: size.width + 2 * CLEAR, height: size.height + 2 * CLEAR };
+}
+
+function hitsOf(r, placed, segs, bounds) {
+  let hits = placed.filter((p) => rectsHit(r, p)).length + segs.filter((g) => segHitsRect(g, r)).length;
+  if (r.x < bounds.x || r.y < bounds.y || r.x + r.width > bounds.x + bounds.width || r.y + r.height > bounds.y + bounds.height) hits += 10;
+  return hits;
+}
+
+// The label's box is measured once (at the origin) and moved arithmetically, so trying many positions costs no
+// layout. The preferred candidates come first; if every one collides, a grid over the whole frame is searched,
+// nearest to the first preference first, and the first free spot wins (the fewest collisions only as a last resort).
 function place(node, text, candidates, placed, segs, bounds) {
   node.textContent = text;
+  node.setAttribute("x", 0);
+  node.setAttribute("y", 0);
+  node.setAttribute("text-anchor", "start");
+  const size = node.getBBox();
   let best = null;
-  for (const [x, y, anchor] of candidates) {
-    node.setAttribute("x", x);
-    node.setAttribute("y", y);
-    node.setAttribute("text-anchor", anchor);
-    const bb = node.getBBox();
-    const r = { x: bb.x - 0.3, y: bb.y - 0.2, width: bb.width + 0.6, height: bb.height + 0.4 };
-    let hits = placed.filter((p) => rectsHit(r, p)).length + segs.filter((g) => segHitsRect(g, r)).length;
-    if (r.x < bounds.x || r.y < bounds.y || r.x + r.width > bounds.x + bounds.width || r.y + r.height > bounds.y + bounds.height) hits += 10;
-    if (!best || hits < best.hits) best = { x, y, anchor, hits, r };
-    if (hits === 0) break;
+  const tryAll = (list) => {
+    for (const c of list) {
+      const r = labelRect(size, c);
+      const hits = hitsOf(r, placed, segs, bounds);
+      if (!best || hits < best.hits) best = { c, hits, r };
+      if (hits === 0) return true;
+    }
+    return false;
+  };
+  if (!tryAll(candidates)) {
+    const [fx, fy] = candidates[0];
+    const grid = [];
+    for (let y = bounds.y; y <= bounds.y + bounds.height; y += 1) {
+      for (let x = bounds.x; x <= bounds.x + bounds.width; x += 1) grid.push([x, y, "start"]);
+    }
+    grid.sort((a, b) => Math.hypot(a[0] - fx, a[1] - fy) - Math.hypot(b[0] - fx, b[1] - fy));
+    tryAll(grid);
   }
-  node.setAttribute("x", best.x);
-  node.setAttribute("y", best.y);
-  node.setAttribute("text-anchor", best.anchor);
+  const [x, y, anchor] = best.c;
+  node.setAttribute("x", x);
+  node.setAttribute("y", y);
+  node.setAttribute("text-anchor", anchor);
   placed.push(best.r);
 }
 
@@ -412,9 +444,12 @@ function boxCandidates(b, gap) {
 function placeLabels(s) {
   const L = s.data.labels;
   const W = s.data.world;
-  const bounds = { x: -PAD.l + 3, y: -2.5, width: W + PAD.l - 3 + PAD.r, height: W + 2.5 + PAD.b };
+  // Inside the frame: outside it are the coordinate ticks and their numbers.
+  const bounds = { x: 0, y: 0, width: W, height: W };
   const segs = lineSegs(s);
   const placed = [];
+  // The aspect term's diagonals (drawn at a fixed spot) are lines to keep clear of; their label is placed last.
+  for (const n of s.aspect.querySelectorAll("line")) segs.push(["x1", "y1", "x2", "y2"].map((a) => Number(n.getAttribute(a))));
   const o = s.data.overlay || {};
   for (const which of ["target", "pred"]) place(s.names[which], L[which], boxCandidates(s.local[which], 1.0), placed, segs, bounds);
   const vis = (n) => n.style.display !== "none";
@@ -425,6 +460,12 @@ function placeLabels(s) {
   if (vis(s.cLabel)) place(s.cLabel, "c", alongLine(o.enclose), placed, segs, bounds);
   s.rhoLabel.style.display = o.centre && vis(s.rho) ? "" : "none";
   if (vis(s.rhoLabel)) place(s.rhoLabel, "ρ", alongLine([...o.centre, ...o.centre_t]), placed, segs, bounds);
+  const aspect = s.aspect.querySelector("text");
+  if (aspect) {
+    const [ox, oy, len] = [ASPECT.x, W - ASPECT.y, ASPECT.len];
+    const near = [[ox + 1, oy - len - 1.5, "start"], [ox + len + 1, oy - 1, "start"], [ox + len + 1, oy - len + 2, "start"], [ox + 1, oy - len - 5, "start"]];
+    place(aspect, aspect.textContent, near, placed, segs, bounds);
+  }
 }
 
 // Positions beside a line: around points along it, first on its normal, then all round, nearer first.
