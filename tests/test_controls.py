@@ -109,3 +109,14 @@ def test_a_5000_character_url_value_is_quoted_as_a_short_prefix(key, raw):
     (notice,) = warnings(at)
     assert raw[:20] in notice and "…" in notice
     assert len(notice) < 400, len(notice)
+
+
+def test_an_empty_number_in_the_url_gets_a_notice_not_silence(app):
+    # A fresh user found "?reg_alpha=" falling back to the default without a word.
+    from lossviz.i18n import t
+
+    at = app("regression", {"reg_alpha": ""})
+    assert not at.exception
+    notices = [w.value for w in at.warning if "reg_alpha" in w.value]
+    assert notices and t("common.reason_empty") in notices[0], notices
+    assert at.slider(key="reg_alpha").value == 0.5

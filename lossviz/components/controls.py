@@ -256,7 +256,10 @@ def _notice(key: str, value: Any, reason: str, default: Any) -> None:
 def _check_number(key: str, lo: float, hi: float, default: float, *, integer: bool = False) -> None:
     _register(key)
     raw = _raw(key)
-    if raw is None or raw == "":
+    if raw is None:
+        return
+    if not raw.strip():  # "?reg_alpha=": Streamlit falls back to the default without a word
+        _notice(key, raw, t("common.reason_empty"), default)
         return
     try:
         v = float(raw)

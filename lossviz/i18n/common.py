@@ -24,6 +24,7 @@ STRINGS = {
         "zh": "URL 参数 `{key}`：{value} 不在可选项中，已忽略；保留 {kept}。",
     },
     "common.reason_not_number": {"en": "not a number", "zh": "不是数字"},
+    "common.reason_empty": {"en": "empty", "zh": "为空"},
     "common.reason_not_finite": {"en": "not a finite number", "zh": "不是有限的数"},
     "common.reason_out_of_range": {"en": "outside [{lo}, {hi}]", "zh": "超出范围 [{lo}, {hi}]"},
     "common.reason_not_option": {"en": "not one of {options}", "zh": "不在可选项 {options} 中"},
