@@ -33,7 +33,7 @@ def _seed(key: str, codes: Sequence[str], default: Any, legacy: Mapping[str, str
     """On this session's first render of ``key``: take its value from the URL (codes, or legacy labels).
 
     Returns whether it set the widget's value (then the widget is created without a default, as Streamlit asks)."""
-    controls.declare_keys(key)  # a key of this page for the shell's unknown-parameter check
+    controls._register(key)  # seen on this page (the page's registry lists it too)
     controls.remember_default(key, list(default) if multi else default)  # what "Reset to defaults" sets
     seeded = st.session_state.setdefault(_SEEDED, set())
     if key in seeded:
