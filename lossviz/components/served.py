@@ -46,42 +46,41 @@ def base_path() -> str:
     return f"/{prefix}/" if prefix else "/"
 
 
-# The inline JavaScript of every served component (the Plotly chart, the box canvas): it imports the module named in
-# ``data.module`` once per page (cached on ``window`` by URL, shared by every instance of every component) and hands
-# it each update; a module that cannot load gets a message in place of a blank (and a later update tries again).
-LOADER = """
-// lossviz loader (lossviz/components/served.py): imports the component's module (a file Streamlit serves; once per
-// page, cached by URL) and hands it each update, so a rerun's message carries this loader and the data only.
-const modules = (window.__lossvizModules = window.__lossvizModules || {});
+# The inline JavaScript of every served component (the Plotly chart, the box canvas), resent with each update: it
+# imports the module named in ``data.module`` once per page (cached on ``window`` by URL, shared by every instance of
+# every component) and hands it each update, returning the module's clean-up; a module that cannot load gets a
+# message (``data.error`` around ``{msg}``) in place of a blank, and a later update tries again. Kept short: no
+# comments inside, as it rides in every message.
+LOADER = """const modules = (window.__lossvizModules ||= {});
+const MSG = "lossviz-served__message";
 
-function fail(parentElement, data, err) {
-  let box = parentElement.querySelector(":scope > .lossviz-served__message");
+function message(parent, text) {
+  let box = parent.querySelector(`:scope > .${MSG}`);
+  if (!box && text === null) return;
   if (!box) {
-    box = document.createElement("div");
-    box.className = "lossviz-served__message";
+    box = parent.appendChild(document.createElement("div"));
+    box.className = MSG;
     box.setAttribute("role", "alert");
-    parentElement.appendChild(box);
   }
-  box.hidden = false;
-  box.textContent = (data.error || "{msg}").replace("{msg}", err && err.message ? err.message : String(err));
+  box.hidden = text === null;
+  if (text !== null) box.textContent = text;
 }
 
 export default function load(args) {
   const { data, parentElement } = args;
   const url = new URL(data.module, window.location.origin + (data.base || "/")).href;
-  if (!modules[url]) modules[url] = import(url);
   let cleanup = null;
   let superseded = false;
-  modules[url].then(
+  (modules[url] ||= import(url)).then(
     (module) => {
       if (superseded) return;
-      const stale = parentElement.querySelector(":scope > .lossviz-served__message");
-      if (stale) stale.hidden = true;
+      message(parentElement, null);
       cleanup = module.default(args);
     },
     (err) => {
-      delete modules[url]; // a later update tries again
-      fail(parentElement, data, new Error(`could not load ${url}: ${err && err.message ? err.message : err}`));
+      delete modules[url];
+      const why = `could not load ${url}: ${err && err.message ? err.message : err}`;
+      message(parentElement, (data.error || "{msg}").replace("{msg}", why));
     },
   );
   return () => {
