@@ -120,3 +120,57 @@ def test_an_empty_number_in_the_url_gets_a_notice_not_silence(app):
     notices = [w.value for w in at.warning if "reg_alpha" in w.value]
     assert notices and t("common.reason_empty") in notices[0], notices
     assert at.slider(key="reg_alpha").value == 0.5
+
+
+# ------------------------------------------------------------------ coded choices: one helper for every single choice
+def _coded_demo(kind: str) -> None:
+    import streamlit as st
+
+    from lossviz.components import coded
+
+    codes = ("a", "b", "c")[: st.session_state.get("n_codes", 3)]  # a rerun may offer fewer codes than before
+    value = getattr(coded, kind)(kind, "pick", codes, "a", {"a": "Alpha", "b": "Beta", "c": "Gamma"},
+                                 legacy={"Old B": "b"})  # fmt: skip
+    st.text(f"pick={value!r}")
+
+
+CODED_SINGLE = ("segmented", "radio", "selectbox")
+
+
+def _coded(kind: str, query: dict) -> AppTest:
+    at = AppTest.from_function(_coded_demo, args=(kind,), default_timeout=30)
+    at.query_params.update(query)
+    return at.run()
+
+
+@pytest.mark.parametrize("kind", CODED_SINGLE)
+def test_every_coded_single_choice_reads_codes_legacy_labels_and_bad_values_alike(kind):
+    assert _coded(kind, {"pick": "c"}).text[0].value == "pick='c'"
+    assert _coded(kind, {"pick": "Old B"}).text[0].value == "pick='b'"  # an old link's label
+    bad = _coded(kind, {"pick": "zzz"})
+    assert bad.text[0].value == "pick='a'"
+    assert any("pick=zzz" in w.value for w in bad.warning)
+
+
+@pytest.mark.parametrize("kind", CODED_SINGLE)
+def test_every_coded_single_choice_falls_back_to_the_default_when_its_choice_is_no_longer_offered(kind):
+    at = _coded(kind, {"pick": "c"})
+    at.session_state["n_codes"] = 2
+    at.run()
+    assert not at.exception, at.exception
+    assert at.text[0].value == "pick='a'"
+    assert "pick" not in at.query_params
+
+
+def test_the_coded_single_choices_are_thin_wrappers_of_one_helper():
+    """Issue 14 "thin": radio, selectbox and segmented repeated one body (seed, clean up, widget, write back)."""
+    import ast
+    import inspect
+
+    from lossviz.components import coded
+
+    for kind in CODED_SINGLE:
+        body = ast.parse(inspect.getsource(getattr(coded, kind))).body[0].body
+        *doc, ret = body
+        assert len(doc) <= 1 and isinstance(ret, ast.Return), kind
+        assert isinstance(ret.value, ast.Call) and ret.value.func.id == "_single", kind

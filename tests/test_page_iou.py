@@ -382,11 +382,12 @@ COLOUR_LITERAL = re.compile(
 
 
 def test_the_canvas_css_and_js_hold_no_colour_literals_only_the_palette_python_sends():
-    from lossviz.components import box_canvas
+    from lossviz.components import box_canvas, served
     from lossviz.figures import iou as F
     from lossviz.figures import style as S
 
-    sources = {"box_canvas.css": box_canvas._CSS, "box_canvas.js": box_canvas._JS, "loader": box_canvas._LOADER}
+    sources = {"box_canvas.css": box_canvas._CSS, "box_canvas.js": box_canvas._JS,
+               "loader": served.LOADER + served.LOADER_CSS}  # fmt: skip
     for name, text in sources.items():
         code = re.sub(r"/\*.*?\*/|//[^\n]*", "", text, flags=re.S)  # comments may name colours
         assert not COLOUR_LITERAL.findall(code), (name, COLOUR_LITERAL.findall(code))

@@ -199,7 +199,7 @@ def test_the_payload_carries_the_palette_themes_and_the_png_caption():
 
 
 def test_the_component_reads_no_streamlit_internals_and_ships_no_test_hooks():
-    js = (Path(pc.__file__).parent / "plotly_chart.js").read_text(encoding="utf-8") + pc._LOADER
+    js = (Path(pc.__file__).parent / "plotly_chart.js").read_text(encoding="utf-8") + served.LOADER
     for internal in ("data-testid", "static/js/index", "stApp", "document.querySelector(", "ReceivedAt", "__test"):
         assert internal not in js, internal
 

@@ -198,22 +198,6 @@ def test_a_long_unknown_key_is_quoted_short():
     assert len(controls.short("x" * 5000)) <= controls.QUOTE_LIMIT
 
 
-def test_source_scan_finds_keys_of_sections_that_did_not_run(tmp_path):
-    from lossviz.components import controls
-
-    src = tmp_path / "page.py"
-    src.write_text(
-        "import streamlit as st\nfrom lossviz.components import controls\n"
-        "if st.session_state.get('never'):\n"
-        "    controls.slider('a', 'pg_hidden', 0.0, 1.0, 0.5, 0.1)\n"
-        "    controls.selectbox('b', key='pg_kw', options=[1])\n"
-        "    st.tabs(['x'], key='pg_tab', bind='query-params')\n"
-        "    controls.declare_keys('pg_declared')\n"
-        "st.slider('c', key='pg_unbound')\n"
-    )
-    assert controls.source_keys(str(src)) == {"pg_hidden", "pg_kw", "pg_tab", "pg_declared"}
-
-
 def _bound_directly_demo():
     import streamlit as st
 
@@ -234,32 +218,73 @@ def test_keys_of_widgets_bound_directly_are_known_from_streamlits_bindings():
     assert len(notices) == 1 and "demo_typo=1" in notices[0], notices
 
 
-# The keys that a fresh server knows only from the source scan (controls.source_keys), page by page: each may shrink
-# (a page that declares its closed sections' keys with controls.declare_keys), none may grow; empty everywhere, the
-# scan can go.
-SCAN_ONLY = {
-    "iou": {"iou_land_open", "iou_table_open"},
-    "simulation": {"sim_centre", "sim_map_mode", "sim_pair"},
-    "boxsize": {"bs_cb_a", "bs_cb_beta", "bs_cb_mu", "bs_cb_n", "bs_cb_sigma", "bs_cb_t", "bs_dfl_mu", "bs_dfl_sigma",
-                "bs_dfl_y", "bs_nwd_c", "bs_nwd_large", "bs_nwd_max", "bs_nwd_small"},  # the sections not selected
-    "libra": {"lib_base", "lib_blobs", "lib_fseed", "lib_level", "lib_noise", "lib_qx", "lib_qy", "lib_resid",
-              "lib_zero"},
-}  # fmt: skip
+# ------------------------------------------------------------------------------- the registry of each page's URL keys
+def _iou_option_queries() -> list[dict]:
+    """One IoU view per option control: the first loss that takes it (each loss shows only its own options)."""
+    from lossviz.analysis import iou as A
+
+    codes = {name: next(c for c in A.loss_codes() if name in A.option_names(c)) for name in A.OPTION_CONTROLS}
+    return [{"iou_loss": code, "iou_res": "32"} for code in dict.fromkeys(codes.values())]
+
+
+def _drive() -> dict[str, list[dict]]:
+    """Per page, the URLs that together open every section, tab, view and mode (small sizes where a run costs)."""
+    from lossviz.analysis import boxsize as B
+
+    sim, panels = {"sim_points": "1", "sim_iters": "5"}, ("Focal loss", "Class-balanced", "GHM-C", "AP-loss")
+    return {
+        "regression": [{"reg_sec_formulas": "true", "reg_sec_sweep": "true", "reg_sec_balance": "true"}],
+        "iou": _iou_option_queries(),
+        "classification": [{"cls_panel": p} for p in panels] + [{"cls_panel": panels[1], "cls_cb_type": "focal"}],
+        "simulation": [{**sim, "sim_view": v} for v in ("curves", "map", "traj", "load")],
+        "boxsize": [{"bs_mode": m} for m in B.MODES] + [{"bs_section": s} for s in ("nwd", "dist")],
+        "libra": [{"lib_images": "1", "lib_props": "50", "lib_sec_k": "true", "lib_show": "hard"},
+                  {"lib_panel": "bfp"}],
+        "sensitivity": [{}],
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("page", [p.url_path for p in shell.PAGES])
-def test_no_new_key_depends_on_the_source_scan(app, page, monkeypatch):
+def test_the_keys_every_page_puts_in_the_url_are_exactly_its_registry(app, page, monkeypatch):
+    """Issue 14 "thin pages": the unknown-key check knows a page's keys from its registry
+    (``lossviz.analysis.<page>.URL_KEYS``), not from scanning its source. With every section, tab and view opened,
+    the keys the page's widgets bind (and its coded selections write) must be the registry's: a widget built with a
+    key the registry lacks fails here, and so does a registry key that no widget uses any more."""
     from lossviz.components import controls
 
-    monkeypatch.setattr(controls, "_known", {})  # a fresh server: nothing seen yet
+    monkeypatch.setattr(controls, "_known", {})  # a fresh server: only what these runs create
+    for query in _drive()[page]:
+        at = app(page, query)
+        assert not at.exception, (query, at.exception)
+        assert not [w.value for w in at.warning if "not a setting" in w.value], query
+    seen = set().union(*controls._known.values()) - controls.ALWAYS_KNOWN
+    registry = controls.registry(page)
+    assert seen - registry == set(), "keys a widget binds but the registry lacks"
+    assert registry - seen == set(), "registry keys no widget binds"
+
+
+def test_every_page_with_controls_has_a_registry_of_its_own_prefix():
+    from lossviz.components import controls
+
+    for info in shell.PAGES:
+        keys = controls.registry(info.url_path)
+        assert keys and all(k.startswith(info.state_prefix + "_") for k in keys), info.url_path
+    assert controls.registry("home") == frozenset()
+
+
+def test_a_closed_sections_key_is_known_on_a_fresh_server_and_a_typo_of_it_is_not(app, monkeypatch):
+    # bs_rel is the error slider of the "relative" mode of the size section, built from a spec (no literal key in the
+    # page's source): with another section open on a fresh server, the old source scan did not know it.
+    from lossviz.components import controls
+
+    monkeypatch.setattr(controls, "_known", {})
     monkeypatch.setattr(controls, "_known_prefixes", {})
-    app(page, {})
-    known = set().union(*controls._known.values())
-    prefixes = set().union(*controls._known_prefixes.values())
-    info = next(p for p in shell.PAGES if p.url_path == page)
-    scanned = controls.source_keys(str(shell.PAGES_DIR / info.file))
-    scan_only = {k for k in scanned - known if not k.startswith(tuple(prefixes))}
-    assert scan_only <= SCAN_ONLY.get(page, set()), sorted(scan_only - SCAN_ONLY.get(page, set()))
+    at = app("boxsize", {"bs_section": "nwd", "bs_rel": "0.2", "bs_iou": "0.5", "bs_rell": "0.3"})
+    assert not at.exception
+    notices = _did_you_mean(at)
+    assert len(notices) == 1 and "bs_rell=0.3" in notices[0] and "Did you mean `bs_rel`?" in notices[0], notices
+    assert at.query_params.get("bs_rel") == "0.2" and at.query_params.get("bs_iou") == "0.5"
+    assert "bs_rell" not in at.query_params
 
 
 # ------------------------------------------------------------------------------------- shared helpers for pages

@@ -73,6 +73,13 @@ ERROR_SLIDERS = {
     "relative": ("bs.size.rel", "bs_rel", 0.01, 1.0, 0.1, 0.01),
     "iou": ("bs.size.iou", "bs_iou", 0.05, 0.95, 0.7, 0.05),
 }
+#: Every URL key of the box-size page (the shell's registry of its links), also those of the sections not shown.
+URL_KEYS = (
+    "bs_section", "bs_comp", "bs_mode", *(s[1] for s in ERROR_SLIDERS.values()), "bs_sl1_beta", "bs_stds", "bs_show",
+    "bs_nwd_small", "bs_nwd_large", "bs_nwd_c", "bs_nwd_max",
+    "bs_cb_kind", "bs_cb_n", "bs_cb_a", "bs_cb_beta", "bs_cb_t", "bs_cb_mu", "bs_cb_sigma",
+    "bs_dfl_y", "bs_dfl_mu", "bs_dfl_sigma",
+)  # fmt: skip
 
 
 def section_for(url_keys, default: str = "size") -> str:
@@ -402,6 +409,7 @@ __all__ = [
     "MODES",
     "PAPERS",
     "SECTIONS",
+    "URL_KEYS",
     "NwdCurves",
     "SizeSettings",
     "SizeSweep",

@@ -573,6 +573,13 @@ BOX_KEYS: dict[str, tuple[str, str, str, str]] = {
     "pred": ("iou_px1", "iou_py1", "iou_px2", "iou_py2"),
     "target": ("iou_gx1", "iou_gy1", "iou_gx2", "iou_gy2"),
 }
+#: Every URL key of the IoU page (the shell's registry of its links: a key not here gets the unknown-key notice).
+URL_KEYS = (
+    "iou_loss",
+    *(c.key for c in OPTION_CONTROLS.values()),
+    *(k for keys in BOX_KEYS.values() for k in keys),
+    "iou_table_open", "iou_land_open", "iou_res", "iou_field",
+)  # fmt: skip
 
 
 def box_values(pred: Sequence[float], target: Sequence[float]) -> tuple[dict[str, float], list[str]]:

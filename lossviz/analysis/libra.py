@@ -33,6 +33,15 @@ LEVELS = ("P2", "P3", "P4", "P5", "P6")
 
 # The page's choices, as language-independent codes (its URL values).
 PANELS = ("sampling", "bfp")
+#: Every URL key of the Libra R-CNN page (the shell's registry of its links), also those of the panel not shown.
+URL_KEYS = (
+    "lib_panel",
+    "lib_images", "lib_gts", "lib_smin", "lib_smax", "lib_crowd", "lib_props", "lib_jitter", "lib_bg",
+    "lib_neg", "lib_bins", "lib_floor", "lib_ffrac", "lib_addgt", "lib_hard", "lib_seed",
+    "lib_sec_k", "lib_sec_scene", "lib_show",
+    "lib_src", "lib_base", "lib_blobs", "lib_noise", "lib_fseed", "lib_refine", "lib_level", "lib_zero", "lib_resid",
+    "lib_qx", "lib_qy",
+)  # fmt: skip
 FLOOR_THRS = (-1.0, 0.0, 0.05, 0.1)  # mmdetection's floor_thr: -1 (no floor set), 0, or a low IoU
 REFINES = losses.REFINE_TYPES
 #: Older links carried the English display names (lib_panel=Balanced+Feature+Pyramid); they map to the codes.

@@ -43,6 +43,11 @@ import numpy as np
 
 FEATURES = ("area_ratio", "area", "aspect_ratio", "marginalisation", "boxes_per_image")
 METRICS = ("recall", "precision", "ap")
+#: Every URL key of the sensitivity page (the shell's registry of its links: known before an upload is refused).
+URL_KEYS = (
+    "sens_feature", "sens_mode", "sens_buckets", "sens_edges", "sens_metric", "sens_iou", "sens_score", "sens_cat",
+    "sens_drill_run", "sens_drill_bucket",
+)  # fmt: skip
 #: COCO's small / medium / large area split (px²), as in ``COCOeval.Params.areaRng``.
 COCO_AREA_EDGES = (0.0, 32.0**2, 96.0**2, 1e10)
 #: How far (px) a box may reach beyond its image before it is refused (COCO's own boxes overshoot by rounding).

@@ -370,6 +370,12 @@ def memory_mib(configs: dict[str, Config]) -> float:
 
 #: URL keys of the trajectory view's case pickers (target aspect, scale, anchor aspect), built at run time.
 CASE_KEYS = {"ta": "sim_ta", "sc": "sim_sc", "aa": "sim_aa"}
+#: Every URL key of the simulation page (the shell's registry of its links), also those of the views not shown.
+URL_KEYS = (
+    "sim_points", "sim_iters", "sim_seed", "sim_losses", "sim_modes", "sim_factor",
+    *(f"sim_eta{i + 1}" for i in range(len(S.PAPER_SCHEDULE.rates))), "sim_until1", "sim_until2",
+    "sim_view", "sim_log", "sim_map_mode", "sim_map_loss", "sim_pair", "sim_centre", *CASE_KEYS.values(),
+)  # fmt: skip
 
 
 #: The arXiv paper of every loss the simulation runs (from the core's registration of each loss).

@@ -27,6 +27,7 @@ from typing import Any
 import streamlit as st
 
 from lossviz.components import controls, served
+from lossviz.i18n import t
 
 HERE = Path(__file__).resolve().parent
 _JS_DIR = HERE / "box_canvas_js"  # served as static files: only the canvas's module is in it
@@ -37,17 +38,10 @@ _HTML = ""
 _SERVED_NAME = "box_canvas_js"  # served as "lossviz.components.served.box_canvas_js"
 #: Where the browser fetches the module (relative to the app's base URL), once per page load.
 MODULE_URL = served.url(_SERVED_NAME, _JS_FILE)
-# The element's own JavaScript is this loader: the 20 kB module goes to the browser once per page load from a static
-# route instead of inside every rerun's message (a v2 component resends its inline JavaScript with each update).
-_LOADER = """let loaded = null;
-export default function (component) {
-  const { data } = component;
-  loaded = loaded || import(new URL(data.module, window.location.origin + (data.base || "/")).href);
-  return loaded.then((m) => m.default(component));
-}
-"""
-
-_mount = st.components.v2.component("lossviz_box_canvas", html=_HTML, css=_CSS, js=_LOADER, isolate_styles=False)
+# The element's own JavaScript is the shared loader (``served.LOADER``): the 20 kB module goes to the browser once per
+# page load from a static route instead of inside every rerun's message (a v2 component resends its inline JavaScript
+# with each update).
+_mount = served.component("lossviz_box_canvas", css=_CSS, html=_HTML)
 
 
 Box = tuple[float, float, float, float]
@@ -163,6 +157,7 @@ def box_canvas(
         "seq": int(own["seq"]),
         "module": MODULE_URL,
         "base": served.base_path(),
+        "error": t("common.error", msg="{msg}"),
     }
     served.serve(_SERVED_NAME, _JS_DIR)  # checked on every call: registration is per runtime
     _mount(key=key, data=data, on_boxes_change=changed, height="content")

@@ -19,6 +19,7 @@ import streamlit as st
 from lossviz.components import controls
 from lossviz.i18n import t
 
+Labels = Mapping[str, str] | Callable[[str], str]  # a code's label: a table or a function
 _SEEDED = "_coded_seeded"  # session-state set of the keys already read from this session's URL
 
 
@@ -33,7 +34,7 @@ def _seed(key: str, codes: Sequence[str], default: Any, legacy: Mapping[str, str
     """On this session's first render of ``key``: take its value from the URL (codes, or legacy labels).
 
     Returns whether it set the widget's value (then the widget is created without a default, as Streamlit asks)."""
-    controls.declare_keys(key)  # a key of this page for the shell's unknown-parameter check
+    controls._register(key)  # seen on this page (the page's registry lists it too)
     controls.remember_default(key, list(default) if multi else default)  # what "Reset to defaults" sets
     seeded = st.session_state.setdefault(_SEEDED, set())
     if key in seeded:
@@ -70,72 +71,53 @@ def _write(key: str, value: Any, default: Any) -> None:
         pass
 
 
-def _label(labels: Mapping[str, str] | Callable[[str], str], codes: Sequence[str]) -> Callable[[str], str]:
+def _label(labels: Labels, codes: Sequence[str]) -> Callable[[str], str]:
     """A format function fixed now (in this run's language), so it gives the same labels wherever it is called."""
     table = {c: (labels(c) if callable(labels) else labels.get(c, c)) for c in codes}
     return lambda c: table.get(c, str(c))
 
 
-def segmented(
+def _single(
+    widget: Callable[..., Any],
     label: str,
     key: str,
     codes: Sequence[str],
     default: str,
-    labels: Mapping[str, str] | Callable[[str], str],
-    *,
-    legacy: Mapping[str, str] | None = None,
+    labels: Labels,
+    legacy: Mapping[str, str] | None,
+    by_index: bool,
     **kwargs: Any,
 ) -> str:
-    """``st.segmented_control`` over ``codes`` showing ``labels``; the URL holds the code. Never returns None."""
-    seeded = _seed(key, codes, default, legacy or {}, multi=False)
-    value = st.segmented_control(
-        label, list(codes), default=None if seeded else default, key=key, format_func=_label(labels, codes), **kwargs
-    )
-    value = value if value in codes else default
-    _write(key, value, default)
-    return value
+    """One single-choice ``widget`` over ``codes`` showing ``labels``; the URL holds the code; never None.
 
-
-def radio(
-    label: str,
-    key: str,
-    codes: Sequence[str],
-    default: str,
-    labels: Mapping[str, str] | Callable[[str], str],
-    *,
-    legacy: Mapping[str, str] | None = None,
-    **kwargs: Any,
-) -> str:
-    """``st.radio`` over ``codes`` showing ``labels``; the URL holds the code."""
-    seeded = _seed(key, codes, default, legacy or {}, multi=False)
-    if key in st.session_state and st.session_state[key] not in codes:
-        del st.session_state[key]
-    index = None if seeded else list(codes).index(default)
-    value = st.radio(label, list(codes), index=index, key=key, format_func=_label(labels, codes), **kwargs)
-    value = value if value in codes else default
-    _write(key, value, default)
-    return value
-
-
-def selectbox(
-    label: str,
-    key: str,
-    codes: Sequence[str],
-    default: str,
-    labels: Mapping[str, str] | Callable[[str], str],
-    *,
-    legacy: Mapping[str, str] | None = None,
-    **kwargs: Any,
-) -> str:
-    """``st.selectbox`` over ``codes`` showing ``labels``; the URL holds the code."""
+    ``by_index``: the widget takes its starting choice as ``index=`` (radio, selectbox), else as ``default=``."""
     seeded = _seed(key, codes, default, legacy or {}, multi=False)
     if key in st.session_state and st.session_state[key] not in codes:  # fewer options than before: the default
         del st.session_state[key]
-    index = None if seeded else list(codes).index(default)
-    value = st.selectbox(label, list(codes), index=index, key=key, format_func=_label(labels, codes),
-                         **kwargs)  # fmt: skip
+    start = None if seeded else default  # seeded: the session state holds the URL's choice
+    initial = {"index": None if start is None else list(codes).index(start)} if by_index else {"default": start}
+    value = widget(label, list(codes), key=key, format_func=_label(labels, codes), **initial, **kwargs)
+    value = value if value in codes else default
     _write(key, value, default)
     return value
+
+
+def segmented(label: str, key: str, codes: Sequence[str], default: str, labels: Labels,
+              *, legacy: Mapping[str, str] | None = None, **kwargs: Any) -> str:  # fmt: skip
+    """``st.segmented_control`` over ``codes`` showing ``labels``; the URL holds the code. Never returns None."""
+    return _single(st.segmented_control, label, key, codes, default, labels, legacy, False, **kwargs)
+
+
+def radio(label: str, key: str, codes: Sequence[str], default: str, labels: Labels,
+          *, legacy: Mapping[str, str] | None = None, **kwargs: Any) -> str:  # fmt: skip
+    """``st.radio`` over ``codes`` showing ``labels``; the URL holds the code."""
+    return _single(st.radio, label, key, codes, default, labels, legacy, True, **kwargs)
+
+
+def selectbox(label: str, key: str, codes: Sequence[str], default: str, labels: Labels,
+              *, legacy: Mapping[str, str] | None = None, **kwargs: Any) -> str:  # fmt: skip
+    """``st.selectbox`` over ``codes`` showing ``labels``; the URL holds the code."""
+    return _single(st.selectbox, label, key, codes, default, labels, legacy, True, **kwargs)
 
 
 def multiselect(
@@ -143,7 +125,7 @@ def multiselect(
     key: str,
     codes: Sequence[str],
     default: Sequence[str],
-    labels: Mapping[str, str] | Callable[[str], str],
+    labels: Labels,
     *,
     legacy: Mapping[str, str] | None = None,
     **kwargs: Any,

@@ -11,13 +11,14 @@ bound widget must not depend on the language, or a link made in one language wou
 
 from __future__ import annotations
 
-import ast
 import difflib
 import functools
+import importlib
 import math
 import threading
 from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -28,18 +29,14 @@ from lossviz.i18n import t
 # ----------------------------------------------------------------------------------------- which URL keys a page knows
 # A URL parameter that no control of the current page knows (a typo such as ``reg_family=`` for ``reg_fam``)
 # gets a notice and is dropped. What a page knows is the union of:
-#   * every key a wrapper below created on that page, and every key a widget of the page was bound to
-#     (Streamlit's binding table: ``st.expander``/``st.tabs`` bound directly, keys built at run time), in this run or
-#     any earlier run in this server process (keys come from code, never from the URL, so a key seen once is a real
-#     key: sections skipped this run still count);
-#   * keys and prefixes the page declares with ``declare_keys`` (keys of sections not run, built at run time);
-#   * ``lang`` (the shell's language switch);
-#   * a fallback for a FRESH server whose first visitor has a section closed: the keys written literally in the
-#     page's source as controls' keys (``controls.slider("…", "reg_alpha", …)`` or ``key="…",
-#     bind="query-params"``). Regression, Classification, Box size and Sensitivity need it for no key (they declare
-#     or run every key); IoU (``iou_table_open``, ``iou_land_open``), Simulation (``sim_centre``, ``sim_map_mode``,
-#     ``sim_pair``) and Libra R-CNN (nine keys of the panel not shown) do, until they declare those keys; then the
-#     scan can go (``tests/test_shell.py`` lists the keys that still depend on it).
+#   * its registry: every page ``lossviz/pages/<name>.py`` lists the URL keys of all its controls, sections and tabs
+#     once, in ``lossviz.analysis.<name>.URL_KEYS`` (derived from the control specs where the page has them), so the
+#     keys of sections that did not run this time are known on a fresh server too. ``tests/test_shell.py`` drives
+#     every section of every page open and checks that the keys its widgets bind are exactly the registry's;
+#   * every key a widget of the page was bound to (Streamlit's binding table) or a wrapper below created, in this run
+#     or an earlier one in this server process (a safety net: such a key is real, as keys come from code);
+#   * keys and prefixes declared with ``declare_keys`` (URL keys that no control owns: old links a page redirects);
+#   * ``lang`` (the shell's language switch).
 # The check runs after the page (app.py), not during it: a fragment's controls are created in the full run too.
 
 ALWAYS_KNOWN = frozenset({"lang"})
@@ -50,8 +47,22 @@ _source: ContextVar[str | None] = ContextVar("lossviz_page_source", default=None
 
 
 def set_page_source(path: str | None) -> None:
-    """Tell the URL check where the running page's script is (for the static key scan)."""
+    """Tell the URL check which page runs (its script's path: ``lossviz/pages/<name>.py`` has the registry
+    ``lossviz.analysis.<name>.URL_KEYS``)."""
     _source.set(path)
+
+
+@functools.cache
+def registry(name: str) -> frozenset[str]:
+    """The URL keys page ``name`` (its script's stem) declares in ``lossviz.analysis.<name>.URL_KEYS``; empty for a
+    page without controls (Home)."""
+    try:
+        module = importlib.import_module(f"lossviz.analysis.{name}")
+    except ModuleNotFoundError as err:
+        if err.name != f"lossviz.analysis.{name}":  # the module is there but fails to import: say so
+            raise
+        return frozenset()
+    return frozenset(getattr(module, "URL_KEYS", ()))
 
 
 def _page_id() -> str:
@@ -71,58 +82,18 @@ def _register(key: str) -> None:
 
 
 def declare_keys(*keys: str, prefixes: Iterable[str] = ()) -> None:
-    """Declare URL keys the current page reads besides its controls (keys of a section not run this time, built at
-    run time, or read straight from ``st.query_params``), and key prefixes it handles itself (``"reg_cb_"``)."""
+    """Declare URL keys the current page reads that no control owns (read straight from ``st.query_params``), and
+    key prefixes it handles itself (``"reg_cb_"``). A control's key belongs in the page's registry instead."""
     with _lock:
         _known.setdefault(_page_id(), set()).update(keys)
         _known_prefixes.setdefault(_page_id(), set()).update(prefixes)
-
-
-_WRAPPERS = frozenset(
-    {"slider", "number_input", "selectbox", "radio", "segmented", "multiselect", "checkbox", "toggle", "text_input"}
-)
-
-
-@functools.cache
-def source_keys(path: str) -> frozenset[str]:
-    """The URL keys written literally in a page's source: the ``key`` argument of this module's wrappers and of
-    ``drop_param``/``declare_keys``, and ``key="…"`` of any call with ``bind="query-params"``."""
-    try:
-        tree = ast.parse(open(path, encoding="utf-8").read())
-    except (OSError, SyntaxError, ValueError):
-        return frozenset()
-    found: set[str] = set()
-
-    def const(node: ast.AST) -> str | None:
-        return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        if isinstance(func, ast.Attribute):  # controls.slider(...) is ours; st.slider(...) counts only when bound
-            name, ours = func.attr, isinstance(func.value, ast.Name) and func.value.id == "controls"
-        else:  # a name imported from this module
-            name, ours = getattr(func, "id", ""), True
-        kw = {k.arg: k.value for k in node.keywords if k.arg}
-        if name in _WRAPPERS and ours:
-            key = const(node.args[1]) if len(node.args) > 1 else (const(kw["key"]) if "key" in kw else None)
-            if key:
-                found.add(key)
-        elif name == "drop_param" and node.args and const(node.args[0]):
-            found.add(const(node.args[0]))
-        elif name == "declare_keys":
-            found.update(k for k in map(const, node.args) if k)
-        elif "bind" in kw and const(kw["bind"]) == "query-params" and "key" in kw and const(kw["key"]):
-            found.add(const(kw["key"]))
-    return frozenset(found)
 
 
 def _register_bound() -> None:
     """Register every URL key that a widget of the running page is bound to in this session, whoever created it
     (``st.expander``/``st.tabs``/``st.slider`` with ``bind="query-params"`` directly, keys built at run time):
     Streamlit's own binding table, read through private attributes (if they move, this does nothing and the
-    wrappers' and declared keys remain)."""
+    registry and the wrappers' keys remain)."""
     try:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -145,7 +116,7 @@ def known_keys() -> tuple[set[str], set[str]]:
         prefixes = set(_known_prefixes.get(pid, set()))
     source = _source.get()
     if source:
-        keys |= source_keys(source)
+        keys |= registry(Path(source).stem)
     return keys, prefixes
 
 

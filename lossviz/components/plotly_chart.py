@@ -44,7 +44,6 @@ import numpy as np
 import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
-import streamlit as st
 
 from lossviz.components import served
 from lossviz.figures import style
@@ -67,46 +66,9 @@ _CSS = """
 """
 
 # The component's source (plotly_chart.js, with the shared template written in) is a file Streamlit serves, loaded
-# once per page by this small loader: an inline source would ride in every rerun's message of every chart (15 kB).
-_LOADER = """
-// lossviz plotly_chart loader: imports the chart module (a file Streamlit serves; once per page, cached by URL)
-// and hands it each update, so a rerun's message carries this loader and the figure, not the whole component.
-const modules = (window.__lossvizChartModules = window.__lossvizChartModules || {});
-
-function fail(parentElement, data, err) {
-  let box = parentElement.querySelector(".lossviz-plotly-chart__message");
-  if (!box) {
-    box = document.createElement("div");
-    box.className = "lossviz-plotly-chart lossviz-plotly-chart__message";
-    box.setAttribute("role", "alert");
-    parentElement.appendChild(box);
-  }
-  box.hidden = false;
-  box.textContent = (data.error || "{msg}").replace("{msg}", err && err.message ? err.message : String(err));
-}
-
-export default function load(args) {
-  const { data, parentElement } = args;
-  const url = new URL(data.module, window.location.origin + (data.base || "/")).href;
-  if (!modules[url]) modules[url] = import(url);
-  let cleanup = null;
-  let superseded = false;
-  modules[url].then(
-    (module) => {
-      if (!superseded) cleanup = module.default(args);
-    },
-    (err) => {
-      delete modules[url]; // a later update tries again
-      fail(parentElement, data, new Error(`could not load ${url}: ${err && err.message ? err.message : err}`));
-    },
-  );
-  return () => {
-    superseded = true;
-    if (typeof cleanup === "function") cleanup();
-  };
-}
-"""
-_component = st.components.v2.component("lossviz_plotly_chart", js=_LOADER, css=_CSS, isolate_styles=False)
+# once per page by the shared loader (``served.LOADER``): an inline source would ride in every rerun's message of every
+# chart (15 kB).
+_component = served.component("lossviz_plotly_chart", css=_CSS)
 
 _TEMPLATE_SLOT = "const TEMPLATE = null; // written in by plotly_chart.py"
 _MODULE_NAME = "chart_module"  # served as "lossviz.components.served.chart_module"

@@ -21,8 +21,6 @@ from lossviz.components.sections import preset_buttons as presets
 from lossviz.figures import classification as F
 from lossviz.i18n import t
 
-controls.declare_keys(*A.URL_KEYS)  # a link may set the controls of tabs that do not run now
-
 #: Tab labels are what the URL holds (``cls_panel=Focal+loss``, as before): proper names, the same in every language.
 PANELS = {"focal": "Focal loss", "cb": "Class-balanced", "ghm": "GHM-C", "ap": "AP-loss"}
 

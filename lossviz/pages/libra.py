@@ -138,9 +138,6 @@ def bfp_panel() -> None:
 
 st.title(t("libra.title"))
 st.markdown(t("libra.intro", link=A.BALANCED_L1_LINK))
-controls.declare_keys(
-    "lib_show", "lib_src", "lib_refine", "lib_sec_scene"
-)  # each panel's, in the URL while the other is open
 panel = coded.segmented(t("libra.panel"), "lib_panel", A.PANELS, "sampling", lambda c: t(f"libra.panel.{c}"),
                         legacy=A.LEGACY_CODES)  # fmt: skip
 st.divider()

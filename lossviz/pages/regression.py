@@ -16,8 +16,6 @@ from lossviz.figures import regression as F
 from lossviz.figures import regression_formulas as TEX
 from lossviz.i18n import get_lang, t
 
-controls.declare_keys(*A.URL_KEYS, prefixes=("reg_cb_",))  # built at run time, or in sections not run
-
 SYMBOLS = {"alpha": "α", "gamma": "γ", "beta": "β"}  # language independent: they go into the URL
 
 

@@ -20,7 +20,6 @@ from lossviz.i18n.simulation import error_text
 
 LEGACY = {F.loss_label(n): n for n in A.AUTOGRAD_LOSSES}  # old links carried the display names (sim_losses=IoU)
 VIEWS = ("curves", "map", "traj", "load")
-controls.declare_keys("sim_view", "sim_map_loss", *A.CASE_KEYS.values())  # made after the URL check, not literal
 
 
 def _table(df) -> None:  # E(t) and the area with thousands separators; per case (second to last) 4 decimals
