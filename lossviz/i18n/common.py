@@ -23,6 +23,10 @@ STRINGS = {
         "en": "URL parameter `{key}`: {value} is not one of the options and was ignored; keeping {kept}.",
         "zh": "URL 参数 `{key}`：{value} 不在可选项中，已忽略；保留 {kept}。",
     },
+    "common.bad_param_repeated": {
+        "en": "URL parameter `{key}` is given {n} times ({values}) but takes one value; using the default {default}.",
+        "zh": "URL 参数 `{key}` 出现了 {n} 次（{values}），但只能取一个值，已改用默认值 {default}。",
+    },
     "common.reason_not_number": {"en": "not a number", "zh": "不是数字"},
     "common.reason_empty": {"en": "empty", "zh": "为空"},
     "common.reason_not_finite": {"en": "not a finite number", "zh": "不是有限的数"},
