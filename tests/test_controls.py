@@ -159,3 +159,4 @@ def test_a_long_repeated_parameter_is_quoted_short():
     at = run({"k": ["1" * 3000, "2" * 3000]})
     (notice,) = warnings(at)
 
+    assert "given 2 times" in notice and "…" in notice and len(notice) < 400
