@@ -4,6 +4,7 @@ import pytest
 from conftest import wait_idle
 
 from bench._live import streamlit_server
+from lossviz.components import shell
 from lossviz.i18n import t
 
 pytestmark = pytest.mark.browser
@@ -199,3 +200,33 @@ def test_at_1440_px_the_page_actions_are_shown_once_in_the_sidebar(server_url, b
         assert focusable == 0
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/home?lang=zh", t("app.title", lang="zh")),  # the default page's own name: Streamlit serves it at "/" only
+        ("/Box-Size?lang=zh&bs_section=nwd", t("bs.title", lang="zh")),  # a title typed as a path
+        ("/iou-family?lang=zh", t("iou.title", lang="zh")),
+    ],
+)
+def test_an_alias_of_a_page_opens_it_with_its_parameters_and_no_dialog(server_url, page, path, heading):
+    page.goto(server_url + path)
+    wait_idle(page)
+    page.get_by_role("heading", name=heading).first.wait_for()
+    assert page.locator("[role=dialog]").count() == 0
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.url.endswith(path)  # the parameters are kept (and the address stays as typed)
+    page.locator("[data-testid=stSidebar]").get_by_text("简体中文").wait_for()
+
+
+def test_an_unknown_path_gets_our_notice_with_links_to_every_page_not_a_dialog(server_url, page):
+    page.goto(server_url + "/nope?lang=zh")
+    wait_idle(page)
+    main = page.locator("[data-testid=stMain]")
+    main.get_by_text(t("nav.not_found", lang="zh", path="nope").replace("`", "")[:10]).first.wait_for()
+    assert page.locator("[role=dialog]").count() == 0
+    assert main.get_by_role("link").count() >= 1 + len(shell._PRESENT)
+    main.get_by_role("link", name=t("nav.regression", lang="zh")).click()
+    page.get_by_role("heading", name=t("reg.title", lang="zh")).first.wait_for()
+    assert "/regression" in page.url and "lang=zh" in page.url

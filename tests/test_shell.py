@@ -374,3 +374,23 @@ def test_a_chinese_typo_notice_has_no_space_after_the_full_stop(app):
     notices = [w.value for w in at.warning if "reg_gamma" in w.value]
     assert notices and all("。 " not in n for n in notices), notices
     assert any("。您是否想输入" in n for n in notices), notices
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("home", ""),
+        ("Home", ""),
+        ("index", ""),
+        ("Regression", "regression"),
+        ("box-size", "boxsize"),
+        ("box_size", "boxsize"),
+        ("IoU-family", "iou"),
+        ("libra-r-cnn", "libra"),
+        ("Libra_RCNN", "libra"),
+        ("nope", None),
+        ("", None),
+    ],
+)
+def test_paths_a_user_would_type_for_a_page_are_aliases_of_it(typed, meant):
+    assert shell.alias_target(typed) == meant

@@ -11,6 +11,11 @@ STRINGS = {
     "nav.boxsize": {"en": "Box size: small objects, NWD, DFL", "zh": "框尺寸：小目标、NWD、DFL"},
     "nav.libra": {"en": "Libra R-CNN: sampling and feature pyramid", "zh": "Libra R-CNN：采样与特征金字塔"},
     "nav.sensitivity": {"en": "Sensitivity: recall by box size", "zh": "敏感度：按框尺寸的召回率"},
+    "nav.not_found_title": {"en": "Page not found", "zh": "页面不存在"},
+    "nav.not_found": {
+        "en": "There is no page at `/{path}`. The pages of lossviz:",
+        "zh": "`/{path}` 不是 lossviz 的页面。lossviz 的页面如下：",
+    },
     "common.bad_param": {
         "en": "URL parameter `{key}={value}` is not valid ({reason}); using the default {default}.",
         "zh": "URL 参数 `{key}={value}` 无效（{reason}），已改用默认值 {default}。",
