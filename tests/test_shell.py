@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_app
 from streamlit.testing.v1 import AppTest
 
 from lossviz import i18n
@@ -394,3 +395,29 @@ def test_a_chinese_typo_notice_has_no_space_after_the_full_stop(app):
 )
 def test_paths_a_user_would_type_for_a_page_are_aliases_of_it(typed, meant):
     assert shell.alias_target(typed) == meant
+
+
+def _history_trip(monkeypatch, back_query: dict) -> AppTest:
+    """Regression with a slider moved, then IoU, then a Back (a history navigation) to Regression's URL
+    ``back_query``: what Streamlit's frontend sends for the bare entry it pushes on the way out is ``{}``."""
+    at = run_app("regression", {"reg_alpha": "1.25"})
+    assert at.slider(key="reg_alpha").value == 1.25
+    at.query_params.clear()  # what the frontend sends when it leaves the page
+    at.switch_page("lossviz/pages/iou.py").run()
+    monkeypatch.setattr(shell, "_is_history_navigation", lambda: True)
+    at.query_params.clear()
+    at.query_params.update(back_query)
+    at.switch_page("lossviz/pages/regression.py").run()
+    assert not at.exception
+    return at
+
+
+def test_back_to_a_page_whose_url_lost_its_parameters_restores_them(monkeypatch):
+    at = _history_trip(monkeypatch, {})
+    assert at.slider(key="reg_alpha").value == 1.25
+    assert "reg_alpha" in at.query_params
+
+
+def test_back_to_an_entry_with_parameters_keeps_them_not_the_remembered_ones(monkeypatch):
+    at = _history_trip(monkeypatch, {"reg_alpha": "0.75"})
+    assert at.slider(key="reg_alpha").value == 0.75

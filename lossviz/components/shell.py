@@ -119,6 +119,7 @@ def navigation():
     _note_requested_path()
     selected = st.navigation(_pages(lang) + _alias_pages(lang))
     target = _aliases().get(selected.url_path, selected.url_path)  # an alias shows its page in place
+    _remember_or_restore(target or "")
     _start_visit(target or "")
     info = _BY_URL.get(target or "")
     controls.set_page_source(str(PAGES_DIR / (info.file if info else "home.py")))
@@ -149,6 +150,58 @@ def _pages(lang: str) -> list:
             st.Page(str(PAGES_DIR / p.file), title=t(p.title_key), icon=p.icon, url_path=p.url_path) for p in _PRESENT
         ]
     return built[lang]
+
+
+# ----------------------------------------------------------------------------------------- Back and Forward
+# Leaving page A for page B, Streamlit (1.67) drops A's widget parameters from the URL *before* it changes the path,
+# and pushes that as a history entry of its own: history reads [/a?a_key=1, /a, /b], and Back from B lands on the
+# bare /a, default settings. So each page's last query is remembered in the session and, on a Back or Forward
+# (a history navigation) to a page whose URL carries none of its parameters, put back: the page shows the settings
+# it had and Streamlit rewrites that history entry's URL to say so. A link opened or shared (not a history
+# navigation), a URL with the page's parameters, and a sidebar click all keep their own parameters or defaults.
+_QUERIES = "_lossviz_queries"  # session state: {url_path: {key: [values]}} of each page's last finished run
+
+
+def _page_query() -> dict[str, list[str]]:
+    from lossviz.components import controls
+
+    return {k: st.query_params.get_all(k) for k in st.query_params if k not in controls.ALWAYS_KNOWN}
+
+
+def _remember_query() -> None:
+    """Note the current page's query (after its run: corrections and dropped keys included)."""
+    visit = st.session_state.get(_VISIT)
+    if visit:
+        st.session_state.setdefault(_QUERIES, {})[visit["page"]] = _page_query()
+
+
+def _is_history_navigation() -> bool:
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        return bool(get_script_run_ctx().is_history_navigation)
+    except Exception:
+        return False
+
+
+def _remember_or_restore(url_path: str) -> None:
+    """Before the page runs: a rerun of the same page notes its URL (a fragment's changes included); a Back or
+    Forward to a page whose URL has none of its parameters gets the page's remembered ones back."""
+    visit = st.session_state.get(_VISIT)
+    if visit and visit["page"] == url_path:
+        _remember_query()
+        return
+    remembered = st.session_state.get(_QUERIES, {}).get(url_path)
+    if not remembered or _page_query() or not _is_history_navigation():
+        return
+    try:  # the page's widgets were unbound when it was left, so the URL takes their parameters again
+        st.query_params.update(remembered)
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        # Streamlit seeds a new widget from the URL the run started with: seed it from the restored one.
+        get_script_run_ctx().session_state._state.query_params._initial_query_params.update(remembered)
+    except Exception:
+        pass
 
 
 # ----------------------------------------------------------------------------------------- other paths
@@ -306,6 +359,7 @@ def run(page) -> None:
 
     page.run()  # an exception (rerun, stop, error) skips the check
     controls.check_unknown_params()
+    _remember_query()
 
 
 # ----------------------------------------------------------------------------------------- "what this shows"
