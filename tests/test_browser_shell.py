@@ -265,3 +265,22 @@ def test_back_and_forward_return_to_the_settings_and_url_one_had(server_url, pag
     page.go_back()
     wait_idle(page)
     assert _first_slider_text(page) == set_text and page.url == set_url
+
+
+def test_in_chinese_the_document_language_placeholders_and_uploader_help_are_chinese(server_url, page):
+    # Streamlit leaves <html lang="en">, shows "Choose an option" in every select, and its uploader says "Upload",
+    # "Drag and drop" and "Limit 100MB per file" in English only (1.67 offers no way to translate them): our own
+    # caption under the uploader says the same in Chinese.
+    page.goto(server_url + "/sensitivity?lang=zh")
+    wait_idle(page)
+    assert page.evaluate("document.documentElement.lang") == "zh-Hans"
+    main = page.locator("[data-testid=stMain]")
+    placeholders = main.locator("input[placeholder]").evaluate_all("els => els.map((e) => e.placeholder)")
+    assert placeholders and t("common.choose", lang="en") not in placeholders, placeholders
+    assert t("common.choose", lang="zh") in placeholders
+    note = t("common.upload_note", lang="zh", mb=100, types="JSON")
+    main.get_by_text(note).wait_for()
+    page.goto(server_url + "/sensitivity?lang=en")
+    wait_idle(page)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert main.get_by_text(t("common.upload_note", lang="en", mb=100, types="JSON")).count() == 0

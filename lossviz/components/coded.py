@@ -132,6 +132,7 @@ def selectbox(
     if key in st.session_state and st.session_state[key] not in codes:  # fewer options than before: the default
         del st.session_state[key]
     index = None if seeded else list(codes).index(default)
+    kwargs.setdefault("placeholder", t("common.choose"))  # Streamlit's own is English ("Choose an option")
     value = st.selectbox(label, list(codes), index=index, key=key, format_func=_label(labels, codes),
                          **kwargs)  # fmt: skip
     _write(key, value, default)
@@ -150,6 +151,7 @@ def multiselect(
 ) -> list[str]:
     """``st.multiselect`` over ``codes`` showing ``labels``; the URL holds the codes (repeated parameter)."""
     seeded = _seed(key, codes, list(default), legacy or {}, multi=True)
+    kwargs.setdefault("placeholder", t("common.choose"))  # Streamlit's own is English ("Choose an option")
     value = st.multiselect(
         label,
         list(codes),

@@ -414,6 +414,7 @@ def selectbox(label: str, key: str, options: Sequence[Any], index: int = 0, **kw
     """``st.selectbox`` bound to the URL; an unknown option in the URL gets a notice."""
     _check_option(key, options, options[index], format_func=kwargs.get("format_func"))
     remember_default(key, options[index])
+    kwargs.setdefault("placeholder", t("common.choose"))  # Streamlit's own is English ("Choose an option")
     return st.selectbox(label, options, index=index, key=key, bind="query-params", **kwargs)
 
 
@@ -435,6 +436,7 @@ def multiselect(label: str, key: str, options: Sequence[Any], default: Sequence[
     """``st.multiselect`` bound to the URL (repeated parameters); unknown options get a notice."""
     _check_option(key, options, list(default), multi=True, format_func=kwargs.get("format_func"))
     remember_default(key, list(default))
+    kwargs.setdefault("placeholder", t("common.choose"))  # Streamlit's own is English ("Choose an option")
     return st.multiselect(label, options, default=list(default), key=key, bind="query-params", **kwargs)
 
 

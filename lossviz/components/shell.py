@@ -104,6 +104,20 @@ GLOBAL_CSS = f"""<style>
 </style>"""
 
 
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}  # BCP 47 tags of the app's languages
+_HTML_LANG = '<script>document.documentElement.lang = "{lang}";</script>'
+
+
+def upload_note(types: list[str] | None = None) -> None:
+    """A caption under a file uploader saying in the page's language what Streamlit's own uploader texts say in
+    English only (its "Upload" button, drag and drop, the size limit and the types: Streamlit 1.67 offers no way to
+    translate them). Nothing in English, where Streamlit already says it."""
+    if i18n.get_lang() == "en":
+        return
+    kinds = ", ".join(x.upper() for x in types) if types else t("common.upload_any_type")
+    st.caption(t("common.upload_note", mb=st.get_option("server.maxUploadSize"), types=kinds))
+
+
 def navigation():
     """Build the sidebar (language first) and return the selected ``st.Page`` to run.
 
@@ -128,6 +142,10 @@ def navigation():
     reset_keys = tuple(sorted(controls.known_keys()[0] - controls.ALWAYS_KNOWN)) if info else ()
     with st.sidebar:
         page_actions(info, reset_keys=reset_keys)
+        # The document's language (``<html lang>``, which Streamlit leaves at "en"): screen readers pick their
+        # voice from it, browsers their fonts and translation offers. It sets the document root, not Streamlit's
+        # DOM. A script is an element in the layout (style alone is not): last in the sidebar it moves nothing.
+        st.html(_HTML_LANG.format(lang=HTML_LANG[i18n.get_lang()]), unsafe_allow_javascript=True)
     with st.container(horizontal=True, gap="small", key=PHONE_ACTIONS):  # phones: the sidebar is collapsed there
         page_actions(info, suffix="_phone", reset_keys=reset_keys)
     return selected

@@ -16,6 +16,12 @@ STRINGS = {
         "en": "There is no page at `/{path}`. The pages of lossviz:",
         "zh": "`/{path}` 不是 lossviz 的页面。lossviz 的页面如下：",
     },
+    "common.choose": {"en": "Choose an option", "zh": "请选择"},
+    "common.upload_note": {
+        "en": "Click Upload or drop a file on the box; at most {mb} MB per file ({types}).",
+        "zh": "点击上方的 “Upload” 按钮选择文件，或将文件拖放到框内；每个文件不超过 {mb} MB（{types}）。",
+    },
+    "common.upload_any_type": {"en": "any type", "zh": "任意类型"},
     "common.bad_param": {
         "en": "URL parameter `{key}={value}` is not valid ({reason}); using the default {default}.",
         "zh": "URL 参数 `{key}={value}` 无效（{reason}），已改用默认值 {default}。",
