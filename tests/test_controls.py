@@ -27,13 +27,13 @@ def warnings(at: AppTest) -> list[str]:
 def test_no_parameters_no_notice():
     at = run({})
     assert warnings(at) == []
-    assert shown(at) == {"n": "10", "x": "1.0", "k": "5", "m": "['a']", "s": "'one'", "c": "False"}
+    assert shown(at) == {"n": "10", "x": "1.0", "k": "5", "m": "['a']", "s": "'one'", "c": "False", "w": "'hi'"}
 
 
 def test_valid_parameters_are_used_silently():
-    at = run({"n": "7", "x": "0.5", "k": "42", "m": ["b", "c"], "s": "two", "c": "true"})
+    at = run({"n": "7", "x": "0.5", "k": "42", "m": ["b", "c"], "s": "two", "c": "true", "w": "yo"})
     assert warnings(at) == []
-    assert shown(at) == {"n": "7", "x": "0.5", "k": "42", "m": "['b', 'c']", "s": "'two'", "c": "True"}
+    assert shown(at) == {"n": "7", "x": "0.5", "k": "42", "m": "['b', 'c']", "s": "'two'", "c": "True", "w": "'yo'"}
 
 
 @pytest.mark.parametrize(("key", "raw", "used"), [("n", "2.5", "2"), ("n", "3.7", "3"), ("k", "12.9", "12")])
@@ -174,3 +174,43 @@ def test_the_coded_single_choices_are_thin_wrappers_of_one_helper():
         *doc, ret = body
         assert len(doc) <= 1 and isinstance(ret, ast.Return), kind
         assert isinstance(ret.value, ast.Call) and ret.value.func.id == "_single", kind
+
+
+DEFAULTS = {"n": "10", "x": "1.0", "k": "5", "m": "['a']", "s": "'one'", "c": "False", "w": "'hi'"}
+
+
+@pytest.mark.parametrize(
+    ("key", "values"),
+    [
+        ("n", ["3", "7"]),  # integer slider: Streamlit fell back to the default without a word
+        ("x", ["0.3", "0.7"]),  # float slider: the same
+        ("k", ["3", "7"]),  # number input: Streamlit silently took the last
+        ("s", ["one", "two"]),  # selectbox: the last, silently
+        ("c", ["true", "false"]),  # checkbox
+        ("w", ["a", "b"]),  # text input: the last, silently
+        ("n", ["3", "3"]),  # the same value twice is still not one value
+    ],
+)
+def test_a_repeated_parameter_of_a_single_value_control_gets_a_notice_and_the_default(key, values):
+    # A fresh user found ?reg_alpha=0.3&reg_alpha=0.7 silently falling back to the default.
+    at = run({key: values})
+    assert shown(at)[key] == DEFAULTS[key]
+    (notice,) = warnings(at)
+    assert f"`{key}` is given {len(values)} times" in notice and ", ".join(values) in notice, notice
+    assert "default" in notice
+    at.run()  # the parameter is gone from the URL: the next run is quiet and still shows the default
+    assert not at.exception and warnings(at) == [] and key not in at.query_params
+    assert shown(at)[key] == DEFAULTS[key]
+
+
+def test_a_multiselect_takes_repeated_parameters_silently():
+    # Streamlit's bind writes a multiselect's values as a repeated parameter: that is not an error.
+    at = run({"m": ["c", "b"]})
+    assert warnings(at) == [] and shown(at)["m"] == "['c', 'b']"
+
+
+def test_a_long_repeated_parameter_is_quoted_short():
+    at = run({"k": ["1" * 3000, "2" * 3000]})
+    (notice,) = warnings(at)
+
+    assert "given 2 times" in notice and "…" in notice and len(notice) < 400

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_app
 from streamlit.testing.v1 import AppTest
 
 from lossviz import i18n
@@ -399,3 +400,49 @@ def test_a_chinese_typo_notice_has_no_space_after_the_full_stop(app):
     notices = [w.value for w in at.warning if "reg_gamma" in w.value]
     assert notices and all("。 " not in n for n in notices), notices
     assert any("。您是否想输入" in n for n in notices), notices
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("home", ""),
+        ("Home", ""),
+        ("index", ""),
+        ("Regression", "regression"),
+        ("box-size", "boxsize"),
+        ("box_size", "boxsize"),
+        ("IoU-family", "iou"),
+        ("libra-r-cnn", "libra"),
+        ("Libra_RCNN", "libra"),
+        ("nope", None),
+        ("", None),
+    ],
+)
+def test_paths_a_user_would_type_for_a_page_are_aliases_of_it(typed, meant):
+    assert shell.alias_target(typed) == meant
+
+
+def _history_trip(monkeypatch, back_query: dict) -> AppTest:
+    """Regression with a slider moved, then IoU, then a Back (a history navigation) to Regression's URL
+    ``back_query``: what Streamlit's frontend sends for the bare entry it pushes on the way out is ``{}``."""
+    at = run_app("regression", {"reg_alpha": "1.25"})
+    assert at.slider(key="reg_alpha").value == 1.25
+    at.query_params.clear()  # what the frontend sends when it leaves the page
+    at.switch_page("lossviz/pages/iou.py").run()
+    monkeypatch.setattr(shell, "_is_history_navigation", lambda: True)
+    at.query_params.clear()
+    at.query_params.update(back_query)
+    at.switch_page("lossviz/pages/regression.py").run()
+    assert not at.exception
+    return at
+
+
+def test_back_to_a_page_whose_url_lost_its_parameters_restores_them(monkeypatch):
+    at = _history_trip(monkeypatch, {})
+    assert at.slider(key="reg_alpha").value == 1.25
+    assert "reg_alpha" in at.query_params
+
+
+def test_back_to_an_entry_with_parameters_keeps_them_not_the_remembered_ones(monkeypatch):
+    at = _history_trip(monkeypatch, {"reg_alpha": "0.75"})
+    assert at.slider(key="reg_alpha").value == 0.75

@@ -224,8 +224,26 @@ def _notice(key: str, value: Any, reason: str, default: Any) -> None:
     _warn(t("common.bad_param", key=key, value=short(value), reason=reason, default=default))
 
 
+def _repeated(key: str, default: Any) -> bool:
+    """A single-value control given its parameter more than once (``?reg_alpha=0.3&reg_alpha=0.7``): which one was
+    meant is unknowable, and Streamlit does not agree with itself (a slider falls back to the default without a word,
+    a number input or a selection takes the last). Say so, quoting the values, drop the parameter and use the
+    default, for every kind of single-value control alike. Returns whether it was repeated."""
+    try:
+        raws = st.query_params.get_all(key)
+    except Exception:
+        return False
+    if len(raws) < 2:
+        return False
+    _warn(t("common.bad_param_repeated", key=key, n=len(raws), values=short(", ".join(raws)), default=default))
+    _forget_url_value(key)
+    return True
+
+
 def _check_number(key: str, lo: float, hi: float, default: float, *, integer: bool = False) -> None:
     _register(key)
+    if _repeated(key, default):
+        return
     raw = _raw(key)
     if raw is None:
         return
@@ -323,6 +341,8 @@ def _check_option(
         except Exception:
             return
     else:
+        if _repeated(key, format_func(default) if format_func else default):
+            return
         raw = _raw(key)
         raws = [] if raw is None else [raw]
     # Streamlit writes the *formatted* option into the URL, so that is what a valid parameter looks like.
@@ -365,6 +385,7 @@ def selectbox(label: str, key: str, options: Sequence[Any], index: int = 0, **kw
     """``st.selectbox`` bound to the URL; an unknown option in the URL gets a notice."""
     _check_option(key, options, options[index], format_func=kwargs.get("format_func"))
     remember_default(key, options[index])
+    kwargs.setdefault("placeholder", t("common.choose"))  # Streamlit's own is English ("Choose an option")
     return st.selectbox(label, options, index=index, key=key, bind="query-params", **kwargs)
 
 
@@ -386,6 +407,7 @@ def multiselect(label: str, key: str, options: Sequence[Any], default: Sequence[
     """``st.multiselect`` bound to the URL (repeated parameters); unknown options get a notice."""
     _check_option(key, options, list(default), multi=True, format_func=kwargs.get("format_func"))
     remember_default(key, list(default))
+    kwargs.setdefault("placeholder", t("common.choose"))  # Streamlit's own is English ("Choose an option")
     return st.multiselect(label, options, default=list(default), key=key, bind="query-params", **kwargs)
 
 
@@ -406,6 +428,7 @@ def toggle(label: str, key: str, value: bool = False, **kwargs: Any) -> bool:
 def text_input(label: str, key: str, value: str = "", **kwargs: Any) -> str:
     """``st.text_input`` bound to the URL (free text: the page validates what it parses from it)."""
     _register(key)
+    _repeated(key, repr(value))
     remember_default(key, value)
     return st.text_input(label, value=value, key=key, bind="query-params", **kwargs)
 

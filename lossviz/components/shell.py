@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +104,20 @@ GLOBAL_CSS = f"""<style>
 </style>"""
 
 
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}  # BCP 47 tags of the app's languages
+_HTML_LANG = '<script>document.documentElement.lang = "{lang}";</script>'
+
+
+def upload_note(types: list[str] | None = None) -> None:
+    """A caption under a file uploader saying in the page's language what Streamlit's own uploader texts say in
+    English only (its "Upload" button, drag and drop, the size limit and the types: Streamlit 1.67 offers no way to
+    translate them). Nothing in English, where Streamlit already says it."""
+    if i18n.get_lang() == "en":
+        return
+    kinds = ", ".join(x.upper() for x in types) if types else t("common.upload_any_type")
+    st.caption(t("common.upload_note", mb=st.get_option("server.maxUploadSize"), types=kinds))
+
+
 def navigation():
     """Build the sidebar (language first) and return the selected ``st.Page`` to run.
 
@@ -114,15 +129,23 @@ def navigation():
     controls.set_notice_area(st.container())
     with st.sidebar:
         language_switch()
-    selected = st.navigation(_pages(i18n.get_lang()))
-    _start_visit(selected.url_path)
-    info = _BY_URL.get(selected.url_path)
+    lang = i18n.get_lang()
+    _note_requested_path()
+    selected = st.navigation(_pages(lang) + _alias_pages(lang))
+    target = _aliases().get(selected.url_path, selected.url_path)  # an alias shows its page in place
+    _remember_or_restore(target or "")
+    _start_visit(target or "")
+    info = _BY_URL.get(target or "")
     controls.set_page_source(str(PAGES_DIR / (info.file if info else "home.py")))
     if info and info.url_prefixes:
         controls.declare_keys(prefixes=info.url_prefixes)
     reset_keys = tuple(sorted(controls.known_keys()[0] - controls.ALWAYS_KNOWN)) if info else ()
     with st.sidebar:
         page_actions(info, reset_keys=reset_keys)
+        # The document's language (``<html lang>``, which Streamlit leaves at "en"): screen readers pick their
+        # voice from it, browsers their fonts and translation offers. It sets the document root, not Streamlit's
+        # DOM. A script is an element in the layout (style alone is not): last in the sidebar it moves nothing.
+        st.html(_HTML_LANG.format(lang=HTML_LANG[i18n.get_lang()]), unsafe_allow_javascript=True)
     with st.container(horizontal=True, gap="small", key=PHONE_ACTIONS):  # phones: the sidebar is collapsed there
         page_actions(info, suffix="_phone", reset_keys=reset_keys)
     return selected
@@ -139,12 +162,165 @@ def _pages(lang: str) -> list:
     built = st.session_state.setdefault(_NAV, {})
     if lang not in built:
         home = st.Page(
-            str(PAGES_DIR / "home.py"), title=t("nav.home"), icon=":material/home:", default=True, url_path="home"
-        )
+            str(PAGES_DIR / "home.py"), title=t("nav.home"), icon=":material/home:", default=True, url_path=""
+        )  # served at "/"; an empty url_path reserves no name, so "/home" can be an alias of it (see below)
         built[lang] = [home] + [
             st.Page(str(PAGES_DIR / p.file), title=t(p.title_key), icon=p.icon, url_path=p.url_path) for p in _PRESENT
         ]
     return built[lang]
+
+
+# ----------------------------------------------------------------------------------------- Back and Forward
+# Leaving page A for page B, Streamlit (1.67) drops A's widget parameters from the URL *before* it changes the path,
+# and pushes that as a history entry of its own: history reads [/a?a_key=1, /a, /b], and Back from B lands on the
+# bare /a, default settings. So each page's last query is remembered in the session and, on a Back or Forward
+# (a history navigation) to a page whose URL carries none of its parameters, put back: the page shows the settings
+# it had and Streamlit rewrites that history entry's URL to say so. A link opened or shared (not a history
+# navigation), a URL with the page's parameters, and a sidebar click all keep their own parameters or defaults.
+_QUERIES = "_lossviz_queries"  # session state: {url_path: {key: [values]}} of each page's last finished run
+
+
+def _page_query() -> dict[str, list[str]]:
+    from lossviz.components import controls
+
+    return {k: st.query_params.get_all(k) for k in st.query_params if k not in controls.ALWAYS_KNOWN}
+
+
+def _remember_query() -> None:
+    """Note the current page's query (after its run: corrections and dropped keys included)."""
+    visit = st.session_state.get(_VISIT)
+    if visit:
+        st.session_state.setdefault(_QUERIES, {})[visit["page"]] = _page_query()
+
+
+def _is_history_navigation() -> bool:
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        return bool(get_script_run_ctx().is_history_navigation)
+    except Exception:
+        return False
+
+
+def _remember_or_restore(url_path: str) -> None:
+    """Before the page runs: a rerun of the same page notes its URL (a fragment's changes included); a Back or
+    Forward to a page whose URL has none of its parameters gets the page's remembered ones back."""
+    visit = st.session_state.get(_VISIT)
+    if visit and visit["page"] == url_path:
+        _remember_query()
+        return
+    remembered = st.session_state.get(_QUERIES, {}).get(url_path)
+    if not remembered or _page_query() or not _is_history_navigation():
+        return
+    try:  # the page's widgets were unbound when it was left, so the URL takes their parameters again
+        st.query_params.update(remembered)
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        # Streamlit seeds a new widget from the URL the run started with: seed it from the restored one.
+        get_script_run_ctx().session_state._state.query_params._initial_query_params.update(remembered)
+    except Exception:
+        pass
+
+
+# ----------------------------------------------------------------------------------------- other paths
+# Streamlit serves the default page at "/" only: "/home" (its url_path), a title typed as a path ("/box-size",
+# "/IoU-family") or a typo got Streamlit's "Page not found" dialog. A path that is not a page's becomes a hidden
+# page of this session: an alias shows its page in place (the address stays as typed, so Back and Forward keep
+# working; a redirect would push a second history entry that Back returns to and is redirected from again), and
+# any other path gets our own notice with links to every page. The URL's parameters are kept either way.
+_ALIASES = "_lossviz_aliases"  # session state: {requested path: the url_path it shows ("" home), or None: unknown}
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+_HOME_NAMES = ("home", "index", "main", "start")
+
+
+def _alias_table() -> dict[str, str]:
+    """{normalised name: url_path} of every page: its url_path, its file stem, its English title and the title's part
+    before the colon ("IoU family", "Box size", "Libra R-CNN"); Home's url_path is ""."""
+    table = {_norm(name): "" for name in (*_HOME_NAMES, i18n.t("nav.home", lang="en"))}
+    for p in _PRESENT:
+        title = i18n.t(p.title_key, lang="en")
+        for name in (p.url_path, Path(p.file).stem, title, title.split(":")[0]):
+            table.setdefault(_norm(name), p.url_path)
+    return table
+
+
+def alias_target(path: str) -> str | None:
+    """The url_path that a typed path means ("" for Home), or None when it names no page."""
+    return _alias_table().get(_norm(path)) if _norm(path) else None
+
+
+def _requested_path() -> str | None:
+    """The path of a URL opened directly (a typed or shared link) when it is not one of our pages' url_paths;
+    None when the browser named a page it knows (navigation, reruns) or the path is a page's. Streamlit's page
+    resolution state, read through its run context (if that moves, this returns None and Streamlit's own dialog
+    is what a user sees)."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        pm = get_script_run_ctx().pages_manager
+        if pm.intended_page_script_hash:
+            return None
+        name = (pm.intended_page_name or "").strip("/")
+    except Exception:
+        return None
+    if not name or name in _BY_URL or "/" in name:  # st.Page takes no "/" in a url_path: Streamlit's dialog stays
+        return None
+    return name
+
+
+def _aliases() -> dict[str, str | None]:
+    return st.session_state.setdefault(_ALIASES, {})
+
+
+def _note_requested_path() -> None:
+    name = _requested_path()
+    if name is not None and name not in _aliases():
+        _aliases()[name] = alias_target(name)
+
+
+def _alias_pages(lang: str) -> list:
+    """Hidden pages for the paths this session was opened at that are not our url_paths (see above)."""
+    aliases = _aliases()
+    if not aliases:
+        return []
+    built = st.session_state.setdefault(_NAV + "_alias", {})
+    pages = []
+    for name, target in aliases.items():
+        if (lang, name) not in built:
+            info = _BY_URL.get(target or "")
+            if target is None:
+                page = st.Page(_not_found(name), title=t("nav.not_found_title"), url_path=name, visibility="hidden")
+            else:
+                page = st.Page(
+                    str(PAGES_DIR / (info.file if info else "home.py")),
+                    title=t(info.title_key if info else "nav.home"),
+                    url_path=name,
+                    visibility="hidden",
+                )
+            built[(lang, name)] = page
+        pages.append(built[(lang, name)])
+    return pages
+
+
+def _not_found(name: str):
+    """The page of a path that names no page: what was asked for, and a link to every page."""
+
+    def not_found() -> None:
+        from lossviz.components import controls
+
+        st.title(t("nav.not_found_title"))
+        st.warning(t("nav.not_found", path=controls.short(name)), icon=":material/travel_explore:")
+        st.page_link(str(PAGES_DIR / "home.py"), label=t("nav.home"), icon=":material/home:")
+        for p in _PRESENT:
+            st.page_link(str(PAGES_DIR / p.file), label=t(p.title_key), icon=p.icon)
+        controls.declare_keys(*st.query_params)  # not this page's to judge: its links lead to the pages that are
+
+    return not_found
 
 
 def _reset(keys: tuple[str, ...], prefix: str) -> None:
@@ -201,6 +377,7 @@ def run(page) -> None:
 
     page.run()  # an exception (rerun, stop, error) skips the check
     controls.check_unknown_params()
+    _remember_query()
 
 
 # ----------------------------------------------------------------------------------------- "what this shows"

@@ -11,6 +11,17 @@ STRINGS = {
     "nav.boxsize": {"en": "Box size: small objects, NWD, DFL", "zh": "框尺寸：小目标、NWD、DFL"},
     "nav.libra": {"en": "Libra R-CNN: sampling and feature pyramid", "zh": "Libra R-CNN：采样与特征金字塔"},
     "nav.sensitivity": {"en": "Sensitivity: recall by box size", "zh": "敏感度：按框尺寸的召回率"},
+    "nav.not_found_title": {"en": "Page not found", "zh": "页面不存在"},
+    "nav.not_found": {
+        "en": "There is no page at `/{path}`. The pages of lossviz:",
+        "zh": "`/{path}` 不是 lossviz 的页面。lossviz 的页面如下：",
+    },
+    "common.choose": {"en": "Choose an option", "zh": "请选择"},
+    "common.upload_note": {
+        "en": "Click Upload or drop a file on the box; at most {mb} MB per file ({types}).",
+        "zh": "点击上方的 “Upload” 按钮选择文件，或将文件拖放到框内；每个文件不超过 {mb} MB（{types}）。",
+    },
+    "common.upload_any_type": {"en": "any type", "zh": "任意类型"},
     "common.bad_param": {
         "en": "URL parameter `{key}={value}` is not valid ({reason}); using the default {default}.",
         "zh": "URL 参数 `{key}={value}` 无效（{reason}），已改用默认值 {default}。",
@@ -22,6 +33,10 @@ STRINGS = {
     "common.bad_param_dropped": {
         "en": "URL parameter `{key}`: {value} is not one of the options and was ignored; keeping {kept}.",
         "zh": "URL 参数 `{key}`：{value} 不在可选项中，已忽略；保留 {kept}。",
+    },
+    "common.bad_param_repeated": {
+        "en": "URL parameter `{key}` is given {n} times ({values}) but takes one value; using the default {default}.",
+        "zh": "URL 参数 `{key}` 出现了 {n} 次（{values}），但只能取一个值，已改用默认值 {default}。",
     },
     "common.reason_not_number": {"en": "not a number", "zh": "不是数字"},
     "common.reason_empty": {"en": "empty", "zh": "为空"},

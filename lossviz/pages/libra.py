@@ -113,6 +113,7 @@ def bfp_panel() -> None:
     upload = None
     if source == "picture":
         file = st.file_uploader(t("libra.upload"), type=None, key="lib_upload", help=t("libra.upload_help"))
+        shell.upload_note()  # Streamlit's uploader texts are English only
         if file is None:
             st.info(t("libra.upload_none"), icon=":material/info:")
             return

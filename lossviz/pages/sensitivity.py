@@ -31,6 +31,7 @@ def _inputs(limit_mb: float) -> tuple[str, A.GroundTruth, list[A.Detections]]:
         key="sens_dt_files",
         help=t("sens.upload_dt_help"),
     )
+    shell.upload_note(["json"])  # Streamlit's uploader texts are English only
     if gt_file is not None and dt_files:
         parsed = C.uploads(gt_file, dt_files, limit_mb)
         st.caption(t("sens.using_upload", gt=gt_file.name, runs=", ".join(f.name for f in dt_files)))

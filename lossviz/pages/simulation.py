@@ -132,6 +132,7 @@ elif view == "traj":
     plotly_chart(errors, key="sim_traj_err", height=360)
 else:
     upload = st.file_uploader(t("sim.load"), type=["json"], key="sim_upload", help=t("sim.load_help"))
+    shell.upload_note(["json"])  # Streamlit's uploader texts are English only
     st.caption(t("sim.load_help"))
     if upload is not None:
         try:

@@ -18,6 +18,7 @@ values = {
     "m": controls.multiselect("m", "m", ["a", "b", "c"], ["a"]),
     "s": controls.selectbox("s", "s", ["one", "two"]),
     "c": controls.checkbox("c", "c", False),
+    "w": controls.text_input("w", "w", "hi"),
 }
 for key, value in values.items():
     st.text(f"{key}={value!r}")
