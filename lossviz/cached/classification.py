@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from lossviz.analysis import classification as A
+from lossviz.cached.heap import freeze_imports
 from lossviz.figures import classification as F
 from lossviz.i18n import get_lang
 
@@ -127,3 +128,6 @@ def _ap_matrix(scores: tuple, labels: tuple, delta: float, interpolated: bool, l
 def ap_matrix(scores, labels, delta: float, interpolated: bool) -> View:
     """The L_ij matrix of AP-loss (or its interpolated rescaling)."""
     return _ap_matrix(tuple(map(float, scores)), tuple(map(int, labels)), float(delta), bool(interpolated), get_lang())
+
+
+freeze_imports()  # after the imports above: reruns then collect only what they made (lossviz.cached.heap)

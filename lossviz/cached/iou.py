@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lossviz.analysis import iou as A
+from lossviz.cached.heap import freeze_imports
 from lossviz.figures import iou as F
 
 Box = tuple[float, float, float, float]
@@ -61,3 +62,6 @@ def formulas(code: str, pred: Box, target: Box, options: A.Options) -> tuple[lis
     lines = [F.formula_latex(A.formula_terms(code, pred, target, options), value)]
     lines += F.siou_latex(A.siou_parts(pred, target)) if code == "siou" else []
     return lines, A.eps_share(pred, target)
+
+
+freeze_imports()  # after the imports above: reruns then collect only what they made (lossviz.cached.heap)
