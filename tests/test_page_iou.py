@@ -407,7 +407,10 @@ def test_landscapes_are_sent_as_float32_without_template_defaults_they_cannot_us
         assert heat["z"]["dtype"] == "f4" and arrows["x"]["dtype"] == "f4" and arrows["y"]["dtype"] == "f4"
         assert set(fig["layout"]["template"]["data"]) <= {tr["type"] for tr in fig["data"]}
         assert not {"scene", "geo", "polar", "ternary"} & set(fig["layout"]["template"]["layout"])
-        assert len(c.proto.json) < 50_000  # at 64 x 64 with the arrow field: was ~128 kB per landscape
+        assert len(c.proto.json) < 34_000  # at 64 x 64 with the arrow field: was ~128 kB, then ~45 kB per landscape
+        # the descent field is one arrow marker per grid point (a 6-point polyline each before), turned and sized
+        assert arrows["mode"] == "markers" and arrows["marker"]["symbol"] == "arrow"
+        assert arrows["marker"]["angle"]["dtype"] == "f4" and arrows["marker"]["size"]["dtype"] == "u1"
 
 
 # --------------------------------------------------------------------------------------- issue 14: thin page
