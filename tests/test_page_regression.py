@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -635,3 +637,18 @@ def test_the_residual_grid_goes_as_float32_and_its_hover_labels_read_the_same(ap
     at = app(PAGE, query={"reg_beta": "0.37", "reg_sl1_beta": "0.77"})
     sent = _figure(at, "reg_curves_chart")["data"][0]
     assert sent["x"]["dtype"] == "f4" and sent["y"]["dtype"] == "f8"
+
+
+@pytest.mark.parametrize("module", ["regression", "iou", "classification"])
+def test_cache_module_freezes_the_import_heap(module):
+    """Streamlit runs a full ``gc.collect`` after every rerun; with torch, pandas and Plotly imported that walk was
+    most of a rerun's server CPU. Importing a page's cache module freezes what the imports left (``gc.freeze``), so
+    the collection after a rerun walks only what was made since: here, in a fresh interpreter, almost nothing."""
+    code = (
+        f"import gc, importlib; importlib.import_module('lossviz.cached.{module}'); "
+        "print(gc.get_freeze_count(), len(gc.get_objects()))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    frozen, walked = int(out[-2]), int(out[-1])
+    assert frozen > 100_000  # torch's and the page's modules
+    assert walked < frozen / 20, (frozen, walked)

@@ -5,7 +5,8 @@ dicts), metrics, tables, text and CSV columns, built once per input and language
 language (the figures carry translated text), and the same inputs give the same figure dicts, so a chart whose
 inputs did not change is not sent again (Streamlit's message cache).
 
-Bad input raises :class:`lossviz.analysis.classification.InputError` (not cached), which the page shows.
+Bad input (:class:`lossviz.analysis.classification.InputError`, never cached) comes back as a View without figures
+whose ``error`` is the refusal, for the page to show; the view functions never raise for what a user typed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from lossviz.analysis import classification as A
+from lossviz.cached.heap import freeze_imports
 from lossviz.figures import classification as F
 from lossviz.i18n import get_lang
 
@@ -32,6 +34,19 @@ class View:
     text: str = ""
     csv: dict[str, Any] = field(default_factory=dict)
     result: Any = None  # the analysis result itself (tests and callers that need a number)
+    error: Exception | None = None  # why the input was refused (then nothing else is set)
+
+    def chart(self, key: str, height: int) -> dict[str, Any]:
+        """The arguments of ``plotly_chart`` for the figure ``key`` (the chart's key is the figure's name)."""
+        return {"fig": self.figures[key], "key": key, "height": height}
+
+
+def _checked(make, *args) -> View:
+    """``make(*args)``, or a View that only carries why the input was refused (a refusal is not cached)."""
+    try:
+        return make(*args)
+    except ValueError as err:
+        return View({}, error=err)
 
 
 @_cache
@@ -82,8 +97,8 @@ def _class_balanced(counts: str, beta: float, loss_type: str, gamma: float, lang
 
 
 def class_balanced(counts: str, beta: float, loss_type: str, gamma: float) -> View:
-    """Class-balanced weights for the typed class counts (raises ``InputError`` for a bad list)."""
-    return _class_balanced(str(counts), float(beta), str(loss_type), float(gamma), get_lang())
+    """Class-balanced weights for the typed class counts (``error``: a bad list; no loss type: softmax)."""
+    return _checked(_class_balanced, str(counts), float(beta), str(loss_type or "softmax"), float(gamma), get_lang())
 
 
 @_cache
@@ -97,7 +112,7 @@ def _ghm(bins: int, momentum: float, easy: float, outliers: float, lang: str) ->
 
 def ghm(bins: int, momentum: float, easy: float, outliers: float) -> View:
     """GHM-C on a simulated batch: gradient density, weights and each region's share of the gradient."""
-    return _ghm(int(bins), float(momentum), float(easy), float(outliers), get_lang())
+    return _checked(_ghm, int(bins), float(momentum), float(easy), float(outliers), get_lang())
 
 
 @_cache
@@ -113,8 +128,9 @@ def _ap(scores: tuple, labels: tuple, delta: float, lang: str) -> View:
 
 
 def ap(scores, labels, delta: float) -> View:
-    """AP-loss on the anchors: the ranking table and each anchor's update beside CE's gradient."""
-    return _ap(tuple(map(float, scores)), tuple(map(int, labels)), float(delta), get_lang())
+    """AP-loss on the anchors: the ranking table and each anchor's update beside CE's gradient (``error``: a list
+    without a positive, or other input the core refuses)."""
+    return _checked(_ap, tuple(map(float, scores)), tuple(map(int, labels)), float(delta), get_lang())
 
 
 @_cache
@@ -127,3 +143,6 @@ def _ap_matrix(scores: tuple, labels: tuple, delta: float, interpolated: bool, l
 def ap_matrix(scores, labels, delta: float, interpolated: bool) -> View:
     """The L_ij matrix of AP-loss (or its interpolated rescaling)."""
     return _ap_matrix(tuple(map(float, scores)), tuple(map(int, labels)), float(delta), bool(interpolated), get_lang())
+
+
+freeze_imports()  # after the imports above: reruns then collect only what they made (lossviz.cached.heap)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lossviz.analysis import regression as A
+from lossviz.cached.heap import freeze_imports
 from lossviz.components.plotly_chart import PreparedFigure, prepare
 from lossviz.figures import regression as F
 
@@ -48,3 +49,6 @@ def family_chart(param: str, values: tuple[float, ...], params: A.Params, lang: 
 def balance_chart(mixture: A.Mixture, params: A.Params, split: float, lang: str) -> PreparedFigure:
     """The gradient-balance chart, serialised."""
     return prepare(F.balance_figure(gradient_balance(mixture, params, split), as_dict=True))
+
+
+freeze_imports()  # after the imports above: reruns then collect only what they made (lossviz.cached.heap)

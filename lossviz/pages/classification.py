@@ -25,10 +25,6 @@ from lossviz.i18n import t
 PANELS = {"focal": "Focal loss", "cb": "Class-balanced", "ghm": "GHM-C", "ap": "AP-loss"}
 
 
-def _chart(view: C.View, key: str, height: int) -> None:
-    plotly_chart(view.figures[key], key=key, height=height)
-
-
 def _notes(view: C.View | None = None, csv: str = "", formulas: str = "", explain: str = "") -> None:
     """Under a figure: its formulas, its data as CSV (serialised only on a click) and what it shows."""
     sections.formulas(F.FORMULAS.get(formulas, ()))
@@ -41,14 +37,6 @@ def _notes(view: C.View | None = None, csv: str = "", formulas: str = "", explai
 def _error(err: Exception) -> None:
     """A refused input as a translated message (never a traceback)."""
     st.error(F.error_text(err), icon=":material/block:")
-
-
-def _view(make, *args) -> C.View | None:
-    """``make(*args)``, or None after showing why the input was refused."""
-    try:
-        return make(*args)
-    except ValueError as err:
-        _error(err)
 
 
 def _head(panel: str) -> None:
@@ -76,7 +64,7 @@ def focal_panel() -> None:
         alpha_note.info(t("cls.alpha_off_note"), icon=":material/info:")
     sections.metrics(v.metrics)
     _notes(v, "focal_curves", "focal", "focal.explain_curves")
-    _chart(v, "cls_focal_grad", 420)
+    plotly_chart(**v.chart("cls_focal_grad", 420))
     _notes(v, "focal_gradients", "focal_grad", "focal.explain_grad")
     st.subheader(t("cls.pop.title"))
     st.markdown(t("cls.pop.intro"))
@@ -84,7 +72,7 @@ def focal_panel() -> None:
     sections.metrics(pop.metrics)
     g1, g2 = st.columns(2)
     with g1:
-        _chart(pop, "cls_pop", 400)
+        plotly_chart(**pop.chart("cls_pop", 400))
     with g2:
         sections.table(pop.table)
         _notes(pop, "focal_population")
@@ -94,16 +82,16 @@ def focal_panel() -> None:
 @st.fragment
 def cb_panel() -> None:
     _head("cb")
-    _chart(eff := C.effective(), "cls_cb_eff", 400)
+    plotly_chart(**(eff := C.effective()).chart("cls_cb_eff", 400))
     _notes(eff, "effective_number", "cb", "cb.explain_eff")
     st.subheader(t("cls.cb.weights_title"))
     text, beta, kind = row(*A.CONTROLS["cb"])
     presets({code: {"cls_counts": v} for code, v in A.COUNT_PRESETS.items()}, "cls.cb.preset_", "cls_preset_")
-    kind = kind or "softmax"
     cb_gamma = row(*A.CONTROLS["cb_gamma"])[0] if kind == "focal" else 2.0
-    if not (v := _view(C.class_balanced, text, beta, kind, cb_gamma)):
+    if (v := C.class_balanced(text, beta, kind, cb_gamma)).error:
+        _error(v.error)
         return st.info(t("cls.cb.fix_counts"), icon=":material/info:")
-    _chart(v, "cls_cb_weights", 420)
+    plotly_chart(**v.chart("cls_cb_weights", 420))
     sections.table(v.table, numbers_from=2)
     st.markdown(v.text)
     _notes(v, "class_balanced_weights", explain="cb.explain_weights")
@@ -113,11 +101,11 @@ def cb_panel() -> None:
 def ghm_panel() -> None:
     _head("ghm")
     bins, momentum, easy, out = row(*A.CONTROLS["ghm"])
-    if not (v := _view(C.ghm, bins, momentum, easy, out)):
-        return
+    if (v := C.ghm(bins, momentum, easy, out)).error:
+        return _error(v.error)
     sections.charts(*((v.figures[k], k, 380) for k in ("cls_ghm_density", "cls_ghm_weight")))
     sections.metrics(v.metrics)
-    _chart(v, "cls_ghm_contrib", 400)
+    plotly_chart(**v.chart("cls_ghm_contrib", 400))
     if momentum > 0:
         st.caption(t("cls.ghm.momentum_note", steps=5))
     _notes(v, "ghm_c", "ghm", "ghm.explain")
@@ -136,16 +124,16 @@ def ap_panel() -> None:
         list_editor(F.anchor_frame(scores, labels), F.anchor_columns(), text=text, url_key="cls_anchors",
                     key="cls_ap_editor", apply=partial(A.anchors_after_edits, scores, labels), on_error=_error,
                     help=t("cls.ap.table_help"))  # fmt: skip
-    if err or not (v := _view(C.ap, scores, labels, delta)):  # a list without a positive is refused here
-        return
+    if err or (v := C.ap(scores, labels, delta)).error:  # a list without a positive is refused here
+        return None if err else _error(v.error)
     with out_col:
         sections.metrics(v.metrics)
-        _chart(v, "cls_ap_update", 380)
+        plotly_chart(**v.chart("cls_ap_update", 380))
     sections.table(v.table, numbers_from=5)
     st.caption(t("cls.ap.dash_note"))
     _notes(v, "ap_loss_anchors")
     m = C.ap_matrix(scores, labels, delta, row(*A.CONTROLS["ap_interp"])[0])
-    _chart(m, "cls_ap_matrix", 420)
+    plotly_chart(**m.chart("cls_ap_matrix", 420))
     _notes(m, "ap_loss_L_matrix", "ap", "ap.explain")
 
 

@@ -73,8 +73,8 @@ def _details(code, options, pred, target) -> None:
     tcol, bcol = st.columns([3, 2])
     with tcol:
         # A static table: cells wrap instead of cutting a long Options text off (st.dataframe clips to its column).
-        st.table(table.style.format("{:.6f}", subset=list(table.columns[1:6])).hide(axis="index"))
-        downloads.buttons("iou_losses", csv=lambda: table, key="iou_dl_table")
+        st.table(C.shown_table(pred, target, options, i18n.get_lang()), hide_index=True)
+        downloads.buttons("iou_losses", csv=lambda: table, key="iou_dl_table")  # the CSV: full precision
         st.caption(t("iou.table.help"))
     with bcol:
         plotly_chart(C.bar_figure(pred, target, options, code, i18n.get_lang()), key="iou_bar")
