@@ -22,7 +22,8 @@ ALL = "(all)"
 
 
 def _inputs(limit_mb: float) -> tuple[str, A.GroundTruth, list[A.Detections]]:
-    """The uploaded files when both kinds are there (else the synthetic sample), parsed; a cache key for them."""
+    """The uploaded files when both kinds are there (else the synthetic sample), parsed; a cache key for them.
+    A file uploaded alone is checked at once (raises ``A.InputError``)."""
     gt_file = st.file_uploader(t("sens.upload_gt"), type=["json"], key="sens_gt_file", help=t("sens.upload_gt_help"))
     dt_files = st.file_uploader(
         t("sens.upload_dt"),
@@ -35,6 +36,10 @@ def _inputs(limit_mb: float) -> tuple[str, A.GroundTruth, list[A.Detections]]:
         parsed = C.uploads(gt_file, dt_files, limit_mb)
         st.caption(t("sens.using_upload", gt=gt_file.name, runs=", ".join(f.name for f in dt_files)))
         return parsed
+    if gt_file is not None:  # each file is checked as soon as it arrives, not once the other kind is there too
+        C.ground_truth(gt_file, limit_mb)
+    if dt_files:
+        C.check_detections(dt_files, limit_mb)
     if gt_file is not None or dt_files:
         st.warning(t("sens.need_both"), icon=":material/upload_file:")
     st.info(t("sens.synthetic"), icon=":material/science:")
