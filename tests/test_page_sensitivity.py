@@ -11,6 +11,8 @@ import streamlit as st
 from streamlit import config
 
 from lossviz.analysis import sensitivity as S
+from lossviz.cached import sensitivity as C
+from lossviz.figures import sensitivity as F
 from lossviz.i18n import LANGS, TABLE, t
 
 PAGE = "sensitivity"
@@ -261,9 +263,12 @@ def test_every_feature_and_metric_renders_valid_charts(app, feature, metric):
         go.Figure(fig)
 
 
-def _count_evaluations(monkeypatch) -> list:
-    """Counts COCOeval passes from now on; the evaluations cached by earlier tests (one process) are dropped."""
+def _count_evaluations(monkeypatch, ahead: bool = False) -> list:
+    """Counts COCOeval passes from now on; the evaluations cached by earlier tests (one process) are dropped, and
+    unless ``ahead`` the sample's bucket counts are not evaluated ahead (that thread would count too)."""
     st.cache_resource.clear()
+    if not ahead:
+        monkeypatch.setattr(C, "_sample_ahead", lambda: None)
     calls = []
     original = S.evaluate_runs
     monkeypatch.setattr(S, "evaluate_runs", lambda *a, **k: calls.append(k.get("buckets")) or original(*a, **k))
@@ -297,6 +302,25 @@ def test_a_bucketing_one_session_evaluated_is_not_evaluated_again_for_another(ap
     _ok(second)
     assert calls == [5, 7, 3], "another session re-evaluated a bucketing that was already evaluated"
     assert _stds(second) == {"Smooth L1": "0.1546", "Balanced L1": "0.0912"}
+
+
+def test_every_bucket_count_of_the_sample_is_evaluated_ahead_once_so_moving_the_slider_evaluates_nothing(
+    app, monkeypatch
+):
+    calls = _count_evaluations(monkeypatch, ahead=True)
+    first = app(PAGE)
+    _ok(first)
+    C._sample_ahead().join(timeout=120)  # the background pass started by the first visit (once per process)
+    assert sorted(calls) == list(range(1, S.MAX_BUCKETS + 1)), calls  # 5 by the page, the others once, ahead
+    for k in (7, 20, 1, 13):
+        first.slider(key="sens_buckets").set_value(k).run()
+        _ok(first)
+    second = app(PAGE, {"sens_buckets": "3"})
+    _ok(second)
+    assert sorted(calls) == list(range(1, S.MAX_BUCKETS + 1)), "a bucket count was evaluated again"
+    fresh = S.sensitivity_report(*C.sample(), buckets=13)
+    first_stds = {r.detections: F.fmt(r.std) for r in fresh.runs}
+    assert _stds(first) == first_stds
 
 
 def test_the_same_uploads_in_two_sessions_are_evaluated_once(app, monkeypatch):

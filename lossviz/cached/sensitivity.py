@@ -6,19 +6,24 @@ score threshold only re-read an evaluation; a bucketing that any session has ask
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable
 
 import streamlit as st
 
 from lossviz.analysis import sensitivity as A
-from lossviz.components.progress_cache import cached_with_progress
 from lossviz.i18n import t
 
 #: A computation shows its progress bar only once it has run this long (a quick evaluation sends no bar at all),
 #: and then moves it at most every ``PROGRESS_STEP`` (each move is a message to the browser).
 PROGRESS_AFTER_S = 0.3
 PROGRESS_STEP = 0.05
+#: Evaluations kept for all sessions together (newest last, the oldest dropped).
+MAX_EVALS = 64
+#: The options of the built-in sample on a first visit (the page's defaults) but the bucket count: every bucket
+#: count of them is evaluated ahead, once per process, in the background (see ``_sample_ahead``).
+SAMPLE_OPTIONS = {"feature": A.FEATURES[0], "iou": 0.5, "edges": None, "category": None}
 
 
 @st.cache_resource(show_spinner=False)
@@ -92,14 +97,56 @@ def _throttled(progress: Callable[[float, str], None]) -> Callable[[float, str],
     return report
 
 
+@st.cache_resource(show_spinner=False)
+def _evaluations() -> dict:
+    """Every session's evaluations: ``(data key, options) -> A.Evaluation`` (read only once stored)."""
+    return {}
+
+
+def _key(key: str, opts: dict) -> tuple:
+    return key, tuple(sorted(opts.items()))
+
+
+def _store(evaluations: dict, ck: tuple, evaluation: A.Evaluation) -> None:
+    evaluations[ck] = evaluation
+    while len(evaluations) > MAX_EVALS:
+        evaluations.pop(next(iter(evaluations)), None)
+
+
+@st.cache_resource(show_spinner=False)
+def _sample_ahead() -> threading.Thread:
+    """Evaluate the built-in sample for every bucket count, once per process, in a background thread: it is what
+    every visitor sees first, and its bucket slider is the page's first control (a class moving it then never waits
+    for COCOeval). About 20 x 70 ms of CPU, once."""
+    evaluations = _evaluations()
+    gt, dets = sample()
+
+    def run() -> None:
+        for k in range(1, A.MAX_BUCKETS + 1):
+            ck = _key("sample", {**SAMPLE_OPTIONS, "buckets": k})
+            if ck not in evaluations:
+                _store(evaluations, ck, A.evaluate_runs(gt, dets, **SAMPLE_OPTIONS, buckets=k))
+
+    thread = threading.Thread(target=run, name="lossviz-sensitivity-sample", daemon=True)
+    thread.start()
+    return thread
+
+
 def report(key: str, gt: A.GroundTruth, dets: list[A.Detections], metric: str, score: float, **opts) -> A.Report:
     """The report. COCOeval runs (with a progress bar once it takes a while) only for data (``key``: the files'
-    contents) and a feature, bucketing, IoU and category that no session has evaluated yet (the last
-    ``progress_cache.MAX_ENTRIES`` kept); the metric and the score threshold only re-read its matches."""
-
-    def compute(progress: Callable[[float], None]) -> A.Evaluation:
-        return A.evaluate_runs(gt, dets, **opts, progress=_throttled(lambda f, _name: progress(f)))
-
-    text = t("sens.progress", run=", ".join(d.name for d in dets))
-    evaluation = cached_with_progress(("sensitivity", key, tuple(sorted(opts.items()))), compute, text)
+    contents, or "sample") and a feature, bucketing, IoU and category that no session has evaluated yet (the last
+    ``MAX_EVALS`` kept); the metric and the score threshold only re-read its matches."""
+    evaluations = _evaluations()
+    ck = _key(key, opts)
+    if (evaluation := evaluations.get(ck)) is None:
+        slot = st.empty()
+        text = t("sens.progress", run=", ".join(d.name for d in dets))
+        try:
+            progress = _throttled(lambda f, _name: slot.progress(min(1.0, max(0.0, f)), text=text))
+            evaluation = A.evaluate_runs(gt, dets, **opts, progress=progress)
+        finally:
+            slot.empty()
+        _store(evaluations, ck, evaluation)
+    if key == "sample":
+        _sample_ahead()
     return A.summarise(evaluation, metric=metric, score=score)
