@@ -1,7 +1,8 @@
 """Sensitivity: a detector's recall (precision, AP) per bucket of box size, and its std across buckets (seed 000).
 
 Thin page: uploads and URL-bound controls in, the report from ``lossviz.analysis.sensitivity`` (which runs
-pycocotools), figures from ``lossviz.figures.sensitivity``. Uploaded files stay in memory (this session only).
+pycocotools), figures from ``lossviz.figures.sensitivity``. Uploaded files are never written to disk: they are parsed
+and evaluated in memory, cached by their contents (``lossviz.cached.sensitivity``).
 """
 
 from __future__ import annotations
