@@ -52,7 +52,7 @@ def _detections(key: str, gt_key: str, _data: bytes, _gt: A.GroundTruth, name: s
 def ground_truth(gt_file, limit_mb: float) -> tuple[str, A.GroundTruth]:
     """An uploaded ground truth parsed (once per contents and name), with its key. Raises ``A.InputError``."""
     data = gt_file.getvalue()
-    key = digest(data)
+    key = f"{digest(data)}:{gt_file.name}"  # the name is part of the result (messages, exports)
     return key, _ground_truth(key, data, gt_file.name, limit_mb)
 
 
