@@ -128,7 +128,9 @@ st.caption(
 )
 missed = pd.DataFrame(rows, columns=F.MISSED_COLUMNS)
 st.dataframe(missed, hide_index=True, width="stretch")
-downloads.buttons(f"missed_bucket{bucket}", csv=missed, key="sens_dl_missed", labels={"csv": t("sens.download_missed")})
+downloads.buttons(
+    f"missed_bucket{bucket}", csv=lambda: missed, key="sens_dl_missed", labels={"csv": t("sens.download_missed")}
+)
 
 with shell.explanation("sens", t("sens.why_title")):
     st.markdown(t("sens.why_text"))
