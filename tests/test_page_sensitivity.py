@@ -7,9 +7,12 @@ import json
 
 import plotly.graph_objects as go
 import pytest
+import streamlit as st
 from streamlit import config
 
 from lossviz.analysis import sensitivity as S
+from lossviz.cached import sensitivity as C
+from lossviz.figures import sensitivity as F
 from lossviz.i18n import LANGS, TABLE, t
 
 PAGE = "sensitivity"
@@ -260,10 +263,20 @@ def test_every_feature_and_metric_renders_valid_charts(app, feature, metric):
         go.Figure(fig)
 
 
-def test_metric_and_score_changes_do_not_evaluate_again(app, monkeypatch):
+def _count_evaluations(monkeypatch, ahead: bool = False) -> list:
+    """Counts COCOeval passes from now on; the evaluations cached by earlier tests (one process) are dropped, and
+    unless ``ahead`` the sample's bucket counts are not evaluated ahead (that thread would count too)."""
+    st.cache_resource.clear()
+    if not ahead:
+        monkeypatch.setattr(C, "_sample_ahead", lambda: None)
     calls = []
     original = S.evaluate_runs
-    monkeypatch.setattr(S, "evaluate_runs", lambda *a, **k: calls.append(1) or original(*a, **k))
+    monkeypatch.setattr(S, "evaluate_runs", lambda *a, **k: calls.append(k.get("buckets")) or original(*a, **k))
+    return calls
+
+
+def test_metric_and_score_changes_do_not_evaluate_again(app, monkeypatch):
+    calls = _count_evaluations(monkeypatch)
     at = app(PAGE)
     _ok(at)
     assert len(calls) == 1
@@ -273,6 +286,84 @@ def test_metric_and_score_changes_do_not_evaluate_again(app, monkeypatch):
     assert len(calls) == 1
     at.slider(key="sens_iou").set_value(0.7).run()
     assert len(calls) == 2
+
+
+def test_a_bucketing_one_session_evaluated_is_not_evaluated_again_for_another(app, monkeypatch):
+    # 30 students moving the bucket slider: each bucketing of the same data is evaluated once for the whole class
+    calls = _count_evaluations(monkeypatch)
+    first = app(PAGE)
+    first.slider(key="sens_buckets").set_value(7).run()
+    first.slider(key="sens_buckets").set_value(3).run()
+    _ok(first)
+    assert calls == [5, 7, 3]
+    second = app(PAGE, {"sens_buckets": "7"})
+    second.slider(key="sens_buckets").set_value(3).run()
+    second.slider(key="sens_buckets").set_value(5).run()
+    _ok(second)
+    assert calls == [5, 7, 3], "another session re-evaluated a bucketing that was already evaluated"
+    assert _stds(second) == {"Smooth L1": "0.1546", "Balanced L1": "0.0912"}
+
+
+def test_every_bucket_count_of_the_sample_is_evaluated_ahead_once_so_moving_the_slider_evaluates_nothing(
+    app, monkeypatch
+):
+    calls = _count_evaluations(monkeypatch, ahead=True)
+    first = app(PAGE)
+    _ok(first)
+    C._sample_ahead().join(timeout=120)  # the background pass started by the first visit (once per process)
+    assert sorted(calls) == list(range(1, S.MAX_BUCKETS + 1)), calls  # 5 by the page, the others once, ahead
+    for k in (7, 20, 1, 13):
+        first.slider(key="sens_buckets").set_value(k).run()
+        _ok(first)
+    second = app(PAGE, {"sens_buckets": "3"})
+    _ok(second)
+    assert sorted(calls) == list(range(1, S.MAX_BUCKETS + 1)), "a bucket count was evaluated again"
+    fresh = S.sensitivity_report(*C.sample(), buckets=13)
+    first_stds = {r.detections: F.fmt(r.std) for r in fresh.runs}
+    assert _stds(first) == first_stds
+
+
+def test_the_same_uploads_in_two_sessions_are_evaluated_once(app, monkeypatch):
+    calls = _count_evaluations(monkeypatch)
+    gt, dets = _seed_files()
+    a = _upload(app(PAGE), gt, dets)
+    b = _upload(app(PAGE), gt, dets)  # another session: new file ids, the same contents
+    _ok(a)
+    _ok(b)
+    assert _stds(b) == {"before.json": "0.1546", "after.json": "0.0912"}
+    # the sample on each first visit (cached after the first), then the uploads once
+    assert len(calls) == 2, calls
+
+
+@pytest.mark.parametrize(
+    ("lang", "needle"), [("en", "gt.json has no `annotations` list"), ("zh", "gt.json 缺少 `annotations` 列表")]
+)
+def test_a_bad_ground_truth_uploaded_alone_is_reported_at_once(app, lang, needle):
+    # before: "upload both" and the sample, the file's problem only once a detections file was uploaded too
+    at = app(PAGE, {"lang": lang})
+    up = {u.key: u for u in at.get("file_uploader")}
+    up["sens_gt_file"].set_value(("gt.json", b'{"images": []}', "application/json"))
+    at.run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and needle in errors[0], errors
+    assert at.get("file_uploader"), "the uploaders stay so the user can fix the file"
+
+
+@pytest.mark.parametrize(
+    ("det", "needle"),
+    [
+        (b'{"images": [], "annotations": []}', "bad.json looks like a ground-truth file"),
+        (b'[{"image_id": 1, "category_id": 1, "bbox": [1, 1, 5, 5]}]', "#0 has no `score`"),
+        (b'[{"image_id": 1, "category_id": 1, "bbox": [1, 1, -5, 5], "score": 0.5}]',
+         "#0 box has no positive width and height"),
+    ],
+)  # fmt: skip
+def test_a_bad_detections_file_uploaded_alone_is_reported_at_once(app, det, needle):
+    at = _upload(app(PAGE), None, {"bad.json": det})
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and needle in errors[0], errors
 
 
 def test_a_feature_with_one_tied_value_shows_no_std_and_says_why(app):

@@ -372,7 +372,8 @@ def parse_ground_truth(data: bytes | str, name: str = "ground truth", *, max_mb:
     )
 
 
-def _det_problem(d: Any, gt: GroundTruth) -> tuple[str, dict] | None:
+def _det_problem(d: Any, gt: GroundTruth | None) -> tuple[str, dict] | None:
+    """The first problem of one detection entry; with ``gt`` None, only what needs no ground truth."""
     if not isinstance(d, dict):
         return "not_object", {}
     missing = next((k for k in ("image_id", "category_id", "bbox", "score") if k not in d), None)
@@ -381,15 +382,35 @@ def _det_problem(d: Any, gt: GroundTruth) -> tuple[str, dict] | None:
     for key in ("image_id", "category_id"):
         if not _is_int(d[key]):
             return "not_int", {"key": key, "value": _short(d[key])}
-    if d["image_id"] not in gt.image_size:
+    if gt is not None and d["image_id"] not in gt.image_size:
         return "unknown_image", {"value": d["image_id"]}
-    if d["category_id"] not in gt.categories:
+    if gt is not None and d["category_id"] not in gt.categories:
         return "unknown_category", {"value": d["category_id"]}
     if (problem := _box_problem(d["bbox"])) is not None:
         return problem
     if not _is_num(d["score"]):
         return "not_number", {"key": "score", "value": _short(d["score"])}
     return None
+
+
+def check_detections(data: bytes | str, name: str = "detections", *, max_mb: float = DEFAULT_MAX_MB) -> None:
+    """Check a COCO detection-results file on its own, before its ground truth is there: everything
+    ``parse_detections`` checks but the image and category ids and the image bounds (which need the ground truth).
+
+    Raises:
+        InputError: as ``parse_detections``, for the problems it can see without a ground truth.
+    """
+    obj = _load_json(data, name, max_mb)
+    if isinstance(obj, dict):
+        raise InputError("dt_is_gt" if "annotations" in obj else "dt_not_list", file=name)
+    if not isinstance(obj, list):
+        raise InputError("dt_not_list", file=name)
+    bad = _Collector(name, "detections")
+    for i, d in enumerate(obj):
+        problem = _det_problem(d, None)
+        if problem is not None:
+            bad.add(i, problem[0], **problem[1])
+    bad.raise_if_any()
 
 
 def parse_detections(

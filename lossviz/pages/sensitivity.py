@@ -1,7 +1,8 @@
 """Sensitivity: a detector's recall (precision, AP) per bucket of box size, and its std across buckets (seed 000).
 
 Thin page: uploads and URL-bound controls in, the report from ``lossviz.analysis.sensitivity`` (which runs
-pycocotools), figures from ``lossviz.figures.sensitivity``. Uploaded files stay in memory (this session only).
+pycocotools), figures from ``lossviz.figures.sensitivity``. Uploaded files are never written to disk: they are parsed
+and evaluated in memory, cached by their contents (``lossviz.cached.sensitivity``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ ALL = "(all)"
 
 
 def _inputs(limit_mb: float) -> tuple[str, A.GroundTruth, list[A.Detections]]:
-    """The uploaded files when both kinds are there (else the synthetic sample), parsed; a cache key for them."""
+    """The uploaded files when both kinds are there (else the synthetic sample), parsed; a cache key for them.
+    A file uploaded alone is checked at once (raises ``A.InputError``)."""
     gt_file = st.file_uploader(t("sens.upload_gt"), type=["json"], key="sens_gt_file", help=t("sens.upload_gt_help"))
     dt_files = st.file_uploader(
         t("sens.upload_dt"),
@@ -36,6 +38,10 @@ def _inputs(limit_mb: float) -> tuple[str, A.GroundTruth, list[A.Detections]]:
         parsed = C.uploads(gt_file, dt_files, limit_mb)
         st.caption(t("sens.using_upload", gt=gt_file.name, runs=", ".join(f.name for f in dt_files)))
         return parsed
+    if gt_file is not None:  # each file is checked as soon as it arrives, not once the other kind is there too
+        C.ground_truth(gt_file, limit_mb)
+    if dt_files:
+        C.check_detections(dt_files, limit_mb)
     if gt_file is not None or dt_files:
         st.warning(t("sens.need_both"), icon=":material/upload_file:")
     st.info(t("sens.synthetic"), icon=":material/science:")
@@ -123,7 +129,9 @@ st.caption(
 )
 missed = pd.DataFrame(rows, columns=F.MISSED_COLUMNS)
 st.dataframe(missed, hide_index=True, width="stretch")
-downloads.buttons(f"missed_bucket{bucket}", csv=missed, key="sens_dl_missed", labels={"csv": t("sens.download_missed")})
+downloads.buttons(
+    f"missed_bucket{bucket}", csv=lambda: missed, key="sens_dl_missed", labels={"csv": t("sens.download_missed")}
+)
 
 with shell.explanation("sens", t("sens.why_title")):
     st.markdown(t("sens.why_text"))
