@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import pkgutil
 import subprocess
 import sys
 
@@ -14,6 +15,7 @@ import numpy as np
 import pytest
 import torch
 
+import lossviz.cached
 from lossviz import losses
 from lossviz.analysis import regression as A
 from lossviz.i18n import t
@@ -639,7 +641,9 @@ def test_the_residual_grid_goes_as_float32_and_its_hover_labels_read_the_same(ap
     assert sent["x"]["dtype"] == "f4" and sent["y"]["dtype"] == "f8"
 
 
-@pytest.mark.parametrize("module", ["regression", "iou", "classification"])
+@pytest.mark.parametrize(
+    "module", sorted(m.name for m in pkgutil.iter_modules(lossviz.cached.__path__) if m.name not in {"heap"})
+)
 def test_cache_module_freezes_the_import_heap(module):
     """Streamlit runs a full ``gc.collect`` after every rerun; with torch, pandas and Plotly imported that walk was
     most of a rerun's server CPU. Importing a page's cache module freezes what the imports left (``gc.freeze``), so

@@ -11,6 +11,7 @@ import dataclasses
 import streamlit as st
 
 from lossviz.analysis import boxsize as A
+from lossviz.cached.heap import freeze_imports
 from lossviz.figures import boxsize as F
 from lossviz.figures import regression as FR
 
@@ -77,3 +78,6 @@ def distribution_figures(kind: str, args: tuple, mu: float, lang: str) -> tuple[
     """The two figure dicts of a distribution view: ``kind`` "cbbl" (``args`` of ``cbbl``) or "dfl" (of ``dfl``)."""
     view = cbbl(*args) if kind == "cbbl" else dfl(*args)
     return FR.cbbl_figure(view, as_dict=True), FR.cbbl_sweep_figure(view, mu, as_dict=True)
+
+
+freeze_imports()  # after the imports above: reruns then collect only what they made (lossviz.cached.heap)

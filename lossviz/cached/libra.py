@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from lossviz.analysis import libra as A
+from lossviz.cached.heap import freeze_imports
 from lossviz.components.progress_cache import cached_with_progress
 from lossviz.figures import libra as F
 from lossviz.i18n import t
@@ -132,3 +133,6 @@ def bfp(inputs: tuple, refine: str, level: int, zero: bool, residual: bool, quer
         for i, name in enumerate(A.LEVELS[: len(v.inputs)])
     )  # fmt: skip
     return PyramidFigures(v, metrics, tuple(figs))
+
+
+freeze_imports()  # after the imports above: reruns then collect only what they made (lossviz.cached.heap)

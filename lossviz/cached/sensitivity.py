@@ -13,6 +13,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from lossviz.analysis import sensitivity as A
+from lossviz.cached.heap import freeze_imports
 from lossviz.i18n import t
 
 #: A computation shows its progress bar only once it has run this long (a quick evaluation sends no bar at all),
@@ -150,3 +151,6 @@ def report(key: str, gt: A.GroundTruth, dets: list[A.Detections], metric: str, s
     if key == "sample":
         _sample_ahead()
     return A.summarise(evaluation, metric=metric, score=score)
+
+
+freeze_imports()  # after the imports above: reruns then collect only what they made (lossviz.cached.heap)

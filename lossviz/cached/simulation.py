@@ -12,6 +12,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from lossviz.analysis import simulation as A
+from lossviz.cached.heap import freeze_imports
 from lossviz.components.progress_cache import cached_with_progress
 from lossviz.figures import simulation as F
 
@@ -61,3 +62,6 @@ def trajectory_figures(anchor, target, losses, modes, iters, rates, until, iou_f
     """The trajectory figure and its error-against-step figure."""
     paths = trajectories(anchor, target, losses, modes, iters, rates, until, iou_factor)
     return F.trajectory_figure(paths, target, as_dict=True), F.trajectory_error_figure(paths, target, as_dict=True)
+
+
+freeze_imports()  # after the imports above: reruns then collect only what they made (lossviz.cached.heap)
