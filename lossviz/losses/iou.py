@@ -1210,6 +1210,15 @@ def _batch_request(losses: Sequence[str] | None, options: dict[str, object]) -> 
     }
 
 
+def _nwd_of(g: BoxGeometry, constant: float, eps: float) -> Tensor:
+    """``nwd._nwd`` from the geometry's centres and sizes: the same arithmetic on the same numbers (bit for bit)."""
+    dx, dy = g.cx - g.cx_t, g.cy - g.cy_t
+    centre_distance = dx**2 + dy**2 + float(eps)
+    wh_distance = ((g.w - g.w_t) ** 2 + (g.h - g.h_t) ** 2) / 4
+    w2 = (centre_distance + wh_distance).clamp_min(torch.finfo(dx.dtype).tiny)
+    return torch.exp(-torch.sqrt(w2) / constant)
+
+
 def _batch_terms(
     pred: Tensor,
     target: Tensor,
@@ -1220,15 +1229,17 @@ def _batch_terms(
     """Every requested loss's terms, from one input check and one :func:`box_geometry` pass.
 
     With a list ``leaves``, the geometry is differentiable with respect to the quantities it appends there (see
-    :func:`_geometry`) instead of ``pred``; NWD, which reads the boxes, still reads ``pred``.
+    :func:`_geometry`) instead of ``pred``, and NWD reads the geometry's centres and sizes (the same numbers).
     """
     geo_eps = _check_pair(pred, target, eps)
     shared = _Shared(_geometry(pred, target, geo_eps, leaves), geo_eps) if set(request) - {"nwd"} else None
+    leaves = leaves if shared is not None else None
     out: dict[str, Terms] = {}
     for code, opts in request.items():
         if code == "nwd":  # NWD reads the boxes themselves; its eps is the raw one, as nwd_loss takes it
             constant = opts.get("constant", IOU_LOSS_DEFAULTS["nwd"]["constant"])
-            out[code] = {"1 - NWD": 1 - _nwd(pred, target, constant, float(eps))}
+            nwd = _nwd(pred, target, constant, float(eps)) if leaves is None else _nwd_of(shared.g, constant, eps)
+            out[code] = {"1 - NWD": 1 - nwd}
         else:
             out[code] = _FROM_SHARED[code](shared, **opts)
     return out
@@ -1369,7 +1380,7 @@ def iou_losses_and_grads(
         dummy = torch.zeros_like(next(iter(totals.values())), requires_grad=True)
         cot = torch.autograd.grad(reduce_boxes(dummy, reduction, weight, avg_factor).sum(), dummy)[0]
         units, parts = _grad_units(terms)
-        inputs = [p] if not leaves else [p, *leaves[: len(_LEAVES)]]
+        inputs = [p] if not leaves else leaves[: len(_LEAVES)]
         unit_grads: list[tuple[Tensor | None, ...]] = []
         for i, unit in enumerate(units):
             g: tuple[Tensor | None, ...] = (None,) * len(inputs)
@@ -1379,7 +1390,7 @@ def iou_losses_and_grads(
     grads = {}
     for code, idx in parts.items():
         summed = [_add_all(unit_grads[i][j] for i in idx) for j in range(len(inputs))]
-        grads[code] = _edge_grads(summed[0], summed[1:], leaves[len(_LEAVES) :]) if leaves else summed[0]
+        grads[code] = _edge_grads(summed, leaves[len(_LEAVES) :]) if leaves else summed[0]
         if grads[code] is None:
             grads[code] = torch.zeros_like(p)
     if out_dtype in HALF_DTYPES:
@@ -1398,8 +1409,8 @@ def _add_all(tensors: Iterable[Tensor | None]) -> Tensor | None:
     return total
 
 
-def _edge_grads(direct: Tensor | None, g: list[Tensor | None], masks: list[Tensor]) -> Tensor | None:
-    """Gradients of :data:`_LEAVES` (and any ``direct`` one of ``pred``) → the gradient of ``(x1, y1, x2, y2)``.
+def _edge_grads(g: list[Tensor | None], masks: list[Tensor]) -> Tensor | None:
+    """Gradients of :data:`_LEAVES` → the gradient of ``(x1, y1, x2, y2)`` (None if all are None).
 
     ``w = x2 - x1``, ``cx = (x1 + x2) / 2``, ``iw = min(x2, x2t) - max(x1, x1t)``, ``cw = max(x2, x2t) - min(x1, x1t)``
     (and the same in y); ``masks`` hold ``∂max(x1, x1t)/∂x1``, ``∂max(y1, y1t)/∂y1``, ``∂min(x2, x2t)/∂x2`` and
@@ -1422,7 +1433,6 @@ def _edge_grads(direct: Tensor | None, g: list[Tensor | None], masks: list[Tenso
             parts.append(ge * (1 - masks[k]) * sign)
         edges.append(_add_all(parts))
     if all(e is None for e in edges):
-        return direct
+        return None
     ref = next(e for e in edges if e is not None)
-    out = torch.stack([ref.new_zeros(()).expand_as(ref) if e is None else e for e in edges], dim=-1)
-    return out if direct is None else out + direct
+    return torch.stack([ref.new_zeros(()).expand_as(ref) if e is None else e for e in edges], dim=-1)
