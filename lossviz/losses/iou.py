@@ -1416,22 +1416,30 @@ def _edge_grads(g: list[Tensor | None], masks: list[Tensor]) -> Tensor | None:
     (and the same in y); ``masks`` hold ``∂max(x1, x1t)/∂x1``, ``∂max(y1, y1t)/∂y1``, ``∂min(x2, x2t)/∂x2`` and
     ``∂min(y2, y2t)/∂y2`` (1, 0, or 1/2 at a tie, as autograd splits a tie), so ``∂min(x1, x1t)/∂x1 = 1 - mask``.
     """
-    edges: list[Tensor | None] = []
-    for k, (size, inner, outer, centre) in enumerate(((0, 2, 4, 6), (1, 3, 5, 7), (0, 2, 4, 6), (1, 3, 5, 7))):
-        gs, gi, ge, gc = g[size], g[inner], g[outer], g[centre]
-        sign = -1.0 if k < 2 else 1.0
-        parts = []
-        if gc is not None:
-            parts.append(gc / 2)
+    lo: list[Tensor | None] = [None, None]  # x1, y1
+    hi: list[Tensor | None] = [None, None]  # x2, y2
+    for axis in (0, 1):
+        gs, gi, ge, gc = g[axis], g[2 + axis], g[4 + axis], g[6 + axis]
+        both = gc * 0.5 if gc is not None else None  # the centre and the size move both edges
+        low, high = both, both
         if gs is not None:
-            parts.append(gs * sign)
-        if gi is not None and ge is not None:  # gi·m + ge·(1 - m)
-            parts.append((ge + (gi - ge) * masks[k]) * sign)
-        elif gi is not None:
-            parts.append(gi * masks[k] * sign)
-        elif ge is not None:
-            parts.append(ge * (1 - masks[k]) * sign)
-        edges.append(_add_all(parts))
+            low = -gs if low is None else low - gs
+            high = gs if high is None else high + gs
+        for side, m in ((0, masks[axis]), (1, masks[2 + axis])):  # the intersection's and enclosing box's edge
+            if gi is not None and ge is not None:
+                mix = torch.addcmul(ge, gi - ge, m)  # gi·m + ge·(1 - m)
+            elif gi is not None:
+                mix = gi * m
+            elif ge is not None:
+                mix = ge - ge * m
+            else:
+                continue
+            if side == 0:
+                low = -mix if low is None else low - mix
+            else:
+                high = mix if high is None else high + mix
+        lo[axis], hi[axis] = low, high
+    edges = [*lo, *hi]
     if all(e is None for e in edges):
         return None
     ref = next(e for e in edges if e is not None)
