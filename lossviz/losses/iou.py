@@ -161,7 +161,8 @@ def _geometry(pred: Tensor, target: Tensor, eps: float, leaves: list[Tensor] | N
 
     With a list ``leaves``, the eight quantities of :data:`_LEAVES` are computed from the detached boxes and become
     autograd leaves (appended to ``leaves``, in that order, followed by the four masks of :func:`_edge_grads`): the
-    geometry is then differentiable with respect to them instead of ``pred``, with the same values bit for bit.
+    geometry is then differentiable with respect to them instead of ``pred``, with the same values bit for bit
+    (``enclose``, which no loss reads, is then left empty).
     """
     x1, y1, x2, y2 = pred.unbind(dim=-1)
     x1t, y1t, x2t, y2t = target.unbind(dim=-1)
@@ -172,7 +173,8 @@ def _geometry(pred: Tensor, target: Tensor, eps: float, leaves: list[Tensor] | N
         ih = torch.min(y2, y2t) - torch.max(y1, y1t)
         ex1, ey1 = torch.min(x1, x1t), torch.min(y1, y1t)
         ex2, ey2 = torch.max(x2, x2t), torch.max(y2, y2t)
-        enclose = torch.stack([ex1, ey1, ex2, ey2], dim=-1)
+        # (not for the batch's leaves: no loss reads the enclosing box's corners, and an (..., 4) stack is slow)
+        enclose = torch.stack([ex1, ey1, ex2, ey2], dim=-1) if leaves is None else ex1.new_empty(0)
         cw, ch = ex2 - ex1, ey2 - ey1
         cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
     if leaves is not None:
