@@ -31,6 +31,7 @@ VARIANTS: list[tuple[str, dict]] = [
 ]
 IDS = [code + "".join(f"-{k}={v}" for k, v in opts.items()) for code, opts in VARIANTS]
 ALL = tuple(IOU_LOSSES)
+IOU_BATCH_FOUR = ("iou", "giou", "diou", "ciou")
 
 DEGENERATE = [
     ([1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 2.0, 2.0]),  # point inside a box
@@ -213,6 +214,24 @@ def test_one_input_check_and_one_geometry_pass_for_every_loss(monkeypatch):
     calls.update(geometry=0, check=0)
     iou_losses(pred, target, losses=None)
     assert calls == {"geometry": 1, "check": 1}
+
+
+def test_several_losses_map_the_geometry_gradient_onto_the_edges_once_not_per_piece():
+    """Issue 15 item 5: with several losses, the pieces' backward passes stop at the geometry's eight leaves (sizes,
+    centre, intersection and enclosing extents) and each loss's leaf gradients reach the edges in closed form, so no
+    min/max/unbind/slice/stack backward runs for every piece (they were most of the batch's time)."""
+    pred, target = random_pairs(50)
+    geometry_backward = ("MaximumBackward", "MinimumBackward", "UnbindBackward", "SliceBackward", "StackBackward")
+    for codes in (IOU_BATCH_FOUR, None):  # SIoU's own formula takes a maximum; the geometry's are the same op
+        with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+            iou_losses_and_grads(pred, target, losses=codes)
+        ran = sorted({e.name for e in prof.events() if e.name.startswith(geometry_backward)})
+        assert ran == ([] if codes else ["MaximumBackward0"])
+    leaves: list = []
+    g = iou_module._geometry(pred, target, 1e-7, leaves)
+    assert [x.requires_grad and x.is_leaf for x in leaves[:8]] == [True] * 8  # then the four tie-splitting masks
+    assert torch.equal(g.w, leaves[0]) and torch.equal(g.cy, leaves[7])
+    assert sorted(torch.unique(torch.cat(leaves[8:])).tolist()) == [0.0, 0.5, 1.0]  # DEGENERATE has ties
 
 
 def test_shared_terms_are_one_tensor_and_differentiated_once():

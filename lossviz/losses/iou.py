@@ -28,9 +28,10 @@ Hyper-parameters are keyword-only; every loss accepts mmdetection's ``weight=`` 
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -86,6 +87,7 @@ ALPHA_IOU_VARIANTS = ("iou", "giou", "diou", "ciou")
 WIOU_VERSIONS = ("v1", "v3")
 _LOG_IOU_FLOOR = 1e-6  # mmdetection's ``iou_loss`` clamps IoU here before the log
 _V_FACTOR = 4.0 / math.pi**2
+_NOTHING = contextlib.nullcontext()
 MAX_POWER = 1000.0  # upper bound of SIoU's θ and α-IoU's α (x**1000 is 0 for every x < 0.99)
 
 
@@ -147,31 +149,53 @@ def _check_pair(pred: Tensor, target: Tensor, eps: float) -> float:
     return max(eps, float(torch.finfo(pred.dtype).tiny))  # below the smallest normal number eps would vanish
 
 
-def _geometry(pred: Tensor, target: Tensor, eps: float) -> BoxGeometry:
-    """:func:`box_geometry` without the input checks (callers have validated)."""
+#: The eight quantities :func:`_geometry` reads off ``pred``, in this order: pred's width and height, the
+#: intersection's width and height, the enclosing box's width and height, pred's centre. Every field of
+#: :class:`BoxGeometry` is a function of them (and of ``target``); each is a difference, a sum or a min/max of pred's
+#: coordinates, so their gradients map onto ``(x1, y1, x2, y2)`` with a few additions (:func:`_edge_grads`).
+_LEAVES = ("w", "h", "iw", "ih", "cw", "ch", "cx", "cy")
+
+
+def _geometry(pred: Tensor, target: Tensor, eps: float, leaves: list[Tensor] | None = None) -> BoxGeometry:
+    """:func:`box_geometry` without the input checks (callers have validated).
+
+    With a list ``leaves``, the eight quantities of :data:`_LEAVES` are computed from the detached boxes and become
+    autograd leaves (appended to ``leaves``, in that order, followed by the four masks of :func:`_edge_grads`): the
+    geometry is then differentiable with respect to them instead of ``pred``, with the same values bit for bit
+    (``enclose``, which no loss reads, is then left empty).
+    """
     x1, y1, x2, y2 = pred.unbind(dim=-1)
     x1t, y1t, x2t, y2t = target.unbind(dim=-1)
+    with torch.no_grad() if leaves is not None else _NOTHING:
+        w, h = x2 - x1, y2 - y1
+        # Intersection: like torchvision, only a strictly positive overlap counts (touching boxes give 0, no gradient).
+        iw = torch.min(x2, x2t) - torch.max(x1, x1t)
+        ih = torch.min(y2, y2t) - torch.max(y1, y1t)
+        ex1, ey1 = torch.min(x1, x1t), torch.min(y1, y1t)
+        ex2, ey2 = torch.max(x2, x2t), torch.max(y2, y2t)
+        # (not for the batch's leaves: no loss reads the enclosing box's corners, and an (..., 4) stack is slow)
+        enclose = torch.stack([ex1, ey1, ex2, ey2], dim=-1) if leaves is None else ex1.new_empty(0)
+        cw, ch = ex2 - ex1, ey2 - ey1
+        cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+    if leaves is not None:
+        w, h, iw, ih, cw, ch, cx, cy = (x.requires_grad_(True) for x in (w, h, iw, ih, cw, ch, cx, cy))
+        leaves.extend((w, h, iw, ih, cw, ch, cx, cy))
+        with torch.no_grad():  # ∂max(x1, x1t)/∂x1 etc.: 1, 0, or 1/2 at a tie (autograd's split of max and min)
+            leaves.extend(
+                torch.where(a == b, 0.5, (a > b).to(a.dtype)) for a, b in ((x1, x1t), (y1, y1t), (x2t, x2), (y2t, y2))
+            )
 
-    w, h = x2 - x1, y2 - y1
     w_t, h_t = x2t - x1t, y2t - y1t
     area_pred = w * h
     area_target = w_t * h_t
 
-    # Intersection: like torchvision, only a strictly positive overlap counts (touching boxes give 0 and no gradient).
-    iw = torch.min(x2, x2t) - torch.max(x1, x1t)
-    ih = torch.min(y2, y2t) - torch.max(y1, y1t)
     inter = torch.where((iw > 0) & (ih > 0), iw * ih, torch.zeros_like(iw))
     union = area_pred + area_target - inter
     iou = inter / (union + eps)
 
-    ex1, ey1 = torch.min(x1, x1t), torch.min(y1, y1t)
-    ex2, ey2 = torch.max(x2, x2t), torch.max(y2, y2t)
-    enclose = torch.stack([ex1, ey1, ex2, ey2], dim=-1)
-    cw, ch = ex2 - ex1, ey2 - ey1
     enclose_area = cw * ch
     c2 = cw**2 + ch**2
 
-    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
     cx_t, cy_t = (x1t + x2t) / 2, (y1t + y2t) / 2
     rho2 = (cx - cx_t) ** 2 + (cy - cy_t) ** 2
 
@@ -1188,15 +1212,36 @@ def _batch_request(losses: Sequence[str] | None, options: dict[str, object]) -> 
     }
 
 
-def _batch_terms(pred: Tensor, target: Tensor, eps: float, request: dict[str, dict[str, object]]) -> dict[str, Terms]:
-    """Every requested loss's terms, from one input check and one :func:`box_geometry` pass."""
+def _nwd_of(g: BoxGeometry, constant: float, eps: float) -> Tensor:
+    """``nwd._nwd`` from the geometry's centres and sizes: the same arithmetic on the same numbers (bit for bit)."""
+    dx, dy = g.cx - g.cx_t, g.cy - g.cy_t
+    centre_distance = dx**2 + dy**2 + float(eps)
+    wh_distance = ((g.w - g.w_t) ** 2 + (g.h - g.h_t) ** 2) / 4
+    w2 = (centre_distance + wh_distance).clamp_min(torch.finfo(dx.dtype).tiny)
+    return torch.exp(-torch.sqrt(w2) / constant)
+
+
+def _batch_terms(
+    pred: Tensor,
+    target: Tensor,
+    eps: float,
+    request: dict[str, dict[str, object]],
+    leaves: list[Tensor] | None = None,
+) -> dict[str, Terms]:
+    """Every requested loss's terms, from one input check and one :func:`box_geometry` pass.
+
+    With a list ``leaves``, the geometry is differentiable with respect to the quantities it appends there (see
+    :func:`_geometry`) instead of ``pred``, and NWD reads the geometry's centres and sizes (the same numbers).
+    """
     geo_eps = _check_pair(pred, target, eps)
-    shared = _Shared(_geometry(pred, target, geo_eps), geo_eps) if set(request) - {"nwd"} else None
+    shared = _Shared(_geometry(pred, target, geo_eps, leaves), geo_eps) if set(request) - {"nwd"} else None
+    leaves = leaves if shared is not None else None
     out: dict[str, Terms] = {}
     for code, opts in request.items():
         if code == "nwd":  # NWD reads the boxes themselves; its eps is the raw one, as nwd_loss takes it
             constant = opts.get("constant", IOU_LOSS_DEFAULTS["nwd"]["constant"])
-            out[code] = {"1 - NWD": 1 - _nwd(pred, target, constant, float(eps))}
+            nwd = _nwd(pred, target, constant, float(eps)) if leaves is None else _nwd_of(shared.g, constant, eps)
+            out[code] = {"1 - NWD": 1 - nwd}
         else:
             out[code] = _FROM_SHARED[code](shared, **opts)
     return out
@@ -1323,29 +1368,81 @@ def iou_losses_and_grads(
         check_boxes("target", target)
     out_dtype = pred.dtype
     leaf = pred.detach().requires_grad_(pred.is_floating_point())
+    # One loss alone: autograd through the whole graph, as the single loss's backward() (bit for bit). Several: the
+    # geometry is differentiated with respect to its eight leaves (pred's size and centre, the intersection's and the
+    # enclosing box's sizes), and each loss's leaf gradients are mapped onto the edges once (_edge_grads) instead of
+    # running min, max and unbind backward for every piece.
+    leaves: list[Tensor] | None = [] if len(request) > 1 else None
     with torch.enable_grad():
         p, t = upcast(leaf), upcast(target.detach())
-        terms = _batch_terms(p, t, eps, request)
+        terms = _batch_terms(p, t, eps, request, leaves)
         totals = {code: _total(tm) for code, tm in terms.items()}
         values = {code: reduce_boxes(x.detach(), reduction, weight, avg_factor) for code, x in totals.items()}
         # d reduced / d per-box loss: what autograd would send into each loss's graph (weight / count for "mean")
         dummy = torch.zeros_like(next(iter(totals.values())), requires_grad=True)
         cot = torch.autograd.grad(reduce_boxes(dummy, reduction, weight, avg_factor).sum(), dummy)[0]
         units, parts = _grad_units(terms)
-        unit_grads: list[Tensor] = []
+        inputs = [p] if not leaves else leaves[: len(_LEAVES)]
+        unit_grads: list[tuple[Tensor | None, ...]] = []
         for i, unit in enumerate(units):
-            g = None
+            g: tuple[Tensor | None, ...] = (None,) * len(inputs)
             if unit.requires_grad:
-                g = torch.autograd.grad(unit, p, cot, retain_graph=i < len(units) - 1, allow_unused=True)[0]
-            unit_grads.append(torch.zeros_like(p) if g is None else g)
+                g = torch.autograd.grad(unit, inputs, cot, retain_graph=i < len(units) - 1, allow_unused=True)
+            unit_grads.append(g)
     grads = {}
     for code, idx in parts.items():
-        g = unit_grads[idx[0]]
-        for i in idx[1:]:
-            g = g + unit_grads[i]
-        grads[code] = g
+        summed = [_add_all(unit_grads[i][j] for i in idx) for j in range(len(inputs))]
+        grads[code] = _edge_grads(summed, leaves[len(_LEAVES) :]) if leaves else summed[0]
+        if grads[code] is None:
+            grads[code] = torch.zeros_like(p)
     if out_dtype in HALF_DTYPES:
         info = torch.finfo(out_dtype)
         values = {c: v.to(out_dtype) for c, v in values.items()}
         grads = {c: g.clamp(min=info.min, max=info.max).to(out_dtype) for c, g in grads.items()}
     return IouLossesAndGrads(values, grads)
+
+
+def _add_all(tensors: Iterable[Tensor | None]) -> Tensor | None:
+    """The sum of the tensors that are not None (None if none is), added left to right."""
+    total = None
+    for x in tensors:
+        if x is not None:
+            total = x if total is None else total + x
+    return total
+
+
+def _edge_grads(g: list[Tensor | None], masks: list[Tensor]) -> Tensor | None:
+    """Gradients of :data:`_LEAVES` → the gradient of ``(x1, y1, x2, y2)`` (None if all are None).
+
+    ``w = x2 - x1``, ``cx = (x1 + x2) / 2``, ``iw = min(x2, x2t) - max(x1, x1t)``, ``cw = max(x2, x2t) - min(x1, x1t)``
+    (and the same in y); ``masks`` hold ``∂max(x1, x1t)/∂x1``, ``∂max(y1, y1t)/∂y1``, ``∂min(x2, x2t)/∂x2`` and
+    ``∂min(y2, y2t)/∂y2`` (1, 0, or 1/2 at a tie, as autograd splits a tie), so ``∂min(x1, x1t)/∂x1 = 1 - mask``.
+    """
+    lo: list[Tensor | None] = [None, None]  # x1, y1
+    hi: list[Tensor | None] = [None, None]  # x2, y2
+    for axis in (0, 1):
+        gs, gi, ge, gc = g[axis], g[2 + axis], g[4 + axis], g[6 + axis]
+        both = gc * 0.5 if gc is not None else None  # the centre and the size move both edges
+        low, high = both, both
+        if gs is not None:
+            low = -gs if low is None else low - gs
+            high = gs if high is None else high + gs
+        for side, m in ((0, masks[axis]), (1, masks[2 + axis])):  # the intersection's and enclosing box's edge
+            if gi is not None and ge is not None:
+                mix = torch.addcmul(ge, gi - ge, m)  # gi·m + ge·(1 - m)
+            elif gi is not None:
+                mix = gi * m
+            elif ge is not None:
+                mix = ge - ge * m
+            else:
+                continue
+            if side == 0:
+                low = -mix if low is None else low - mix
+            else:
+                high = mix if high is None else high + mix
+        lo[axis], hi[axis] = low, high
+    edges = [*lo, *hi]
+    if all(e is None for e in edges):
+        return None
+    ref = next(e for e in edges if e is not None)
+    return torch.stack([ref.new_zeros(()).expand_as(ref) if e is None else e for e in edges], dim=-1)
