@@ -31,3 +31,20 @@ def figure_builder(build: Callable[..., dict]) -> Callable[..., Any]:
         return fig if as_dict else go.Figure(fig)
 
     return figure
+
+
+def wrap_title(title: str, width: int = 44) -> str:
+    """Break a long chart title into lines of at most ``width`` characters (plotly never wraps, and phones are
+    narrow): at spaces, or anywhere in text without spaces (Chinese)."""
+    if " " not in title:
+        width //= 2  # CJK characters are about twice as wide as Latin ones
+    lines, line = [], ""
+    for word in title.split(" ") if " " in title else list(title):
+        sep = " " if line and " " in title else ""
+        if line and len(line) + len(sep) + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line += sep + word
+    lines.append(line)
+    return "<br>".join(lines)
