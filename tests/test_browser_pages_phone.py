@@ -4,8 +4,12 @@ tables and chart titles included (a table's grid may scroll inside itself; the p
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from conftest import wait_idle
+
+from lossviz.i18n import t
 
 pytestmark = pytest.mark.browser
 
@@ -197,13 +201,20 @@ def test_no_iou_formula_scrolls_sideways_at_390_px(server_url, browser, lang):
     page = ctx.new_page()
     try:
         for code in IOU_CODES:
-            page.goto(f"{server_url}/iou?iou_loss={code}&iou_table_open=false&iou_land_open=false&lang={lang}")
+            page.goto(f"{server_url}/iou?iou_loss={quote(A.loss_name(code))}&iou_land_open=false&lang={lang}")
             wait_idle(page, timeout=240_000)
             page.locator(".katex-display").first.wait_for(timeout=60_000)
-            wide = page.evaluate(
+            title = t("iou.explain.title", name=A.loss_name(code), lang=lang)  # the URL chose this loss
+            page.locator("h3").filter(has_text=title).first.wait_for(timeout=30_000)
+            n = page.locator(".katex-display").count()
+            assert n == (4 if code == "siou" else 1), (code, n)
+            wide = (
                 "() => [...document.querySelectorAll('.katex-display')].filter(e => e.scrollWidth > e.clientWidth + 1)"
                 ".map(e => `${e.scrollWidth} > ${e.clientWidth}`)"
             )
-            assert wide == [], code
+            try:  # measured once KaTeX's fonts and the page's CSS are in (a rerun may still be replacing the view)
+                page.wait_for_function(f"document.fonts.ready && ({wide})().length === 0", timeout=5_000)
+            except Exception:
+                assert page.evaluate(wide) == [], code
     finally:
         ctx.close()

@@ -44,10 +44,12 @@ MISSED_COLUMNS = ["image_id", "annotation_id", "category", "x", "y", "w", "h", "
 def _layout(title: str, x: str, y: str, **kw) -> dict:
     text = wrap_title(title)
     layout = {
-        "title": {"text": text, "x": 0.0, "xanchor": "left"},
+        # the title at the top of the figure, its lines above the bucket numbers written over the plot
+        "title": {"text": text, "x": 0.0, "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
+                  "pad": {"t": 10}},  # fmt: skip
         "xaxis": {"title": {"text": x}},
         "yaxis": {"title": {"text": y}},
-        "margin": {"l": 60, "r": 20, "t": 60 + 20 * text.count("<br>"), "b": 50},
+        "margin": {"l": 60, "r": 20, "t": 60 + 22 * text.count("<br>"), "b": 50},
         "legend": {"orientation": "h", "y": -0.3},
     }
     layout.update(kw)
