@@ -91,7 +91,7 @@ def share_figure(s: SamplingStudy) -> dict:
                        "name": t(f"libra.fig.paper_{m}", v=y), "hoverinfo": "skip"})  # fmt: skip
     layout["shapes"] = shapes
     layout["legend"] = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}  # between title and plot
-    layout["title"].update({"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}})
+    layout["title"].update({"y": 0.98, "yref": "container", "yanchor": "top"})
     layout["margin"]["t"] += 45  # room for the legend on two rows (a phone)
     return {"data": traces, "layout": layout}
 

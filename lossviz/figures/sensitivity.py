@@ -45,8 +45,7 @@ def _layout(title: str, x: str, y: str, **kw) -> dict:
     text = wrap_title(title)
     layout = {
         # the title at the top of the figure, its lines above the bucket numbers written over the plot
-        "title": {"text": text, "x": 0.0, "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
-                  "pad": {"t": 10}},  # fmt: skip
+        "title": {"text": text, "x": 0.0, "xanchor": "left", "y": 0.98, "yref": "container", "yanchor": "top"},
         "xaxis": {"title": {"text": x}},
         "yaxis": {"title": {"text": y}},
         "margin": {"l": 60, "r": 20, "t": 60 + 22 * text.count("<br>"), "b": 50},
