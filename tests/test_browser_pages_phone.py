@@ -134,6 +134,7 @@ def _open_at(browser, width: int, url: str):
 CHARTS = {
     "libra": ("lib_images=2", ("lib_hist", "lib_share", "lib_bins_chart")),
     "sensitivity": ("", ("sens_bars", "sens_hist")),
+    "regression": ("", ("reg_curves_chart",)),  # the ±β labels of both losses (equal β by default)
 }
 
 
