@@ -77,7 +77,7 @@ WIDTHS = (1440, 390)
 #: What collides inside one chart (a ``.js-plotly-plot``): its labels (annotations and bar texts), each with the other
 #: labels and with the bars, the legend entries, the axis and chart titles and the tick labels. Two boxes collide when
 #: they share more than a pixel each way, two labels when they come closer than 2 px (text boxes include
-#: their line height). Returns readable descriptions.
+#: their line height); a label reaching past the chart's sides is cut off. Returns readable descriptions.
 OVERLAPS = """(root) => {
   const shown = e => { const s = getComputedStyle(e);
     return s.display !== 'none' && s.visibility !== 'hidden' && +s.opacity !== 0 && +s.fillOpacity !== 0; };
@@ -90,7 +90,9 @@ OVERLAPS = """(root) => {
     ...boxes('.xtick text, .ytick text', 'tick')];
   const hit = (a, b, gap = -1) => a.left < b.right + gap && b.left < a.right + gap && a.top < b.bottom + gap
     && b.top < a.bottom + gap;
-  const out = [];
+  const out = [], frame = root.getBoundingClientRect();
+  labels.forEach(a => {
+    if (a.r.left < frame.left - 1 || a.r.right > frame.right + 1) out.push(`${a.kind} "${a.text}" cut off`); });
   labels.forEach((a, i) => {  // two labels side by side need a gap ("27/3127/31" reads as one label)
     labels.slice(i + 1).forEach(b => {
       if (hit(a.r, b.r, 2)) out.push(`${a.kind} "${a.text}" on ${b.kind} "${b.text}"`); });

@@ -22,7 +22,7 @@ from lossviz.analysis.regression import (
     residual_histogram,
 )
 from lossviz.figures import style
-from lossviz.figures._dict import figure_builder
+from lossviz.figures._dict import figure_builder, wrap_title
 from lossviz.i18n import get_lang, t
 
 COLORS = {name: style.loss_color(name) for name in ("L1", "L2", "Smooth L1", "Balanced L1")}
@@ -69,7 +69,7 @@ def _stacked_layout(title_loss: str, title_grad: str, height: int, lim: float) -
         "yaxis": {"domain": [0.54, 1], "anchor": "x", "title": {"text": t("common.loss")}},
         "xaxis2": {"domain": [0, 1], "anchor": "y2", "title": {"text": t("reg.axis.residual")}, "range": [-lim, lim]},
         "yaxis2": {"domain": [0, 0.46], "anchor": "x2", "title": {"text": t("reg.axis.gradient")}},
-        "annotations": [_title(title_loss, 1.0), _title(title_grad, 0.46)],
+        "annotations": [_title(title_loss, 1.0), _title(wrap_title(title_grad, 40), 0.46)],  # lines fit a phone
         "shapes": [],
     }
 
