@@ -93,12 +93,14 @@ def language_switch() -> str:
 PHONE_ACTIONS = "lossviz_phone_actions"  # the key of the main area's action row (CSS class st-key-<key>)
 
 # Page-wide CSS, on every page. Display formulas (KaTeX) wider than a phone scroll inside their own box instead of
-# pushing the whole page sideways. The main area's row of page actions (Reset, Copy link) is for screens where
+# pushing the whole page sideways. (Formulas are written to fit a phone, as aligned lines; the 2 px of padding hold
+# what KaTeX paints past a formula's box, its ``.vlist-t2`` struts with ``margin-right: -2px``, so a formula that fits
+# never scrolls.) The main area's row of page actions (Reset, Copy link) is for screens where
 # Streamlit collapses the sidebar (its "md" breakpoint, 768 px and narrower); wider, the sidebar has them, and the
 # row is not displayed (so it is not in the tab order either).
 GLOBAL_CSS = f"""<style>
 .katex-display {{ overflow-x: auto; overflow-y: hidden; max-width: 100%; padding: 0.1rem 0 0.3rem; }}
-.katex-display > .katex {{ max-width: 100%; }}
+.katex-display > .katex {{ max-width: 100%; box-sizing: border-box; padding-right: 2px; }}
 @media (min-width: 769px) {{ .st-key-{PHONE_ACTIONS} {{ display: none !important; }} }}
 .st-key-{PHONE_ACTIONS} > div {{ flex: 1 1 0; min-width: 0; }}
 </style>"""

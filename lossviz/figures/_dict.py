@@ -31,3 +31,37 @@ def figure_builder(build: Callable[..., dict]) -> Callable[..., Any]:
         return fig if as_dict else go.Figure(fig)
 
     return figure
+
+
+def _width(text: str) -> int:
+    """Display width in Latin characters: a CJK character counts two."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+
+
+def wrap_title(title: str, width: int = 44) -> str:
+    """Break a long chart title into lines of at most ``width`` Latin characters wide (plotly never wraps, and phones
+    are narrow): at spaces, and between any two CJK characters (which count two)."""
+    tokens: list[tuple[str, str]] = []  # (text, separator before it)
+    for n, word in enumerate(title.split(" ")):
+        sep = " " if n else ""
+        run = ""
+        for c in word:
+            if ord(c) >= 0x2E80:
+                if run:
+                    tokens.append((run, sep))
+                    sep, run = "", ""
+                tokens.append((c, sep))
+                sep = ""
+            else:
+                run += c
+        if run or not word:
+            tokens.append((run, sep))
+    lines, line = [], ""
+    for text, sep in tokens:
+        if line and _width(line + sep + text) > width:
+            lines.append(line)
+            line = text
+        else:
+            line += sep + text
+    lines.append(line)
+    return "<br>".join(lines)

@@ -39,24 +39,54 @@ def slim(fig: dict) -> dict:
     return {**fig, "layout": {**fig["layout"], "template": {"layout": layout, "data": data}}}
 
 
+#: At most this many terms on one line of a formula: three short terms or three numbers fit a 390 px phone.
+TERMS_PER_LINE = 3
+
+
+def _aligned(lhs: str, rows: Sequence[Sequence[str]], per_line: int = TERMS_PER_LINE) -> str:
+    """``lhs = row 1 = row 2 ...`` as one aligned display, every row on lines of at most ``per_line`` summands
+    (continued with "+" under the first), so no line runs off a phone (KaTeX never breaks a display formula)."""
+    lines = []
+    for row in rows:
+        for i in range(0, len(row), per_line):
+            lines.append(("&= " if i == 0 else r"&\quad + ") + " + ".join(row[i : i + per_line]))
+    return r"\begin{aligned}" + lhs + " " + r" \\ ".join(lines) + r"\end{aligned}"
+
+
 def formula_latex(terms: Sequence[FormulaTerm], value: float) -> str:
-    """The selected loss as the core's sum of terms, then each term's value for this pair (from the core)."""
+    """The selected loss as the core's sum of terms, then each term's value for this pair (from the core), then the
+    total: one aligned display, a line per step."""
     shown = [term for term in terms if term.key != "clamp" or term.value != 0.0]
-    symbols = " + ".join(term.tex for term in shown)
-    numbers = " + ".join(f"{term.value:.4f}" for term in shown)
-    return rf"\mathcal{{L}} = {symbols} = {numbers} = {value:.4f}"
+    symbols = [term.tex for term in shown]
+    numbers = [f"{term.value:.4f}" for term in shown]
+    rows = [symbols, numbers, [f"{value:.4f}"]] if len(shown) > 1 else [symbols, [f"{value:.4f}"]]
+    return _aligned(r"\mathcal{L}", rows)
 
 
 def siou_latex(p: SiouParts) -> list[str]:
-    """SIoU's Δ and Ω with this pair's numbers substituted (γ = 2 − Λ, ρ_x, ρ_y, ω_w, ω_h, θ)."""
+    """SIoU's Δ and Ω with this pair's numbers substituted (γ = 2 − Λ, ρ_x, ρ_y, ω_w, ω_h, θ), a step per line."""
+    g = f"{p.gamma:.4f}"
     return [
-        rf"\Lambda = {p.angle_cost:.4f},\quad \gamma = 2 - \Lambda = {p.gamma:.4f},\quad "
-        rf"\rho_x = {p.rho_x:.4f},\quad \rho_y = {p.rho_y:.4f}",
-        rf"\Delta = (1 - e^{{-\gamma \rho_x}}) + (1 - e^{{-\gamma \rho_y}}) = "
-        rf"(1 - e^{{-{p.gamma:.4f} \cdot {p.rho_x:.4f}}}) + "
-        rf"(1 - e^{{-{p.gamma:.4f} \cdot {p.rho_y:.4f}}}) = {p.delta:.4f}",
-        rf"\Omega = (1 - e^{{-\omega_w}})^{{\theta}} + (1 - e^{{-\omega_h}})^{{\theta}} = "
-        rf"(1 - e^{{-{p.omega_w:.4f}}})^{{{p.theta:g}}} + (1 - e^{{-{p.omega_h:.4f}}})^{{{p.theta:g}}} = {p.omega:.4f}",
+        rf"\begin{{aligned}}\Lambda &= {p.angle_cost:.4f},\quad \gamma = 2 - \Lambda = {g} \\ "
+        rf"\rho_x &= {p.rho_x:.4f},\quad \rho_y = {p.rho_y:.4f}\end{{aligned}}",
+        _aligned(
+            r"\Delta",
+            [
+                [r"(1 - e^{-\gamma \rho_x})", r"(1 - e^{-\gamma \rho_y})"],
+                [rf"(1 - e^{{-{g} \cdot {p.rho_x:.4f}}})", rf"(1 - e^{{-{g} \cdot {p.rho_y:.4f}}})"],
+                [f"{p.delta:.4f}"],
+            ],
+            per_line=1,
+        ),
+        _aligned(
+            r"\Omega",
+            [
+                [r"(1 - e^{-\omega_w})^{\theta}", r"(1 - e^{-\omega_h})^{\theta}"],
+                [rf"(1 - e^{{-{p.omega_w:.4f}}})^{{{p.theta:g}}}", rf"(1 - e^{{-{p.omega_h:.4f}}})^{{{p.theta:g}}}"],
+                [f"{p.omega:.4f}"],
+            ],
+            per_line=1,
+        ),
     ]
 
 

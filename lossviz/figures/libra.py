@@ -8,7 +8,7 @@ import numpy as np
 
 from lossviz.analysis.libra import HIST_EDGES, LEVELS, METHODS, PAPER_SHARE, SHARE_THR, PyramidView, SamplingStudy
 from lossviz.figures import style
-from lossviz.figures._dict import figure_builder
+from lossviz.figures._dict import figure_builder, wrap_title
 from lossviz.i18n import t
 
 # Every colour comes from the shared palette (``figures/style.py``): the samplers are series without a fixed
@@ -20,25 +20,8 @@ GT_COLOR = style.INK  # readable on light and dark pages
 IOU_GROUP_COLORS = (style.MUTED, style.WARNING, style.NEGATIVE)
 
 
-def _wrap(title: str, width: int = 44) -> str:
-    """Break a long title into lines of at most ``width`` characters (plotly never wraps, and phones are narrow):
-    at spaces, or anywhere in text without spaces (Chinese)."""
-    if " " not in title:
-        width //= 2  # CJK characters are about twice as wide as Latin ones
-    lines, line = [], ""
-    for word in title.split(" ") if " " in title else list(title):
-        sep = " " if line and " " in title else ""
-        if line and len(line) + len(sep) + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line += sep + word
-    lines.append(line)
-    return "<br>".join(lines)
-
-
 def _layout(title: str, x: str, y: str, **kw) -> dict:
-    text = _wrap(title)
+    text = wrap_title(title)
     top = 60 + 20 * text.count("<br>")
     layout = {
         "title": {"text": text, "x": 0.0, "xanchor": "left"},
@@ -77,7 +60,10 @@ def histogram_figure(s: SamplingStudy) -> dict:
             {"type": "bar", "x": centres, "y": s.histogram(m), "name": method_name(m), "marker": {"color": COLORS[m]}}
         )
     layout = _layout(t("libra.fig.hist_title"), t("libra.fig.iou"), t("libra.fig.percent"), barmode="group")
-    layout["xaxis"].update({"range": [0, 0.5], "dtick": 0.05})
+    # Ticks chosen by plotly for the width (every 0.05 runs together on a phone); headroom above the highest bar.
+    top = max(float(np.max(tr["y"], initial=0.0)) for tr in traces)
+    layout["xaxis"].update({"range": [0, 0.5], "tick0": 0})
+    layout["yaxis"].update({"range": [0, max(1.0, 1.15 * top)]})
     return {"data": traces, "layout": layout}
 
 
@@ -93,14 +79,20 @@ def share_figure(s: SamplingStudy) -> dict:
     ]  # fmt: skip
     layout = _layout(t("libra.fig.share_title", thr=SHARE_THR), "", t("libra.fig.percent"))
     layout["yaxis"]["range"] = [0, 110]
-    shapes, notes = [], []
+    # The paper's values are dashed lines across the chart, named in the legend: a label written on a line that
+    # crosses every bar would sit on a bar or on a bar's value.
+    shapes = []
     for m, v in PAPER_SHARE.items():
         y = 100 * v
+        line = {"color": COLORS[m], "dash": "dash", "width": 1.5}
         shapes.append({"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
-                       "line": {"color": COLORS[m], "dash": "dash", "width": 1}})  # fmt: skip
-        notes.append({"xref": "x domain", "x": 1, "xanchor": "right", "yref": "y", "y": y, "yanchor": "bottom",
-                      "showarrow": False, "text": t(f"libra.fig.paper_{m}", v=y)})  # fmt: skip
-    layout["shapes"], layout["annotations"] = shapes, notes
+                       "line": line})  # fmt: skip
+        traces.append({"type": "scatter", "x": [None], "y": [None], "mode": "lines", "line": line,
+                       "name": t(f"libra.fig.paper_{m}", v=y), "hoverinfo": "skip"})  # fmt: skip
+    layout["shapes"] = shapes
+    layout["legend"] = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}  # between title and plot
+    layout["title"].update({"y": 0.98, "yref": "container", "yanchor": "top"})
+    layout["margin"]["t"] += 45  # room for the legend on two rows (a phone)
     return {"data": traces, "layout": layout}
 
 
@@ -150,7 +142,8 @@ def bins_pair_figure(s: SamplingStudy) -> dict:
         layout[f"xaxis{ax}"] = {"anchor": f"y{ax}", "title": {"text": t("libra.fig.bin") if n == 2 else ""}}
         layout[f"yaxis{ax}"] = {"domain": domain, "anchor": f"x{ax}", "title": {"text": t("libra.fig.count")}}
         annotations.append({"text": part["layout"]["title"]["text"], "xref": "paper", "yref": "paper", "x": 0,
-                            "xanchor": "left", "y": domain[1], "yanchor": "bottom", "showarrow": False})  # fmt: skip
+                            "xanchor": "left", "align": "left", "y": domain[1], "yanchor": "bottom",
+                            "showarrow": False})  # fmt: skip
         annotations += [{**a, "xref": f"x{ax}", "yref": f"y{ax}"} for a in part["layout"].get("annotations", [])]
     layout["annotations"] = annotations
     return {"data": traces, "layout": layout}

@@ -22,7 +22,7 @@ from lossviz.analysis.regression import (
     residual_histogram,
 )
 from lossviz.figures import style
-from lossviz.figures._dict import figure_builder
+from lossviz.figures._dict import figure_builder, wrap_title
 from lossviz.i18n import get_lang, t
 
 COLORS = {name: style.loss_color(name) for name in ("L1", "L2", "Smooth L1", "Balanced L1")}
@@ -69,13 +69,15 @@ def _stacked_layout(title_loss: str, title_grad: str, height: int, lim: float) -
         "yaxis": {"domain": [0.54, 1], "anchor": "x", "title": {"text": t("common.loss")}},
         "xaxis2": {"domain": [0, 1], "anchor": "y2", "title": {"text": t("reg.axis.residual")}, "range": [-lim, lim]},
         "yaxis2": {"domain": [0, 0.46], "anchor": "x2", "title": {"text": t("reg.axis.gradient")}},
-        "annotations": [_title(title_loss, 1.0), _title(title_grad, 0.46)],
+        "annotations": [_title(title_loss, 1.0), _title(wrap_title(title_grad, 40), 0.46)],  # lines fit a phone
         "shapes": [],
     }
 
 
-def _boundary(layout: dict, x: float, color: str, label: str) -> None:
-    """A dotted vertical line at ``x`` through both rows, labelled above the top row."""
+def _boundary(layout: dict, x: float, color: str, label: str, row: int = 0) -> None:
+    """A dotted vertical line at ``x`` through both rows, labelled inside the top row's top, right of the line, on
+    text row ``row`` (two losses' labels stacked: with equal β their lines coincide, and above the chart the labels
+    sat on each other and on the row's title)."""
     for yref in ("y domain", "y2 domain"):
         xref = "x" if yref == "y domain" else "x2"
         layout["shapes"].append(
@@ -96,11 +98,14 @@ def _boundary(layout: dict, x: float, color: str, label: str) -> None:
                 "x": x,
                 "y": 1.0,
                 "xref": "x",
-                "yref": "paper",
+                "yref": "y domain",
+                "xanchor": "left",
+                "yanchor": "top",
                 "text": label,
                 "showarrow": False,
                 "font": {"color": color, "size": 11},
-                "yshift": 8,
+                "xshift": 3,
+                "yshift": -18 * row,
             }
         )
 
@@ -212,7 +217,7 @@ def curves_figure(curves: RegressionCurves, show_closed_form: bool = True, heigh
             _boundary(layout, s * p.smooth_beta, COLORS["Smooth L1"], "±β<sub>SL1</sub>" if s == 1 else "")
     if "Balanced L1" in curves.names:
         for s in (1, -1):
-            _boundary(layout, s * p.beta, COLORS["Balanced L1"], "±β<sub>BL1</sub>" if s == 1 else "")
+            _boundary(layout, s * p.beta, COLORS["Balanced L1"], "±β<sub>BL1</sub>" if s == 1 else "", row=1)
     return {"data": traces, "layout": layout}
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from lossviz.analysis.sensitivity import Report
 from lossviz.figures import style as S
-from lossviz.figures._dict import figure_builder
+from lossviz.figures._dict import figure_builder, wrap_title
 from lossviz.i18n import t
 
 EDGE_COLOR = S.INK  # bucket edges: neutral lines that read on both themes
@@ -42,11 +42,13 @@ MISSED_COLUMNS = ["image_id", "annotation_id", "category", "x", "y", "w", "h", "
 
 
 def _layout(title: str, x: str, y: str, **kw) -> dict:
+    text = wrap_title(title)
     layout = {
-        "title": {"text": title, "x": 0.0, "xanchor": "left"},
+        # the title at the top of the figure, its lines above the bucket numbers written over the plot
+        "title": {"text": text, "x": 0.0, "xanchor": "left", "y": 0.98, "yref": "container", "yanchor": "top"},
         "xaxis": {"title": {"text": x}},
         "yaxis": {"title": {"text": y}},
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+        "margin": {"l": 60, "r": 20, "t": 60 + 22 * text.count("<br>"), "b": 50},
         "legend": {"orientation": "h", "y": -0.3},
     }
     layout.update(kw)
@@ -91,6 +93,9 @@ def bucket_bars(report: Report) -> dict:
         barmode="group",
     )
     layout["yaxis"]["range"] = [0, 1.12]
+    # A bar's value above it only where it fits at a readable size: on a phone the bars of a group are narrower than
+    # "27/31", so neighbouring values would run into each other; there the hover (and the table) gives them.
+    layout.update({"bargroupgap": 0.08, "uniformtext": {"mode": "hide", "minsize": 10}})
     return {"data": data, "layout": layout}
 
 
@@ -105,21 +110,22 @@ def feature_histogram(report: Report, bins: int = 40) -> dict:
     else:
         edges = np.geomspace(lo, hi, bins + 1) if log else np.linspace(lo, hi, bins + 1)
     counts, edges = np.histogram(v, bins=edges)
-    centres = np.sqrt(edges[:-1] * edges[1:]) if log else (edges[:-1] + edges[1:]) / 2
+    # Each bar spans its bin exactly, [edge, next edge) in data units, so on a log axis a bar is as wide as its
+    # log-spaced bin (plotly's default width is the smallest gap between centres: hairlines for the wide bins).
     data = [
         {
             "type": "bar",
-            "x": centres,
+            "x": (edges[:-1] + edges[1:]) / 2,
             "y": counts,
-            "width": np.diff(edges) if not log else None,
+            "width": np.diff(edges) * 0.96,
+            "customdata": np.stack([edges[:-1], edges[1:]], 1),
             "name": t("sens.fig.boxes"),
             "marker": {"color": S.MUTED, "line": {"width": 0}},
-            "hovertemplate": "%{x:.4g}: %{y}<extra></extra>",
+            "hovertemplate": "[%{customdata[0]:.4g}, %{customdata[1]:.4g}): %{y}<extra></extra>",
         }
     ]
-    data[0] = {k: val for k, val in data[0].items() if val is not None}
     feature = t(f"sens.feat.{report.feature}")
-    layout = _layout(t("sens.fig.hist_title", feature=feature), feature, t("sens.fig.boxes"), bargap=0.02)
+    layout = _layout(t("sens.fig.hist_title", feature=feature), feature, t("sens.fig.boxes"))
     if log:
         layout["xaxis"]["type"] = "log"
     # Edges beyond the data (COCO's 0 and 1e10) are drawn at the data's ends; a bucket with no box gets no label.

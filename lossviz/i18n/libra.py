@@ -210,7 +210,7 @@ STRINGS = {
     },
     # -------------------------------------------------------------------------------------------------- figures
     "libra.fig.hist_title": {
-        "en": "Sampled negatives by IoU (the paper's Fig. 3)",
+        "en": "Sampled negatives by IoU (the paper's Fig.\u00a03)",
         "zh": "按 IoU 统计的负样本（论文图 3）",
     },
     "libra.fig.iou": {"en": "max IoU with a ground truth", "zh": "与真值框的最大 IoU"},

@@ -37,7 +37,7 @@ def size_section() -> None:
     with c4:
         beta = controls.slider(t("bs.size.sl1_beta"), "bs_sl1_beta", 0.0, 3.0, 1.0, 0.01)
     with c5:
-        stds = controls.toggle(t("bs.size.stds"), "bs_stds", False)
+        stds = controls.toggle(t("bs.size.stds"), "bs_stds", False, help=t("bs.size.stds_help"))
     codes = coded.multiselect(t("bs.size.show"), "bs_show", list(A.LOSS_CODES), list(A.LOSS_CODES), A.LOSS_CODES,
                               legacy=A.LEGACY)  # fmt: skip
     if not codes:
