@@ -400,14 +400,24 @@ def check_detections(data: bytes | str, name: str = "detections", *, max_mb: flo
     Raises:
         InputError: as ``parse_detections``, for the problems it can see without a ground truth.
     """
+    _check_entries(_detection_list(data, name, max_mb), None, name)
+
+
+def _detection_list(data: bytes | str, name: str, max_mb: float) -> list:
+    """The file's JSON, which must be a list (a dict is a ground truth or another format)."""
     obj = _load_json(data, name, max_mb)
     if isinstance(obj, dict):
         raise InputError("dt_is_gt" if "annotations" in obj else "dt_not_list", file=name)
     if not isinstance(obj, list):
         raise InputError("dt_not_list", file=name)
+    return obj
+
+
+def _check_entries(obj: list, gt: GroundTruth | None, name: str) -> None:
+    """Entry by entry: raise naming every offender (against ``gt`` where given)."""
     bad = _Collector(name, "detections")
     for i, d in enumerate(obj):
-        problem = _det_problem(d, None)
+        problem = _det_problem(d, gt)
         if problem is not None:
             bad.add(i, problem[0], **problem[1])
     bad.raise_if_any()
@@ -425,11 +435,7 @@ def parse_detections(
         InputError: empty file, too large, not JSON, not a list, missing keys, wrong types, boxes with no positive
             size or outside their image, detections for images or categories the ground truth does not have.
     """
-    obj = _load_json(data, name, max_mb)
-    if isinstance(obj, dict):
-        raise InputError("dt_is_gt" if "annotations" in obj else "dt_not_list", file=name)
-    if not isinstance(obj, list):
-        raise InputError("dt_not_list", file=name)
+    obj = _detection_list(data, name, max_mb)
     try:  # fast path: every entry well formed
         image = np.array([d["image_id"] for d in obj], dtype=np.int64) if obj else np.zeros(0, np.int64)
         category = np.array([d["category_id"] for d in obj], dtype=np.int64) if obj else np.zeros(0, np.int64)
@@ -457,12 +463,7 @@ def parse_detections(
             and bool((boxes[:, 2:] > 0).all())
         )
     if not fast:
-        bad = _Collector(name, "detections")
-        for i, d in enumerate(obj):
-            problem = _det_problem(d, gt)
-            if problem is not None:
-                bad.add(i, problem[0], **problem[1])
-        bad.raise_if_any()
+        _check_entries(obj, gt, name)
         raise AssertionError("unreachable: the fast path refused a file the entry check accepts")  # pragma: no cover
     size = np.array([gt.image_size[int(i)] for i in image]).reshape(-1, 2)
     out = np.flatnonzero(_entirely_outside(boxes, size))
