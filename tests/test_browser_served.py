@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from lossviz.components import box_canvas, served
+from lossviz.components import box_canvas, copy_link, served
 from lossviz.components import plotly_chart as pc
 from lossviz.i18n import t
 from tests.conftest import wait_idle
@@ -25,7 +25,7 @@ def test_the_chart_and_the_canvas_load_their_modules_through_one_loader(page, se
     page.wait_for_selector(".lossviz-plotly-chart .main-svg", timeout=30_000)
     loaded = page.evaluate("() => Object.keys(window.__lossvizModules || {})")
     paths = sorted(re.sub(r"^https?://[^/]+/", "", url) for url in loaded)
-    assert paths == sorted([box_canvas.MODULE_URL, pc.module_url()]), paths
+    assert paths == sorted([box_canvas.MODULE_URL, copy_link.MODULE_URL, pc.module_url()]), paths
     assert page.locator(".lossviz-served__message:visible").count() == 0
 
 

@@ -451,3 +451,18 @@ def test_loss_table_is_sent_as_text_with_six_decimals_without_a_styler(app):
     assert not shown.proto.arrow_data.HasField("styler") and shown.proto.hide_index
     raw = shown.value
     assert all(re.fullmatch(r"-?\d+\.\d{6}", v) for col in raw.columns[1:6] for v in raw[col]), raw
+
+
+def test_the_canvas_element_carries_no_style_sheet_its_module_brings_it_once_per_page_load(app):
+    """Issue 15: the canvas's 4.3 kB of CSS rode inside its element on every rerun; the served module carries it now
+    (written into its slot) and puts it into the document once."""
+    from lossviz.components import box_canvas, served
+
+    at = app(page="iou")
+    at.number_input(key="iou_px1").set_value(12.0).run()  # a rerun that moves a box
+    (c,) = components(at, "lossviz_box_canvas")
+    assert c.proto.js_content == served.LOADER and c.proto.css_content == served.LOADER_CSS
+    assert ".bc-svg" not in c.proto.SerializeToString().decode("utf-8", "replace")
+    module = (box_canvas._JS_DIR / box_canvas._JS_FILE).read_text(encoding="utf-8")
+    assert box_canvas._CSS_SLOT not in module and json.dumps(box_canvas._CSS, ensure_ascii=False) in module
+    assert box_canvas._JS_DIR != Path(box_canvas.__file__).parent / "box_canvas_js"  # the sources stay as written

@@ -446,3 +446,20 @@ def test_back_to_a_page_whose_url_lost_its_parameters_restores_them(monkeypatch)
 def test_back_to_an_entry_with_parameters_keeps_them_not_the_remembered_ones(monkeypatch):
     at = _history_trip(monkeypatch, {"reg_alpha": "0.75"})
     assert at.slider(key="reg_alpha").value == 0.75
+
+
+def test_the_copy_link_elements_carry_no_code_of_their_own_on_a_rerun(app):
+    """Issue 15: the shell's two copy-link elements are re-sent on every rerun of every page; their JavaScript and
+    style sheet (3.9 kB an element) now come once per page load as a served module, the elements only name it."""
+    from lossviz.components import copy_link, served
+
+    at = app("regression")
+    at.slider(key="reg_alpha").set_value(0.8).run()  # a rerun
+    copies = [c for c in at.get("bidi_component") if c.proto.component_name == "lossviz_copy_link"]
+    assert len(copies) == 2  # the sidebar's and the phones' row
+    for c in copies:
+        assert c.proto.js_content == served.LOADER and c.proto.css_content == served.LOADER_CSS
+        assert json.loads(c.proto.json)["module"] == copy_link.MODULE_URL
+        assert len(c.proto.SerializeToString()) < 2000, len(c.proto.SerializeToString())  # was 3.9 kB
+    module = (copy_link._JS_DIR / copy_link._JS_FILE).read_text(encoding="utf-8")
+    assert ".lossviz-copy-link__button" in module and "navigator.clipboard" in module  # the code and its style

@@ -7,6 +7,19 @@
 // data change with the same DOM, so everything below is idempotent: the SVG is built once per parentElement and
 // then only updated. The drag, keyboard and selection state lives here; Python only ever sees boxes.
 
+// The style sheet (box_canvas.css): box_canvas.py writes it into the served copy of this module, so it comes once per
+// page load instead of inside every rerun's canvas element; put into the document once (the styles are global).
+const CSS = ""; // lossviz:css
+const STYLE_ID = "lossviz-box-canvas-style";
+
+function addStyle() {
+  if (!CSS || document.getElementById(STYLE_ID)) return;
+  const style = document.createElement("style");
+  style.id = STYLE_ID;
+  style.textContent = CSS;
+  document.head.appendChild(style);
+}
+
 const NS = "http://www.w3.org/2000/svg";
 const THROTTLE_MS = 80; // at most one update per 80 ms while dragging ...
 const STALL_MS = 2000; // ... and one at a time, unless Python has not answered for this long
@@ -507,6 +520,7 @@ function draw(s) {
 
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
+  addStyle();
   let s = parentElement.__lossvizBoxCanvas;
   if (!s) {
     s = { seq: 0, echoed: 0, sentAt: -Infinity, pending: null, timer: null, keyTimer: null, drag: null, local: null, selected: null };
