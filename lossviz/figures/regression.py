@@ -69,7 +69,10 @@ def _stacked_layout(title_loss: str, title_grad: str, height: int, lim: float) -
         "yaxis": {"domain": [0.54, 1], "anchor": "x", "title": {"text": t("common.loss")}},
         "xaxis2": {"domain": [0, 1], "anchor": "y2", "title": {"text": t("reg.axis.residual")}, "range": [-lim, lim]},
         "yaxis2": {"domain": [0, 0.46], "anchor": "x2", "title": {"text": t("reg.axis.gradient")}},
-        "annotations": [_title(title_loss, 1.0), _title(wrap_title(title_grad, 40), 0.46)],  # lines fit a phone
+        "annotations": [
+            _title(title_loss, 1.0),
+            _title(wrap_title(title_grad, 32), 0.46),
+        ],  # lines fit a 390 px phone in zh too
         "shapes": [],
     }
 
@@ -105,7 +108,7 @@ def _boundary(layout: dict, x: float, color: str, label: str, row: int = 0) -> N
                 "showarrow": False,
                 "font": {"color": color, "size": 11},
                 "xshift": 3,
-                "yshift": -18 * row,
+                "yshift": -22 * row,  # a line of 11 px text with a subscript is ~19 px tall in a CJK font
             }
         )
 
