@@ -287,3 +287,27 @@ def test_in_chinese_the_document_language_placeholders_and_uploader_help_are_chi
     wait_idle(page)
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert main.get_by_text(t("common.upload_note", lang="en", mb=100, types="JSON")).count() == 0
+
+
+def test_back_restores_a_control_moved_inside_a_fragment(server_url, page):
+    # A fresh user moved Classification's γ (a slider in a fragment: its rerun skips the shell), went to IoU via the
+    # sidebar and pressed Back: γ was at its default (the moved value had never been noted, and the shell's own
+    # controls noted the next page's bare URL over it).
+    page.goto(server_url + "/classification")
+    wait_idle(page)
+    default = _first_slider_text(page)
+    page.locator("[data-testid=stMain] [data-testid=stSlider] input[type=range]").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("location.search.includes('cls_gamma')")
+    wait_idle(page)
+    set_url, set_text = page.url, _first_slider_text(page)
+    assert set_text != default
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text=t("nav.iou", lang="en")).click()
+    page.get_by_role("heading", name=t("iou.title", lang="en")).first.wait_for()
+    wait_idle(page)
+    page.go_back()
+    page.get_by_role("heading", name=t("cls.title", lang="en")).first.wait_for()
+    page.wait_for_function("location.search.includes('cls_gamma')", timeout=30_000)
+    wait_idle(page)
+    assert _first_slider_text(page) == set_text
+    assert page.url == set_url

@@ -16,7 +16,7 @@ import functools
 import importlib
 import math
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -311,12 +311,25 @@ def drop_param(key: str, message: str) -> bool:
 _DEFAULTS = "_lossviz_defaults"  # session state: {URL key: the default its control was last created with}
 
 
+_OBSERVERS: list[Callable[[], None]] = []  # called as each control is built, fragment runs included
+
+
+def observe_controls(callback: Callable[[], None]) -> None:
+    """Call ``callback()`` whenever a control is about to be built, in full and fragment runs alike (the shell notes
+    the page's URL this way: a fragment's run does not run the shell)."""
+    if callback not in _OBSERVERS:
+        _OBSERVERS.append(callback)
+
+
 def remember_default(key: str, default: Any) -> None:
-    """Note the default of the control ``key`` (what "Reset to defaults" sets it back to) for this session."""
+    """Note the default of the control ``key`` (what "Reset to defaults" sets it back to) for this session; tell
+    the observers (:func:`observe_controls`) that a control is being built."""
     try:
         st.session_state.setdefault(_DEFAULTS, {})[key] = default
     except Exception:  # outside a script run: nothing to reset later
         pass
+    for callback in _OBSERVERS:
+        callback()
 
 
 def defaults() -> dict[str, Any]:

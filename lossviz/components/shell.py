@@ -127,6 +127,7 @@ def navigation():
     """
     from lossviz.components import controls
 
+    st.session_state[_ACTIVE] = None  # until the page is known: the shell's own controls note no page's URL
     st.html(GLOBAL_CSS)  # style only: Streamlit puts it out of the layout flow
     controls.set_notice_area(st.container())
     with st.sidebar:
@@ -137,6 +138,7 @@ def navigation():
     target = _aliases().get(selected.url_path, selected.url_path)  # an alias shows its page in place
     _remember_or_restore(target or "")
     _start_visit(target or "")
+    st.session_state[_ACTIVE] = target or ""
     info = _BY_URL.get(target or "")
     controls.set_page_source(str(PAGES_DIR / (info.file if info else "home.py")))
     if info and info.url_prefixes:
@@ -193,6 +195,27 @@ def _remember_query() -> None:
     visit = st.session_state.get(_VISIT)
     if visit:
         st.session_state.setdefault(_QUERIES, {})[visit["page"]] = _page_query()
+
+
+_ACTIVE = "_lossviz_active_page"  # the page this run (or fragment run) is running, None while the shell runs
+
+
+def _remember_from_control() -> None:
+    """A control of the running page is being built: note the page's URL. Fragment runs skip the shell, so a
+    control moved in a fragment is noted here; the shell's own controls (before the page is known) note nothing,
+    or leaving a page would overwrite its settings with the next page's bare URL."""
+    visit = st.session_state.get(_VISIT)
+    if visit and st.session_state.get(_ACTIVE) == visit["page"]:
+        _remember_query()
+
+
+def _observe_controls() -> None:
+    from lossviz.components import controls
+
+    controls.observe_controls(_remember_from_control)
+
+
+_observe_controls()
 
 
 def _is_history_navigation() -> bool:
