@@ -125,3 +125,19 @@ def test_the_page_fits_a_390_px_screen(server_url, page, query, lang):
         assert page.evaluate(SCROLL_X) == [0, 0], i
         assert page.evaluate("document.querySelector('[data-testid=stMain]').scrollLeft") == 0
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_sampler_metric_label_is_cut_off_at_1440_px(server_url, page, lang):
+    # A fresh user read "IoU-balanced (paper), IoU > …" on a wide screen: five metrics side by side cut their labels.
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{server_url}/libra?lib_images=2&lang={lang}")
+    wait_idle(page)
+    page.locator("[data-testid=stMetricLabel]").first.wait_for()
+    cut = page.evaluate(
+        """() => Array.from(document.querySelectorAll('[data-testid=stMetricLabel]')).flatMap(label =>
+            [label, ...label.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1)
+              .map(() => label.innerText)).filter((v, i, a) => a.indexOf(v) === i)"""
+    )
+    assert page.locator("[data-testid=stMetricLabel]").count() >= 5
+    assert cut == []

@@ -49,10 +49,10 @@ STRINGS = {
     "bs.size.rel": {"en": "Error (fraction of w)", "zh": "误差（w 的比例）"},
     "bs.size.iou": {"en": "IoU of the pair", "zh": "两框的 IoU"},
     "bs.size.sl1_beta": {"en": "Smooth L1 β", "zh": "Smooth L1 β"},
-    "bs.size.stds": {"en": "Divide deltas by target stds", "zh": "按 target stds 归一化"},
+    "bs.size.stds": {"en": "Divide deltas by target stds", "zh": "按目标标准差归一化"},
     "bs.size.stds_help": {
         "en": "Divide the Faster R-CNN deltas by mmdetection's target stds (0.1, 0.1, 0.2, 0.2) before the loss.",
-        "zh": "计算损失前，用 mmdetection 的 target stds (0.1, 0.1, 0.2, 0.2) 归一化 Faster R-CNN 编码。",
+        "zh": "计算损失前，用 mmdetection 的目标标准差（target stds：0.1, 0.1, 0.2, 0.2）归一化 Faster R-CNN 编码。",
     },
     "bs.size.show": {"en": "Losses", "zh": "损失函数"},
     "bs.size.pick": {"en": "Pick at least one loss.", "zh": "请至少选择一个损失函数。"},

@@ -63,6 +63,7 @@ def sampling_panel() -> None:
         st.error(error_message(err), icon=":material/block:")
         return
     v = C.sampling_view(scene, sampler, get_lang(), s)
+    st.caption(t("libra.metric.caption"))  # the metrics' labels are then short enough not to be cut off
     sections.metrics(v.metrics)
     plotly_chart(v.histogram, key="lib_hist", height=430)
     plotly_chart(v.share, key="lib_share", height=400)
