@@ -290,3 +290,13 @@ def test_controls_of_views_not_shown_yet_are_not_taken_for_typos(app):
     _ok(at)
     assert not at.warning, [w.value for w in at.warning]
     assert at.selectbox(key="sim_ta").value == 0 and _qp(at, "sim_ta") == ["1:4"]
+
+
+def test_summary_columns_show_one_fixed_number_of_decimals_each(app):
+    # A fresh user read "27,435.832" above "26,329.98" in one column: the localized format drops trailing zeros.
+    at = app(page=PAGE, timeout=600)
+    _ok(at)
+    config = json.loads(at.dataframe[0].proto.columns)
+    formats = {name: col.get("type_config", {}).get("format") for name, col in config.items()}
+    numeric = [c for c in _summary(at).columns[2:]]
+    assert numeric and all(formats[c] in ("%.3f", "%.4f") for c in numeric), formats

@@ -22,8 +22,8 @@ LEGACY = {F.loss_label(n): n for n in A.AUTOGRAD_LOSSES}  # old links carried th
 VIEWS = ("curves", "map", "traj", "load")
 
 
-def _table(df) -> None:  # E(t) and the area with thousands separators; per case (second to last) 4 decimals
-    fmt = {c: st.column_config.NumberColumn(format="%.4f" if c == df.columns[-2] else "localized")
+def _table(df) -> None:  # one fixed number of decimals per column: E(t) and area 3, per case (second to last) 4
+    fmt = {c: st.column_config.NumberColumn(format="%.4f" if c == df.columns[-2] else "%.3f")
            for c in df.columns[2:]}  # fmt: skip
     st.dataframe(df, hide_index=True, column_config=fmt)
 
