@@ -12,6 +12,7 @@ import pytest
 
 from lossviz.analysis import sensitivity as S
 from lossviz.cli import main
+from lossviz.i18n import TABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -135,3 +136,17 @@ def test_cli_coco_edges_need_the_area_feature(sample, capsys):
     gt, (before, _) = sample
     assert main(["sensitivity", str(gt), str(before), "--edges", "coco", "--quiet"]) == 2
     assert "--feature area" in capsys.readouterr().err
+
+
+def test_cli_buckets_with_few_boxes_get_a_note(sample, capsys):
+    # 155 boxes in 20 buckets: a handful each, so every value moves by 1/n with one box (the page says so too)
+    gt, (before, _) = sample
+    assert main(["sensitivity", str(gt), str(before), "--buckets", "20", "--quiet"]) == 0
+    assert f"fewer than {S.FEW_BOXES} ground truths" in capsys.readouterr().err
+
+
+def test_cli_has_a_text_for_every_note_the_analysis_gives():
+    from lossviz.cli.sensitivity import NOTES
+
+    codes = {"merged", "empty", "few", "one_bucket", "no_detections"}
+    assert codes <= set(NOTES) and all(f"sens.note.{c}" in TABLE for c in codes)

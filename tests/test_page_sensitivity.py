@@ -401,3 +401,20 @@ def test_an_old_link_with_code_values_still_selects_them(app, lang):
     assert at.radio(key="sens_metric").value == "ap"
     assert at.radio(key="sens_metric").index == 2
     assert at.query_params["sens_mode"] == "coco"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_buckets_with_few_boxes_are_called_noisy_with_their_counts(app, lang):
+    # A fresh user's 12 boxes in 5 buckets (2-3 each) read as a firm "0.4522": a bucket of a few boxes moves by 1/n.
+    gt_bytes, det_bytes = S.synthetic_sample()
+    gt = S.parse_ground_truth(gt_bytes)
+    runs = [S.parse_detections(data, gt, name) for name, data in det_bytes.items()]
+    counts = [b.count for b in S.sensitivity_report(gt, runs, buckets=20).runs[0].buckets]
+    assert min(counts) < S.FEW_BOXES  # the sample's 155 boxes in 20 buckets: a handful each
+    expected = t("sens.note.few", lang=lang, n=sum(0 < c < S.FEW_BOXES for c in counts), min=S.FEW_BOXES,
+                 least=min(counts))  # fmt: skip
+    at = app(PAGE, {"sens_buckets": "20", "lang": lang})
+    assert not at.exception
+    assert [w.value for w in at.warning].count(expected) == 1, [w.value for w in at.warning]
+    default = app(PAGE, {"lang": lang})  # 5 buckets of 31 boxes: enough, no such note
+    assert not any(str(S.FEW_BOXES) in w.value for w in default.warning), [w.value for w in default.warning]

@@ -58,6 +58,9 @@ MB = 1024 * 1024
 AP_MAX_DETS = 100
 MAX_BUCKETS = 20
 SHOW_FIRST = 3
+#: A bucket with fewer ground truths than this gets a note: its recall moves by 1/count with a single box (with 30
+#: boxes and a recall near 0.5 the binomial standard error is about 0.09), so the std across buckets is noisy.
+FEW_BOXES = 30
 
 # ------------------------------------------------------------------------------------------------------- errors
 
@@ -648,8 +651,8 @@ def population_std(values: Sequence[float]) -> float:
 
 def report_notes(report: Report, buckets_asked: int | None = None) -> list[tuple[str, dict[str, Any]]]:
     """What the reader must know before trusting the std: ``[(code, params), ...]`` (codes ``merged``, ``empty``,
-    ``one_bucket``, ``no_detections``). ``buckets_asked``: the equal-count bucket count asked for (None for fixed
-    edges), so that buckets merged by tied values are reported."""
+    ``few``, ``one_bucket``, ``no_detections``). ``buckets_asked``: the equal-count bucket count asked for (None for
+    fixed edges), so that buckets merged by tied values are reported."""
     notes: list[tuple[str, dict[str, Any]]] = []
     buckets = report.runs[0].buckets if report.runs else ()
     if buckets_asked is not None and len(buckets) < buckets_asked:
@@ -657,6 +660,9 @@ def report_notes(report: Report, buckets_asked: int | None = None) -> list[tuple
     empty = sum(1 for b in buckets if b.count == 0)
     if empty:
         notes.append(("empty", {"n": empty}))
+    few = [b.count for b in buckets if 0 < b.count < FEW_BOXES]
+    if few:
+        notes.append(("few", {"n": len(few), "least": min(few), "min": FEW_BOXES}))
     if sum(1 for b in buckets if b.count > 0) < 2:
         notes.append(("one_bucket", {}))
     for run in report.runs:

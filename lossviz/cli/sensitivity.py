@@ -50,6 +50,8 @@ def _fmt(x: float) -> str:
 NOTES = {
     "merged": "{got} buckets instead of the {asked} asked for: tied feature values always share a bucket",
     "empty": "{n} bucket(s) hold no ground truth and are left out of the std",
+    "few": "{n} bucket(s) hold fewer than {min} ground truths (the smallest {least}): one box moves their value "
+    "by 1/{least} or more, so the std is noisy",
     "one_bucket": "fewer than two buckets hold ground truths: the std is not defined",
     "no_detections": "{run} has no detections here: every bucket is 0, which says nothing about sizes",
 }

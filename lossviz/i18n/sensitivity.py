@@ -198,6 +198,12 @@ STRINGS = {
         "en": "{n} bucket(s) hold no ground truth: they are left out of the std.",
         "zh": "有 {n} 个桶中没有真实框：计算标准差时不计入。",
     },
+    "sens.note.few": {
+        "en": "{n} bucket(s) hold fewer than {min} ground truths (the smallest {least}): a single box moves such a "
+        "bucket's value by 1/{least} or more, so these values and the std are noisy. Use fewer buckets or more images.",
+        "zh": "有 {n} 个桶中的真实框少于 {min} 个（最少的只有 {least} 个）：一个框就能让该桶的数值变化 1/{least} 或更多，"
+        "因此这些数值和标准差都带有较大噪声。请减少桶数或使用更多图像。",
+    },
     "sens.note.one_bucket": {
         "en": "Fewer than two buckets hold ground truths, so there is no spread to measure: the std is not defined "
         "(choose another feature, more buckets or other edges).",
