@@ -225,3 +225,15 @@ def test_a_chart_sent_as_typed_arrays_without_its_template_draws_the_exact_value
     with page.expect_download(timeout=20_000) as download:
         page.locator(".lossviz-plotly-chart .modebar-btn[data-title='Download plot as a PNG']").click()
     assert download.value.suggested_filename == "demo_chart.png"
+
+
+def test_a_chart_adds_few_tab_stops_for_its_toolbar(demo_url, page):
+    # A keyboard user met nine toolbar buttons per chart (Zoom, Pan, Box Select, Lasso, Zoom in/out, Autoscale,
+    # Reset, PNG) before the next control; selection, zoom in/out and autoscale are of no use on these charts.
+    _open(page, demo_url)
+    chart = page.locator(".lossviz-plotly-chart").first
+    chart.hover()
+    buttons = chart.locator(".modebar-btn")
+    titles = [buttons.nth(i).get_attribute("data-title") for i in range(buttons.count())]
+    assert 2 <= len(titles) <= 5, titles
+    assert not {"Box Select", "Lasso Select", "Zoom in", "Zoom out", "Autoscale"} & set(titles), titles

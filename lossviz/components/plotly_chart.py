@@ -113,9 +113,15 @@ def _filename(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "figure"
 
 
+#: Modebar buttons no chart of lossviz needs (nothing reads a selection; zoom by dragging, scroll or reset): each is a
+#: Tab stop, and a keyboard user met nine per chart before the next control.
+UNUSED_BUTTONS = ("select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d")
+
+
 def _config(key: str, config: Mapping[str, Any] | None, filename: str | None) -> dict[str, Any]:
-    """Plotly's config: no logo, camera button kept (PNG named after the chart), then the caller's settings."""
-    merged: dict[str, Any] = {"displaylogo": False}
+    """Plotly's config: no logo, no unused buttons (:data:`UNUSED_BUTTONS`), camera button kept (PNG named after the
+    chart), then the caller's settings."""
+    merged: dict[str, Any] = {"displaylogo": False, "modeBarButtonsToRemove": list(UNUSED_BUTTONS)}
     user = dict(config or {})
     image = {"format": "png", "scale": 2, "filename": _filename(filename or key)}
     image.update(user.pop("toImageButtonOptions", None) or {})
