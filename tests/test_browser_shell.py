@@ -311,3 +311,16 @@ def test_back_restores_a_control_moved_inside_a_fragment(server_url, page):
     wait_idle(page)
     assert _first_slider_text(page) == set_text
     assert page.url == set_url
+
+
+def test_in_chinese_the_chart_toolbar_speaks_chinese(server_url, page):
+    # A fresh user found the toolbar's tooltips ("Zoom", "Pan", "Reset axes") in English on a Chinese page.
+    page.goto(server_url + "/regression?lang=zh")
+    wait_idle(page)
+    chart = page.locator(".lossviz-plotly-chart").first
+    chart.wait_for()
+    chart.hover()
+    buttons = chart.locator(".modebar-btn")
+    buttons.first.wait_for(state="attached")
+    titles = {buttons.nth(i).get_attribute("data-title") for i in range(buttons.count())}
+    assert {"缩放", "平移", "重置坐标轴", t("common.download_png", lang="zh")} <= titles, titles

@@ -113,6 +113,18 @@ def _filename(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "figure"
 
 
+def _locale() -> dict[str, Any]:
+    """plotly.js's own texts (toolbar tooltips, the zoom hint) in the page's language: a ``locales`` entry of the
+    config, so nothing is registered globally; empty in English (plotly's own)."""
+    from lossviz.i18n import TABLE, get_lang
+
+    lang = get_lang()
+    if lang == "en":
+        return {}
+    words = {k.removeprefix("plotly."): v[lang] for k, v in TABLE.items() if k.startswith("plotly.") and lang in v}
+    return {"locale": f"lossviz-{lang}", "locales": {f"lossviz-{lang}": {"dictionary": words}}}
+
+
 #: Modebar buttons no chart of lossviz needs (nothing reads a selection; zoom by dragging, scroll or reset): each is a
 #: Tab stop, and a keyboard user met nine per chart before the next control.
 UNUSED_BUTTONS = ("select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d")
@@ -248,7 +260,7 @@ def figure_payload(
     return {
         "figure": prepared.json,
         "template": prepared.template,
-        "config": _config(key, config, filename),
+        "config": _config(key, config, filename) | _locale(),
         "uirevision": str(key if uirevision is None else uirevision),
         "height": int(height or prepared.height or DEFAULT_HEIGHT),
         "src": PLOTLY_JS_URL,

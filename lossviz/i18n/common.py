@@ -68,6 +68,11 @@ STRINGS = {
     },
     "common.copy_link_field": {"en": "Link to this view", "zh": "当前视图的链接"},
     "common.download_png": {"en": "Download plot as a PNG", "zh": "下载图表（PNG）"},
+    # plotly.js's own texts that a chart shows (toolbar tooltips, the zoom hint), keyed by plotly's English
+    "plotly.Zoom": {"en": "Zoom", "zh": "缩放"},
+    "plotly.Pan": {"en": "Pan", "zh": "平移"},
+    "plotly.Reset axes": {"en": "Reset axes", "zh": "重置坐标轴"},
+    "plotly.Double-click to zoom back out": {"en": "Double-click to zoom back out", "zh": "双击恢复原来的缩放"},
     "common.download_html": {"en": "Download figure (HTML)", "zh": "下载图表（HTML）"},
     "common.formula": {"en": "Formula", "zh": "公式"},
     "common.explanation": {"en": "What this shows", "zh": "说明"},
