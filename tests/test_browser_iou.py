@@ -375,7 +375,10 @@ CLEARANCE = """(root) => {
   }
   const f = root.querySelector('.bc-frame');
   const frame = ['x', 'y', 'width', 'height'].map((a) => Number(f.getAttribute(a)));
-  return {labels, segs, frame};
+  const handles = [...root.querySelectorAll('.bc-handle')].filter((n) => getComputedStyle(n).display !== 'none')
+    .map((n) => { const [x, y, w, h] = ['x', 'y', 'width', 'height'].map((a) => Number(n.getAttribute(a)));
+                  return [x, y, x + w, y + h]; });
+  return {labels, segs, frame, handles};
 }"""
 # Mount a second canvas beside the page's own (same CSS, same fonts) with the data Python would send, measure it.
 MOUNT = """async ([module, data]) => {
@@ -406,6 +409,8 @@ def _clearance_faults(geo):
                 faults.append(("labels too close", name, other, r, q))
         grown = [r[0] - LINE_GAP, r[1] - LINE_GAP, r[2] + LINE_GAP, r[3] + LINE_GAP]
         faults += [("line on label", name, seg, r) for seg in geo["segs"] if _crosses(seg, grown)]
+        # a fresh user found "真实框" on the ground truth's corner handle at 390 px: a label hides what one grabs
+        faults += [("label on a handle", name, q, r) for q in geo.get("handles", ()) if _overlap(r, q)]
     return faults
 
 

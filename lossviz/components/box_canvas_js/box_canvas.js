@@ -460,7 +460,13 @@ function placeLabels(s) {
   // Inside the frame: outside it are the coordinate ticks and their numbers.
   const bounds = { x: 0, y: 0, width: W, height: W };
   const segs = lineSegs(s);
+  // The boxes' corner and edge handles are taken already: a label on a handle hides what one grabs.
   const placed = [];
+  for (const which of ["target", "pred"]) {
+    for (const h of Object.values(s.boxes[which].handles)) {
+      placed.push(["x", "y", "width", "height"].reduce((r, a) => ({ ...r, [a]: Number(h.getAttribute(a)) }), {}));
+    }
+  }
   // The aspect term's diagonals (drawn at a fixed spot) are lines to keep clear of; their label is placed last.
   for (const n of s.aspect.querySelectorAll("line")) segs.push(["x1", "y1", "x2", "y2"].map((a) => Number(n.getAttribute(a))));
   const o = s.data.overlay || {};
