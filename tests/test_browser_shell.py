@@ -236,26 +236,35 @@ def _first_slider_text(page) -> str:
     return page.locator("[data-testid=stMain] [data-testid=stSlider]").first.inner_text()
 
 
-def test_back_and_forward_return_to_the_settings_and_url_one_had(server_url, page):
-    # A fresh user set a control on Regression, went to IoU via the sidebar and pressed Back: Regression came back
-    # with no URL parameters and default settings (Streamlit pushes a bare /regression entry on the way out).
-    page.goto(server_url + "/regression?lang=zh")
+def _move_a_slider_leave_and_come_back(page, url: str, lang: str, prefix: str, title_key: str) -> tuple[str, str]:
+    """Move the page's first slider by keyboard, go to IoU via the sidebar, press Back: (URL, slider text) as set."""
+    page.goto(url)
     wait_idle(page)
     default = _first_slider_text(page)
     page.locator("[data-testid=stMain] [data-testid=stSlider] input[type=range]").first.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("location.search.includes('reg_')")  # the moved slider is in the URL
+    page.wait_for_function(f"location.search.includes('{prefix}')")  # the moved slider is in the URL
     wait_idle(page)
     page.wait_for_timeout(500)
     wait_idle(page)
     set_url, set_text = page.url, _first_slider_text(page)
     assert set_text != default
-    page.locator("[data-testid=stSidebarNav] a").filter(has_text=t("nav.iou", lang="zh")).click()
-    page.get_by_role("heading", name=t("iou.title", lang="zh")).first.wait_for()
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text=t("nav.iou", lang=lang)).click()
+    page.get_by_role("heading", name=t("iou.title", lang=lang)).first.wait_for()
     wait_idle(page)
     page.go_back()
+    page.get_by_role("heading", name=t(title_key, lang=lang)).first.wait_for()
+    page.wait_for_function(f"location.search.includes('{prefix}')", timeout=30_000)
     wait_idle(page)
-    page.get_by_role("heading", name=t("reg.title", lang="zh")).first.wait_for()
+    return set_url, set_text
+
+
+def test_back_and_forward_return_to_the_settings_and_url_one_had(server_url, page):
+    # A fresh user set a control on Regression, went to IoU via the sidebar and pressed Back: Regression came back
+    # with no URL parameters and default settings (Streamlit pushes a bare /regression entry on the way out).
+    set_url, set_text = _move_a_slider_leave_and_come_back(
+        page, server_url + "/regression?lang=zh", "zh", "reg_", "reg.title"
+    )
     assert _first_slider_text(page) == set_text
     assert page.url == set_url
     for _ in range(3):  # Forward to IoU (past Streamlit's extra entry, which now has the settings too)
@@ -267,6 +276,17 @@ def test_back_and_forward_return_to_the_settings_and_url_one_had(server_url, pag
     page.go_back()
     wait_idle(page)
     assert _first_slider_text(page) == set_text and page.url == set_url
+
+
+def test_back_restores_a_control_moved_inside_a_fragment(server_url, page):
+    # A fresh user moved Classification's γ (a slider in a fragment: its rerun skips the shell), went to IoU via the
+    # sidebar and pressed Back: γ was at its default (the moved value had never been noted, and the shell's own
+    # controls noted the next page's bare URL over it).
+    set_url, set_text = _move_a_slider_leave_and_come_back(
+        page, server_url + "/classification", "en", "cls_gamma", "cls.title"
+    )
+    assert _first_slider_text(page) == set_text
+    assert page.url == set_url
 
 
 def test_in_chinese_the_document_language_placeholders_and_uploader_help_are_chinese(server_url, page):
@@ -287,30 +307,6 @@ def test_in_chinese_the_document_language_placeholders_and_uploader_help_are_chi
     wait_idle(page)
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert main.get_by_text(t("common.upload_note", lang="en", mb=100, types="JSON")).count() == 0
-
-
-def test_back_restores_a_control_moved_inside_a_fragment(server_url, page):
-    # A fresh user moved Classification's γ (a slider in a fragment: its rerun skips the shell), went to IoU via the
-    # sidebar and pressed Back: γ was at its default (the moved value had never been noted, and the shell's own
-    # controls noted the next page's bare URL over it).
-    page.goto(server_url + "/classification")
-    wait_idle(page)
-    default = _first_slider_text(page)
-    page.locator("[data-testid=stMain] [data-testid=stSlider] input[type=range]").first.focus()
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function("location.search.includes('cls_gamma')")
-    wait_idle(page)
-    set_url, set_text = page.url, _first_slider_text(page)
-    assert set_text != default
-    page.locator("[data-testid=stSidebarNav] a").filter(has_text=t("nav.iou", lang="en")).click()
-    page.get_by_role("heading", name=t("iou.title", lang="en")).first.wait_for()
-    wait_idle(page)
-    page.go_back()
-    page.get_by_role("heading", name=t("cls.title", lang="en")).first.wait_for()
-    page.wait_for_function("location.search.includes('cls_gamma')", timeout=30_000)
-    wait_idle(page)
-    assert _first_slider_text(page) == set_text
-    assert page.url == set_url
 
 
 def test_in_chinese_the_chart_toolbar_speaks_chinese(server_url, page):
