@@ -49,7 +49,7 @@ from ._validate import (
     upcast,
 )
 from .nwd import MAX_CONSTANT as MAX_NWD_CONSTANT
-from .nwd import _nwd, _nwd_terms, nwd_loss
+from .nwd import _nwd, _nwd_from, _nwd_terms, nwd_loss
 
 __all__ = [
     "ALPHA_IOU_VARIANTS",
@@ -1212,15 +1212,6 @@ def _batch_request(losses: Sequence[str] | None, options: dict[str, object]) -> 
     }
 
 
-def _nwd_of(g: BoxGeometry, constant: float, eps: float) -> Tensor:
-    """``nwd._nwd`` from the geometry's centres and sizes: the same arithmetic on the same numbers (bit for bit)."""
-    dx, dy = g.cx - g.cx_t, g.cy - g.cy_t
-    centre_distance = dx**2 + dy**2 + float(eps)
-    wh_distance = ((g.w - g.w_t) ** 2 + (g.h - g.h_t) ** 2) / 4
-    w2 = (centre_distance + wh_distance).clamp_min(torch.finfo(dx.dtype).tiny)
-    return torch.exp(-torch.sqrt(w2) / constant)
-
-
 def _batch_terms(
     pred: Tensor,
     target: Tensor,
@@ -1240,7 +1231,11 @@ def _batch_terms(
     for code, opts in request.items():
         if code == "nwd":  # NWD reads the boxes themselves; its eps is the raw one, as nwd_loss takes it
             constant = opts.get("constant", IOU_LOSS_DEFAULTS["nwd"]["constant"])
-            nwd = _nwd(pred, target, constant, float(eps)) if leaves is None else _nwd_of(shared.g, constant, eps)
+            if leaves is None:
+                nwd = _nwd(pred, target, constant, float(eps))
+            else:  # the geometry's centres and sizes: the same numbers, differentiable through the leaves
+                g = shared.g
+                nwd = _nwd_from(g.cx - g.cx_t, g.cy - g.cy_t, g.w - g.w_t, g.h - g.h_t, constant, float(eps))
             out[code] = {"1 - NWD": 1 - nwd}
         else:
             out[code] = _FROM_SHARED[code](shared, **opts)

@@ -41,12 +41,17 @@ def _nwd(pred: Tensor, target: Tensor, constant: float, eps: float) -> Tensor:
     centre_p = (p[..., :2] + p[..., 2:]) / 2
     centre_g = (g[..., :2] + g[..., 2:]) / 2
     d = centre_p - centre_g
-    centre_distance = d[..., 0] ** 2 + d[..., 1] ** 2 + eps  # the official code's eps: W₂ >= sqrt(eps) > 0
-    size_p = p[..., 2:] - p[..., :2]
-    size_g = g[..., 2:] - g[..., :2]
-    wh_distance = ((size_p - size_g) ** 2).sum(-1) / 4
+    dwh = (p[..., 2:] - p[..., :2]) - (g[..., 2:] - g[..., :2])
+    return _nwd_from(d[..., 0], d[..., 1], dwh[..., 0], dwh[..., 1], constant, eps)
+
+
+def _nwd_from(dx: Tensor, dy: Tensor, dw: Tensor, dh: Tensor, constant: float, eps: float) -> Tensor:
+    """NWD from the centres' and the sizes' differences (pred − target); the batch of IoU losses calls it with its
+    shared geometry's numbers."""
+    centre_distance = dx**2 + dy**2 + eps  # the official code's eps: W₂ >= sqrt(eps) > 0
+    wh_distance = (dw**2 + dh**2) / 4
     # An eps below the dtype's range (1e-50 in float32 is 0) must not bring back sqrt's infinite slope at 0.
-    w2 = (centre_distance + wh_distance).clamp_min(torch.finfo(dtype).tiny)
+    w2 = (centre_distance + wh_distance).clamp_min(torch.finfo(dx.dtype).tiny)
     return torch.exp(-torch.sqrt(w2) / constant)
 
 
