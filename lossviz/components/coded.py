@@ -116,10 +116,8 @@ def radio(label: str, key: str, codes: Sequence[str], default: str, labels: Labe
 
 def selectbox(label: str, key: str, codes: Sequence[str], default: str, labels: Labels,
               *, legacy: Mapping[str, str] | None = None, **kwargs: Any) -> str:  # fmt: skip
-    """``st.selectbox`` over ``codes`` showing ``labels``; the URL holds the code; the placeholder is translated
-    (Streamlit's own, "Choose an option", is English)."""
-    return _single(st.selectbox, label, key, codes, default, labels, legacy, True,
-                   **{"placeholder": t("common.choose"), **kwargs})  # fmt: skip
+    """``st.selectbox`` over ``codes`` showing ``labels``; the URL holds the code; the placeholder is translated."""
+    return _single(st.selectbox, label, key, codes, default, labels, legacy, True, **controls.with_placeholder(kwargs))
 
 
 def multiselect(
@@ -134,7 +132,7 @@ def multiselect(
 ) -> list[str]:
     """``st.multiselect`` over ``codes`` showing ``labels``; the URL holds the codes (repeated parameter)."""
     seeded = _seed(key, codes, list(default), legacy or {}, multi=True)
-    kwargs.setdefault("placeholder", t("common.choose"))  # Streamlit's own is English ("Choose an option")
+    kwargs = controls.with_placeholder(kwargs)
     value = st.multiselect(
         label,
         list(codes),

@@ -311,6 +311,11 @@ def drop_param(key: str, message: str) -> bool:
 _DEFAULTS = "_lossviz_defaults"  # session state: {URL key: the default its control was last created with}
 
 
+def with_placeholder(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` with a translated ``placeholder`` unless given (Streamlit's own, "Choose an option", is English)."""
+    return {"placeholder": t("common.choose"), **kwargs}
+
+
 _OBSERVERS: list[Callable[[], None]] = []  # called as each control is built, fragment runs included
 
 
@@ -398,8 +403,7 @@ def selectbox(label: str, key: str, options: Sequence[Any], index: int = 0, **kw
     """``st.selectbox`` bound to the URL; an unknown option in the URL gets a notice."""
     _check_option(key, options, options[index], format_func=kwargs.get("format_func"))
     remember_default(key, options[index])
-    kwargs.setdefault("placeholder", t("common.choose"))  # Streamlit's own is English ("Choose an option")
-    return st.selectbox(label, options, index=index, key=key, bind="query-params", **kwargs)
+    return st.selectbox(label, options, index=index, key=key, bind="query-params", **with_placeholder(kwargs))
 
 
 def radio(label: str, key: str, options: Sequence[Any], index: int = 0, **kwargs: Any) -> Any:
@@ -420,8 +424,9 @@ def multiselect(label: str, key: str, options: Sequence[Any], default: Sequence[
     """``st.multiselect`` bound to the URL (repeated parameters); unknown options get a notice."""
     _check_option(key, options, list(default), multi=True, format_func=kwargs.get("format_func"))
     remember_default(key, list(default))
-    kwargs.setdefault("placeholder", t("common.choose"))  # Streamlit's own is English ("Choose an option")
-    return st.multiselect(label, options, default=list(default), key=key, bind="query-params", **kwargs)
+    return st.multiselect(
+        label, options, default=list(default), key=key, bind="query-params", **with_placeholder(kwargs)
+    )
 
 
 def checkbox(label: str, key: str, value: bool = False, **kwargs: Any) -> bool:

@@ -149,7 +149,7 @@ def navigation():
         # The document's language (``<html lang>``, which Streamlit leaves at "en"): screen readers pick their
         # voice from it, browsers their fonts and translation offers. It sets the document root, not Streamlit's
         # DOM. A script is an element in the layout (style alone is not): last in the sidebar it moves nothing.
-        st.html(_HTML_LANG.format(lang=HTML_LANG[i18n.get_lang()]), unsafe_allow_javascript=True)
+        st.html(_HTML_LANG.format(lang=HTML_LANG[lang]), unsafe_allow_javascript=True)
     with st.container(horizontal=True, gap="small", key=PHONE_ACTIONS):  # phones: the sidebar is collapsed there
         page_actions(info, suffix="_phone", reset_keys=reset_keys)
     return selected
