@@ -32,12 +32,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: Streamlit's own default for what the repository's ``.streamlit/config.toml`` changes on the app's server
+#: (``runner.postScriptGC``, off there): the bare baseline page runs as a bare ``streamlit run`` would.
+BARE_STREAMLIT = ("--runner.postScriptGC", "true")
+
+
 @contextlib.contextmanager
-def streamlit_server(script: Path = ROOT / "app.py", timeout: float = 60) -> Iterator[str]:
-    """Run ``streamlit run script`` until its health check answers; yield the base URL; stop it on exit."""
+def streamlit_server(script: Path = ROOT / "app.py", timeout: float = 60, flags: tuple[str, ...] = ()) -> Iterator[str]:
+    """Run ``streamlit run script [flags]`` until its health check answers; yield the base URL; stop it on exit."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
-    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", *flags]
     env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -32,7 +32,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from bench._live import ROOT, launch_chromium, streamlit_server, wait_idle
+from bench._live import BARE_STREAMLIT, ROOT, launch_chromium, streamlit_server, wait_idle
 from bench._timing import row, summarize
 
 RESULTS = ROOT / "bench" / "results"
@@ -200,7 +200,7 @@ def measure(pages: list[str], steps: int, warmup: int = 2, release: bool = True)
     results = []
     with (
         streamlit_server(timeout=120) as app_url,
-        streamlit_server(ROOT / "bench" / "baseline_app.py", timeout=120) as base_url,
+        streamlit_server(ROOT / "bench" / "baseline_app.py", timeout=120, flags=BARE_STREAMLIT) as base_url,
         sync_playwright() as p,
     ):
         base = Tab(p, base_url, CONTROLS["baseline"])

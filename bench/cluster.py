@@ -35,10 +35,10 @@ def render_haproxy(bind: str, servers: list[str]) -> str:
 class Cluster:
     """``replicas`` app servers and haproxy in front of them; ``url`` is the proxy's."""
 
-    def __init__(self, replicas: int, script: Path = ROOT / "app.py") -> None:
+    def __init__(self, replicas: int, script: Path = ROOT / "app.py", flags: tuple[str, ...] = ()) -> None:
         if not Path(HAPROXY).exists():
             raise FileNotFoundError(f"haproxy not found ({HAPROXY}): `make test` installs Debian's haproxy package")
-        self.servers = [Server(script) for _ in range(replicas)]
+        self.servers = [Server(script, flags=flags) for _ in range(replicas)]
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proxy: subprocess.Popen | None = None
@@ -96,7 +96,7 @@ def measure_cluster(
 ):
     """One point through haproxy: every replica warmed up directly, then ``sessions`` sessions through the proxy
     (``burst``: all their page loads at once)."""
-    with Cluster(replicas, target.script) as cluster:
+    with Cluster(replicas, target.script, target.flags) as cluster:
         for s in cluster.servers:
             run_async(drive(s.url, target, 1, 6.0, think=(0.5, 0.5), patience=patience, seed=99))
         cpu0 = sum(s.cpu_seconds() for s in cluster.servers)

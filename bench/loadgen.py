@@ -48,7 +48,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
-from bench._live import ROOT, free_port
+from bench._live import BARE_STREAMLIT, ROOT, free_port
 
 
 def run_async(coro):
@@ -89,10 +89,14 @@ class Target:
     path: str
     query: str
     slider: str
+    flags: tuple[str, ...] = ()  # extra ``streamlit run`` options for this target's server
 
 
 TARGETS = {
-    "baseline": Target("baseline", ROOT / "bench" / "baseline_app.py", "", "", "b_freq"),
+    # bare Streamlit: the runner's defaults, not this repository's config.toml (which turns the per-rerun gc off)
+    "baseline": Target("baseline", ROOT / "bench" / "baseline_app.py", "", "", "b_freq", BARE_STREAMLIT),
+    # the same bare page on lossviz's server config: what is left of a rerun once the per-rerun gc is off
+    "baseline_config": Target("baseline_config", ROOT / "bench" / "baseline_app.py", "", "", "b_freq"),
     "regression": Target("regression", ROOT / "app.py", "regression", "", "reg_alpha"),
     "iou": Target("iou", ROOT / "app.py", "iou", "", ""),  # no slider by default: a box coordinate moves
     "classification": Target("classification", ROOT / "app.py", "classification", "", "cls_gamma"),
@@ -104,7 +108,7 @@ TARGETS = {
     # the synthetic sample of the first visit; the number of buckets: COCOeval runs again per bucketing
     "sensitivity": Target("sensitivity", ROOT / "app.py", "sensitivity", "", "sens_buckets"),
 }
-PAGES = [n for n in TARGETS if n != "baseline"]
+PAGES = [n for n in TARGETS if not n.startswith("baseline")]
 
 
 # --------------------------------------------------------------------------------------------------- the server
@@ -113,15 +117,24 @@ PAGES = [n for n in TARGETS if n != "baseline"]
 class Server:
     """``streamlit run SCRIPT`` on a free loopback port: its URL, and its CPU time and RSS from /proc."""
 
-    def __init__(self, script: Path = ROOT / "app.py", port: int | None = None) -> None:
+    def __init__(self, script: Path = ROOT / "app.py", port: int | None = None, flags: tuple[str, ...] = ()) -> None:
         self.script = Path(script)
+        self.flags = tuple(flags)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 90) -> Server:
         cmd = [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.port", str(self.port)]
-        cmd += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+        cmd += [
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            *self.flags,
+        ]
         env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT))
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
@@ -548,7 +561,7 @@ def measure(
     target: Target, sessions: int, duration: float, think=(2.0, 3.0), patience: float = 30.0, burst: bool = False
 ) -> dict:
     """One point: a fresh server for ``target``, one warm-up session, then ``sessions`` sessions for ``duration``."""
-    with Server(target.script) as server:
+    with Server(target.script, flags=target.flags) as server:
         run_async(drive(server.url, target, 1, 6.0, think=(0.5, 0.5), patience=patience, seed=99))
         time.sleep(0.5)
         cpu0, rss0, load0 = server.cpu_seconds(), server.rss_bytes(), os.getloadavg()[0]
@@ -688,7 +701,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--name", default="", help="results file name (default loadgen or loadgen-replicas)")
     a = p.parse_args(argv)
     think = tuple(float(x) for x in a.think.split(","))
-    names = PAGES if a.targets == "all" else [n for n in a.targets.split(",") if n and n != "baseline"]
+    names = (
+        ["baseline_config", *PAGES]
+        if a.targets == "all"
+        else [n for n in a.targets.split(",") if n and n != "baseline"]
+    )
     unknown = [n for n in names if n not in TARGETS]
     if unknown:
         p.error(f"unknown target {unknown}; known: {', '.join(TARGETS)}")

@@ -10,6 +10,7 @@ import json
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -656,3 +657,19 @@ def test_cache_module_freezes_the_import_heap(module):
     frozen, walked = int(out[-2]), int(out[-1])
     assert frozen > 100_000  # torch's and the page's modules
     assert walked < frozen / 20, (frozen, walked)
+
+
+def test_server_config_turns_off_the_full_gc_after_every_rerun():
+    """With a class of sessions, Streamlit's ``gc.collect(2)`` after every script run walked every live object
+    (each session's state, the caches, what Plotly and torch make lazily after the import heap was frozen) and was
+    about half of the server's CPU (py-spy, 30 IoU sessions). The repository's config turns it off for the app, the
+    image (which copies ``.streamlit``) and the load generator's app servers; the bare baseline keeps Streamlit's
+    default (``bench._live.BARE_STREAMLIT``) so the comparison stays with bare Streamlit."""
+    from bench._live import BARE_STREAMLIT
+
+    code = "from streamlit import config; print(config.get_option('runner.postScriptGC'))"
+    root = Path(__file__).resolve().parents[1]
+    read = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert read.stdout.split()[-1] == "False"
+    assert "COPY .streamlit ./.streamlit" in (root / "Dockerfile").read_text()
+    assert BARE_STREAMLIT == ("--runner.postScriptGC", "true")

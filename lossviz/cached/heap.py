@@ -1,6 +1,8 @@
-"""Keep Streamlit's garbage collection after every rerun cheap: freeze the heap of imported modules once.
+"""Keep full garbage collections cheap: freeze the heap of imported modules once.
 
-Streamlit runs ``gc.collect(2)`` after every script run (``runner.postScriptGC``). A full collection walks every
+Streamlit runs ``gc.collect(2)`` after every script run unless ``runner.postScriptGC`` is off (the repository's
+``.streamlit/config.toml`` turns it off; a server started without that file still runs it), and Python's own
+collector runs a full collection now and then. A full collection walks every
 tracked object, and torch, pandas and Plotly leave a few hundred thousand behind at import: on this app that walk
 was most of a rerun's server CPU (~40-100 ms of ~150-250 ms, measured with the load generator's sessions).
 :func:`freeze_imports` collects once and then moves every object alive now into the permanent generation
