@@ -1,8 +1,10 @@
 """The IoU page's caches: defined once per process, shared by every session (the view's inputs determine them).
 
 Each function is a thin ``st.cache_data`` wrapper over ``lossviz.analysis.iou`` and ``lossviz.figures.iou``. A figure
-comes back as the same dict for the same inputs, so the chart component's data is byte-identical and the browser's
-message cache skips re-sending it. The language is an argument wherever the result holds translated text.
+is cached serialised (``plotly_chart.prepare``: a hit copies one string, not a dict of arrays that the chart would
+serialise again on every rerun) and comes back the same for the same inputs, so the chart component's data is
+byte-identical and the browser's message cache skips re-sending it. The language is an argument wherever the result
+holds translated text.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import streamlit as st
 
 from lossviz.analysis import iou as A
 from lossviz.cached.heap import freeze_imports
+from lossviz.components.plotly_chart import PreparedFigure, prepare
 from lossviz.figures import iou as F
 
 Box = tuple[float, float, float, float]
@@ -33,10 +36,10 @@ def _landscape(code: str, target: Box, plane: str, fixed: tuple[float, float], n
 
 
 @st.cache_data(max_entries=48, show_spinner=False)
-def landscape_figure(code, target, plane, fixed, n, options, current, arrows, lang) -> dict:
-    """The landscape's figure dict (float32 arrays) for this view; ``lang``: the titles' language."""
+def landscape_figure(code, target, plane, fixed, n, options, current, arrows, lang) -> PreparedFigure:
+    """The landscape's figure (float32 arrays), serialised for the chart; ``lang``: the titles' language."""
     land = _landscape(code, target, plane, fixed, n, options)
-    return F.slim(F.landscape_figure(land, A.loss_name(code), current, arrows=arrows, as_dict=True))
+    return prepare(F.slim(F.landscape_figure(land, A.loss_name(code), current, arrows=arrows, as_dict=True)))
 
 
 def landscape_columns(code, target, plane, fixed, n, options) -> dict:
@@ -45,8 +48,8 @@ def landscape_columns(code, target, plane, fixed, n, options) -> dict:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def bar_figure(pred: Box, target: Box, options: A.Options, code: str, lang: str) -> dict:
-    return F.slim(F.losses_bar_figure(rows(pred, target, options), code, as_dict=True))
+def bar_figure(pred: Box, target: Box, options: A.Options, code: str, lang: str) -> PreparedFigure:
+    return prepare(F.slim(F.losses_bar_figure(rows(pred, target, options), code, as_dict=True)))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -1,7 +1,8 @@
 """The Libra R-CNN page's caches, shared by every session and defined once per process: the sampling study with its
 K ablation (one pass, ``analysis.libra.study_and_ablation``), the figures and texts made of it, the pyramids and the
-Balanced Feature Pyramid view with its figures. A cached figure is the same dict for the same inputs, so a rerun
-that changes nothing in it costs no figure building, and the language is part of every key that holds text.
+Balanced Feature Pyramid view with its figures. A figure is cached serialised (``plotly_chart.prepare``: a hit
+copies one string, not a dict of arrays the chart would serialise again) and is the same for the same inputs, so a
+rerun that changes nothing in it costs no figure building, and the language is part of every key that holds text.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import streamlit as st
 
 from lossviz.analysis import libra as A
 from lossviz.cached.heap import freeze_imports
+from lossviz.components.plotly_chart import PreparedFigure, prepare
 from lossviz.components.progress_cache import cached_with_progress
 from lossviz.figures import libra as F
 from lossviz.i18n import t
@@ -53,9 +55,9 @@ class SamplingView:
     figures as dicts, the caption under them, the K table, and the notes on mmdetection's bins."""
 
     metrics: tuple[dict, ...]  # keyword arguments of st.metric
-    histogram: dict
-    share: dict
-    bins: dict
+    histogram: PreparedFigure
+    share: PreparedFigure
+    bins: PreparedFigure
     counts: str
     empty_bins: str | None
     edges_vary: bool
@@ -74,9 +76,9 @@ def sampling_view(scene: A.SceneParams, sampler: A.SamplerParams, lang: str, _s:
     empty = [i + 1 for i, c in enumerate(s.mmdet_bins["pool"]) if c == 0]
     return SamplingView(
         metrics=tuple(metrics),
-        histogram=F.histogram_figure(s, as_dict=True),
-        share=F.share_figure(s, as_dict=True),
-        bins=F.bins_pair_figure(s, as_dict=True),
+        histogram=prepare(F.histogram_figure(s, as_dict=True)),
+        share=prepare(F.share_figure(s, as_dict=True)),
+        bins=prepare(F.bins_pair_figure(s, as_dict=True)),
         counts=t("libra.counts", **s.counts(), requested=s.requested, pos=s.n_pos),
         empty_bins=t("libra.bins.empty", bins=", ".join(map(str, empty)), top=float(s.mmdet_edges[-1]))
         if empty
@@ -92,9 +94,11 @@ def k_table(scene: A.SceneParams, sampler: A.SamplerParams, lang: str, _ab: A.KA
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def scene_figure(scene: A.SceneParams, sampler: A.SamplerParams, method: str, lang: str, _s: A.SamplingStudy) -> dict:
+def scene_figure(
+    scene: A.SceneParams, sampler: A.SamplerParams, method: str, lang: str, _s: A.SamplingStudy
+) -> PreparedFigure:
     """Image 0 with the negatives ``method`` sampled (``_s`` as in ``sampling_view``)."""
-    return F.scene_figure(_s, method, A.IMAGE_SIZE, as_dict=True)
+    return prepare(F.scene_figure(_s, method, A.IMAGE_SIZE, as_dict=True))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -111,7 +115,7 @@ class PyramidFigures:
 
     view: A.PyramidView
     metrics: tuple[dict, ...]  # per level, st.metric's arguments: the share of its residual from the other levels
-    figures: tuple[tuple[str, dict, int], ...]  # (key, figure, height)
+    figures: tuple[tuple[str, PreparedFigure, int], ...]  # (key, figure, height)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -121,12 +125,13 @@ def bfp(inputs: tuple, refine: str, level: int, zero: bool, residual: bool, quer
     feats = pyramid(*inputs)
     v = A.pyramid_view(feats, refine=refine, refine_level=level, zero_init_out=zero, residual=residual,
                        weight_seed=inputs[4], query=query)  # fmt: skip
-    figs = [(f"lib_step_{step}", F.step_figure(v, step, as_dict=True), 260) for step in ("inputs", "gathered")]
-    figs.append(("lib_bsf", F.bsf_figure(v, as_dict=True), 330))
+    step = lambda name: prepare(F.step_figure(v, name, as_dict=True))  # noqa: E731
+    figs = [(f"lib_step_{name}", step(name), 260) for name in ("inputs", "gathered")]
+    figs.append(("lib_bsf", prepare(F.bsf_figure(v, as_dict=True)), 330))
     if v.attention is not None:
-        figs.append(("lib_att", F.attention_figure(v, as_dict=True), 330))
-    figs += [(f"lib_step_{step}", F.step_figure(v, step, as_dict=True), 260) for step in ("residuals", "outputs")]
-    figs.append(("lib_contrib", F.contribution_figure(v, as_dict=True), 420))
+        figs.append(("lib_att", prepare(F.attention_figure(v, as_dict=True)), 330))
+    figs += [(f"lib_step_{name}", step(name), 260) for name in ("residuals", "outputs")]
+    figs.append(("lib_contrib", prepare(F.contribution_figure(v, as_dict=True)), 420))
     metrics = tuple(
         {"label": t("libra.metric.received", level=name), "value": f"{100 * (1 - v.contribution[i, i]):.0f}%",
          "help": t("libra.metric.received_help", ratio=v.received[i])}
