@@ -344,3 +344,15 @@ def test_landscape_from_the_batch_equals_autograd_through_the_plane(code, plane)
     assert np.array_equal(land.loss, value.detach().numpy().reshape(n, n))
     assert np.array_equal(land.grad_x, params.grad[:, 0].numpy().reshape(n, n))
     assert np.array_equal(land.grad_y, params.grad[:, 1].numpy().reshape(n, n))
+
+
+def test_several_losses_gradients_are_edge_major_views_not_interleaved_copies():
+    """Issue 15 item 5: interleaving each loss's four [N] edge gradients into a contiguous [N, 4] (a stride-4 copy,
+    ~9 of them per call) cost as much as the edge arithmetic; the batch returns transposed views of [4, N] blocks."""
+    pred, target = random_pairs(64)
+    grads = iou_losses_and_grads(pred, target, losses=None).grads
+    for c, g in grads.items():
+        assert g.shape == pred.shape, c
+        assert g.stride() == (1, pred.shape[0]), c  # edge-major storage, no interleaving copy
+        alone = iou_losses_and_grads(pred, target, losses=(c,)).grads[c]
+        torch.testing.assert_close(g.contiguous(), alone, rtol=1e-12, atol=1e-12, msg=c)
