@@ -146,7 +146,17 @@ def test_any_valid_boxes_give_the_single_losses_values_and_gradients(boxes, dtyp
         value, grad = single(c, pred, target)
         assert torch.equal(values[c], value), c
         scale = max(1.0, float(grad.abs().max()))  # CIoU's aspect term of a flat box has gradients ~1/eps
-        torch.testing.assert_close(grads[c] / scale, grad / scale, **tol, msg=c)
+        if dtype == torch.float64:
+            torch.testing.assert_close(grads[c] / scale, grad / scale, **tol, msg=c)
+            continue
+        # float32: the edges' gradient is a difference of the pieces' gradients, which nearly cancel for thin or
+        # near-identical boxes (0.002 wide: ~1% rounding in the single loss itself), so any other order of the same
+        # additions differs by more than 1e-5 there. The batch must be as close to the exact (float64) gradient as
+        # the single float32 loss is, give or take the tolerance.
+        exact = single(c, pred.double(), target.double())[1]
+        single_error = float((grad.double() - exact).abs().max())
+        batch_error = float((grads[c].double() - exact).abs().max())
+        assert batch_error <= 2 * single_error + 1e-5 * scale, (c, batch_error, single_error)
 
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
