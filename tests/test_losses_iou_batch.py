@@ -232,11 +232,11 @@ def test_several_losses_map_the_geometry_gradient_onto_the_edges_once_not_per_pi
     min/max/unbind/slice/stack backward runs for every piece (they were most of the batch's time)."""
     pred, target = random_pairs(50)
     geometry_backward = ("MaximumBackward", "MinimumBackward", "UnbindBackward", "SliceBackward", "StackBackward")
-    for codes in (IOU_BATCH_FOUR, None):  # SIoU's own formula takes a maximum; the geometry's are the same op
+    for codes in (IOU_BATCH_FOUR, None):  # (SIoU's own maximum has a closed-form gradient in the batch)
         with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
             iou_losses_and_grads(pred, target, losses=codes)
         ran = sorted({e.name for e in prof.events() if e.name.startswith(geometry_backward)})
-        assert ran == ([] if codes else ["MaximumBackward0"])
+        assert ran == []
     leaves: list = []
     g = iou_module._geometry(pred, target, 1e-7, leaves)
     assert [x.requires_grad and x.is_leaf for x in leaves[:8]] == [True] * 8  # then the four tie-splitting masks
@@ -366,3 +366,27 @@ def test_several_losses_gradients_are_edge_major_views_not_interleaved_copies():
         assert g.stride() == (1, pred.shape[0]), c  # edge-major storage, no interleaving copy
         alone = iou_losses_and_grads(pred, target, losses=(c,)).grads[c]
         torch.testing.assert_close(g.contiguous(), alone, rtol=1e-12, atol=1e-12, msg=c)
+
+
+def test_siou_closed_form_gradient_splits_ties_as_autograd():
+    """The batch's SIoU gradient is written by hand (not autograd): at |0|, max(w, w_t) ties, coinciding centres
+    (σ² at its floor) and zero-size boxes it must still equal the single loss's autograd gradient."""
+    pred = torch.tensor(
+        [
+            [0.0, 0.0, 2.0, 2.0],  # same width and height as the target, shifted in x only (dy = 0)
+            [1.0, 1.0, 3.0, 5.0],  # same centre as the target (dx = dy = 0)
+            [0.0, 0.0, 0.0, 0.0],  # a point
+            [5.0, 5.0, 5.0, 9.0],  # a segment, far away
+            [0.0, 0.0, 4.0, 4.0],  # identical boxes
+        ],
+        dtype=torch.float64,
+    )
+    target = torch.tensor(
+        [[3.0, 0.0, 5.0, 2.0], [0.0, 2.0, 4.0, 4.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 2.0, 2.0], [0.0, 0.0, 4.0, 4.0]],
+        dtype=torch.float64,
+    )
+    for theta in (1.0, 4.0):
+        values, grads = iou_losses_and_grads(pred, target, losses=("iou", "siou"), theta=theta)
+        value, grad = single("siou", pred, target, theta=theta)
+        assert torch.equal(values["siou"], value)
+        torch.testing.assert_close(grads["siou"], grad, rtol=1e-12, atol=1e-12)
