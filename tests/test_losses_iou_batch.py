@@ -386,7 +386,25 @@ def test_siou_closed_form_gradient_splits_ties_as_autograd():
         dtype=torch.float64,
     )
     for theta in (1.0, 4.0):
-        values, grads = iou_losses_and_grads(pred, target, losses=("iou", "siou"), theta=theta)
-        value, grad = single("siou", pred, target, theta=theta)
-        assert torch.equal(values["siou"], value)
-        torch.testing.assert_close(grads["siou"], grad, rtol=1e-12, atol=1e-12)
+        values, grads = iou_losses_and_grads(pred, target, losses=("iou", "siou", "eiou"), theta=theta)
+        for code, options in (("siou", {"theta": theta}), ("eiou", {})):
+            value, grad = single(code, pred, target, **options)
+            assert torch.equal(values[code], value), code
+            torch.testing.assert_close(grads[code], grad, rtol=1e-12, atol=1e-12, msg=code)
+
+
+def test_siou_and_eiou_own_terms_are_differentiated_in_closed_form_by_the_batch():
+    """Issue 15 item 5: autograd through SIoU's own terms was ~195 kernels over the pairs (a quarter of all nine
+    losses' batch) and EIoU's ~60; with several losses their own terms come detached with a closed-form gradient,
+    while the shared 1 - IoU and ρ²/c² keep their graph (differentiated once for every loss)."""
+    pred, target = random_pairs(20)
+    request = iou_module._batch_request(("iou", "diou", "siou", "eiou"), {})
+    leaves: list = []
+    hand: dict = {}
+    terms = iou_module._batch_terms(pred, target, 1e-7, request, leaves, hand)
+    assert sorted(hand) == ["eiou", "siou"]
+    assert [t.requires_grad for t in terms["siou"].values()] == [True, False, False]
+    assert [t.requires_grad for t in terms["eiou"].values()] == [True, True, False, False]
+    assert terms["eiou"]["ρ²/c²"] is terms["diou"]["ρ²/c²"]
+    grads = hand["siou"](torch.ones_like(leaves[0]))
+    assert [x is None for x in grads] == [False, False, True, True, False, False, False, False]

@@ -520,6 +520,32 @@ def _siou_by_hand(s: _Shared, theta: float = 4.0) -> tuple[Terms, HandGrad]:
     return terms, grad
 
 
+def _eiou_by_hand(s: _Shared) -> tuple[Terms, HandGrad]:
+    """EIoU's terms (the values of :func:`_eiou_from`, bit for bit; its own two detached) and its own terms'
+    gradient with respect to the leaves in closed form: ``d/dw (w - w_t)²/(C_w² + eps) = 2(w - w_t)/(C_w² + eps)``,
+    ``d/dC_w = -2·C_w·term/(C_w² + eps)``; the same in h."""
+    g, eps = s.g, s.eps
+    terms = {"1 - IoU": s.l_iou(), "ρ²/c²": s.diou_penalty()}
+    with torch.no_grad():
+        dw, dh = g.w - g.w_t, g.h - g.h_t
+        den_w, den_h = g.cw**2 + eps, g.ch**2 + eps
+        t_w, t_h = dw**2 / den_w, dh**2 / den_h
+    terms |= {"(w - w_t)²/C_w²": t_w, "(h - h_t)²/C_h²": t_h}
+
+    def grad(cot: Tensor) -> list[Tensor | None]:
+        with torch.no_grad():
+            g_w, g_h = ((cot * d).div_(den).mul_(2) for d, den in ((dw, den_w), (dh, den_h)))
+            g_cw = (cot * t_w).div_(den_w).mul_(g.cw).mul_(-2)
+            g_ch = (cot * t_h).div_(den_h).mul_(g.ch).mul_(-2)
+        return [g_w, g_h, None, None, g_cw, g_ch, None, None]
+
+    return terms, grad
+
+
+#: The losses whose own terms the batch differentiates in closed form (the others: autograd down to the leaves).
+_BY_HAND: dict[str, Callable[..., tuple[Terms, HandGrad]]] = {"siou": _siou_by_hand, "eiou": _eiou_by_hand}
+
+
 def _tie_slope(a: Tensor, b: Tensor) -> Tensor:
     """``d max(a, b) / d a`` as autograd takes it: 1, 0, or 1/2 at a tie."""
     return torch.where(a == b, 0.5, a > b)
@@ -1297,7 +1323,7 @@ def _batch_terms(
 
     With a list ``leaves``, the geometry is differentiable with respect to the quantities it appends there (see
     :func:`_geometry`) instead of ``pred``, and NWD reads the geometry's centres and sizes (the same numbers). With a
-    dict ``hand`` too, SIoU's own terms come detached and their closed-form leaf gradient is put there.
+    dict ``hand`` too, SIoU's and EIoU's own terms come detached and their closed-form leaf gradients are put there.
     """
     geo_eps = _check_pair(pred, target, eps)
     shared = _Shared(_geometry(pred, target, geo_eps, leaves), geo_eps) if set(request) - {"nwd"} else None
@@ -1312,8 +1338,8 @@ def _batch_terms(
                 g = shared.g
                 nwd = _nwd_from(g.cx - g.cx_t, g.cy - g.cy_t, g.w - g.w_t, g.h - g.h_t, constant, float(eps))
             out[code] = {"1 - NWD": 1 - nwd}
-        elif code == "siou" and leaves is not None and hand is not None:
-            out[code], hand[code] = _siou_by_hand(shared, **opts)
+        elif code in _BY_HAND and leaves is not None and hand is not None:
+            out[code], hand[code] = _BY_HAND[code](shared, **opts)
         else:
             out[code] = _FROM_SHARED[code](shared, **opts)
     return out
