@@ -1441,7 +1441,8 @@ def iou_losses_and_grads(
 
     One input check, one geometry pass, then one backward pass per *distinct* piece: a term several losses share
     (``1 - IoU`` for all of IoU, GIoU, DIoU and CIoU; ``ρ²/c²`` for DIoU and CIoU) is differentiated once, and the
-    rest of each loss once; each loss's gradient is the sum of its pieces' gradients. The gradients equal the single
+    rest of each loss once (SIoU's and EIoU's own terms in closed form); each loss's gradient is the sum of its
+    pieces' gradients. The gradients equal the single
     losses' ``backward()`` up to the order of floating-point additions (bit for bit for a loss computed alone).
 
     Args:
