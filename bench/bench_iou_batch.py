@@ -9,7 +9,8 @@ rotating order, so that load from other work on the machine falls on all of them
   with ``reduction="sum"`` and its own ``backward()``: four geometry passes, four backward passes, no input checks.
 * **lossviz, 4 separate**: ``IOU_LOSSES[code]`` for the same four, each with its ``backward()``.
 * **lossviz batch, 4 losses**: ``iou_losses_and_grads`` (one input check, one geometry pass, one backward per
-  distinct term down to the geometry's eight leaves, then each loss's leaf gradients mapped onto the edges once),
+  distinct term down to the geometry's eight leaves, SIoU's and EIoU's own terms in closed form, then each loss's
+  leaf gradients mapped onto the edges once),
   giving each of the four losses its own gradient, as the separate calls do.
 * **lossviz batch, every loss**: the same call for all registered IoU-family losses (9), for scale.
 
