@@ -298,6 +298,39 @@ def test_tab_reaches_the_canvas_and_arrow_keys_move_and_resize_the_selected_box(
     assert page.evaluate(FOCUSED) == "pred"  # the focus survived the reruns
 
 
+SEND_TIMES = """(() => {
+  window.__sent = [];
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) { window.__sent.push(performance.now()); return send.call(this, data); };
+})()"""
+
+
+def test_a_single_arrow_key_press_reaches_the_server_without_waiting_for_the_keys_to_rest(page, server_url):
+    """One arrow press waited for the keys to rest (300 ms) before its boxes went to the server, so the numbers and
+    landscapes followed a single press a third of a second late (issue 15: IoU's key step was 3.5x the bare page's
+    slider step). The first press of a burst now goes out at once; the presses after it still go out together, once
+    the keys rest (the burst test above)."""
+    page.add_init_script(SEND_TIMES)
+    open_iou(page, server_url)
+    pred0, target0 = shown_boxes(page)
+    tab_to_canvas(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED) == "pred"
+    settle(page)
+    before = page.evaluate("() => { window.__keyAt = performance.now(); return window.__sent.length; }")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(800)
+    sent, key_at = page.evaluate("(n) => [window.__sent.slice(n), window.__keyAt]", before)
+    assert sent, "the key press sent nothing"
+    assert sent[0] - key_at < 300, f"the first update left {sent[0] - key_at:.0f} ms after the key (the rest wait)"
+    assert len(sent) == 1, "a single press is one update, not a second one when the keys rest"
+    settle(page)
+    moved = [pred0[0] + 1, pred0[1], pred0[2] + 1, pred0[3]]
+    assert shown_boxes(page) == [pytest.approx(moved), pytest.approx(target0)]
+    assert url_boxes(page, pred0, target0) == [moved, target0]
+    assert_numbers_match_core(page)
+
+
 # --- collisions and ticks (issue 14, item 5) ------------------------------------------------------------------------
 
 GEOMETRY = """() => {

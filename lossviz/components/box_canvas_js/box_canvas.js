@@ -2,8 +2,8 @@
 //
 // Python sends `data` = {pred, target, world, min_size, show, overlay, arrows, readout, labels, palette, seq, module,
 // base}; this module is fetched once per page load by the loader that box_canvas.py mounts.
-// We send `setStateValue("boxes", {pred, target, seq, final})`: throttled while dragging, once at release, and
-// debounced after arrow keys (holding a key does not flood reruns). Streamlit calls this function again on every
+// We send `setStateValue("boxes", {pred, target, seq, final})`: throttled while dragging, once at release, and for
+// arrow keys at the first press and once more when the keys have rested (holding a key does not flood reruns). Streamlit calls this function again on every
 // data change with the same DOM, so everything below is idempotent: the SVG is built once per parentElement and
 // then only updated. The drag, keyboard and selection state lives here; Python only ever sees boxes.
 
@@ -23,7 +23,7 @@ function addStyle() {
 const NS = "http://www.w3.org/2000/svg";
 const THROTTLE_MS = 80; // at most one update per 80 ms while dragging ...
 const STALL_MS = 2000; // ... and one at a time, unless Python has not answered for this long
-const KEY_DEBOUNCE_MS = 300; // keyboard edits go out once the keys have rested this long
+const KEY_DEBOUNCE_MS = 300; // a burst of key presses: its first goes out at once, the rest when keys rest this long
 const HANDLES = { nw: "lt", n: "t", ne: "rt", e: "r", se: "rb", s: "b", sw: "lb", w: "l" };
 const TICK = 20; // world units between coordinate ticks
 const ASPECT = { x: 3, y: 3, len: 14 }; // the aspect diagrams' origin (from the bottom-left corner) and length
@@ -153,10 +153,22 @@ function onKey(s, which, ev) {
   s.local[which] = [x1, y1, x2, y2].map(round1);
   select(s, which);
   draw(s);
+  // The first press of a burst goes out at once (a single press updates the page without waiting); the presses
+  // after it only move the box here, and the boxes they made go out once the keys have rested.
+  const leading = !s.keyTimer;
   if (s.keyTimer) clearTimeout(s.keyTimer);
+  s.keyMoved = !leading;
+  if (leading) request(s, true);
   s.keyTimer = setTimeout(() => {
     s.keyTimer = null;
-    request(s, true);
+    if (s.keyMoved) {
+      s.keyMoved = false;
+      request(s, true);
+    } else if (!s.drag && !s.pending && s.echoed >= s.seq) {
+      // Nothing new to send: take Python's boxes, which arrived while the keys were held back (its repairs win).
+      s.local = { pred: s.data.pred.slice(), target: s.data.target.slice() };
+      draw(s);
+    }
   }, KEY_DEBOUNCE_MS);
 }
 
