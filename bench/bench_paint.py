@@ -14,8 +14,9 @@ Each page's control (by its URL key: Streamlit puts ``st-key-<key>`` on a keyed 
 * slider: ``ArrowRight`` on its thumb (``ArrowLeft`` once the thumb is at its maximum), so each step is a new value
   until the end of the range;
 * toggle (Simulation: the curves' log scale, on the cached reduced run): ``Space``;
-* IoU: ``ArrowRight`` on the focused predicted box of the canvas (the canvas waits for the keys to rest, 300 ms,
-  before it asks Python), and the release of a drag of that box (the landscapes redrawn).
+* IoU: ``ArrowRight`` on the focused predicted box of the canvas (a single press goes to Python at once; the
+  presses of a burst after the first go once the keys rest, 300 ms), and the release of a drag of that box (the
+  landscapes redrawn).
 
     python -m bench.bench_paint                      # every page, 15 steps each
     python -m bench.bench_paint --steps 5 --pages regression,iou
