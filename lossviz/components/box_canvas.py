@@ -5,7 +5,7 @@ ticks, lets the pointer move a box by its body and resize it by any corner or ed
 (Tab selects a box, arrows move it, Shift: ×10, Alt or Ctrl: resize); it clamps to the world, keeps a minimum size
 and places the overlay's labels where they collide with nothing. It reports
 ``{"pred": [x1, y1, x2, y2], "target": [...], "seq": n, "final": bool}`` as the state value ``boxes``: throttled
-while dragging, once at release, debounced after keys.
+while dragging, once at release, and for keys at the first press and once more when a burst of presses rests.
 
 The drag, keyboard, selection and sequence state live inside the component: :func:`box_canvas` takes the boxes to
 show and a callback that receives new boxes, and echoes the last applied ``seq`` to the browser itself (so a late
