@@ -2,8 +2,9 @@
 
 Each simulated session does what a browser tab does: it GETs the page (a proxy sets its stickiness cookie there),
 opens ``/_stcore/stream``, asks for a run of the page with the URL's query (``BackMsg.rerun_script``), then loops:
-move a slider of that page to another value on its grid (the widget id comes from the ``ForwardMsg`` deltas; the
-URL's query follows the slider as a bound widget's does), wait until the rerun has finished (``script_finished``),
+move the page's control to another value on its grid (a slider on most pages, the prediction's x1 number input on
+IoU, a toggle on Simulation: ``Target.slider``; the widget id comes from the ``ForwardMsg`` deltas; the URL's query
+follows the control as a bound widget's does), wait until the rerun has finished (``script_finished``),
 think 2-3 s. It keeps the hashes of the cacheable messages it got and sends them back, as the browser's message cache
 does, so the bytes counted are the bytes a browser receives. A closed connection, a refused one or a rerun that takes
 longer than the session's patience is an error; the session then opens a new one (a browser reloading), until the

@@ -659,6 +659,15 @@ def test_cache_module_freezes_the_import_heap(module):
     assert walked < frozen / 20, (frozen, walked)
 
 
+def _repo_option(name: str) -> str:
+    """A Streamlit option as a server started in the repository reads it (``.streamlit/config.toml``)."""
+    root = Path(__file__).resolve().parents[1]
+    code = f"from streamlit import config; print(config.get_option({name!r}))"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.split()[-1]
+
+
 def test_server_config_turns_off_the_full_gc_after_every_rerun():
     """With a class of sessions, Streamlit's ``gc.collect(2)`` after every script run walked every live object
     (each session's state, the caches, what Plotly and torch make lazily after the import heap was frozen) and was
@@ -667,9 +676,13 @@ def test_server_config_turns_off_the_full_gc_after_every_rerun():
     default (``bench._live.BARE_STREAMLIT``) so the comparison stays with bare Streamlit."""
     from bench._live import BARE_STREAMLIT
 
-    code = "from streamlit import config; print(config.get_option('runner.postScriptGC'))"
-    root = Path(__file__).resolve().parents[1]
-    read = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
-    assert read.stdout.split()[-1] == "False"
-    assert "COPY .streamlit ./.streamlit" in (root / "Dockerfile").read_text()
+    assert _repo_option("runner.postScriptGC") == "False"
+    assert "COPY .streamlit ./.streamlit" in (Path(__file__).resolve().parents[1] / "Dockerfile").read_text()
     assert BARE_STREAMLIT == ("--runner.postScriptGC", "true")
+
+
+def test_server_config_does_not_log_the_canvas_write_back_as_a_warning():
+    """The IoU canvas and its presets write the boxes into the coordinate inputs' session state on purpose; the
+    server logged Streamlit's "created with a default value but also had its value set via the Session State API"
+    warning, with a stack, on the first canvas edit of each process (found by a fresh-eyes check of the server log)."""
+    assert _repo_option("global.disableWidgetStateDuplicationWarning") == "True"
