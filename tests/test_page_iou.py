@@ -106,6 +106,27 @@ def test_dragging_on_the_canvas_moves_the_inputs_the_url_and_the_numbers(app):
     assert boxes(at)[0] == pred
 
 
+def test_a_release_reruns_the_page_once_without_drawing_the_box_pane_first(app, monkeypatch):
+    """The end of an edit (a drag released, keys at rest) drew the box pane (canvas, metrics, table, bar chart) and
+    only then reran the page, which drew it all again: two renders of the pane per step. The pane now asks first and
+    the page reruns at once (one canvas mount per release); a move during a drag still draws the pane only once."""
+    from lossviz.components import box_canvas as BC
+
+    at = app(page="iou")
+    mounts = []
+    real = BC._mount
+    monkeypatch.setattr(BC, "_mount", lambda **kw: mounts.append(kw["data"]["pred"]) or real(**kw))
+    pred, target = (12.0, 14.0, 40.0, 44.0), A.PRESETS[A.DEFAULT_PRESET][1]
+    drag(at, pred, target, seq=1, final=True)
+    assert not at.exception
+    assert mounts == [list(pred)]
+    assert boxes(at) == (pred, target)
+    assert_table_matches_core(at, pred, target)
+    mounts.clear()
+    drag(at, (14.0, 14.0, 42.0, 44.0), target, seq=2, final=False)
+    assert mounts == [[14.0, 14.0, 42.0, 44.0]]
+
+
 def test_a_box_dragged_outside_the_canvas_is_clamped_with_a_notice(app):
     at = app(page="iou")
     drag(at, (-15.0, 5.0, 130.0, 40.0), (50.0, 50.0, 80.0, 80.0), seq=1)

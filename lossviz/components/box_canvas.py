@@ -186,6 +186,14 @@ def box_canvas(
     return CanvasResult(False, own.pop("notes", ()), own.pop("refused", False))
 
 
+def take_release(key: str) -> bool:
+    """Whether the user has just finished an edit on the canvas ``key`` (pointer released, or keys at rest), and
+    forget it. A page whose other sections follow the settled boxes calls it before drawing the canvas's pane and
+    reruns the whole page at once when it says so, instead of drawing the pane and then the page again."""
+    own = st.session_state.get(f"{key}.canvas")
+    return bool(own and own.pop("released", False))
+
+
 # ------------------------------------------------------------------- the boxes' URL-bound inputs and write-back
 
 

@@ -13,7 +13,7 @@ from lossviz import i18n
 from lossviz.analysis import iou as A
 from lossviz.cached import iou as C
 from lossviz.components import controls, downloads, shell
-from lossviz.components.box_canvas import box_canvas, box_inputs, box_presets, read_boxes, write_back
+from lossviz.components.box_canvas import box_canvas, box_inputs, box_presets, read_boxes, take_release, write_back
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import iou as F
 from lossviz.i18n import t
@@ -30,6 +30,8 @@ def _boxes():
 
 @st.fragment  # a drag reruns only this; the release reruns the page once so the landscapes follow
 def _pair_view(code: str, options: A.Options) -> None:
+    if take_release("iou_canvas"):
+        st.rerun()  # an edit ended: the whole page (landscapes, inputs) follows the settled boxes, this pane with it
     name = A.loss_name(code)
     (pred, notes_p), (target, notes_t) = _boxes()
     try:
@@ -64,8 +66,6 @@ def _pair_view(code: str, options: A.Options) -> None:
     ) as box:
         if box.open:  # render only what is open
             _details(code, options, pred, target)
-    if done.released:
-        st.rerun()  # the edit ended: the landscapes and the coordinate inputs follow the settled boxes
 
 
 def _details(code, options, pred, target) -> None:
