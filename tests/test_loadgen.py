@@ -89,14 +89,17 @@ def test_loadgen_sessions_recover_from_a_paused_server(baseline_server):
 
 
 def test_loadgen_has_a_target_for_every_page_and_all_selects_them(monkeypatch):
-    """``--targets all`` measures every page of the app's navigation, each beside the baseline."""
+    """``--targets all`` measures every page of the app's navigation, each beside the bare baseline and the bare page on
+    lossviz's config."""
     assert sorted(PAGES) == sorted(p.url_path for p in shell.PAGES)
     assert all(TARGETS[n].path == n for n in PAGES)
     measured = []
     monkeypatch.setattr("bench.loadgen.measure", lambda target, n, *a: measured.append(target.name) or _row(target))
     monkeypatch.setattr("bench.loadgen.write", lambda rows, name="": table(rows))
     assert main(["--targets", "all", "--sessions", "1", "--duration", "1"]) == 0
-    assert measured == ["baseline", *PAGES]
+    # bare Streamlit (its default per-rerun gc), then the same bare page on lossviz's config, then every page
+    assert measured == ["baseline", "baseline_config", *PAGES]
+    assert TARGETS["baseline"].flags == ("--runner.postScriptGC", "true") and TARGETS["baseline_config"].flags == ()
 
 
 def _row(target) -> dict:
