@@ -37,12 +37,27 @@ def free_port() -> int:
 BARE_STREAMLIT = ("--runner.postScriptGC", "true")
 
 
+def streamlit_command(script: Path, port: int, flags: tuple[str, ...] = ()) -> list[str]:
+    """``streamlit run script`` on loopback ``port``, headless, no usage statistics, then ``flags``."""
+    server = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        *server,
+        "--browser.gatherUsageStats",
+        "false",
+        *flags,
+    ]
+
+
 @contextlib.contextmanager
 def streamlit_server(script: Path = ROOT / "app.py", timeout: float = 60, flags: tuple[str, ...] = ()) -> Iterator[str]:
     """Run ``streamlit run script [flags]`` until its health check answers; yield the base URL; stop it on exit."""
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
-    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", *flags]
+    cmd = streamlit_command(script, port, flags)
     env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

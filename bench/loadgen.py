@@ -49,7 +49,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
-from bench._live import BARE_STREAMLIT, ROOT, free_port
+from bench._live import BARE_STREAMLIT, ROOT, free_port, streamlit_command
 
 
 def run_async(coro):
@@ -126,16 +126,7 @@ class Server:
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 90) -> Server:
-        cmd = [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.port", str(self.port)]
-        cmd += [
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            *self.flags,
-        ]
+        cmd = streamlit_command(self.script, self.port, self.flags)
         env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT))
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout

@@ -52,7 +52,7 @@ def study(
 @dataclass(frozen=True)
 class SamplingView:
     """What the sampling panel shows for one study, in one language: the metrics as (label, value, help), the
-    figures as dicts, the caption under them, the K table, and the notes on mmdetection's bins."""
+    figures (serialised for the chart), the caption under them, the K table, and the notes on mmdetection's bins."""
 
     metrics: tuple[dict, ...]  # keyword arguments of st.metric
     histogram: PreparedFigure

@@ -97,13 +97,10 @@ class CanvasResult:
     """What happened in the canvas since the last run.
 
     Attributes:
-        released: the user finished an edit (pointer released, or keys at rest): what depends on the settled boxes
-            (the page's landscapes) should follow now.
         notes: what ``on_boxes`` reported about the new boxes (e.g. repairs), once.
         refused: the browser sent a malformed update; it was ignored and the boxes kept.
     """
 
-    released: bool = False
     notes: tuple[str, ...] = ()
     refused: bool = False
 
@@ -181,9 +178,7 @@ def box_canvas(
     }
     served.serve(_SERVED_NAME, _JS_DIR)  # checked on every call: registration is per runtime
     _mount(key=key, data=data, on_boxes_change=changed, height="content")
-    if own.pop("released", False):  # the page reruns now: keep the notes for that run
-        return CanvasResult(True, own.get("notes", ()), own.get("refused", False))
-    return CanvasResult(False, own.pop("notes", ()), own.pop("refused", False))
+    return CanvasResult(own.pop("notes", ()), own.pop("refused", False))  # the end of an edit: take_release
 
 
 def take_release(key: str) -> bool:

@@ -3,9 +3,9 @@
 // Python sends `data` = {pred, target, world, min_size, show, overlay, arrows, readout, labels, palette, seq, module,
 // base}; this module is fetched once per page load by the loader that box_canvas.py mounts.
 // We send `setStateValue("boxes", {pred, target, seq, final})`: throttled while dragging, once at release, and for
-// arrow keys at the first press and once more when the keys have rested (holding a key does not flood reruns). Streamlit calls this function again on every
-// data change with the same DOM, so everything below is idempotent: the SVG is built once per parentElement and
-// then only updated. The drag, keyboard and selection state lives here; Python only ever sees boxes.
+// arrow keys at the first press and once more when the keys have rested (holding a key does not flood reruns).
+// Streamlit calls this function again on every data change with the same DOM, so everything below is idempotent:
+// the SVG is built once per parentElement and then only updated. The drag, keyboard and selection state lives here; Python only ever sees boxes.
 
 // The style sheet (box_canvas.css): box_canvas.py writes it into the served copy of this module, so it comes once per
 // page load instead of inside every rerun's canvas element; put into the document once (the styles are global).
