@@ -9,6 +9,9 @@ holds translated text.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pandas as pd
 import streamlit as st
 
 from lossviz.analysis import iou as A
@@ -20,14 +23,10 @@ Box = tuple[float, float, float, float]
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def rows(pred: Box, target: Box, options: A.Options) -> list[A.LossRow]:
-    """Every loss on the pair with its edge gradient (the table, the bar chart, the metrics)."""
-    return A.all_losses(pred, target, options)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def geometry(pred: Box, target: Box) -> A.Geometry:
-    return A.geometry(pred, target)
+def pair(pred: Box, target: Box, options: A.Options) -> tuple[list[A.LossRow], A.Geometry]:
+    """Every loss on the pair with its edge gradient (the metrics, the canvas's arrows) and the pair's geometry (the
+    canvas's overlay), in one entry: one key to hash per drag step, not one per result."""
+    return A.all_losses(pred, target, options), A.geometry(pred, target)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -47,34 +46,33 @@ def landscape_columns(code, target, plane, fixed, n, options) -> dict:
     return _landscape(code, target, plane, fixed, n, options).columns()
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def bar_figure(pred: Box, target: Box, options: A.Options, code: str, lang: str) -> PreparedFigure:
-    return prepare(F.slim(F.losses_bar_figure(rows(pred, target, options), code, as_dict=True)))
+@dataclass(frozen=True)
+class Details:
+    """What the pair's details section shows, for one pair, options, selected loss and language."""
+
+    table: pd.DataFrame  # full precision: the CSV
+    shown: pd.DataFrame  # as shown: the value and the four derivatives as text with 6 decimals
+    bar: PreparedFigure  # every loss's value, the selected one marked
+    formulas: tuple[str, ...]  # the selected loss as LaTeX (the core's terms and values; SIoU's Δ and Ω spelled out)
+    eps_share: float  # the share of eps in the loss's denominators: shown when it is not negligible
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def table(pred: Box, target: Box, options: A.Options, lang: str):
-    """The loss table (translated headers in ``lang``)."""
-    return F.loss_table(rows(pred, target, options))
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def shown_table(pred: Box, target: Box, options: A.Options, lang: str):
-    """The loss table as shown: the value and the four derivatives as text with 6 decimals. A plain frame of text
-    costs ``st.table`` ~1 ms; the same table through a pandas ``Styler`` (``.format``) cost ~30 ms on every rerun."""
-    shown = table(pred, target, options, lang).copy()
-    for col in shown.columns[1:6]:
-        shown[col] = [f"{v:.6f}" for v in shown[col]]
-    return shown
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def formulas(code: str, pred: Box, target: Box, options: A.Options) -> tuple[list[str], float]:
-    """The selected loss as LaTeX (the core's terms and their values; SIoU's Δ and Ω spelled out) and eps's share."""
-    value = next(r.value for r in rows(pred, target, options) if r.code == code)
-    lines = [F.formula_latex(A.formula_terms(code, pred, target, options), value)]
-    lines += F.siou_latex(A.siou_parts(pred, target)) if code == "siou" else []
-    return lines, A.eps_share(pred, target)
+def details(pred: Box, target: Box, options: A.Options, code: str, lang: str) -> Details:
+    """The details section in one cache entry: one key to hash and one value to copy per rerun, where a table, its
+    text, the bar chart and the formulas each cached apart cost four keys and three more lookups of the pair's losses
+    (~10 ms of server CPU for every box a class moves). ``lang``: the headers' and titles' language."""
+    losses, _ = pair(pred, target, options)
+    value = next(r.value for r in losses if r.code == code)
+    formulas = [F.formula_latex(A.formula_terms(code, pred, target, options), value)]
+    formulas += F.siou_latex(A.siou_parts(pred, target)) if code == "siou" else []
+    return Details(
+        table=F.loss_table(losses),
+        shown=F.loss_table(losses, decimals=6),
+        bar=prepare(F.slim(F.losses_bar_figure(losses, code, as_dict=True))),
+        formulas=tuple(formulas),
+        eps_share=A.eps_share(pred, target),
+    )
 
 
 freeze_imports()  # after the imports above: reruns then collect only what they made (lossviz.cached.heap)

@@ -28,11 +28,15 @@ _component = served.component("lossviz_copy_link")
 
 
 def copy_link(key: str = "lossviz_copy_link") -> None:
-    """The copy-link button (put it in the sidebar)."""
+    """The copy-link button (put it in the sidebar); ``key`` tells one copy-link element from another on a page.
+
+    The element holds no state, so it is mounted without a Streamlit key (the key rides in its data and keeps the
+    element's identity apart): a keyed component sits in the session's widget state, which Streamlit copies out,
+    presenting each component's state, for every number input, select box and radio built on a rerun."""
     served.serve(_SERVED_NAME, _JS_DIR)  # checked on every call: registration is per runtime
     _component(
-        key=key,
         data={
+            "slot": key,
             "label": t("common.copy_link"),
             "aria": t("common.copy_link_aria"),
             "copied": t("common.link_copied"),

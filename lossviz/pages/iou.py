@@ -35,7 +35,7 @@ def _pair_view(code: str, options: A.Options) -> None:
     name = A.loss_name(code)
     (pred, notes_p), (target, notes_t) = _boxes()
     try:
-        rows, geo = C.rows(pred, target, options), C.geometry(pred, target)
+        rows, geo = C.pair(pred, target, options)
     except ValueError as err:  # the core refused the input: say so, keep the page alive
         return st.error(t("common.error", msg=err))
     row = next(r for r in rows if r.code == code)
@@ -69,22 +69,21 @@ def _pair_view(code: str, options: A.Options) -> None:
 
 
 def _details(code, options, pred, target) -> None:
-    table = C.table(pred, target, options, i18n.get_lang())
+    shown = C.details(pred, target, options, code, i18n.get_lang())
     tcol, bcol = st.columns([3, 2])
     with tcol:
         # A static table: cells wrap instead of cutting a long Options text off (st.dataframe clips to its column).
-        st.table(C.shown_table(pred, target, options, i18n.get_lang()), hide_index=True)
-        downloads.buttons("iou_losses", csv=lambda: table, key="iou_dl_table")  # the CSV: full precision
+        st.table(shown.shown, hide_index=True)
+        downloads.buttons("iou_losses", csv=lambda: shown.table, key="iou_dl_table")  # the CSV: full precision
         st.caption(t("iou.table.help"))
     with bcol:
-        plotly_chart(C.bar_figure(pred, target, options, code, i18n.get_lang()), key="iou_bar")
+        plotly_chart(shown.bar, key="iou_bar")
     st.subheader(t("iou.explain.title", name=A.loss_name(code)))
     st.markdown(t(f"iou.explain.{code}"))
-    lines, share = C.formulas(code, pred, target, options)
-    for line in lines:
+    for line in shown.formulas:
         st.latex(line)
-    if share > A.EPS_NOTE_SHARE:  # never show an eps-made number silently
-        st.warning(t("iou.opt.eps_note", eps=A.EPS, share=share), icon=WARN)
+    if shown.eps_share > A.EPS_NOTE_SHARE:  # never show an eps-made number silently
+        st.warning(t("iou.opt.eps_note", eps=A.EPS, share=shown.eps_share), icon=WARN)
     if code == "eiou":
         st.caption(t("iou.explain.eiou_note"))
 
