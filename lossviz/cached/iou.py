@@ -1,10 +1,10 @@
 """The IoU page's caches: defined once per process, shared by every session (the view's inputs determine them).
 
-Each function is a thin ``st.cache_data`` wrapper over ``lossviz.analysis.iou`` and ``lossviz.figures.iou``. A figure
-is cached serialised (``plotly_chart.prepare``: a hit copies one string, not a dict of arrays that the chart would
-serialise again on every rerun) and comes back the same for the same inputs, so the chart component's data is
-byte-identical and the browser's message cache skips re-sending it. The language is an argument wherever the result
-holds translated text.
+Each function is a thin cache over ``lossviz.analysis.iou`` and ``lossviz.figures.iou``: ``st.cache_data`` keyed by
+its arguments' exact text (``lossviz.cached.keyed``: a lookup hashes one short string). A figure is cached serialised
+(``plotly_chart.prepare``: a hit copies one string, not a dict of arrays that the chart would serialise again on every
+rerun) and comes back the same for the same inputs, so the chart component's data is byte-identical and the
+browser's message cache skips re-sending it. The language is an argument wherever the result holds translated text.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 
 from lossviz.analysis import iou as A
+from lossviz.cached import keyed
 from lossviz.cached.heap import freeze_imports
 from lossviz.components.plotly_chart import PreparedFigure, prepare
 from lossviz.figures import iou as F
@@ -22,19 +22,19 @@ from lossviz.figures import iou as F
 Box = tuple[float, float, float, float]
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@keyed.cache_data(max_entries=256, show_spinner=False)
 def pair(pred: Box, target: Box, options: A.Options) -> tuple[list[A.LossRow], A.Geometry]:
     """Every loss on the pair with its edge gradient (the metrics, the canvas's arrows) and the pair's geometry (the
     canvas's overlay), in one entry: one key to hash per drag step, not one per result."""
     return A.all_losses(pred, target, options), A.geometry(pred, target)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@keyed.cache_data(max_entries=64, show_spinner=False)
 def _landscape(code: str, target: Box, plane: str, fixed: tuple[float, float], n: int, options: A.Options):
     return A.landscape(code, target, plane, fixed, n=n, options=options)
 
 
-@st.cache_data(max_entries=48, show_spinner=False)
+@keyed.cache_data(max_entries=48, show_spinner=False)
 def landscape_figure(code, target, plane, fixed, n, options, current, arrows, lang) -> PreparedFigure:
     """The landscape's figure (float32 arrays), serialised for the chart; ``lang``: the titles' language."""
     land = _landscape(code, target, plane, fixed, n, options)
@@ -57,7 +57,7 @@ class Details:
     eps_share: float  # the share of eps in the loss's denominators: shown when it is not negligible
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@keyed.cache_data(max_entries=128, show_spinner=False)
 def details(pred: Box, target: Box, options: A.Options, code: str, lang: str) -> Details:
     """The details section in one cache entry: one key to hash and one value to copy per rerun, where a table, its
     text, the bar chart and the formulas each cached apart cost four keys and three more lookups of the pair's losses
