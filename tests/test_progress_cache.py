@@ -41,3 +41,53 @@ def test_computes_once_per_key_and_does_not_cache_a_failure():
     at.run()
     assert at.markdown[0].value == "value 1020"
     assert at.session_state["calls"] == [101, 102, 102]  # the failure was recomputed, not cached
+
+
+def test_sessions_asking_for_a_key_being_computed_wait_for_it_instead_of_computing_it_again():
+    """Issue 15 (Libra's tail at 30 sessions): a class moving one slider to a new value asks for that value's study
+    from many sessions at once; one computes it, the others wait and take its result."""
+    import threading
+    import time
+    import uuid
+
+    from lossviz.components.progress_cache import cached_with_progress
+
+    key = ("test_pc_flight", uuid.uuid4().hex)
+    calls, results = [], []
+    started = threading.Event()
+
+    def compute(progress):
+        calls.append(1)
+        started.set()
+        time.sleep(0.3)
+        return "study"
+
+    def session():
+        results.append(cached_with_progress(key, compute, "busy"))
+
+    first = threading.Thread(target=session)
+    first.start()
+    started.wait(5)
+    others = [threading.Thread(target=session) for _ in range(5)]
+    for th in others:
+        th.start()
+    for th in [first, *others]:
+        th.join(10)
+    assert results == ["study"] * 6
+    assert len(calls) == 1
+
+
+def test_a_failed_computation_leaves_the_key_free_for_the_next_session():
+    from lossviz.components.progress_cache import _locks, cached_with_progress
+
+    def fail(progress):
+        raise ValueError("bad")
+
+    key = ("test_pc_fail", 1)
+    for _ in range(2):
+        try:
+            cached_with_progress(key, fail, "busy")
+        except ValueError:
+            pass
+    assert key not in _locks()[1]
+    assert cached_with_progress(key, lambda progress: 7, "busy") == 7
