@@ -120,6 +120,29 @@ def test_dragging_the_prediction_moves_it_and_the_core_numbers_follow(page, serv
     page.locator(".lossviz-plotly-chart .gtitle").filter(has_text=title).first.wait_for(timeout=30_000)
 
 
+def test_a_typed_coordinate_moves_the_box_and_the_pane_landscapes_and_link_follow(page, server_url):
+    """A typed coordinate reruns only the box pane and the landscapes (issue 15: the page and the app's shell stay):
+    in the browser the canvas, the numbers, the landscapes, the simulation link and the URL all follow it."""
+    open_iou(page, server_url)
+    pred0, target0 = shown_boxes(page)
+    page.get_by_text(t("iou.coords")).click()
+    x1 = page.locator(".st-key-iou_px1 input")
+    x1.fill("12.5")
+    x1.press("Enter")
+    settle(page)
+    pred, target = shown_boxes(page)
+    assert pred == [12.5, *pred0[1:]] and target == target0
+    assert url_boxes(page, pred0, target0) == [pred, target]
+    assert_numbers_match_core(page)
+    cx, cy = (pred[0] + pred[2]) / 2, (pred[1] + pred[3]) / 2
+    title = re.sub("<[^>]+>", "", t("iou.land.size_title", name="GIoU", cx=cx, cy=cy))
+    page.locator(".lossviz-plotly-chart .gtitle").filter(has_text=title).first.wait_for(timeout=30_000)
+    href = page.get_by_role("link", name=t("sim.link_from_iou")).get_attribute("href")
+    pair = ";".join(",".join(f"{v:g}" for v in box) for box in (pred, target))
+    assert parse_qs(urlparse(href).query)["sim_pair"] == [pair], href
+    assert page.locator(".st-key-iou_px1 input").input_value() == "12.5"
+
+
 def test_resizing_by_a_corner_and_by_an_edge_moves_only_those_edges(page, server_url):
     open_iou(page, server_url)
     pred0, _ = shown_boxes(page)

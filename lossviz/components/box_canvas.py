@@ -119,6 +119,7 @@ def box_canvas(
     show: Mapping[str, bool] | None = None,
     arrows: Sequence[Mapping[str, Any]] = (),
     readout: str = "",
+    rerun_on_release: Sequence[str] = (),
 ) -> CanvasResult:
     """Mount the canvas showing ``pred`` and ``target``; when the user moves a box, ``on_boxes(pred, target)`` runs
     (as a widget callback, before the script) with the new coordinates, and returns notes to show (or None).
@@ -139,6 +140,10 @@ def box_canvas(
         show: which overlay parts the selected loss uses: ``inter``, ``enclose``, ``c``, ``rho``, ``aspect``.
         arrows: descent arrows ``{"edge", "x0", "y0", "x1", "y1"}`` in world units.
         readout: a line of text under the canvas (the selected loss's value).
+        rerun_on_release: keys of fragments (``@st.fragment(key=...)``) to rerun, instead of the canvas's own
+            fragment, when an edit ends (the pointer released, or the keys at rest): the sections that follow the
+            settled boxes (and the inputs ``on_boxes`` wrote), without the rest of the page. Empty: the default
+            rerun (the canvas's fragment, or the page when the canvas is not in one).
     """
     own = st.session_state.setdefault(f"{key}.canvas", {"seq": 0})
 
@@ -157,8 +162,9 @@ def box_canvas(
         if seq <= own["seq"]:
             return  # an older update arriving late
         own["seq"] = seq
-        own["released"] = own.get("released", False) or final
         own["notes"] = tuple(on_boxes(new_pred, new_target) or ())
+        if final and rerun_on_release:
+            st.rerun(list(rerun_on_release))  # from a widget callback: replaces this interaction's default rerun
 
     data = {
         "pred": [float(v) for v in pred],
@@ -178,15 +184,7 @@ def box_canvas(
     }
     served.serve(_SERVED_NAME, _JS_DIR)  # checked on every call: registration is per runtime
     _mount(key=key, data=data, on_boxes_change=changed, height="content")
-    return CanvasResult(own.pop("notes", ()), own.pop("refused", False))  # the end of an edit: take_release
-
-
-def take_release(key: str) -> bool:
-    """Whether the user has just finished an edit on the canvas ``key`` (pointer released, or keys at rest), and
-    forget it. A page whose other sections follow the settled boxes calls it before drawing the canvas's pane and
-    reruns the whole page at once when it says so, instead of drawing the pane and then the page again."""
-    own = st.session_state.get(f"{key}.canvas")
-    return bool(own and own.pop("released", False))
+    return CanvasResult(own.pop("notes", ()), own.pop("refused", False))
 
 
 # ------------------------------------------------------------------- the boxes' URL-bound inputs and write-back
@@ -198,14 +196,16 @@ def box_inputs(
     labels: Mapping[str, str],
     world: float = 100.0,
     step: float = 0.5,
+    on_change: Callable[[], Any] | None = None,
 ) -> None:
     """The exact coordinates: per box (``keys``: name -> its four URL keys x1, y1, x2, y2) a bold ``labels[name]``
-    and four number inputs bound to the URL, in ``[0, world]``, starting at ``defaults`` (one box per name)."""
+    and four number inputs bound to the URL, in ``[0, world]``, starting at ``defaults`` (one box per name);
+    ``on_change``: each input's change callback (e.g. rerunning only the fragments that follow the boxes)."""
     for (which, box_keys), box in zip(keys.items(), defaults, strict=True):
         st.markdown(f"**{labels[which]}**")
         for col, k, label, v in zip(st.columns(4), box_keys, ("x1", "y1", "x2", "y2"), box, strict=True):
             with col:
-                controls.number_input(label, k, 0.0, world, float(v), step=step, format="%.1f")
+                controls.number_input(label, k, 0.0, world, float(v), step=step, format="%.1f", on_change=on_change)
 
 
 def read_boxes(keys: Mapping[str, Sequence[str]]) -> list[list[float]]:

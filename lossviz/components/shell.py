@@ -174,6 +174,16 @@ def _pages(lang: str) -> list:
     return built[lang]
 
 
+def page(url_path: str):
+    """This session's ``st.Page`` of the page served at ``url_path`` (in the page's language), for ``st.page_link``.
+
+    A link given a file path looks the page up in what ``st.navigation`` registered during this run, which a
+    fragment's rerun does not have (Streamlit raises ``StreamlitPageNotFoundError`` there); the ``st.Page`` object
+    carries its own identity. Raises ``KeyError`` for a path no page has."""
+    (found,) = [p for p in _pages(i18n.get_lang()) if p.url_path == url_path]
+    return found
+
+
 # ----------------------------------------------------------------------------------------- Back and Forward
 # Leaving page A for page B, Streamlit (1.67) drops A's widget parameters from the URL *before* it changes the path,
 # and pushes that as a history entry of its own: history reads [/a?a_key=1, /a, /b], and Back from B lands on the

@@ -13,25 +13,32 @@ from lossviz import i18n
 from lossviz.analysis import iou as A
 from lossviz.cached import iou as C
 from lossviz.components import controls, downloads, shell
-from lossviz.components.box_canvas import box_canvas, box_inputs, box_presets, read_boxes, take_release, write_back
+from lossviz.components.box_canvas import box_canvas, box_inputs, box_presets, read_boxes, write_back
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import iou as F
 from lossviz.i18n import t
 
 WARN = ":material/warning:"
-
-
 _write = write_back(A.box_values)  # new boxes (canvas or preset) become the URL-bound inputs' values
+# What follows the boxes: a typed coordinate reruns these fragments only (a released drag or keys at rest, the
+# coordinate inputs too), not the page: title, loss and options, presets, explanation and the app's shell stay.
+FOLLOW = ("iou_pair", "iou_land")
 
 
 def _boxes():
     return [A.sanitize_box(box) for box in read_boxes(A.BOX_KEYS)]
 
 
-@st.fragment  # a drag reruns only this; the release reruns the page once so the landscapes follow
+@st.fragment(key="iou_coords")  # rerun with the two below when a canvas edit ends: the inputs show the new boxes
+def _coordinates() -> None:
+    st.caption(t("iou.coords_help", world=int(A.WORLD)))
+    labels = {w: t(f"iou.{w}") for w in A.BOX_KEYS}
+    follow = lambda: st.rerun(list(FOLLOW))  # noqa: E731 (a typed coordinate: the pane and landscapes follow)
+    box_inputs(A.BOX_KEYS, A.PRESETS[A.DEFAULT_PRESET], labels, world=A.WORLD, on_change=follow)
+
+
+@st.fragment(key="iou_pair")  # a drag reruns only this; an edit's end reruns it with the landscapes and inputs
 def _pair_view(code: str, options: A.Options) -> None:
-    if take_release("iou_canvas"):
-        st.rerun()  # an edit ended: the whole page (landscapes, inputs) follows the settled boxes, this pane with it
     name = A.loss_name(code)
     (pred, notes_p), (target, notes_t) = _boxes()
     try:
@@ -42,7 +49,8 @@ def _pair_view(code: str, options: A.Options) -> None:
     col_canvas, col_side = st.columns([3, 2], gap="medium")
     with col_canvas:
         view = F.canvas_view(code, name, geo, row, A.edge_arrows(pred, row.grad), A.reads(code, options))
-        done = box_canvas("iou_canvas", pred=pred, target=target, on_boxes=_write, **view)
+        release = [*FOLLOW, "iou_coords"]
+        done = box_canvas("iou_canvas", pred=pred, target=target, on_boxes=_write, rerun_on_release=release, **view)
         st.caption(t("iou.canvas.keys"))
     with col_side:
         m1, m2 = st.columns(2)
@@ -88,6 +96,30 @@ def _details(code, options, pred, target) -> None:
         st.caption(t("iou.explain.eiou_note"))
 
 
+@st.fragment(key="iou_land")  # follows the settled boxes with the pane (FOLLOW); its own controls rerun only it
+def _landscapes(code: str, options: A.Options) -> None:
+    (pred, _), (target, _) = _boxes()
+    link = {"label": t("sim.link_from_iou"), "icon": ":material/timeline:"}
+    st.page_link(shell.page("simulation"), query_params={"sim_pair": A.pair_param(pred, target)}, **link)
+    title = t("iou.land.title", name=A.loss_name(code))
+    with st.expander(title, expanded=True, key="iou_land_open", on_change="rerun", bind="query-params") as box:
+        if not box.open:  # a closed section costs nothing
+            return
+        c1, c2, _ = st.columns([1.2, 1, 2])
+        with c1:
+            res = controls.selectbox(t("iou.land.res"), "iou_res", [32, 64, 128, 256], 1, help=t("iou.land.res_help"))
+        with c2:
+            field = controls.toggle(t("iou.land.field"), "iou_field", True)
+        st.markdown(t("iou.land.help"))
+        for col, (plane, fixed, current) in zip(st.columns(2), A.landscape_planes(pred), strict=True):
+            view = (code, target, plane, fixed, int(res), options)
+            with col:
+                fig = C.landscape_figure(*view, current, field, i18n.get_lang())
+                plotly_chart(fig, key=f"iou_land_{plane}", height=460)
+                csv = lambda v=view: C.landscape_columns(*v)  # noqa: E731 (built only when clicked)
+                downloads.buttons(f"iou_land_{plane}_{code}_{res}", csv=csv, key=f"iou_dl_{plane}")
+
+
 st.title(t("iou.title"))
 codes = list(A.loss_codes())
 cols = st.columns([1.4, 1.2, 1.2])
@@ -107,33 +139,10 @@ for c in A.unused_controls(code):
 options = A.options_from(values)
 
 with st.expander(t("iou.coords"), expanded=False, icon=":material/edit:"):
-    st.caption(t("iou.coords_help", world=int(A.WORLD)))
-    box_inputs(A.BOX_KEYS, A.PRESETS[A.DEFAULT_PRESET], {w: t(f"iou.{w}") for w in A.BOX_KEYS}, world=A.WORLD)
+    _coordinates()
 
 _pair_view(code, options)
 box_presets(t("iou.presets"), A.PRESETS, "iou_preset", _write, format_func=lambda c: t(f"iou.preset.{c}"))
 with shell.explanation("iou"):
     st.markdown(t("iou.intro"))
-
-(pred, _), (target, _) = _boxes()
-link = {"label": t("sim.link_from_iou"), "icon": ":material/timeline:"}
-st.page_link("lossviz/pages/simulation.py", query_params={"sim_pair": A.pair_param(pred, target)}, **link)
-title = t("iou.land.title", name=A.loss_name(code))
-with st.expander(title, expanded=True, key="iou_land_open", on_change="rerun", bind="query-params") as box:
-    if box.open:  # a closed section costs nothing
-        c1, c2, _ = st.columns([1.2, 1, 2])
-        with c1:
-            res = controls.selectbox(
-                t("iou.land.res"), "iou_res", [32, 64, 128, 256], index=1, help=t("iou.land.res_help")
-            )
-        with c2:
-            field = controls.toggle(t("iou.land.field"), "iou_field", True)
-        st.markdown(t("iou.land.help"))
-        for col, (plane, fixed, current) in zip(st.columns(2), A.landscape_planes(pred), strict=True):
-            view = (code, target, plane, fixed, int(res), options)
-            with col:
-                plotly_chart(
-                    C.landscape_figure(*view, current, field, i18n.get_lang()), key=f"iou_land_{plane}", height=460
-                )
-                csv = lambda v=view: C.landscape_columns(*v)  # noqa: E731 (built only when clicked)
-                downloads.buttons(f"iou_land_{plane}_{code}_{res}", csv=csv, key=f"iou_dl_{plane}")
+_landscapes(code, options)
