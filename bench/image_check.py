@@ -1,0 +1,204 @@
+"""The built image: what it holds, what a run of it uses, and its cold start. Needs rootful podman and the image
+that ``../shared/tools/container-check.sh`` builds (``KEEP_IMAGE=1`` keeps it; same podman storage).
+
+    KEEP_IMAGE=1 ../shared/tools/container-check.sh .            # builds localhost/dockcheck-<dir>:check
+    python -m bench.image_check --image localhost/dockcheck-image:check --out /tmp/image.json
+
+1. Sizes: the venv's 30 largest site-packages entries (``du -xsm`` in the image).
+2. Smoke: ``deploy/image_smoke.py`` in the image (mounted, the image carries no tests): every page in AppTest with
+   one control moved, the Libra upload, the Sensitivity sample and upload, the command line; it records the
+   modules imported and the shared libraries mapped.
+3. The live server, as ``docker run`` starts it (the image's CMD, on another port), ``--reps`` times: seconds from
+   ``podman run`` to ``/_stcore/health`` answering, then one protocol-level session (``bench.loadgen.Session``: GET,
+   websocket, first run) on Home, the first page's first render (the first script run imports torch and the app),
+   then the Regression page. One more server runs with ``PYTHONPROFILEIMPORTTIME=1``; a session opens every page and
+   moves its control; the modules it imported (its stderr) and the libraries its process maps (/proc/1/maps) are
+   added to the record.
+4. ``--removed NAME ...``: top-level packages (or library file names) the Dockerfile removes; any of them seen in
+   the record of a run (of an image that still holds them) fails the check.
+
+Exit 0 when the smoke and every session ran without an exception and nothing removed was used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench._live import ROOT, free_port
+from bench.loadgen import PAGES, TARGETS, Session, Target, healthy, run_async
+
+CACHE = Path(os.environ.get("DOCKCHECK_CACHE", "/var/tmp/lossviz-dockcheck"))
+SP = "/opt/venv/lib/python3.11/site-packages"
+HOME = Target("home", ROOT / "app.py", "", "", "")
+
+
+def podman(*args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
+    env = dict(
+        os.environ, CONTAINERS_STORAGE_CONF=str(CACHE / "storage.conf"), CONTAINERS_CONF=str(CACHE / "containers.conf")
+    )
+    return subprocess.run(["podman", *args], env=env, capture_output=True, text=True, check=check, timeout=timeout)
+
+
+def sizes(image: str) -> list[str]:
+    cmd = f"du -xsm {SP}/* | sort -n | tail -30; du -xsm /opt/venv | sed 's/^/venv /'"
+    return podman("run", "--rm", "--network", "none", "--entrypoint", "sh", image, "-c", cmd).stdout.splitlines()
+
+
+def smoke(image: str, out: Path) -> dict:
+    out.chmod(0o777)  # the image's user writes there
+    p = podman(
+        "run", "--rm", "--network", "none",
+        "-v", f"{ROOT / 'deploy' / 'image_smoke.py'}:/smoke.py:ro", "-v", f"{out}:/out",
+        "--entrypoint", "python", image, "/smoke.py", "/out/smoke.json",
+        check=False,
+    )  # fmt: skip
+    report = json.loads((out / "smoke.json").read_text()) if (out / "smoke.json").exists() else {}
+    report["rc"] = p.returncode
+    report["tail"] = [ln for ln in p.stdout.splitlines() if ln.startswith(("smoke:", "PROBLEM:"))]
+    return report
+
+
+def start(image: str, port: int, env: dict | None = None) -> tuple[str, float]:
+    """The image's CMD on ``port`` (host network); returns the container's name and the seconds to healthy."""
+    name = f"lossviz-imagecheck-{port}"
+    podman("rm", "-f", name, check=False)
+    extra = [a for k, v in (env or {}).items() for a in ("-e", f"{k}={v}")]
+    cmd = ["streamlit", "run", "app.py", f"--server.port={port}", "--server.address=0.0.0.0"]
+    t0 = time.perf_counter()
+    podman("run", "-d", "--name", name, "--network", "host", *extra, image, *cmd)
+    url = f"http://127.0.0.1:{port}"
+    while not healthy(url, timeout=0.5):
+        if time.perf_counter() - t0 > 120:
+            raise RuntimeError(f"{image} not healthy after 120 s: {podman('logs', name, check=False).stderr[-800:]}")
+        time.sleep(0.05)
+    return name, time.perf_counter() - t0
+
+
+async def first_renders(url: str, targets: list[Target], move: bool) -> list[dict]:
+    rows = []
+    for target in targets:
+        s = Session(url, target, patience=300, rng=random.Random(0))
+        try:
+            row = {"page": target.name, "open_s": round(await s.open(), 2)}
+            if move and s.slider() is not None:
+                row["move_s"] = round((await s.move_slider())[0], 2)
+                row["moved"] = s.moved
+            row["exceptions"] = s.exceptions
+            rows.append(row)
+        finally:
+            await s.close()
+    return rows
+
+
+def cold_starts(image: str, reps: int) -> list[dict]:
+    runs = []
+    for _ in range(reps):
+        port = free_port()
+        name, to_healthy = start(image, port)
+        try:
+            rows = run_async(first_renders(f"http://127.0.0.1:{port}", [HOME, TARGETS["regression"]], move=False))
+            runs.append(
+                {"healthy_s": round(to_healthy, 2), "home_first_render_s": rows[0]["open_s"], "pages": rows}
+                | {"run_to_first_render_s": round(to_healthy + rows[0]["open_s"], 2)}
+            )
+        finally:
+            podman("rm", "-f", "-t", "3", name, check=False)
+    return runs
+
+
+def live_record(image: str) -> dict:
+    """Every page opened and its control moved on a server that logs its imports; what it imported and mapped."""
+    port = free_port()
+    name, _ = start(image, port, {"PYTHONPROFILEIMPORTTIME": "1"})
+    try:
+        rows = run_async(first_renders(f"http://127.0.0.1:{port}", [HOME] + [TARGETS[p] for p in PAGES], move=True))
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+            status = r.status
+        maps = podman("exec", name, "cat", "/proc/1/maps").stdout
+        log = podman("logs", name).stderr
+    finally:
+        podman("rm", "-f", "-t", "3", name, check=False)
+    names = {m.group(1).strip() for m in re.finditer(r"^import time:\s+\d+ \|\s+\d+ \|\s+(.+)$", log, flags=re.M)}
+    libs = sorted({ln.split()[-1] for ln in maps.splitlines() if ".so" in ln})
+    return {
+        "sessions": rows,
+        "get_root": status,
+        "modules": sorted({n.split(".")[0] for n in names}),
+        "submodules": sorted(names),
+        "libraries": libs,
+    }
+
+
+def used(record: dict) -> tuple[set[str], set[str]]:
+    """(top-level modules, library paths) over every process the record covers."""
+    parts = [record["smoke"].get("apptest", {}), record["live"], *record["smoke"].get("commands", [])]
+    return {m for p in parts for m in p.get("modules", [])}, {lib for p in parts for lib in p.get("libraries", [])}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--image", default="localhost/dockcheck-image:check")
+    ap.add_argument("--reps", type=int, default=3, help="cold starts to time")
+    ap.add_argument("--removed", nargs="*", default=[], help="packages or library file names that must go unused")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "image_check.json")
+    args = ap.parse_args(argv)
+
+    record: dict = {
+        "image": args.image,
+        "size_bytes": int(podman("image", "inspect", "-f", "{{.Size}}", args.image).stdout),
+    }
+    record["site_packages_top30"] = sizes(args.image)
+    with tempfile.TemporaryDirectory() as tmp:
+        record["smoke"] = smoke(args.image, Path(tmp))
+    record["cold_start"] = cold_starts(args.image, args.reps)
+    record["live"] = live_record(args.image)
+    modules, libs = used(record)
+    record["removed_but_used"] = sorted(
+        r for r in args.removed if r in modules or any(Path(lib).name.startswith(r) for lib in libs)
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(record, indent=1))
+
+    problems = list(record["smoke"].get("problems", ["smoke: no report"]))
+    problems += [f"{r['page']}: {e}" for run in record["cold_start"] for r in run["pages"] for e in r["exceptions"]]
+    problems += [f"live {r['page']}: {e}" for r in record["live"]["sessions"] for e in r["exceptions"]]
+    problems += [f"removed but used: {n}" for n in record["removed_but_used"]]
+    if record["live"]["get_root"] != 200:
+        problems.append(f"GET / {record['live']['get_root']}")
+
+    print(f"image {args.image}: {record['size_bytes'] / 1e9:.2f} GB")
+    print("\n".join(record["site_packages_top30"]))
+    print("\n".join(record["smoke"].get("tail", [])))
+    for run in record["cold_start"]:
+        pages = ", ".join(f"{r['page']} {r['open_s']} s" for r in run["pages"])
+        print(f"cold start: healthy {run['healthy_s']} s; first renders {pages}; run to Home rendered "
+              f"{run['run_to_first_render_s']} s")  # fmt: skip
+
+    def med(key):
+        return statistics.median(r[key] for r in record["cold_start"])
+
+    print(f"median: healthy {med('healthy_s')} s, Home first render {med('home_first_render_s')} s")
+    live = ", ".join(f"{r['page']} {r['open_s']}/{r.get('move_s', '-')} s" for r in record["live"]["sessions"])
+    print(f"live (import-profiled, open/move): {live}")
+    print(
+        f"used: {len(modules)} top-level modules, {len(libs)} libraries; removed but used: {record['removed_but_used']}"
+    )
+    for p in problems:
+        print("PROBLEM:", p)
+    print(f"wrote {args.out}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
