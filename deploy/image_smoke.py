@@ -186,6 +186,22 @@ def run_commands(report: dict, tmp: Path) -> list[str]:
     return problems
 
 
+def dlopen_all() -> dict:
+    """dlopen every shared library in the venv (lazy binding, as an import does): the ones that fail, by path."""
+    import ctypes
+    import sysconfig
+
+    failures = {}
+    venv = Path(sysconfig.get_paths()["purelib"])
+    paths = sorted(p for p in venv.rglob("*.so*") if p.is_file() and (p.suffix == ".so" or ".so." in p.name))
+    for path in paths:
+        try:
+            ctypes.CDLL(str(path), mode=os.RTLD_LAZY | os.RTLD_LOCAL)
+        except OSError as e:
+            failures[str(path)] = str(e)[-300:]
+    return {"count": len(paths), "failures": failures}
+
+
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     os.chdir(APP)
@@ -197,6 +213,7 @@ def main() -> int:
     except Exception:
         problems.append("pages: " + traceback.format_exc()[-1500:])
     report["apptest"] = record_self()
+    report["dlopen"] = dlopen_all()  # after the record: it maps every library
     with tempfile.TemporaryDirectory() as tmp:
         try:
             problems += run_commands(report, Path(tmp))
@@ -208,6 +225,7 @@ def main() -> int:
     for line in problems:
         print("PROBLEM:", line)
     print(f"smoke: {len(report['pages'])} page runs, moved {report['moved']}, {len(report['commands'])} commands,")
+    print(f"smoke: dlopen of {report['dlopen']['count']} shared libraries: {len(report['dlopen']['failures'])} failed")
     print(f"smoke: {len(problems)} problem(s)")
     return 1 if problems else 0
 
