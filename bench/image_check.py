@@ -129,7 +129,10 @@ def live_record(image: str) -> dict:
         log = podman("logs", name).stderr
     finally:
         podman("rm", "-f", "-t", "3", name, check=False)
-    names = {m.group(1).strip() for m in re.finditer(r"^import time:\s+\d+ \|\s+\d+ \|\s+(.+)$", log, flags=re.M)}
+    lines = re.findall(r"^import time:\s+\d+ \|\s+(\d+) \|( +)(\S+)$", log, flags=re.M)
+    names = {name for _, _, name in lines}
+    # the slowest imports a process made at its first level (cumulative, under import profiling)
+    outer = sorted(((int(us), name) for us, pad, name in lines if len(pad) == 1), reverse=True)[:12]
     libs = sorted({ln.split()[-1] for ln in maps.splitlines() if ".so" in ln})
     return {
         "sessions": rows,
@@ -137,6 +140,7 @@ def live_record(image: str) -> dict:
         "modules": sorted({n.split(".")[0] for n in names}),
         "submodules": sorted(names),
         "libraries": libs,
+        "slowest_imports_ms": [[name, round(us / 1000)] for us, name in outer],
     }
 
 
@@ -191,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"median: healthy {med('healthy_s')} s, Home first render {med('home_first_render_s')} s")
     live = ", ".join(f"{r['page']} {r['open_s']}/{r.get('move_s', '-')} s" for r in record["live"]["sessions"])
     print(f"live (import-profiled, open/move): {live}")
+    print("slowest first-level imports (ms, profiled):", record["live"]["slowest_imports_ms"])
     print(
         f"used: {len(modules)} top-level modules, {len(libs)} libraries; removed but used: {record['removed_but_used']}"
     )
