@@ -34,7 +34,9 @@ RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
 #   (torch.utils.cpp_extension's; its distutils-precedence.pth goes with it). sympy and mpmath stay: torch imports
 #   them on every torch.autograd.grad with grad_outputs (torch.fx.experimental.symbolic_shapes), as the IoU page does.
 # - Symbol tables of the shared libraries (`strip --strip-unneeded`; the dynamic symbols stay): about 0.1 GB, almost
-#   all libtorch_cpu's. Only C++ backtraces in torch's error messages get fewer names.
+#   all libtorch_cpu's. Only C++ backtraces in torch's error messages get fewer names. Not the libraries that
+#   auditwheel vendored into *.libs/ (patchelf-edited: stripped, numpy's OpenBLAS no longer loads, "ELF load command
+#   address/offset not page-aligned"; they come stripped already).
 RUN SP=/opt/venv/lib/python3.11/site-packages \
     && rm -rf "$SP"/torch/include "$SP"/torch/test "$SP"/torch/share/cmake "$SP"/pyarrow/include \
         "$SP"/torch/lib/libtorchbind_test.so "$SP"/torch/lib/libaoti_custom_ops.so \
@@ -46,7 +48,8 @@ RUN SP=/opt/venv/lib/python3.11/site-packages \
     && find "$SP" \( -name "*.pyx" -o -name "*.pxd" -o -name "*.pxi" \) -delete \
     && pip uninstall -y -q altair pydeck jsonschema jsonschema-specifications referencing rpds-py networkx \
         Pygments setuptools \
-    && find "$SP" -type f \( -name "*.so" -o -name "*.so.*" \) -exec strip --strip-unneeded {} + \
+    && find "$SP" -type f \( -name "*.so" -o -name "*.so.*" \) -not -path "*.libs/*" \
+        -exec strip --strip-unneeded {} + \
     && pip uninstall -y -q pip
 
 FROM python:3.11-slim

@@ -89,10 +89,9 @@ def png_bytes() -> bytes:
     return buf.getvalue()
 
 
-def run_pages(report: dict) -> list[str]:
+def run_pages(report: dict, problems: list[str]) -> None:
+    """Appends to ``problems`` as it goes (an exception midway keeps what was found before it)."""
     from streamlit.testing.v1 import AppTest
-
-    problems: list[str] = []
 
     def app(page: str | None, query: dict | None = None) -> AppTest:
         at = AppTest.from_file(str(APP / "app.py"), default_timeout=300)
@@ -146,7 +145,6 @@ def run_pages(report: dict) -> list[str]:
     # one page in Chinese
     at = app("regression", {"lang": "zh"})
     problems += check(at, "regression zh")
-    return problems
 
 
 def run_commands(report: dict, tmp: Path) -> list[str]:
@@ -209,11 +207,12 @@ def main() -> int:
     report: dict = {"pages": [], "moved": {}, "commands": []}
     problems: list[str] = []
     try:
-        problems += run_pages(report)
+        run_pages(report, problems)
     except Exception:
         problems.append("pages: " + traceback.format_exc()[-1500:])
     report["apptest"] = record_self()
     report["dlopen"] = dlopen_all()  # after the record: it maps every library
+    problems += [f"dlopen {path}: {err}" for path, err in report["dlopen"]["failures"].items()]
     with tempfile.TemporaryDirectory() as tmp:
         try:
             problems += run_commands(report, Path(tmp))
