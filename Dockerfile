@@ -26,7 +26,11 @@ RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
 #   every package's own tests; Cython sources.
 # - pyarrow's Flight RPC and S3 filesystem (libarrow_flight, libarrow_s3 and their Python modules): nothing links
 #   them but their own modules, which only `import pyarrow.flight` and an S3 path load (pyarrow.fs skips S3 when it
-#   is missing); Streamlit and pandas use pyarrow's core (lib, compute) only.
+#   is missing); Streamlit and pandas use pyarrow's core (lib, compute) only. pyarrow's extra copies of
+#   libarrow_python (.so and .so.2600.1.0 beside the .so.2600 that every module links by its soname) are for
+#   building C++ extensions against pyarrow, as the headers removed above are.
+# - plotly's Jupyter assets: labextension/ (JupyterLab) and package_data/widgetbundle.js (FigureWidget, which needs
+#   anywidget, not installed). plotly.min.js stays: the app serves it to the browser for its charts.
 # - Packages that no run imports, uninstalled with pip (their metadata goes too): altair and pydeck (Streamlit
 #   imports them inside st.altair_chart / the built-in charts and st.pydeck_chart / st.map only, none of which the
 #   app calls; jsonschema, jsonschema-specifications, referencing and rpds-py are altair's alone); networkx (torch
@@ -44,6 +48,9 @@ RUN SP=/opt/venv/lib/python3.11/site-packages \
         "$SP"/torch/bin/test_* "$SP"/torch/bin/*StoreTest "$SP"/torch/bin/protoc* "$SP"/torch/bin/*.pt* \
         "$SP"/pyarrow/libarrow_flight.so* "$SP"/pyarrow/libarrow_python_flight.so* "$SP"/pyarrow/_flight.*.so \
         "$SP"/pyarrow/libarrow_s3.so* "$SP"/pyarrow/_s3fs.*.so "$SP"/pyarrow/_pyarrow_cpp_tests.*.so \
+        "$SP"/pyarrow/libarrow_python.so "$SP"/pyarrow/libarrow_python.so.2600.1.0 \
+        "$SP"/pyarrow/libarrow_python_parquet_encryption.so "$SP"/pyarrow/libarrow_python_parquet_encryption.so.*.*.* \
+        "$SP"/plotly/labextension "$SP"/plotly/package_data/widgetbundle.js \
     && find "$SP" -depth -type d -name tests -path "*/site-packages/*/tests" -exec rm -rf {} + \
     && find "$SP" \( -name "*.pyx" -o -name "*.pxd" -o -name "*.pxi" \) -delete \
     && pip uninstall -y -q altair pydeck jsonschema jsonschema-specifications referencing rpds-py networkx \

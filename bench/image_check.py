@@ -14,7 +14,9 @@ that ``../shared/tools/container-check.sh`` builds (``KEEP_IMAGE=1`` keeps it; s
    then the Regression page. One more server runs with ``PYTHONPROFILEIMPORTTIME=1``; a session opens every page and
    moves its control; the modules it imported (its stderr) and the libraries its process maps (/proc/1/maps) are
    added to the record.
-4. ``--removed NAME ...``: top-level packages (or library file names) the Dockerfile removes; any of them seen in
+4. ``--baseline IMAGE``: cold starts of another image (the one before a change) alternate with this one's, so
+   both see the same load on a shared machine.
+5. ``--removed NAME ...``: top-level packages (or library file names) the Dockerfile removes; any of them seen in
    the record of a run (of an image that still holds them) fails the check.
 
 Exit 0 when the smoke and every session ran without an exception and nothing removed was used.
@@ -37,6 +39,7 @@ from pathlib import Path
 
 from bench._live import ROOT, free_port
 from bench.loadgen import PAGES, TARGETS, Session, Target, healthy, run_async
+from lossviz.components import served
 
 CACHE = Path(os.environ.get("DOCKCHECK_CACHE", "/var/tmp/lossviz-dockcheck"))
 SP = "/opt/venv/lib/python3.11/site-packages"
@@ -101,20 +104,28 @@ async def first_renders(url: str, targets: list[Target], move: bool) -> list[dic
     return rows
 
 
-def cold_starts(image: str, reps: int) -> list[dict]:
-    runs = []
+def cold_start(image: str) -> dict:
+    """One ``docker run`` of ``image``: seconds to healthy, then the first renders of Home and Regression."""
+    port = free_port()
+    name, to_healthy = start(image, port)
+    try:
+        rows = run_async(first_renders(f"http://127.0.0.1:{port}", [HOME, TARGETS["regression"]], move=False))
+    finally:
+        podman("rm", "-f", "-t", "3", name, check=False)
+    home = rows[0]["open_s"]
+    return {"healthy_s": round(to_healthy, 2), "home_first_render_s": home, "pages": rows} | {
+        "run_to_first_render_s": round(to_healthy + home, 2)
+    }
+
+
+def cold_starts(image: str, reps: int, baseline: str | None) -> tuple[list[dict], list[dict]]:
+    """``reps`` cold starts of ``image`` (and of ``baseline``, alternating with them, so both see the same load)."""
+    runs, base = [], []
     for _ in range(reps):
-        port = free_port()
-        name, to_healthy = start(image, port)
-        try:
-            rows = run_async(first_renders(f"http://127.0.0.1:{port}", [HOME, TARGETS["regression"]], move=False))
-            runs.append(
-                {"healthy_s": round(to_healthy, 2), "home_first_render_s": rows[0]["open_s"], "pages": rows}
-                | {"run_to_first_render_s": round(to_healthy + rows[0]["open_s"], 2)}
-            )
-        finally:
-            podman("rm", "-f", "-t", "3", name, check=False)
-    return runs
+        if baseline:
+            base.append(cold_start(baseline))
+        runs.append(cold_start(image))
+    return runs, base
 
 
 def live_record(image: str) -> dict:
@@ -125,6 +136,9 @@ def live_record(image: str) -> dict:
         rows = run_async(first_renders(f"http://127.0.0.1:{port}", [HOME] + [TARGETS[p] for p in PAGES], move=True))
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
             status = r.status
+        # the static file the charts need: plotly.min.js from plotly's package_data, served by the app
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/{served.url('plotly_js', 'plotly.min.js')}") as r:
+            plotly_js = (r.status, len(r.read()))
         maps = podman("exec", name, "cat", "/proc/1/maps").stdout
         log = podman("logs", name).stderr
     finally:
@@ -137,6 +151,7 @@ def live_record(image: str) -> dict:
     return {
         "sessions": rows,
         "get_root": status,
+        "plotly_js": plotly_js,
         "modules": sorted({n.split(".")[0] for n in names}),
         "submodules": sorted(names),
         "libraries": libs,
@@ -154,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--image", default="localhost/dockcheck-image:check")
     ap.add_argument("--reps", type=int, default=3, help="cold starts to time")
+    ap.add_argument("--baseline", help="another image whose cold starts alternate with this one's (e.g. the last one)")
     ap.add_argument("--removed", nargs="*", default=[], help="packages or library file names that must go unused")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "image_check.json")
     args = ap.parse_args(argv)
@@ -165,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     record["site_packages_top30"] = sizes(args.image)
     with tempfile.TemporaryDirectory() as tmp:
         record["smoke"] = smoke(args.image, Path(tmp))
-    record["cold_start"] = cold_starts(args.image, args.reps)
+    record["cold_start"], record["baseline_cold_start"] = cold_starts(args.image, args.reps, args.baseline)
     record["live"] = live_record(args.image)
     modules, libs = used(record)
     record["removed_but_used"] = sorted(
@@ -180,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     problems += [f"removed but used: {n}" for n in record["removed_but_used"]]
     if record["live"]["get_root"] != 200:
         problems.append(f"GET / {record['live']['get_root']}")
+    if record["live"]["plotly_js"][0] != 200 or record["live"]["plotly_js"][1] < 1_000_000:
+        problems.append(f"plotly.min.js: {record['live']['plotly_js']}")
 
     print(f"image {args.image}: {record['size_bytes'] / 1e9:.2f} GB")
     print("\n".join(record["site_packages_top30"]))
@@ -189,10 +207,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cold start: healthy {run['healthy_s']} s; first renders {pages}; run to Home rendered "
               f"{run['run_to_first_render_s']} s")  # fmt: skip
 
-    def med(key):
-        return statistics.median(r[key] for r in record["cold_start"])
+    def med(runs, key):
+        return round(statistics.median(r[key] for r in runs), 2)
 
-    print(f"median: healthy {med('healthy_s')} s, Home first render {med('home_first_render_s')} s")
+    for label, runs in (
+        ("this image", record["cold_start"]),
+        (f"baseline {args.baseline}", record["baseline_cold_start"]),
+    ):
+        if runs:
+            h, f, t = (med(runs, k) for k in ("healthy_s", "home_first_render_s", "run_to_first_render_s"))
+            print(f"median of {len(runs)}, {label}: healthy {h} s, Home first render {f} s, run to Home rendered {t} s")
     live = ", ".join(f"{r['page']} {r['open_s']}/{r.get('move_s', '-')} s" for r in record["live"]["sessions"])
     print(f"live (import-profiled, open/move): {live}")
     print("slowest first-level imports (ms, profiled):", record["live"]["slowest_imports_ms"])
