@@ -68,7 +68,8 @@ def smoke(image: str, out: Path) -> dict:
     )  # fmt: skip
     report = json.loads((out / "smoke.json").read_text()) if (out / "smoke.json").exists() else {}
     report["rc"] = p.returncode
-    report["tail"] = [ln for ln in p.stdout.splitlines() if ln.startswith(("smoke:", "PROBLEM:"))]
+    if p.returncode and not report.get("problems"):
+        report["problems"] = [f"smoke exited {p.returncode}: {(p.stdout + p.stderr)[-1500:]}"]
     return report
 
 
@@ -201,7 +202,11 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"image {args.image}: {record['size_bytes'] / 1e9:.2f} GB")
     print("\n".join(record["site_packages_top30"]))
-    print("\n".join(record["smoke"].get("tail", [])))
+    sm = record["smoke"]
+    dl = sm.get("dlopen", {})
+    print(f"smoke: {len(sm.get('pages', []))} page runs, moved {sm.get('moved')}")
+    print(f"smoke: commands exit {[c['rc'] for c in sm.get('commands', [])]}, dlopen of {dl.get('count')} libraries:")
+    print(f"smoke: {len(dl.get('failures', {}))} failed; {len(sm.get('problems', []))} problem(s)")
     for run in record["cold_start"]:
         pages = ", ".join(f"{r['page']} {r['open_s']} s" for r in run["pages"])
         print(f"cold start: healthy {run['healthy_s']} s; first renders {pages}; run to Home rendered "
