@@ -4,11 +4,12 @@ Each simulated session does what a browser tab does: it GETs the page (a proxy s
 opens ``/_stcore/stream``, asks for a run of the page with the URL's query (``BackMsg.rerun_script``), then loops:
 move the page's control to another value on its grid (a slider on most pages, the prediction's x1 number input on
 IoU, a toggle on Simulation: ``Target.slider``; the widget id comes from the ``ForwardMsg`` deltas; the URL's query
-follows the control as a bound widget's does), wait until the rerun has finished (``script_finished``),
-think 2-3 s. It keeps the hashes of the cacheable messages it got and sends them back, as the browser's message cache
-does, so the bytes counted are the bytes a browser receives. A closed connection, a refused one or a rerun that takes
-longer than the session's patience is an error; the session then opens a new one (a browser reloading), until the
-end of the run: a dead server costs errors, never a hang.
+follows the control as a bound widget's does; a control drawn inside a fragment asks for a run of that fragment, as
+a browser does: the delta's ``fragment_id``), wait until the rerun has finished (``script_finished``), think 2-3 s.
+It keeps the hashes of the cacheable messages it got and sends them back, as the browser's message cache does, so
+the bytes counted are the bytes a browser receives. A closed connection, a refused one or a rerun that takes longer
+than the session's patience is an error; the session then opens a new one (a browser reloading), until the end of
+the run: a dead server costs errors, never a hang.
 
 Each point starts its own server on a free loopback port (``streamlit run``; the bare baseline page is
 ``bench/baseline_app.py``: one slider and a 2,000-point Plotly line) and stops it. Server CPU and memory come from
@@ -204,6 +205,7 @@ class SliderInfo:
     step: float
     value: float
     kind: str = "slider"  # or "number_input" (moved the same way, sent as a double_value), or "toggle" (flipped)
+    fragment: str = ""  # the fragment the control was drawn in: moving it reruns that fragment, as in a browser
 
 
 class SessionError(Exception):
@@ -235,6 +237,7 @@ class Session:
         self.received = 0  # all along
         self.exceptions: list[str] = []
         self.finishes = 0
+        self.last_finish: int | None = None
         self.cookie = ""  # the proxy's stickiness cookie, when there is one
         self.closed = False
         self.moved = ""
@@ -292,7 +295,7 @@ class Session:
                 kind = msg.WhichOneof("type")
                 if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                     self.elements.add(hash(msg.delta.new_element.SerializeToString(deterministic=True)))
-                    self._element(msg.delta.new_element)
+                    self._element(msg.delta.new_element, msg.delta.fragment_id)
                 elif kind == "navigation":
                     self.page_hash = msg.navigation.page_script_hash
                 elif kind == "new_session" and msg.new_session.page_script_hash:
@@ -303,6 +306,7 @@ class Session:
                     if msg.script_finished == COMPILE_ERROR:
                         self.exceptions.append("compile error")
                     self.finishes += 1
+                    self.last_finish = msg.script_finished  # a page's run or a fragment's (FINISHED_FRAGMENT_RUN_...)
                     self._finished.set()
         except (OSError, WebSocketException):
             pass
@@ -310,7 +314,7 @@ class Session:
             self.closed = True
             self._finished.set()
 
-    def _element(self, el) -> None:
+    def _element(self, el, fragment: str = "") -> None:
         kind = el.WhichOneof("type")
         if kind == "exception":
             self.exceptions.append(f"{el.exception.type}: {el.exception.message}"[:300])
@@ -318,7 +322,8 @@ class Session:
             s = el.slider
             # the value the server set (set_value), else ours, else the URL's / the default (as a browser keeps it)
             values = list(s.value) if s.set_value else self.widgets.get(s.id) or list(s.value) or list(s.default)
-            self.sliders[s.id] = SliderInfo(s.id, s.query_param_key, s.min, s.max, s.step or 1.0, float(values[0]))
+            info = SliderInfo(s.id, s.query_param_key, s.min, s.max, s.step or 1.0, float(values[0]), fragment=fragment)
+            self.sliders[s.id] = info
         elif kind == "number_input" and el.number_input.has_min and el.number_input.has_max:
             n = el.number_input
             mine = self.numbers.get(n.id)
@@ -326,14 +331,15 @@ class Session:
             if not (n.set_value or mine) and n.HasField("default"):
                 value = n.default
             step = n.step or 1.0
-            self.numbers[n.id] = SliderInfo(n.id, n.query_param_key, n.min, n.max, step, float(value), "number_input")
+            info = SliderInfo(n.id, n.query_param_key, n.min, n.max, step, float(value), "number_input", fragment)
+            self.numbers[n.id] = info
         elif kind == "checkbox":
             c = el.checkbox
             mine = self.toggles.get(c.id)
             value = c.value if c.set_value or mine is None else bool(mine.value)
             if not (c.set_value or mine):
                 value = c.default
-            self.toggles[c.id] = SliderInfo(c.id, c.query_param_key, 0.0, 1.0, 1.0, float(value), "toggle")
+            self.toggles[c.id] = SliderInfo(c.id, c.query_param_key, 0.0, 1.0, 1.0, float(value), "toggle", fragment)
 
     def slider(self) -> SliderInfo | None:
         """The target's slider (by its URL key), else the page's first slider."""
@@ -346,11 +352,12 @@ class Session:
                 return s
         return next(iter(self.sliders.values()), None) or next(iter(self.numbers.values()), None)
 
-    async def _run(self, initial: bool = False) -> None:
+    async def _run(self, initial: bool = False, fragment: str = "") -> None:
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = urllib.parse.urlencode(self.query)
         cs.page_script_hash = self.page_hash
+        cs.fragment_id = fragment  # a control inside a fragment reruns that fragment only (the browser's rule)
         if initial:
             cs.page_name = self.target.path
         for wid, value in self.widgets.items():
@@ -396,7 +403,7 @@ class Session:
             self.query[s.key] = ("true" if value else "false") if s.kind == "toggle" else f"{value:g}"
         self.moved = s.key or s.id
         t0, b0 = time.perf_counter(), self.received
-        await self._run()
+        await self._run(fragment=s.fragment)
         return time.perf_counter() - t0, self.received - b0
 
     async def close(self) -> None:

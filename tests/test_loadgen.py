@@ -152,6 +152,33 @@ def test_loadgen_sensitivity_target_moves_the_bucket_count(app_server):
     run_async(go())
 
 
+def test_loadgen_moves_a_control_drawn_in_a_fragment_with_a_run_of_that_fragment(app_server):
+    """A browser asks for a run of the fragment a moved control was drawn in, not of the page; the load generator
+    did not (it asked for the page every time, the shell and every section included). It now sends the fragment id
+    the control's delta carried, so a page's fragments cost here what they cost a browser; a control outside any
+    fragment still reruns the page."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    async def go():
+        sess = Session(app_server.url, TARGETS["libra"], 120, random.Random(4))
+        await sess.open()
+        assert sess.last_finish == ForwardMsg.FINISHED_SUCCESSFULLY  # the page's first run
+        control = sess.slider()
+        assert control.key == "lib_crowd" and control.fragment  # drawn inside the sampling panel's fragment
+        await sess.move_slider()
+        assert sess.last_finish == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+        assert not sess.exceptions, sess.exceptions
+        await sess.close()
+        page = Session(app_server.url, TARGETS["regression"], 120, random.Random(5))
+        await page.open()
+        assert page.slider().key == "reg_alpha" and not page.slider().fragment  # above the sections: the page
+        await page.move_slider()
+        assert page.last_finish == ForwardMsg.FINISHED_SUCCESSFULLY
+        await page.close()
+
+    run_async(go())
+
+
 def test_summary_reports_a_bursts_page_loads_and_the_reruns_after_them():
     """A burst's recovery: the time until the last first page load finished, and only the reruns started after it."""
     t0 = 100.0
