@@ -1491,14 +1491,23 @@ def iou_losses_and_grads(
             if unit.requires_grad:
                 g = torch.autograd.grad(unit, inputs, cot, retain_graph=i < len(units) - 1, allow_unused=True)
             unit_grads.append(g)
-    grads = {}
-    for code, idx in parts.items():
+    # the graph's tensors are dropped before the edge gradients are allocated (a lower peak: fewer fresh pages)
+    terms = totals = units = unit = None  # type: ignore[assignment]
+    grads: dict[str, Tensor] = {}
+    # With the leaves, every loss's edge gradients are written into one (losses, 4, ...) block, the low edges'
+    # negated (one neg_ for all of them at the end), and each loss gets a transposed view of its (4, ...) slice.
+    block = p.new_empty((len(parts), 4, *p.shape[:-1])) if leaves else None
+    for k, (code, idx) in enumerate(parts.items()):
         summed = [_add_all(unit_grads[i][j] for i in idx) for j in range(len(inputs))]
         if code in hand:
             summed = [_add_all(pair) for pair in zip(summed, hand[code](cot), strict=True)]
-        grads[code] = _edge_grads(summed, leaves[len(_LEAVES) :]) if leaves else summed[0]
-        if grads[code] is None:
-            grads[code] = torch.zeros_like(p)
+        if block is not None:
+            _edge_grads(summed, leaves[len(_LEAVES) :], block[k])
+            grads[code] = block[k].movedim(0, -1)
+        else:
+            grads[code] = summed[0] if summed[0] is not None else torch.zeros_like(p)
+    if block is not None:
+        block[:, :2].neg_()
     if out_dtype in HALF_DTYPES:
         info = torch.finfo(out_dtype)
         values = {c: v.to(out_dtype) for c, v in values.items()}
@@ -1507,49 +1516,70 @@ def iou_losses_and_grads(
 
 
 def _add_all(tensors: Iterable[Tensor | None]) -> Tensor | None:
-    """The sum of the tensors that are not None (None if none is), added left to right."""
-    total = None
+    """The sum of the tensors that are not None (None if none is), added left to right (the first addition makes a
+    new tensor, the next ones add into it)."""
+    total, fresh = None, False
     for x in tensors:
-        if x is not None:
-            total = x if total is None else total + x
+        if x is None:
+            continue
+        if total is None:
+            total = x
+        elif fresh:
+            total.add_(x)
+        else:
+            total, fresh = total + x, True
     return total
 
 
-def _edge_grads(g: list[Tensor | None], masks: list[Tensor]) -> Tensor | None:
-    """Gradients of :data:`_LEAVES` → the gradient of ``(x1, y1, x2, y2)`` (None if all are None).
+def _edge_grads(g: list[Tensor | None], masks: list[Tensor], out: Tensor) -> None:
+    """Gradients of :data:`_LEAVES` → the gradient of ``(x1, y1, x2, y2)``, written into ``out`` ``(4, ...)`` with
+    the rows of ``x1`` and ``y1`` *negated* (the caller negates them with one ``neg_``).
 
     ``w = x2 - x1``, ``cx = (x1 + x2) / 2``, ``iw = min(x2, x2t) - max(x1, x1t)``, ``cw = max(x2, x2t) - min(x1, x1t)``
     (and the same in y); ``masks`` hold ``∂max(x1, x1t)/∂x1``, ``∂max(y1, y1t)/∂y1``, ``∂min(x2, x2t)/∂x2`` and
-    ``∂min(y2, y2t)/∂y2`` (1, 0, or 1/2 at a tie, as autograd splits a tie), so ``∂min(x1, x1t)/∂x1 = 1 - mask``.
+    ``∂min(y2, y2t)/∂y2`` (1, 0, or 1/2 at a tie, as autograd splits a tie), so ``∂min(x1, x1t)/∂x1 = 1 - mask``:
+    ``-∂/∂x1 = g_w - g_cx/2 + g_cw + (g_iw - g_cw)·m_x1``, ``∂/∂x2 = g_w + g_cx/2 + g_cw + (g_iw - g_cw)·m_x2``.
+    Each row is computed in place in ``out`` (no per-row temporaries, no stacking copy).
     """
-    lo: list[Tensor | None] = [None, None]  # x1, y1
-    hi: list[Tensor | None] = [None, None]  # x2, y2
     for axis in (0, 1):
         gs, gi, ge, gc = g[axis], g[2 + axis], g[4 + axis], g[6 + axis]
-        both = gc * 0.5 if gc is not None else None  # the centre and the size move both edges
-        low, high = both, both
-        if gs is not None:
-            low = -gs if low is None else low - gs
-            high = gs if high is None else high + gs
-        diff = gi - ge if gi is not None and ge is not None else None  # (once for both edges)
-        for side, m in ((0, masks[axis]), (1, masks[2 + axis])):  # the intersection's and enclosing box's edge
-            if diff is not None:
-                mix = torch.addcmul(ge, diff, m)  # gi·m + ge·(1 - m)
-            elif gi is not None:
-                mix = gi * m
-            elif ge is not None:
-                mix = torch.addcmul(ge, ge, m, value=-1)
-            else:
-                continue
-            if side == 0:
-                low = -mix if low is None else low - mix
-            else:
-                high = mix if high is None else high + mix
-        lo[axis], hi[axis] = low, high
-    edges = [*lo, *hi]
-    if all(e is None for e in edges):
-        return None
-    ref = next(e for e in edges if e is not None)
-    # Stacked first (a contiguous copy per edge) and returned as a transposed view: interleaving four [N] tensors
-    # into a contiguous [N, 4] writes with a stride of 4 and took as long as all the edge arithmetic.
-    return torch.stack([ref.new_zeros(()).expand_as(ref) if e is None else e for e in edges]).movedim(0, -1)
+        # the terms both rows share: g_s + g_e (once), ±g_c/2, and the intersection/enclosure mix (g_i - g_e)·mask
+        base = gs if ge is None else ge if gs is None else gs + ge
+        if gi is not None and ge is not None:
+            prod, value = gi - ge, 1.0
+        elif gi is not None:
+            prod, value = gi, 1.0
+        elif ge is not None:  # ge·(1 - mask): ge is already in base
+            prod, value = ge, -1.0
+        else:
+            prod = None
+        for row, m, half in ((out[axis], masks[axis], -0.5), (out[2 + axis], masks[2 + axis], 0.5)):
+            _accumulate(row, base, gc, half, None if prod is None else (prod, m, value))
+
+
+def _accumulate(out: Tensor, base: Tensor | None, gc: Tensor | None, half: float, prod: tuple | None) -> None:
+    """``out = base + half·gc + value·a·b`` (``prod = (a, b, value)``), any of them absent, in as few kernels as
+    possible, each writing ``out``."""
+    if base is not None:
+        if gc is not None:
+            torch.add(base, gc, alpha=half, out=out)
+        elif prod is not None:
+            a, b, value = prod
+            torch.addcmul(base, a, b, value=value, out=out)
+            return
+        else:
+            out.copy_(base)
+    elif gc is not None:
+        torch.mul(gc, half, out=out)
+    elif prod is not None:
+        a, b, value = prod
+        torch.mul(a, b, out=out)
+        if value != 1.0:
+            out.mul_(value)
+        return
+    else:
+        out.zero_()
+        return
+    if prod is not None:
+        a, b, value = prod
+        out.addcmul_(a, b, value=value)
