@@ -138,8 +138,15 @@ class BoxGeometry(NamedTuple):
 
 
 def _check_pair(pred: Tensor, target: Tensor, eps: float) -> float:
-    check_boxes("pred", pred)
-    check_boxes("target", target)
+    if _surely_finite(pred, target):  # then only the shapes and the boxes' orientation are left to check
+        for name, boxes in (("pred", pred), ("target", target)):
+            if boxes.ndim < 1 or boxes.shape[-1] != 4:
+                check_boxes(name, boxes)  # (raises the shape error)
+            if bool((boxes[..., 2:] < boxes[..., :2]).any()):
+                raise ValueError(f"{name} has inverted boxes: need x2 >= x1 and y2 >= y1")
+    else:
+        check_boxes("pred", pred)
+        check_boxes("target", target)
     check_same_shape("pred", pred, "target", target)
     if pred.dtype != target.dtype:
         raise ValueError(f"pred and target must have the same dtype, got {pred.dtype} and {target.dtype}")
@@ -147,6 +154,15 @@ def _check_pair(pred: Tensor, target: Tensor, eps: float) -> float:
         raise ValueError(f"pred and target must be on the same device, got {pred.device} and {target.device}")
     eps = check_param("eps", eps, gt=0.0, lt=1.0)
     return max(eps, float(torch.finfo(pred.dtype).tiny))  # below the smallest normal number eps would vanish
+
+
+def _surely_finite(*boxes: object) -> bool:
+    """True when every one is a floating-point tensor whose sum is finite: then no value is NaN or ±inf (either
+    would make the sum NaN or inf). One reduction per tensor instead of ``isfinite``'s four passes and ``all``; a
+    sum that overflows (or anything else) gives False, and the full checks decide (and name the argument)."""
+    if not all(isinstance(b, Tensor) and b.is_floating_point() for b in boxes):
+        return False
+    return all(bool(torch.isfinite(b.sum())) for b in boxes)
 
 
 #: The eight quantities :func:`_geometry` reads off ``pred``, in this order: pred's width and height, the
@@ -1484,23 +1500,37 @@ def iou_losses_and_grads(
         dummy = torch.zeros_like(next(iter(totals.values())), requires_grad=True)
         cot = torch.autograd.grad(reduce_boxes(dummy, reduction, weight, avg_factor).sum(), dummy)[0]
         units, parts = _grad_units(terms)
-        inputs = [p] if not leaves else leaves[: len(_LEAVES)]
-        unit_grads: list[tuple[Tensor | None, ...]] = []
-        for i, unit in enumerate(units):
-            g: tuple[Tensor | None, ...] = (None,) * len(inputs)
-            if unit.requires_grad:
-                g = torch.autograd.grad(unit, inputs, cot, retain_graph=i < len(units) - 1, allow_unused=True)
-            unit_grads.append(g)
-    # the graph's tensors are dropped before the edge gradients are allocated (a lower peak: fewer fresh pages)
-    terms = totals = units = unit = None  # type: ignore[assignment]
+    terms = totals = None  # type: ignore[assignment]  # (the units keep what the backward passes need)
+    inputs = [p] if not leaves else leaves[: len(_LEAVES)]
+    # Each loss in turn: the units it needs are differentiated (once, in order), its pieces' gradients summed and
+    # mapped onto the edges, and whatever no later loss needs (unit gradients, SIoU's closed-form intermediates) is
+    # let go at once, so fewer tensors are alive at the same time (each call faulted in fewer fresh pages).
+    last_use = {i: k for k, idx in enumerate(parts.values()) for i in idx}
+    unit_grads: list[tuple[Tensor | None, ...] | None] = [None] * len(units)
+    done = 0
     grads: dict[str, Tensor] = {}
     # With the leaves, every loss's edge gradients are written into one (losses, 4, ...) block, the low edges'
     # negated (one neg_ for all of them at the end), and each loss gets a transposed view of its (4, ...) slice.
     block = p.new_empty((len(parts), 4, *p.shape[:-1])) if leaves else None
     for k, (code, idx) in enumerate(parts.items()):
-        summed = [_add_all(unit_grads[i][j] for i in idx) for j in range(len(inputs))]
-        if code in hand:
-            summed = [_add_all(pair) for pair in zip(summed, hand[code](cot), strict=True)]
+        with torch.enable_grad():
+            while done <= max(idx, default=-1):
+                unit, units[done] = units[done], None  # type: ignore[call-overload]
+                g: tuple[Tensor | None, ...] = (None,) * len(inputs)
+                if unit.requires_grad:
+                    retain = done < len(units) - 1
+                    g = torch.autograd.grad(unit, inputs, cot, retain_graph=retain, allow_unused=True)
+                unit_grads[done], unit, done = g, None, done + 1
+        pieces = [unit_grads[i] for i in idx]
+        for i in idx:
+            if last_use[i] == k:
+                unit_grads[i] = None
+        if code in hand:  # (its closed-form gradients are new tensors: the sum is taken in them)
+            mine = hand.pop(code)(cot)
+            summed = [_add_all((h, *(u[j] for u in pieces)), h is not None) for j, h in enumerate(mine)]
+        else:
+            summed = [_add_all(u[j] for u in pieces) for j in range(len(inputs))]
+        pieces = None  # type: ignore[assignment]
         if block is not None:
             _edge_grads(summed, leaves[len(_LEAVES) :], block[k])
             grads[code] = block[k].movedim(0, -1)
@@ -1515,10 +1545,10 @@ def iou_losses_and_grads(
     return IouLossesAndGrads(values, grads)
 
 
-def _add_all(tensors: Iterable[Tensor | None]) -> Tensor | None:
-    """The sum of the tensors that are not None (None if none is), added left to right (the first addition makes a
-    new tensor, the next ones add into it)."""
-    total, fresh = None, False
+def _add_all(tensors: Iterable[Tensor | None], fresh: bool = False) -> Tensor | None:
+    """The sum of the tensors that are not None (None if none is), added left to right: into the first one if it is
+    ``fresh`` (nobody else holds it), else the first addition makes a new tensor and the next ones add into it."""
+    total = None
     for x in tensors:
         if x is None:
             continue
