@@ -162,7 +162,7 @@ def _surely_finite(*boxes: object) -> bool:
     sum that overflows (or anything else) gives False, and the full checks decide (and name the argument)."""
     if not all(isinstance(b, Tensor) and b.is_floating_point() for b in boxes):
         return False
-    return all(bool(torch.isfinite(b.sum())) for b in boxes)
+    return all(math.isfinite(float(b.detach().sum())) for b in boxes)
 
 
 #: The eight quantities :func:`_geometry` reads off ``pred``, in this order: pred's width and height, the
