@@ -1500,27 +1500,26 @@ def iou_losses_and_grads(
         dummy = torch.zeros_like(next(iter(totals.values())), requires_grad=True)
         cot = torch.autograd.grad(reduce_boxes(dummy, reduction, weight, avg_factor).sum(), dummy)[0]
         units, parts = _grad_units(terms)
-    terms = totals = None  # type: ignore[assignment]  # (the units keep what the backward passes need)
-    inputs = [p] if not leaves else leaves[: len(_LEAVES)]
-    # Each loss in turn: the units it needs are differentiated (once, in order), its pieces' gradients summed and
-    # mapped onto the edges, and whatever no later loss needs (unit gradients, SIoU's closed-form intermediates) is
-    # let go at once, so fewer tensors are alive at the same time (each call faulted in fewer fresh pages).
+        terms = totals = None  # type: ignore[assignment]  # (the units keep what the backward passes need)
+        inputs = [p] if not leaves else leaves[: len(_LEAVES)]
+        unit_grads: list[tuple[Tensor | None, ...] | None] = []
+        for i in range(len(units)):
+            unit, units[i] = units[i], None  # type: ignore[call-overload]  # (its graph goes with its backward)
+            g: tuple[Tensor | None, ...] = (None,) * len(inputs)
+            if unit.requires_grad:
+                g = torch.autograd.grad(unit, inputs, cot, retain_graph=i < len(units) - 1, allow_unused=True)
+            unit_grads.append(g)
+        unit = g = None  # type: ignore[assignment]
+    # Each loss in turn: its pieces' gradients summed and mapped onto the edges; then whatever no later loss needs
+    # (unit gradients, SIoU's and EIoU's closed-form intermediates) is let go at once, so fewer tensors are alive at
+    # the same time (each call faulted in fewer fresh pages).
     last_use = {i: k for k, idx in enumerate(parts.values()) for i in idx}
-    unit_grads: list[tuple[Tensor | None, ...] | None] = [None] * len(units)
-    done = 0
     grads: dict[str, Tensor] = {}
     # With the leaves, every loss's edge gradients are written into one (losses, 4, ...) block, the low edges'
     # negated (one neg_ for all of them at the end), and each loss gets a transposed view of its (4, ...) slice.
     block = p.new_empty((len(parts), 4, *p.shape[:-1])) if leaves else None
+    slices = block.unbind(0) if block is not None else ()
     for k, (code, idx) in enumerate(parts.items()):
-        with torch.enable_grad():
-            while done <= max(idx, default=-1):
-                unit, units[done] = units[done], None  # type: ignore[call-overload]
-                g: tuple[Tensor | None, ...] = (None,) * len(inputs)
-                if unit.requires_grad:
-                    retain = done < len(units) - 1
-                    g = torch.autograd.grad(unit, inputs, cot, retain_graph=retain, allow_unused=True)
-                unit_grads[done], unit, done = g, None, done + 1
         pieces = [unit_grads[i] for i in idx]
         for i in idx:
             if last_use[i] == k:
@@ -1532,8 +1531,8 @@ def iou_losses_and_grads(
             summed = [_add_all(u[j] for u in pieces) for j in range(len(inputs))]
         pieces = None  # type: ignore[assignment]
         if block is not None:
-            _edge_grads(summed, leaves[len(_LEAVES) :], block[k])
-            grads[code] = block[k].movedim(0, -1)
+            _edge_grads(summed, leaves[len(_LEAVES) :], slices[k].unbind(0))
+            grads[code] = slices[k].movedim(0, -1)
         else:
             grads[code] = summed[0] if summed[0] is not None else torch.zeros_like(p)
     if block is not None:
@@ -1561,8 +1560,8 @@ def _add_all(tensors: Iterable[Tensor | None], fresh: bool = False) -> Tensor | 
     return total
 
 
-def _edge_grads(g: list[Tensor | None], masks: list[Tensor], out: Tensor) -> None:
-    """Gradients of :data:`_LEAVES` → the gradient of ``(x1, y1, x2, y2)``, written into ``out`` ``(4, ...)`` with
+def _edge_grads(g: list[Tensor | None], masks: list[Tensor], out: Sequence[Tensor]) -> None:
+    """Gradients of :data:`_LEAVES` → the gradient of ``(x1, y1, x2, y2)``, written into the four rows ``out`` with
     the rows of ``x1`` and ``y1`` *negated* (the caller negates them with one ``neg_``).
 
     ``w = x2 - x1``, ``cx = (x1 + x2) / 2``, ``iw = min(x2, x2t) - max(x1, x1t)``, ``cw = max(x2, x2t) - min(x1, x1t)``
