@@ -15,13 +15,16 @@ rotating order, so that load from other work on the machine falls on all of them
 * **lossviz batch, every loss**: the same call for all registered IoU-family losses (9), for scale.
 
 The ratio column is median / torchvision's median in the same run (goal of issue 15, item 5: <= 0.5). The note also
-gives the process CPU time per call (all threads) and the largest gradient difference from the separate calls.
+gives the process CPU time per call (all threads), the minor page faults per call (fresh pages the allocator had
+handed back to the system and took again: a few µs each on this VM) and the largest gradient difference from the
+separate calls.
 
     python -m bench.bench_iou_batch            # prints the table
 """
 
 from __future__ import annotations
 
+import resource
 import statistics
 import sys
 import time
@@ -85,12 +88,15 @@ def measure(repeat: int = REPEAT, n: int = N_PAIRS) -> list[dict]:
         diffs[name] = max(float((grads[c] - reference[c]).abs().max()) for c in FOUR)
     wall: dict[str, list[float]] = {k: [] for k in names}
     cpu: dict[str, list[float]] = {k: [] for k in names}
+    faults: dict[str, int] = dict.fromkeys(names, 0)
     for r in range(repeat):
         for name in names[r % len(names) :] + names[: r % len(names)]:
+            f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
             c0, t0 = time.process_time(), time.perf_counter()
             calls[name]()
             wall[name].append((time.perf_counter() - t0) * 1e3)
             cpu[name].append((time.process_time() - c0) * 1e3)
+            faults[name] += resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
     base = statistics.median(wall["torchvision, 4 separate"])
     size = f"{n:,} pairs float32"
     rows = []
@@ -99,7 +105,7 @@ def measure(repeat: int = REPEAT, n: int = N_PAIRS) -> list[dict]:
         ratio = timing["median_ms"] / base
         note = (
             f"ratio {ratio:.2f} vs torchvision; CPU {statistics.median(cpu[name]):.1f} ms/call; "
-            f"max |grad diff| {diffs[name]:.1e}"
+            f"{faults[name] / repeat:.0f} minor page faults/call; max |grad diff| {diffs[name]:.1e}"
         )
         rows.append({**row(GROUP, name, size, timing, note), "ratio": ratio})
     return rows
