@@ -481,6 +481,8 @@ def _siou_by_hand(s: _Shared, theta: float = 4.0) -> tuple[Terms, HandGrad]:
     ``|x|`` has slope 0 at 0, ``max(a, b)`` gives each side 1/2 at a tie, a clamp passes the gradient at its bound.
     """
     g, eps = s.g, s.eps
+    # (the gradient below reads these, not g: g holds the whole graph, which would then live as long as it)
+    cw, ch, w, w_t, h, h_t = g.cw, g.ch, g.w, g.w_t, g.h, g.h_t
     with torch.no_grad():
         dx = g.cx_t - g.cx
         dy = g.cy_t - g.cy
@@ -520,15 +522,15 @@ def _siou_by_hand(s: _Shared, theta: float = 4.0) -> tuple[Terms, HandGrad]:
             g_qx_half, g_qy_half = (half_gamma * ex).mul_(qx), (half_gamma * ey).mul_(qy)  # d/dq / 2
             g_cx = torch.addcmul(g_qx_half / cwc, g_sq, dx).addcmul_(g_dxy_half, dy, value=-1).mul_(-2)
             g_cy = torch.addcmul(g_qy_half / chc, g_sq, dy).addcmul_(g_dxy_half, dx, value=-1).mul_(-2)
-            g_cw = (g_qx_half * qx).div_(cwc).mul_(g.cw >= eps).mul_(-2).addcmul_(g_floor, g.cw, value=2 * eps)
-            g_ch = (g_qy_half * qy).div_(chc).mul_(g.ch >= eps).mul_(-2).addcmul_(g_floor, g.ch, value=2 * eps)
+            g_cw = (g_qx_half * qx).div_(cwc).mul_(cw >= eps).mul_(-2).addcmul_(g_floor, cw, value=2 * eps)
+            g_ch = (g_qy_half * qy).div_(chc).mul_(ch >= eps).mul_(-2).addcmul_(g_floor, ch, value=2 * eps)
             # Ω = Σ (1 - exp(-ω))^θ, ω_w = |w - w_t| / max(w, w_t)
             half_theta = half * theta
             g_ww, g_hh = (
                 (half_theta * b ** (theta - 1)).mul_(e).mul_(d.sgn() - om * (m >= eps) * _tie_slope(x, xt)).div_(mc)
                 for b, e, d, om, m, mc, x, xt in (
-                    (b_w, e_w, dw, omega_w, mw, mwc, g.w, g.w_t),
-                    (b_h, e_h, dh, omega_h, mh, mhc, g.h, g.h_t),
+                    (b_w, e_w, dw, omega_w, mw, mwc, w, w_t),
+                    (b_h, e_h, dh, omega_h, mh, mhc, h, h_t),
                 )
             )
         return [g_ww, g_hh, None, None, g_cw, g_ch, g_cx, g_cy]
@@ -542,6 +544,7 @@ def _eiou_by_hand(s: _Shared) -> tuple[Terms, HandGrad]:
     ``d/dC_w = -2·C_w·term/(C_w² + eps)``; the same in h."""
     g, eps = s.g, s.eps
     terms = {"1 - IoU": s.l_iou(), "ρ²/c²": s.diou_penalty()}
+    cw, ch = g.cw, g.ch  # (read by the gradient instead of g, which holds the whole graph)
     with torch.no_grad():
         dw, dh = g.w - g.w_t, g.h - g.h_t
         den_w, den_h = g.cw**2 + eps, g.ch**2 + eps
@@ -551,8 +554,8 @@ def _eiou_by_hand(s: _Shared) -> tuple[Terms, HandGrad]:
     def grad(cot: Tensor) -> list[Tensor | None]:
         with torch.no_grad():
             g_w, g_h = ((cot * d).div_(den).mul_(2) for d, den in ((dw, den_w), (dh, den_h)))
-            g_cw = (cot * t_w).div_(den_w).mul_(g.cw).mul_(-2)
-            g_ch = (cot * t_h).div_(den_h).mul_(g.ch).mul_(-2)
+            g_cw = (cot * t_w).div_(den_w).mul_(cw).mul_(-2)
+            g_ch = (cot * t_h).div_(den_h).mul_(ch).mul_(-2)
         return [g_w, g_h, None, None, g_cw, g_ch, None, None]
 
     return terms, grad
