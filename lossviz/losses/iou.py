@@ -1473,7 +1473,9 @@ def iou_losses_and_grads(
         ``reduction="none"``, of its sum: each box's derivative of its own loss). float16/bfloat16 inputs are computed
         in float32; their gradients saturate at the dtype's largest value, as the single losses' do. With several
         losses each gradient is a transposed view of an edge-major ``(4, ...)`` block (not contiguous: call
-        ``.contiguous()`` before ``.view``), because interleaving four ``[N]`` tensors costs as much as the rest.
+        ``.contiguous()`` before ``.view``), because interleaving four ``[N]`` tensors costs as much as the rest; the
+        losses' blocks are slices of one ``(losses, 4, ...)`` tensor (write into one and the others stay as they are,
+        but its storage lives as long as any of them).
 
     Raises:
         ValueError: as :func:`iou_losses`.
