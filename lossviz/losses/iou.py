@@ -197,9 +197,7 @@ def _geometry(pred: Tensor, target: Tensor, eps: float, leaves: list[Tensor] | N
         w, h, iw, ih, cw, ch, cx, cy = (x.requires_grad_(True) for x in (w, h, iw, ih, cw, ch, cx, cy))
         leaves.extend((w, h, iw, ih, cw, ch, cx, cy))
         with torch.no_grad():  # ∂max(x1, x1t)/∂x1 etc.: 1, 0, or 1/2 at a tie (autograd's split of max and min)
-            leaves.extend(
-                torch.where(a == b, 0.5, (a > b).to(a.dtype)) for a, b in ((x1, x1t), (y1, y1t), (x2t, x2), (y2t, y2))
-            )
+            leaves.extend(_tie_slope(a, b) for a, b in ((x1, x1t), (y1, y1t), (x2t, x2), (y2t, y2)))
 
     w_t, h_t = x2t - x1t, y2t - y1t
     area_pred = w * h
@@ -515,7 +513,7 @@ def _siou_by_hand(s: _Shared, theta: float = 4.0) -> tuple[Terms, HandGrad]:
             # factors (2, -1) are applied once at the end and products fused (addcmul): fewer kernels.
             minus_g_angle = torch.addcmul(ex * rho_x, ey, rho_y).mul_(half)  # -d/dΛ = d/dγ
             g_sigma2 = (minus_g_angle * angle_cost).div_(sigma2).mul_(widest >= tiny)  # the clamp's pass
-            g_sq = g_sigma2 * torch.where(sq == floor, 0.5, sq > floor)  # d max(sq, floor) / d sq, 1/2 at a tie
+            g_sq = g_sigma2 * _tie_slope(sq, floor)  # d max(sq, floor) / d sq, 1/2 at a tie
             g_floor = g_sigma2 - g_sq
             g_dxy_half = (minus_g_angle * dxy.sgn()).div_(sigma2)  # -(d/d(dx·dy)) / 2
             half_gamma = half * gamma
@@ -566,8 +564,13 @@ _BY_HAND: dict[str, Callable[..., tuple[Terms, HandGrad]]] = {"siou": _siou_by_h
 
 
 def _tie_slope(a: Tensor, b: Tensor) -> Tensor:
-    """``d max(a, b) / d a`` as autograd takes it: 1, 0, or 1/2 at a tie."""
-    return torch.where(a == b, 0.5, a > b)
+    """``d max(a, b) / d a`` as autograd takes it: 1, 0, or 1/2 at a tie, in ``a``'s dtype.
+
+    Two kernels (a subtraction and a step) instead of four (two comparisons, a cast, a select): ``a - b`` is 0
+    exactly when ``a == b`` for finite floats (subtraction does not underflow to 0 with IEEE subnormals; only
+    ``torch.set_flush_denormal(True)`` would merge values closer than 1e-38 into a tie), and ±inf keeps its sign.
+    """
+    return torch.heaviside(a - b, a.new_full((), 0.5))
 
 
 #: code → the loss's terms from a shared geometry, given validated options (NWD reads the boxes, not the geometry).
