@@ -437,3 +437,23 @@ def test_the_input_check_sums_each_box_tensor_instead_of_running_isfinite():
             fn(cancelling, GOOD.float())
         with pytest.raises(ValueError, match="target contains NaN or inf"):
             fn(GOOD.float(), torch.tensor([[0.0, 0.0, math.inf, 1.0]]))
+
+
+def test_tie_slopes_equal_autograds_split_of_max_in_two_kernels():
+    """Issue 15 item 5: the edge masks and SIoU's max/clamp slopes were eq, gt, a cast and a select each; they are
+    ``heaviside(a - b, 1/2)`` now, which must still equal autograd's split of ``max`` (ties, subnormal gaps, huge
+    values whose difference overflows)."""
+    for dtype in (torch.float32, torch.float64):
+        tiny = torch.finfo(dtype).tiny
+        big = torch.finfo(dtype).max
+        a = torch.tensor([1.0, 1.0, 0.0, tiny / 4, -tiny / 4, big, -big, 3.0, -2.0], dtype=dtype)
+        b = torch.tensor([1.0, 2.0, 0.0, 0.0, 0.0, -big, big, -1.0, -2.0], dtype=dtype)
+        x = a.clone().requires_grad_(True)
+        torch.maximum(x, b).sum().backward()
+        slope = iou_module._tie_slope(a, b)
+        assert slope.dtype == dtype
+        assert torch.equal(slope, x.grad)
+    pred, target = random_pairs(30)
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+        iou_module._geometry(pred, target, 1e-7, [])
+    assert not any(e.name == "aten::eq" for e in prof.events())  # (the masks were its only comparisons for equality)
