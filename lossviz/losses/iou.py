@@ -1476,9 +1476,7 @@ def iou_losses_and_grads(
         ``reduction="none"``, of its sum: each box's derivative of its own loss). float16/bfloat16 inputs are computed
         in float32; their gradients saturate at the dtype's largest value, as the single losses' do. With several
         losses each gradient is a transposed view of an edge-major ``(4, ...)`` block (not contiguous: call
-        ``.contiguous()`` before ``.view``), because interleaving four ``[N]`` tensors costs as much as the rest; the
-        losses' blocks are slices of one ``(losses, 4, ...)`` tensor (write into one and the others stay as they are,
-        but its storage lives as long as any of them).
+        ``.contiguous()`` before ``.view``), because interleaving four ``[N]`` tensors costs as much as the rest.
 
     Raises:
         ValueError: as :func:`iou_losses`.
@@ -1523,10 +1521,9 @@ def iou_losses_and_grads(
     # the same time (each call faulted in fewer fresh pages).
     last_use = {i: k for k, idx in enumerate(parts.values()) for i in idx}
     grads: dict[str, Tensor] = {}
-    # With the leaves, every loss's edge gradients are written into one (losses, 4, ...) block, the low edges'
-    # negated (one neg_ for all of them at the end), and each loss gets a transposed view of its (4, ...) slice.
-    block = p.new_empty((len(parts), 4, *p.shape[:-1])) if leaves else None
-    slices = block.unbind(0) if block is not None else ()
+    # With the leaves, each loss's edge gradients are written into a (4, ...) block of its own, allocated at its turn
+    # (one (losses, 4, ...) block for all took more fresh pages a call), the low edges negated and flipped with one
+    # neg_, and the loss gets its transposed view.
     for k, (code, idx) in enumerate(parts.items()):
         pieces = [unit_grads[i] for i in idx]
         for i in idx:
@@ -1538,13 +1535,13 @@ def iou_losses_and_grads(
         else:
             summed = [_add_all(u[j] for u in pieces) for j in range(len(inputs))]
         pieces = None  # type: ignore[assignment]
-        if block is not None:
-            _edge_grads(summed, leaves[len(_LEAVES) :], slices[k].unbind(0))
-            grads[code] = slices[k].movedim(0, -1)
+        if leaves:
+            block = p.new_empty((4, *p.shape[:-1]))
+            _edge_grads(summed, leaves[len(_LEAVES) :], block.unbind(0))
+            block[:2].neg_()
+            grads[code] = block.movedim(0, -1)
         else:
             grads[code] = summed[0] if summed[0] is not None else torch.zeros_like(p)
-    if block is not None:
-        block[:, :2].neg_()
     if out_dtype in HALF_DTYPES:
         info = torch.finfo(out_dtype)
         values = {c: v.to(out_dtype) for c, v in values.items()}
