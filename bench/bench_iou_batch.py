@@ -15,13 +15,18 @@ rotating order, so that load from other work on the machine falls on all of them
 * **lossviz batch, every loss**: the same call for all registered IoU-family losses (9), for scale.
 
 The ratio column is median / torchvision's median in the same run (goal of issue 15, item 5: <= 0.5). The note also
-gives the process CPU time per call (all threads) and the largest gradient difference from the separate calls.
+gives the process CPU time per call (all threads), the minor page faults per call (fresh pages the allocator had
+handed back to the system and took again: a few µs each on this VM) and the largest gradient difference from the
+separate calls.
 
     python -m bench.bench_iou_batch            # prints the table
+    python -m bench.bench_iou_batch --keep-heap  # the same with glibc keeping freed memory (no page faults)
 """
 
 from __future__ import annotations
 
+import ctypes
+import resource
 import statistics
 import sys
 import time
@@ -85,12 +90,15 @@ def measure(repeat: int = REPEAT, n: int = N_PAIRS) -> list[dict]:
         diffs[name] = max(float((grads[c] - reference[c]).abs().max()) for c in FOUR)
     wall: dict[str, list[float]] = {k: [] for k in names}
     cpu: dict[str, list[float]] = {k: [] for k in names}
+    faults: dict[str, int] = dict.fromkeys(names, 0)
     for r in range(repeat):
         for name in names[r % len(names) :] + names[: r % len(names)]:
+            f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
             c0, t0 = time.process_time(), time.perf_counter()
             calls[name]()
             wall[name].append((time.perf_counter() - t0) * 1e3)
             cpu[name].append((time.process_time() - c0) * 1e3)
+            faults[name] += resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
     base = statistics.median(wall["torchvision, 4 separate"])
     size = f"{n:,} pairs float32"
     rows = []
@@ -99,7 +107,7 @@ def measure(repeat: int = REPEAT, n: int = N_PAIRS) -> list[dict]:
         ratio = timing["median_ms"] / base
         note = (
             f"ratio {ratio:.2f} vs torchvision; CPU {statistics.median(cpu[name]):.1f} ms/call; "
-            f"max |grad diff| {diffs[name]:.1e}"
+            f"{faults[name] / repeat:.0f} minor page faults/call; max |grad diff| {diffs[name]:.1e}"
         )
         rows.append({**row(GROUP, name, size, timing, note), "ratio": ratio})
     return rows
@@ -109,9 +117,23 @@ def run() -> list[dict]:
     return measure()
 
 
+def keep_heap() -> None:
+    """Tell glibc to keep freed memory (no trimming of the heap top, no mmap for blocks below 32 MiB), as
+    ``MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_MMAP_THRESHOLD_=33554432`` would: no fresh pages to fault in."""
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD
+    libc.mallopt(-3, 1 << 25)  # M_MMAP_THRESHOLD (32 MiB, its largest value)
+
+
 def main(argv: list[str]) -> int:
+    heap = "--keep-heap" in argv
+    argv = [a for a in argv if a != "--keep-heap"]
+    if heap:
+        keep_heap()
     repeat = int(argv[0]) if argv else REPEAT
     print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads, torchvision {tv.TORCHVISION_VERSION} code")
+    if heap:
+        print("# --keep-heap: glibc keeps freed memory in this process (no trimming, no mmap below 32 MiB)")
     print("| what | median ms | p95 ms | ratio to torchvision | note |")
     print("|---|---:|---:|---:|---|")
     for r in measure(repeat):

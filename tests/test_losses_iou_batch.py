@@ -408,3 +408,52 @@ def test_siou_and_eiou_own_terms_are_differentiated_in_closed_form_by_the_batch(
     assert terms["eiou"]["ρ²/c²"] is terms["diou"]["ρ²/c²"]
     grads = hand["siou"](torch.ones_like(leaves[0]))
     assert [x is None for x in grads] == [False, False, True, True, False, False, False, False]
+
+
+def test_several_losses_edge_gradients_are_written_in_place_into_their_block():
+    """Issue 15 item 5: each loss's edge gradients were computed in fresh temporaries and then stacked (a copy of
+    four [N] rows per loss); they are now written in place into the loss's (4, N) block."""
+    pred, target = random_pairs(64)
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+        grads = iou_losses_and_grads(pred, target, losses=None).grads
+    ran = {e.name for e in prof.events()}
+    assert "aten::stack" not in ran and "aten::cat" not in ran
+    assert all(g.stride() == (1, pred.shape[0]) for g in grads.values())
+
+
+def test_the_input_check_sums_each_box_tensor_instead_of_running_isfinite():
+    """Issue 15 item 5: ``isfinite`` made four passes over each (N, 4) box tensor, then ``all``; a finite sum proves
+    the same in one reduction (NaN or ±inf anywhere makes the sum NaN or inf), and whatever is not proven finite that
+    way (a sum that overflows, a NaN, infinities that cancel) goes through the full checks, which decide."""
+    pred, target = random_pairs(64)
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+        iou_losses_and_grads(pred, target, losses=None)
+    assert not any(e.name == "aten::isfinite" for e in prof.events())
+    far = torch.tensor([[2e38, 0.0, 2e38, 1.0], [0.0, 0.0, 1.0, 1.0]])  # finite boxes whose sum overflows to inf
+    assert torch.equal(iou_losses(far, far, losses="iou")["iou"], IOU_LOSSES["iou"](far, far))
+    cancelling = torch.tensor([[-math.inf, 0.0, math.inf, 1.0]])  # the sum is NaN
+    for fn in (iou_losses, iou_losses_and_grads, IOU_LOSSES["giou"]):
+        with pytest.raises(ValueError, match="pred contains NaN or inf"):
+            fn(cancelling, GOOD.float())
+        with pytest.raises(ValueError, match="target contains NaN or inf"):
+            fn(GOOD.float(), torch.tensor([[0.0, 0.0, math.inf, 1.0]]))
+
+
+def test_tie_slopes_equal_autograds_split_of_max_in_two_kernels():
+    """Issue 15 item 5: the edge masks and SIoU's max/clamp slopes were eq, gt, a cast and a select each; they are
+    ``heaviside(a - b, 1/2)`` now, which must still equal autograd's split of ``max`` (ties, subnormal gaps, huge
+    values whose difference overflows)."""
+    for dtype in (torch.float32, torch.float64):
+        tiny = torch.finfo(dtype).tiny
+        big = torch.finfo(dtype).max
+        a = torch.tensor([1.0, 1.0, 0.0, tiny / 4, -tiny / 4, big, -big, 3.0, -2.0], dtype=dtype)
+        b = torch.tensor([1.0, 2.0, 0.0, 0.0, 0.0, -big, big, -1.0, -2.0], dtype=dtype)
+        x = a.clone().requires_grad_(True)
+        torch.maximum(x, b).sum().backward()
+        slope = iou_module._tie_slope(a, b)
+        assert slope.dtype == dtype
+        assert torch.equal(slope, x.grad)
+    pred, target = random_pairs(30)
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+        iou_module._geometry(pred, target, 1e-7, [])
+    assert not any(e.name == "aten::eq" for e in prof.events())  # (the masks were its only comparisons for equality)

@@ -138,8 +138,15 @@ class BoxGeometry(NamedTuple):
 
 
 def _check_pair(pred: Tensor, target: Tensor, eps: float) -> float:
-    check_boxes("pred", pred)
-    check_boxes("target", target)
+    if _surely_finite(pred, target):  # then only the shapes and the boxes' orientation are left to check
+        for name, boxes in (("pred", pred), ("target", target)):
+            if boxes.ndim < 1 or boxes.shape[-1] != 4:
+                check_boxes(name, boxes)  # (raises the shape error)
+            if bool((boxes[..., 2:] < boxes[..., :2]).any()):
+                raise ValueError(f"{name} has inverted boxes: need x2 >= x1 and y2 >= y1")
+    else:
+        check_boxes("pred", pred)
+        check_boxes("target", target)
     check_same_shape("pred", pred, "target", target)
     if pred.dtype != target.dtype:
         raise ValueError(f"pred and target must have the same dtype, got {pred.dtype} and {target.dtype}")
@@ -147,6 +154,15 @@ def _check_pair(pred: Tensor, target: Tensor, eps: float) -> float:
         raise ValueError(f"pred and target must be on the same device, got {pred.device} and {target.device}")
     eps = check_param("eps", eps, gt=0.0, lt=1.0)
     return max(eps, float(torch.finfo(pred.dtype).tiny))  # below the smallest normal number eps would vanish
+
+
+def _surely_finite(*boxes: object) -> bool:
+    """True when every one is a floating-point tensor whose sum is finite: then no value is NaN or ±inf (either
+    would make the sum NaN or inf). One reduction per tensor instead of ``isfinite``'s four passes and ``all``; a
+    sum that overflows (or anything else) gives False, and the full checks decide (and name the argument)."""
+    if not all(isinstance(b, Tensor) and b.is_floating_point() for b in boxes):
+        return False
+    return all(math.isfinite(float(b.detach().sum())) for b in boxes)
 
 
 #: The eight quantities :func:`_geometry` reads off ``pred``, in this order: pred's width and height, the
@@ -181,9 +197,7 @@ def _geometry(pred: Tensor, target: Tensor, eps: float, leaves: list[Tensor] | N
         w, h, iw, ih, cw, ch, cx, cy = (x.requires_grad_(True) for x in (w, h, iw, ih, cw, ch, cx, cy))
         leaves.extend((w, h, iw, ih, cw, ch, cx, cy))
         with torch.no_grad():  # ∂max(x1, x1t)/∂x1 etc.: 1, 0, or 1/2 at a tie (autograd's split of max and min)
-            leaves.extend(
-                torch.where(a == b, 0.5, (a > b).to(a.dtype)) for a, b in ((x1, x1t), (y1, y1t), (x2t, x2), (y2t, y2))
-            )
+            leaves.extend(_tie_slope(a, b) for a, b in ((x1, x1t), (y1, y1t), (x2t, x2), (y2t, y2)))
 
     w_t, h_t = x2t - x1t, y2t - y1t
     area_pred = w * h
@@ -465,6 +479,8 @@ def _siou_by_hand(s: _Shared, theta: float = 4.0) -> tuple[Terms, HandGrad]:
     ``|x|`` has slope 0 at 0, ``max(a, b)`` gives each side 1/2 at a tie, a clamp passes the gradient at its bound.
     """
     g, eps = s.g, s.eps
+    # (the gradient below reads these, not g: g holds the whole graph, which would then live as long as it)
+    cw, ch, w, w_t, h, h_t = g.cw, g.ch, g.w, g.w_t, g.h, g.h_t
     with torch.no_grad():
         dx = g.cx_t - g.cx
         dy = g.cy_t - g.cy
@@ -497,22 +513,22 @@ def _siou_by_hand(s: _Shared, theta: float = 4.0) -> tuple[Terms, HandGrad]:
             # factors (2, -1) are applied once at the end and products fused (addcmul): fewer kernels.
             minus_g_angle = torch.addcmul(ex * rho_x, ey, rho_y).mul_(half)  # -d/dΛ = d/dγ
             g_sigma2 = (minus_g_angle * angle_cost).div_(sigma2).mul_(widest >= tiny)  # the clamp's pass
-            g_sq = g_sigma2 * torch.where(sq == floor, 0.5, sq > floor)  # d max(sq, floor) / d sq, 1/2 at a tie
+            g_sq = g_sigma2 * _tie_slope(sq, floor)  # d max(sq, floor) / d sq, 1/2 at a tie
             g_floor = g_sigma2 - g_sq
             g_dxy_half = (minus_g_angle * dxy.sgn()).div_(sigma2)  # -(d/d(dx·dy)) / 2
             half_gamma = half * gamma
             g_qx_half, g_qy_half = (half_gamma * ex).mul_(qx), (half_gamma * ey).mul_(qy)  # d/dq / 2
             g_cx = torch.addcmul(g_qx_half / cwc, g_sq, dx).addcmul_(g_dxy_half, dy, value=-1).mul_(-2)
             g_cy = torch.addcmul(g_qy_half / chc, g_sq, dy).addcmul_(g_dxy_half, dx, value=-1).mul_(-2)
-            g_cw = (g_qx_half * qx).div_(cwc).mul_(g.cw >= eps).mul_(-2).addcmul_(g_floor, g.cw, value=2 * eps)
-            g_ch = (g_qy_half * qy).div_(chc).mul_(g.ch >= eps).mul_(-2).addcmul_(g_floor, g.ch, value=2 * eps)
+            g_cw = (g_qx_half * qx).div_(cwc).mul_(cw >= eps).mul_(-2).addcmul_(g_floor, cw, value=2 * eps)
+            g_ch = (g_qy_half * qy).div_(chc).mul_(ch >= eps).mul_(-2).addcmul_(g_floor, ch, value=2 * eps)
             # Ω = Σ (1 - exp(-ω))^θ, ω_w = |w - w_t| / max(w, w_t)
             half_theta = half * theta
             g_ww, g_hh = (
                 (half_theta * b ** (theta - 1)).mul_(e).mul_(d.sgn() - om * (m >= eps) * _tie_slope(x, xt)).div_(mc)
                 for b, e, d, om, m, mc, x, xt in (
-                    (b_w, e_w, dw, omega_w, mw, mwc, g.w, g.w_t),
-                    (b_h, e_h, dh, omega_h, mh, mhc, g.h, g.h_t),
+                    (b_w, e_w, dw, omega_w, mw, mwc, w, w_t),
+                    (b_h, e_h, dh, omega_h, mh, mhc, h, h_t),
                 )
             )
         return [g_ww, g_hh, None, None, g_cw, g_ch, g_cx, g_cy]
@@ -526,6 +542,7 @@ def _eiou_by_hand(s: _Shared) -> tuple[Terms, HandGrad]:
     ``d/dC_w = -2·C_w·term/(C_w² + eps)``; the same in h."""
     g, eps = s.g, s.eps
     terms = {"1 - IoU": s.l_iou(), "ρ²/c²": s.diou_penalty()}
+    cw, ch = g.cw, g.ch  # (read by the gradient instead of g, which holds the whole graph)
     with torch.no_grad():
         dw, dh = g.w - g.w_t, g.h - g.h_t
         den_w, den_h = g.cw**2 + eps, g.ch**2 + eps
@@ -535,8 +552,8 @@ def _eiou_by_hand(s: _Shared) -> tuple[Terms, HandGrad]:
     def grad(cot: Tensor) -> list[Tensor | None]:
         with torch.no_grad():
             g_w, g_h = ((cot * d).div_(den).mul_(2) for d, den in ((dw, den_w), (dh, den_h)))
-            g_cw = (cot * t_w).div_(den_w).mul_(g.cw).mul_(-2)
-            g_ch = (cot * t_h).div_(den_h).mul_(g.ch).mul_(-2)
+            g_cw = (cot * t_w).div_(den_w).mul_(cw).mul_(-2)
+            g_ch = (cot * t_h).div_(den_h).mul_(ch).mul_(-2)
         return [g_w, g_h, None, None, g_cw, g_ch, None, None]
 
     return terms, grad
@@ -547,8 +564,13 @@ _BY_HAND: dict[str, Callable[..., tuple[Terms, HandGrad]]] = {"siou": _siou_by_h
 
 
 def _tie_slope(a: Tensor, b: Tensor) -> Tensor:
-    """``d max(a, b) / d a`` as autograd takes it: 1, 0, or 1/2 at a tie."""
-    return torch.where(a == b, 0.5, a > b)
+    """``d max(a, b) / d a`` as autograd takes it: 1, 0, or 1/2 at a tie, in ``a``'s dtype.
+
+    Two kernels (a subtraction and a step) instead of four (two comparisons, a cast, a select): ``a - b`` is 0
+    exactly when ``a == b`` for finite floats (subtraction does not underflow to 0 with IEEE subnormals; only
+    ``torch.set_flush_denormal(True)`` would merge values closer than 1e-38 into a tie), and ±inf keeps its sign.
+    """
+    return torch.heaviside(a - b, a.new_full((), 0.5))
 
 
 #: code → the loss's terms from a shared geometry, given validated options (NWD reads the boxes, not the geometry).
@@ -1484,21 +1506,42 @@ def iou_losses_and_grads(
         dummy = torch.zeros_like(next(iter(totals.values())), requires_grad=True)
         cot = torch.autograd.grad(reduce_boxes(dummy, reduction, weight, avg_factor).sum(), dummy)[0]
         units, parts = _grad_units(terms)
+        terms = totals = None  # type: ignore[assignment]  # (the units keep what the backward passes need)
         inputs = [p] if not leaves else leaves[: len(_LEAVES)]
-        unit_grads: list[tuple[Tensor | None, ...]] = []
-        for i, unit in enumerate(units):
+        unit_grads: list[tuple[Tensor | None, ...] | None] = []
+        for i in range(len(units)):
+            unit, units[i] = units[i], None  # type: ignore[call-overload]  # (its graph goes with its backward)
             g: tuple[Tensor | None, ...] = (None,) * len(inputs)
             if unit.requires_grad:
                 g = torch.autograd.grad(unit, inputs, cot, retain_graph=i < len(units) - 1, allow_unused=True)
             unit_grads.append(g)
-    grads = {}
-    for code, idx in parts.items():
-        summed = [_add_all(unit_grads[i][j] for i in idx) for j in range(len(inputs))]
-        if code in hand:
-            summed = [_add_all(pair) for pair in zip(summed, hand[code](cot), strict=True)]
-        grads[code] = _edge_grads(summed, leaves[len(_LEAVES) :]) if leaves else summed[0]
-        if grads[code] is None:
-            grads[code] = torch.zeros_like(p)
+        unit = g = None  # type: ignore[assignment]
+    # Each loss in turn: its pieces' gradients summed and mapped onto the edges; then whatever no later loss needs
+    # (unit gradients, SIoU's and EIoU's closed-form intermediates) is let go at once, so fewer tensors are alive at
+    # the same time (each call faulted in fewer fresh pages).
+    last_use = {i: k for k, idx in enumerate(parts.values()) for i in idx}
+    grads: dict[str, Tensor] = {}
+    # With the leaves, each loss's edge gradients are written into a (4, ...) block of its own, allocated at its turn
+    # (one (losses, 4, ...) block for all took more fresh pages a call), the low edges negated and flipped with one
+    # neg_, and the loss gets its transposed view.
+    for k, (code, idx) in enumerate(parts.items()):
+        pieces = [unit_grads[i] for i in idx]
+        for i in idx:
+            if last_use[i] == k:
+                unit_grads[i] = None
+        if code in hand:  # (its closed-form gradients are new tensors: the sum is taken in them)
+            mine = hand.pop(code)(cot)
+            summed = [_add_all((h, *(u[j] for u in pieces)), h is not None) for j, h in enumerate(mine)]
+        else:
+            summed = [_add_all(u[j] for u in pieces) for j in range(len(inputs))]
+        pieces = None  # type: ignore[assignment]
+        if leaves:
+            block = p.new_empty((4, *p.shape[:-1]))
+            _edge_grads(summed, leaves[len(_LEAVES) :], block.unbind(0))
+            block[:2].neg_()
+            grads[code] = block.movedim(0, -1)
+        else:
+            grads[code] = summed[0] if summed[0] is not None else torch.zeros_like(p)
     if out_dtype in HALF_DTYPES:
         info = torch.finfo(out_dtype)
         values = {c: v.to(out_dtype) for c, v in values.items()}
@@ -1506,50 +1549,71 @@ def iou_losses_and_grads(
     return IouLossesAndGrads(values, grads)
 
 
-def _add_all(tensors: Iterable[Tensor | None]) -> Tensor | None:
-    """The sum of the tensors that are not None (None if none is), added left to right."""
+def _add_all(tensors: Iterable[Tensor | None], fresh: bool = False) -> Tensor | None:
+    """The sum of the tensors that are not None (None if none is), added left to right: into the first one if it is
+    ``fresh`` (nobody else holds it), else the first addition makes a new tensor and the next ones add into it."""
     total = None
     for x in tensors:
-        if x is not None:
-            total = x if total is None else total + x
+        if x is None:
+            continue
+        if total is None:
+            total = x
+        elif fresh:
+            total.add_(x)
+        else:
+            total, fresh = total + x, True
     return total
 
 
-def _edge_grads(g: list[Tensor | None], masks: list[Tensor]) -> Tensor | None:
-    """Gradients of :data:`_LEAVES` → the gradient of ``(x1, y1, x2, y2)`` (None if all are None).
+def _edge_grads(g: list[Tensor | None], masks: list[Tensor], out: Sequence[Tensor]) -> None:
+    """Gradients of :data:`_LEAVES` → the gradient of ``(x1, y1, x2, y2)``, written into the four rows ``out`` with
+    the rows of ``x1`` and ``y1`` *negated* (the caller negates them with one ``neg_``).
 
     ``w = x2 - x1``, ``cx = (x1 + x2) / 2``, ``iw = min(x2, x2t) - max(x1, x1t)``, ``cw = max(x2, x2t) - min(x1, x1t)``
     (and the same in y); ``masks`` hold ``∂max(x1, x1t)/∂x1``, ``∂max(y1, y1t)/∂y1``, ``∂min(x2, x2t)/∂x2`` and
-    ``∂min(y2, y2t)/∂y2`` (1, 0, or 1/2 at a tie, as autograd splits a tie), so ``∂min(x1, x1t)/∂x1 = 1 - mask``.
+    ``∂min(y2, y2t)/∂y2`` (1, 0, or 1/2 at a tie, as autograd splits a tie), so ``∂min(x1, x1t)/∂x1 = 1 - mask``:
+    ``-∂/∂x1 = g_w - g_cx/2 + g_cw + (g_iw - g_cw)·m_x1``, ``∂/∂x2 = g_w + g_cx/2 + g_cw + (g_iw - g_cw)·m_x2``.
+    Each row is computed in place in ``out`` (no per-row temporaries, no stacking copy).
     """
-    lo: list[Tensor | None] = [None, None]  # x1, y1
-    hi: list[Tensor | None] = [None, None]  # x2, y2
     for axis in (0, 1):
         gs, gi, ge, gc = g[axis], g[2 + axis], g[4 + axis], g[6 + axis]
-        both = gc * 0.5 if gc is not None else None  # the centre and the size move both edges
-        low, high = both, both
-        if gs is not None:
-            low = -gs if low is None else low - gs
-            high = gs if high is None else high + gs
-        diff = gi - ge if gi is not None and ge is not None else None  # (once for both edges)
-        for side, m in ((0, masks[axis]), (1, masks[2 + axis])):  # the intersection's and enclosing box's edge
-            if diff is not None:
-                mix = torch.addcmul(ge, diff, m)  # gi·m + ge·(1 - m)
-            elif gi is not None:
-                mix = gi * m
-            elif ge is not None:
-                mix = torch.addcmul(ge, ge, m, value=-1)
-            else:
-                continue
-            if side == 0:
-                low = -mix if low is None else low - mix
-            else:
-                high = mix if high is None else high + mix
-        lo[axis], hi[axis] = low, high
-    edges = [*lo, *hi]
-    if all(e is None for e in edges):
-        return None
-    ref = next(e for e in edges if e is not None)
-    # Stacked first (a contiguous copy per edge) and returned as a transposed view: interleaving four [N] tensors
-    # into a contiguous [N, 4] writes with a stride of 4 and took as long as all the edge arithmetic.
-    return torch.stack([ref.new_zeros(()).expand_as(ref) if e is None else e for e in edges]).movedim(0, -1)
+        # the terms both rows share: g_s + g_e (once), ±g_c/2, and the intersection/enclosure mix (g_i - g_e)·mask
+        base = gs if ge is None else ge if gs is None else gs + ge
+        if gi is not None and ge is not None:
+            prod, value = gi - ge, 1.0
+        elif gi is not None:
+            prod, value = gi, 1.0
+        elif ge is not None:  # ge·(1 - mask): ge is already in base
+            prod, value = ge, -1.0
+        else:
+            prod = None
+        for row, m, half in ((out[axis], masks[axis], -0.5), (out[2 + axis], masks[2 + axis], 0.5)):
+            _accumulate(row, base, gc, half, None if prod is None else (prod, m, value))
+
+
+def _accumulate(out: Tensor, base: Tensor | None, gc: Tensor | None, half: float, prod: tuple | None) -> None:
+    """``out = base + half·gc + value·a·b`` (``prod = (a, b, value)``), any of them absent, in as few kernels as
+    possible, each writing ``out``."""
+    if base is not None:
+        if gc is not None:
+            torch.add(base, gc, alpha=half, out=out)
+        elif prod is not None:
+            a, b, value = prod
+            torch.addcmul(base, a, b, value=value, out=out)
+            return
+        else:
+            out.copy_(base)
+    elif gc is not None:
+        torch.mul(gc, half, out=out)
+    elif prod is not None:
+        a, b, value = prod
+        torch.mul(a, b, out=out)
+        if value != 1.0:
+            out.mul_(value)
+        return
+    else:
+        out.zero_()
+        return
+    if prod is not None:
+        a, b, value = prod
+        out.addcmul_(a, b, value=value)
