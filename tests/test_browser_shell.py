@@ -320,3 +320,38 @@ def test_in_chinese_the_chart_toolbar_speaks_chinese(server_url, page):
     buttons.first.wait_for(state="attached")
     titles = {buttons.nth(i).get_attribute("data-title") for i in range(buttons.count())}
     assert {"缩放", "平移", "重置坐标轴", t("common.download_png", lang="zh")} <= titles, titles
+
+
+def test_back_restores_a_url_bound_expander_toggled_inside_a_fragment(server_url, page):
+    """QA (issue 15 review): on IoU, the loss table (a URL-bound expander inside the box pane's fragment) closed,
+    a coordinate typed, the table opened again, then Libra and Back: the table came back closed. A fragment's run
+    skips the shell, and only controls noted the page's URL; every page fragment (``shell.fragment``) notes it now."""
+    page.goto(server_url + "/iou")
+    wait_idle(page)
+    table = page.locator("[data-testid=stMain] [data-testid=stTable]")
+    table.first.wait_for()
+    summary = page.locator("[data-testid=stExpander] summary").filter(has_text=t("iou.table.title"))
+    summary.click()
+    page.wait_for_function("location.search.includes('iou_table_open=false')")
+    wait_idle(page)
+    page.locator("[data-testid=stExpander] summary").filter(has_text=t("iou.coords")).click()
+    y2 = page.locator(".st-key-iou_py2 input")
+    y2.fill("60")
+    y2.press("Enter")
+    page.wait_for_function("location.search.includes('iou_py2=60')")
+    wait_idle(page)
+    summary.click()  # open the table again: its parameter leaves the URL (open is the default)
+    page.wait_for_function("!location.search.includes('iou_table_open')")
+    table.first.wait_for()
+    wait_idle(page)
+    page.wait_for_timeout(300)
+    set_url = page.url
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text=t("nav.libra")).click()
+    page.get_by_role("heading", name=t("libra.title")).first.wait_for()
+    wait_idle(page)
+    page.go_back()
+    page.get_by_role("heading", name=t("iou.title")).first.wait_for()
+    page.wait_for_function("location.search.includes('iou_py2=60')", timeout=30_000)
+    wait_idle(page)
+    table.first.wait_for(timeout=30_000)
+    assert "iou_table_open" not in page.url and page.url == set_url

@@ -643,7 +643,7 @@ def test_the_residual_grid_goes_as_float32_and_its_hover_labels_read_the_same(ap
 
 
 @pytest.mark.parametrize(
-    "module", sorted(m.name for m in pkgutil.iter_modules(lossviz.cached.__path__) if m.name not in {"heap"})
+    "module", sorted(m.name for m in pkgutil.iter_modules(lossviz.cached.__path__) if m.name not in {"heap", "keyed"})
 )
 def test_cache_module_freezes_the_import_heap(module):
     """Streamlit runs a full ``gc.collect`` after every rerun; with torch, pandas and Plotly imported that walk was

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -217,6 +219,27 @@ def _remember_from_control() -> None:
     visit = st.session_state.get(_VISIT)
     if visit and st.session_state.get(_ACTIVE) == visit["page"]:
         _remember_query()
+
+
+def fragment(func: Callable | None = None, *, key: str | None = None):
+    """``st.fragment`` for a page's section (``@shell.fragment`` or ``@shell.fragment(key=...)``): a run of it notes
+    the page's URL, as a full run does.
+
+    Back and Forward give a page the URL it had when it was left; a fragment's run skips the shell, and only a
+    control built through ``controls`` noted it. A URL-bound expander opened or closed inside a fragment (the IoU
+    page's table, Libra's sections) was forgotten, and Back brought the page back as an earlier run had left it."""
+
+    def decorate(f: Callable) -> Callable:
+        @functools.wraps(f)
+        def run(*args, **kwargs):
+            try:
+                return f(*args, **kwargs)
+            finally:
+                _remember_from_control()  # after the section's widgets: the URL as this run leaves it
+
+        return st.fragment(run, key=key)
+
+    return decorate(func) if func is not None else decorate
 
 
 def _observe_controls() -> None:

@@ -18,7 +18,7 @@ from lossviz.figures.boxsize import NWD_LATEX
 from lossviz.i18n import t
 
 
-@st.fragment
+@shell.fragment
 def size_section() -> None:
     st.subheader(t("bs.size.header"))
     st.markdown(t("bs.size.intro"))
@@ -56,7 +56,7 @@ def size_section() -> None:
     downloads.buttons("gradient_vs_size", csv=lambda: C.sweep(settings, names).columns(), key="bs_dl_size")
 
 
-@st.fragment
+@shell.fragment
 def nwd_section() -> None:
     st.subheader(t("bs.nwd.header"))
     st.markdown(t("bs.nwd.intro") + " " + t("bs.nwd.paper", url=A.PAPERS["NWD"]))
@@ -99,7 +99,7 @@ def _distribution(kind: str, args: tuple, mu: float, loss_label: str) -> None:
     downloads.buttons(kind, csv=lambda: A.distribution_columns(view), key=f"bs_dl_{kind}")
 
 
-@st.fragment
+@shell.fragment
 def distribution_section() -> None:
     st.subheader(t("bs.dist.header"))
     st.markdown(t("bs.dist.intro"))

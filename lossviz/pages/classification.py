@@ -46,7 +46,7 @@ def _head(panel: str) -> None:
     st.markdown(t(f"cls.{panel}.intro"))
 
 
-@st.fragment
+@shell.fragment
 def focal_panel() -> None:
     _head("focal")
     c = st.columns([5, 3, 5])
@@ -79,7 +79,7 @@ def focal_panel() -> None:
     st.markdown(pop.text)
 
 
-@st.fragment
+@shell.fragment
 def cb_panel() -> None:
     _head("cb")
     plotly_chart(**(eff := C.effective()).chart("cls_cb_eff", 400))
@@ -97,7 +97,7 @@ def cb_panel() -> None:
     _notes(v, "class_balanced_weights", explain="cb.explain_weights")
 
 
-@st.fragment
+@shell.fragment
 def ghm_panel() -> None:
     _head("ghm")
     bins, momentum, easy, out = row(*A.CONTROLS["ghm"])
@@ -111,7 +111,7 @@ def ghm_panel() -> None:
     _notes(v, "ghm_c", "ghm", "ghm.explain")
 
 
-@st.fragment
+@shell.fragment
 def ap_panel() -> None:
     _head("ap")
     text, delta = row(*A.CONTROLS["ap"], widths=[3, 1])

@@ -29,7 +29,7 @@ def _boxes():
     return [A.sanitize_box(box) for box in read_boxes(A.BOX_KEYS)]
 
 
-@st.fragment(key="iou_coords")  # rerun with the two below when a canvas edit ends: the inputs show the new boxes
+@shell.fragment(key="iou_coords")  # rerun with the two below when a canvas edit ends: the inputs show the new boxes
 def _coordinates() -> None:
     st.caption(t("iou.coords_help", world=int(A.WORLD)))
     labels = {w: t(f"iou.{w}") for w in A.BOX_KEYS}
@@ -37,7 +37,7 @@ def _coordinates() -> None:
     box_inputs(A.BOX_KEYS, A.PRESETS[A.DEFAULT_PRESET], labels, world=A.WORLD, on_change=follow)
 
 
-@st.fragment(key="iou_pair")  # a drag reruns only this; an edit's end reruns it with the landscapes and inputs
+@shell.fragment(key="iou_pair")  # a drag reruns only this; an edit's end reruns it with the landscapes and inputs
 def _pair_view(code: str, options: A.Options) -> None:
     name = A.loss_name(code)
     (pred, notes_p), (target, notes_t) = _boxes()
@@ -96,7 +96,7 @@ def _details(code, options, pred, target) -> None:
         st.caption(t("iou.explain.eiou_note"))
 
 
-@st.fragment(key="iou_land")  # follows the settled boxes with the pane (FOLLOW); its own controls rerun only it
+@shell.fragment(key="iou_land")  # follows the settled boxes with the pane (FOLLOW); its own controls rerun only it
 def _landscapes(code: str, options: A.Options) -> None:
     (pred, _), (target, _) = _boxes()
     link = {"label": t("sim.link_from_iou"), "icon": ":material/timeline:"}

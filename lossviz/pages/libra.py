@@ -23,7 +23,7 @@ def _section(key: str, title: str, opened_by: str = "") -> st.delta_generator.De
     return box if box.open else None
 
 
-@st.fragment
+@shell.fragment
 def sampling_panel() -> None:
     st.markdown(t("libra.sampling.intro"))
     c1, c2, c3 = st.columns(3)
@@ -92,7 +92,7 @@ def sampling_panel() -> None:
         st.markdown(t("libra.sampling.explain"))
 
 
-@st.fragment
+@shell.fragment
 def bfp_panel() -> None:
     st.markdown(t("libra.bfp.intro"))
     c1, c2 = st.columns(2)

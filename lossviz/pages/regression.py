@@ -38,7 +38,7 @@ def section(key: str, label: str, render, params: A.Params, url_keys=(), expande
             render(params)
 
 
-@st.fragment
+@shell.fragment
 def curves_section(params: A.Params) -> None:
     c1, c2, c3 = st.columns([2, 3, 1.4])
     with c1:
@@ -73,7 +73,7 @@ def formulas_section(params: A.Params) -> None:
     st.markdown(t("reg.formula.l1l2", l2=TEX.l2(params.l2_half)))
 
 
-@st.fragment
+@shell.fragment
 def family_section(params: A.Params) -> None:
     st.markdown(t("reg.family.intro"))
     c1, c2 = st.columns([1, 2])
@@ -93,7 +93,7 @@ def family_section(params: A.Params) -> None:
     downloads.buttons(f"balanced_l1_family_{param}", csv=lambda: F.family_csv(fam), key="reg_dl_family")
 
 
-@st.fragment
+@shell.fragment
 def balance_section(params: A.Params) -> None:
     st.markdown(t("reg.balance.intro"))
     cols = st.columns(5)
