@@ -537,3 +537,15 @@ def test_the_canvas_element_carries_no_style_sheet_its_module_brings_it_once_per
     module = (box_canvas._JS_DIR / box_canvas._JS_FILE).read_text(encoding="utf-8")
     assert box_canvas._CSS_SLOT not in module and json.dumps(box_canvas._CSS, ensure_ascii=False) in module
     assert box_canvas._JS_DIR != Path(box_canvas.__file__).parent / "box_canvas_js"  # the sources stay as written
+
+
+def test_every_coordinate_input_is_named_with_its_box(app):
+    """QA (issue 15 review): the eight coordinate inputs were labelled x1, y1, x2, y2 twice under two headings, so a
+    screen reader could not tell the prediction's x1 from the ground truth's."""
+    for lang in ("en", "zh"):
+        at = app(page="iou", query={"lang": lang})
+        labels = {k: at.number_input(key=k).label for k in (*PRED_KEYS, *TARGET_KEYS)}
+        assert len(set(labels.values())) == 8, labels
+        for keys, which in ((PRED_KEYS, "iou.pred"), (TARGET_KEYS, "iou.target")):
+            for k, coord in zip(keys, ("x1", "y1", "x2", "y2"), strict=True):
+                assert labels[k] == f"{i18n.t(which, lang=lang)} {coord}"

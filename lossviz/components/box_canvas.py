@@ -198,13 +198,15 @@ def box_inputs(
     step: float = 0.5,
     on_change: Callable[[], Any] | None = None,
 ) -> None:
-    """The exact coordinates: per box (``keys``: name -> its four URL keys x1, y1, x2, y2) a bold ``labels[name]``
-    and four number inputs bound to the URL, in ``[0, world]``, starting at ``defaults`` (one box per name);
-    ``on_change``: each input's change callback (e.g. rerunning only the fragments that follow the boxes)."""
+    """The exact coordinates: per box (``keys``: name -> its four URL keys x1, y1, x2, y2) a row of four number
+    inputs bound to the URL, in ``[0, world]``, starting at ``defaults`` (one box per name), each labelled with its
+    box and coordinate (``"<labels[name]> x1"``: a screen reader names every input apart, where a heading over
+    four inputs labelled x1…y2 left two of each); ``on_change``: each input's change callback (e.g. rerunning only
+    the fragments that follow the boxes)."""
     for (which, box_keys), box in zip(keys.items(), defaults, strict=True):
-        st.markdown(f"**{labels[which]}**")
-        for col, k, label, v in zip(st.columns(4), box_keys, ("x1", "y1", "x2", "y2"), box, strict=True):
+        for col, k, coord, v in zip(st.columns(4), box_keys, ("x1", "y1", "x2", "y2"), box, strict=True):
             with col:
+                label = f"{labels[which]} {coord}"
                 controls.number_input(label, k, 0.0, world, float(v), step=step, format="%.1f", on_change=on_change)
 
 
