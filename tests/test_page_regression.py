@@ -116,6 +116,7 @@ def test_alpha_and_gamma_sliders_update_b(app):
     _ok(at)
     assert _metric(at, "reg.metric.b") == f"{losses.balanced_l1_b(alpha=0.8, gamma=1.5):.6g}"
     assert not at.latex  # the formulas section is closed: nothing rendered for it
+    at.run()  # AppTest shows only what a step reran (the sections): a full run draws the page's controls again
     at.slider(key="reg_gamma").set_value(2.0).run()
     _ok(at)
     assert _metric(at, "reg.metric.b") == f"{losses.balanced_l1_b(alpha=0.8, gamma=2.0):.6g}"
@@ -146,6 +147,7 @@ def test_smooth_l1_beta_slider_changes_the_probe(app):
     assert f"Smooth L1 loss {_core_probe('Smooth L1', 0.5, beta=0.25)[0]:.6f}, gradient {sl_grad:.6f}" in " ".join(
         c.value for c in at.caption
     )
+    at.run()  # AppTest shows only what a step reran (the sections): a full run draws the page's controls again
     at.slider(key="reg_sl1_beta").set_value(0.0).run()  # β = 0 is L1
     _ok(at)
 
@@ -441,6 +443,7 @@ def test_libra_fig5_preset_sets_the_papers_values_and_names_the_figure(app):
     # moving a slider away from the figure's values drops the claim
     at.slider(key="reg_alpha").set_value(0.8).run()
     assert not [s for s in at.success if "Fig. 5" in s.value]
+    at.run()  # AppTest shows only what a step reran (the sections): a full run draws the page's controls again
     # the shell's reset brings the defaults back
     at.button(key="lossviz_reset").click().run()
     assert at.slider(key="reg_alpha").value == pytest.approx(A.Params().alpha)
@@ -507,6 +510,59 @@ def test_closed_sections_compute_and_send_nothing(app):
     at = app(PAGE, query={"reg_sec_curves": "false", "reg_sec_balance": "true"})
     _ok(at)
     assert _charts(at) == {"reg_balance_chart"}
+
+
+def _page_runs(monkeypatch) -> list:
+    """Counts the runs of the page's own top level (its explanation is drawn there, outside every section)."""
+    from lossviz.components import shell
+
+    runs, real = [], shell.explanation
+    monkeypatch.setattr(shell, "explanation", lambda *a, **k: runs.append(1) or real(*a, **k))
+    return runs
+
+
+def test_a_hyper_parameter_step_reruns_the_drawn_sections_not_the_page(app, monkeypatch):
+    """Issue 15 item 3: a step of α reran the whole page (shell, title, text, the four sliders, every open section),
+    and the browser's paint waits on every element re-sent. It now reruns the sections that are drawn and the preset
+    notice; the closed ones (here the family and the balance) are skipped, and the page's top level stays."""
+    at = app(PAGE, query={"reg_sec_formulas": "true"})
+    runs = _page_runs(monkeypatch)
+    at.slider(key="reg_alpha").set_value(0.8).run()
+    _ok(at)
+    assert runs == []  # the page's top level did not run
+    b = losses.balanced_l1_b(alpha=0.8, gamma=1.5)
+    assert _metric(at, "reg.metric.b") == f"{b:.6g}"  # the curves section follows
+    assert "e^{1.5/0.8} - 1" in " ".join(x.value for x in at.latex)  # so do the formulas
+    assert _charts(at) == {"reg_curves_chart"}  # the closed family and balance sections stay closed
+    at.run()  # a later full run draws the page around the same values
+    assert runs == [1] and at.slider(key="reg_alpha").value == pytest.approx(0.8)
+    at.toggle(key="reg_l2half").set_value(True).run()  # the sidebar's ½ too
+    _ok(at)
+    assert runs == [1] and "0.5\\,d^2" in " ".join(m.value for m in at.markdown)
+
+
+def test_a_hyper_parameter_step_with_the_curves_closed_reruns_the_open_section(app, monkeypatch):
+    """A closed section's fragment was not drawn, and Streamlit refuses to rerun it: only the drawn ones rerun."""
+    at = app(PAGE, query={"reg_sec_curves": "false", "reg_sec_balance": "true"})
+    runs = _page_runs(monkeypatch)
+    before = _figure(at, "reg_balance_chart")
+    at.slider(key="reg_gamma").set_value(3.0).run()
+    _ok(at)
+    assert runs == [] and _charts(at) == {"reg_balance_chart"}
+    assert _figure(at, "reg_balance_chart") != before  # it follows γ
+
+
+def test_the_preset_notice_follows_a_hyper_parameter_step(app):
+    at = app(PAGE)
+    [button] = [b for b in at.button if b.label == t("reg.preset.libra_fig5")]
+    button.click().run()
+    assert [s for s in at.success if "Fig. 5" in s.value]
+    at.slider(key="reg_beta").set_value(2.0).run()
+    _ok(at)
+    assert not [s for s in at.success if "Fig. 5" in s.value]
+    at.run()  # AppTest shows only what a step reran (the sections): a full run draws the page's controls again
+    at.slider(key="reg_beta").set_value(1.0).run()
+    assert [s for s in at.success if "Fig. 5" in s.value]
 
 
 def test_main_controls_are_on_the_page_not_in_the_sidebar(app):

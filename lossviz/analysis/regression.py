@@ -6,7 +6,7 @@ Residuals are ``d = pred − target``; the curves evaluate each loss at ``pred =
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -347,6 +347,12 @@ PRESETS = {
         figure="Fig. 5",
     ),
 }
+
+
+def params_from(values: Mapping[str, object]) -> Params:
+    """The hyper-parameters from the controls' values by URL key (``reg_sl1_beta``, ``reg_alpha``, ``reg_gamma``,
+    ``reg_beta``; ``reg_l2half``, off when absent). Raises ``KeyError`` for a missing slider value."""
+    return Params(*(float(values[s.key]) for s in PARAM_SLIDERS), l2_half=bool(values.get("reg_l2half", False)))
 
 
 def matching_preset(values: dict[str, object]) -> Preset | None:

@@ -10,14 +10,17 @@ the analysis layer describes the controls and presets, the figures layer builds 
     sections.metrics(F.focal_metrics(alpha, gamma))                  # keyword dicts for st.metric
     sections.table(df, numbers_from=2)                               # columns 2.. shown with 4 decimals
     sections.formulas(F.FORMULAS["focal"])                           # one st.latex per short line
+    st.slider(..., on_change=sections.rerun_drawn("reg_curves", "reg_sweep"))  # those sections, not the page
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lossviz import i18n
 from lossviz.components import controls
@@ -71,3 +74,35 @@ def formulas(lines: Sequence[str]) -> None:
     """Each LaTeX line on its own (short lines wrap nowhere and fit a 390 px phone)."""
     for tex in lines:
         st.latex(tex)
+
+
+def drawn(keys: Sequence[str]) -> list[str]:
+    """Those of the fragment ``keys`` (``@shell.fragment(key=...)``) that the page's last run drew: a section whose
+    expander or tab is closed did not run, and Streamlit refuses a rerun of a fragment it has not drawn."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return []
+    out = []
+    for key in keys:
+        try:
+            ctx.fragment_storage.resolve_target(key)
+        except StreamlitAPIException:
+            continue
+        out.append(key)
+    return out
+
+
+def rerun_drawn(*keys: str) -> Callable[[], None]:
+    """A widget callback that reruns only the page's sections ``keys`` (fragment keys) that are drawn, instead of the
+    whole page: a page-level control (Regression's α) whose value only those sections read. The sections must read
+    the control from ``st.session_state`` (a fragment's own run reuses the arguments of the run that drew it). With
+    none of them drawn, the page reruns as usual.
+
+    Fewer elements re-sent per step is what a browser's paint waits on (issue 15 item 3): the page's title, text,
+    controls and closed sections are left as they are."""
+
+    def rerun() -> None:
+        if shown := drawn(keys):
+            st.rerun(shown)
+
+    return rerun

@@ -1,5 +1,5 @@
-"""Regression: Smooth L1 vs Balanced L1. Hyper-parameters above the chart (a phone sees them) rerun the page; each
-section is a URL-bound expander run only when open, and a fragment that its own controls rerun."""
+"""Regression: Smooth L1 vs Balanced L1. Each section is a URL-bound expander run only when open, and a fragment that
+its own controls rerun; the hyper-parameters above it (a phone sees them) rerun the drawn ones (``FOLLOW``)."""
 
 from __future__ import annotations
 
@@ -10,36 +10,42 @@ import streamlit as st
 
 from lossviz.analysis import regression as A
 from lossviz.cached import regression as C
-from lossviz.components import controls, downloads, shell
+from lossviz.components import controls, downloads, sections, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import regression as F
 from lossviz.figures import regression_formulas as TEX
 from lossviz.i18n import get_lang, t
 
 SYMBOLS = {"alpha": "α", "gamma": "γ", "beta": "β"}  # language independent: they go into the URL
+#: What the hyper-parameters change: a step of one reruns these fragments (those drawn), not the page.
+FOLLOW = sections.rerun_drawn("reg_preset", "reg_curves", "reg_formulas", "reg_sweep", "reg_balance")
 
 
-def slider(spec: A.Slider, where) -> float:
+def slider(spec: A.Slider, where, **kwargs) -> float:
+    kwargs["help"] = t(spec.label + "_help") if spec.help else None
     with where:
-        help_ = t(spec.label + "_help") if spec.help else None
-        return float(controls.slider(t(spec.label), spec.key, spec.lo, spec.hi, spec.default, spec.step, help=help_))
+        return float(controls.slider(t(spec.label), spec.key, spec.lo, spec.hi, spec.default, spec.step, **kwargs))
 
 
-def apply_preset(code: str) -> None:
-    st.session_state.update(A.PRESETS[code].values)
-
-
-def section(key: str, label: str, render, params: A.Params, url_keys=(), expanded: bool = False) -> None:
-    """``render(params)`` in a URL-bound expander, only when it is open; a link setting one of ``url_keys`` opens it."""
+def section(key: str, label: str, render, url_keys=(), expanded: bool = False) -> None:
+    """``render()`` in a URL-bound expander, only when it is open; a link setting one of ``url_keys`` opens it."""
     box = st.expander(label, expanded=expanded or any(k in st.query_params for k in url_keys), key=key,
                       bind="query-params")  # fmt: skip
     if box.open:
         with box:
-            render(params)
+            render()
 
 
-@shell.fragment
-def curves_section(params: A.Params) -> None:
+@shell.fragment(key="reg_preset")  # always there: a notice coming or going must not shift (remount) the charts
+def preset_notice() -> None:
+    if preset := A.matching_preset({k: st.session_state.get(k) for k in A.PRESETS["libra_fig5"].values}):
+        figure = t(f"reg.preset.figure.{preset.code}")
+        st.success(t("reg.preset.shown", figure=figure, paper=preset.paper), icon=":material/menu_book:")
+
+
+@shell.fragment(key="reg_curves")
+def curves_section() -> None:
+    params = A.params_from(st.session_state)  # as the controls hold them now (a step reruns only this)
     c1, c2, c3 = st.columns([2, 3, 1.4])
     with c1:
         max_abs = controls.slider(t("reg.range"), "reg_range", 0.5, 10.0, 3.0, 0.5, help=t("reg.range_help"))
@@ -65,7 +71,9 @@ def curves_section(params: A.Params) -> None:
     downloads.buttons("regression_curves", csv=lambda: F.curves_csv(curves), key="reg_dl_curves")
 
 
-def formulas_section(params: A.Params) -> None:
+@shell.fragment(key="reg_formulas")
+def formulas_section() -> None:
+    params = A.params_from(st.session_state)
     for title, lines in (("smooth", TEX.smooth_l1(params.smooth_beta)), ("balanced", TEX.balanced_l1(params))):
         st.markdown(t(f"reg.formula.{title}"))
         for line in lines:
@@ -73,8 +81,9 @@ def formulas_section(params: A.Params) -> None:
     st.markdown(t("reg.formula.l1l2", l2=TEX.l2(params.l2_half)))
 
 
-@shell.fragment
-def family_section(params: A.Params) -> None:
+@shell.fragment(key="reg_sweep")
+def family_section() -> None:
+    params = A.params_from(st.session_state)
     st.markdown(t("reg.family.intro"))
     c1, c2 = st.columns([1, 2])
     with c1:
@@ -93,8 +102,9 @@ def family_section(params: A.Params) -> None:
     downloads.buttons(f"balanced_l1_family_{param}", csv=lambda: F.family_csv(fam), key="reg_dl_family")
 
 
-@shell.fragment
-def balance_section(params: A.Params) -> None:
+@shell.fragment(key="reg_balance")
+def balance_section() -> None:
+    params = A.params_from(st.session_state)
     st.markdown(t("reg.balance.intro"))
     cols = st.columns(5)
     with cols[4]:
@@ -123,20 +133,16 @@ def moved_cbbl_notice() -> None:
 st.title(t("reg.title"))
 moved_cbbl_notice()
 st.markdown(t("reg.intro") + "\n\n" + t("reg.papers", sl1=A.PAPERS["Smooth L1"], bl1=A.PAPERS["Balanced L1"]))
-st.button(t("reg.preset.libra_fig5"), help=t("reg.preset.libra_fig5_help"), on_click=apply_preset,
-          args=("libra_fig5",), icon=":material/menu_book:")  # fmt: skip
-values = [slider(spec, col) for col, spec in zip(st.columns(4), A.PARAM_SLIDERS, strict=True)]
+st.button(t("reg.preset.libra_fig5"), help=t("reg.preset.libra_fig5_help"), on_click=st.session_state.update,
+          args=(dict(A.PRESETS["libra_fig5"].values),), icon=":material/menu_book:")  # fmt: skip
+for col, spec in zip(st.columns(4), A.PARAM_SLIDERS, strict=True):
+    slider(spec, col, on_change=FOLLOW)
 with st.sidebar:
-    l2_half = controls.toggle(t("reg.l2_half"), "reg_l2half", False)
-params = A.Params(*values, l2_half=bool(l2_half))
-preset_area = st.container()  # always there: a notice coming or going must not shift (and remount) the charts below
-if preset := A.matching_preset({k: st.session_state.get(k) for k in A.PRESETS["libra_fig5"].values}):
-    figure = t(f"reg.preset.figure.{preset.code}")
-    preset_area.success(t("reg.preset.shown", figure=figure, paper=preset.paper), icon=":material/menu_book:")
-
-section("reg_sec_curves", t("reg.curves.header"), curves_section, params, expanded=True)
-section("reg_sec_formulas", t("reg.sec.formulas"), formulas_section, params)
-section("reg_sec_sweep", t("reg.family.header"), family_section, params, ("reg_fam", "reg_fam_n"))
-section("reg_sec_balance", t("reg.balance.header"), balance_section, params, A.BALANCE_KEYS)
+    controls.toggle(t("reg.l2_half"), "reg_l2half", False, on_change=FOLLOW)
+preset_notice()
+section("reg_sec_curves", t("reg.curves.header"), curves_section, expanded=True)
+section("reg_sec_formulas", t("reg.sec.formulas"), formulas_section)
+section("reg_sec_sweep", t("reg.family.header"), family_section, ("reg_fam", "reg_fam_n"))
+section("reg_sec_balance", t("reg.balance.header"), balance_section, A.BALANCE_KEYS)
 with shell.explanation("reg"):
     st.markdown(t("reg.explain"))
