@@ -14,7 +14,7 @@ from lossviz.analysis import classification as A
 from lossviz.figures import classification as F
 from lossviz.i18n import t
 
-PANELS = {"focal": "Focal loss", "cb": "Class-balanced", "ghm": "GHM-C", "ap": "AP-loss"}
+PANELS = A.PANELS
 
 
 def _open(app, panel: str, **query):
@@ -492,6 +492,47 @@ def test_focal_fig1_preset_reproduces_the_papers_figure_in_one_click(app):
     # Moving away from the preset's values removes the claim.
     at.slider(key="cls_gamma").set_value(2.5).run()
     assert not at.success
+
+
+def _page_runs(monkeypatch) -> list:
+    """Counts the runs of the page's own top level (its explanation is drawn there, outside every tab)."""
+    from lossviz.components import shell
+
+    runs, real = [], shell.explanation
+    monkeypatch.setattr(shell, "explanation", lambda *a, **k: runs.append(1) or real(*a, **k))
+    return runs
+
+
+def test_a_gamma_step_reruns_the_focal_sections_not_the_page(app, monkeypatch):
+    """Issue 15 item 3: a step of γ reran the whole focal tab (its heading, text, controls, formulas and notes), and
+    a browser's paint waits on every element re-sent. It now reruns the two sections that follow γ and α: the curves
+    with their metrics and gradients, and the population."""
+    at = _open(app, "focal")
+    runs = _page_runs(monkeypatch)
+    at.slider(key="cls_gamma").set_value(3.0).run()
+    _ok(at)
+    assert runs == []
+    assert not at.subheader and "cls_gamma" not in [s.key for s in at.slider]  # the tab's head and controls stay
+    pop = A.population_shares(100_000, 100, 0.05, 0.5, 0.25, 3.0)
+    assert F.population_summary(pop, 0.25, 3.0) in [m.value for m in at.markdown]  # the population follows γ
+    shown = {m.label: m.value for m in at.metric}
+    for metric in F.population_metrics(pop) + F.focal_metrics(0.25, 3.0):
+        assert shown[metric["label"]] == metric["value"]
+    at.run()
+    assert runs == [1] and at.slider(key="cls_gamma").value == 3.0
+
+
+def test_a_preset_no_longer_shown_after_a_gamma_step_is_clickable_and_sets_the_sliders(app):
+    """The preset buttons are drawn in the γ-following section (the one shown is greyed out): after a step away,
+    Fig. 1's button is enabled again, and a click reruns the page so that the sliders, drawn outside, show its γ."""
+    at = _open(app, "focal", cls_gamma="2.0", cls_use_alpha="false")
+    assert at.button(key="cls_preset_fig1").disabled
+    at.slider(key="cls_gamma").set_value(2.5).run()
+    assert not at.button(key="cls_preset_fig1").disabled and not at.success
+    at.button(key="cls_preset_fig1").click().run()
+    _ok(at)
+    assert at.slider(key="cls_gamma").value == 2.0 and at.button(key="cls_preset_fig1").disabled
+    assert [s.value for s in at.success] == [t("cls.preset.shows.fig1")]
 
 
 def test_focal_presets_live_in_analysis_as_data():

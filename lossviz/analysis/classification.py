@@ -63,6 +63,8 @@ CONTROLS = {
            ("slider", "cls.ap.delta", "cls_delta", 0.1, 3.0, 1.0, 0.1)),
     "ap_interp": (("toggle", "cls.ap.interp", "cls_ap_interp", False),),
 }  # fmt: skip
+#: Tab labels are what the URL holds (``cls_panel=Focal+loss``): proper names, the same in every language.
+PANELS = {"focal": "Focal loss", "cb": "Class-balanced", "ghm": "GHM-C", "ap": "AP-loss"}
 #: Every URL key of the page: its tab (``cls_panel``) and its controls (also those of the tabs not open).
 URL_KEYS = ("cls_panel", *(spec[2] for row in CONTROLS.values() for spec in row))
 MAX_CLASSES = 50
@@ -109,6 +111,15 @@ FOCAL_PRESETS = {
     "fig1": Preset({"cls_use_alpha": False, "cls_gamma": 2.0}, "focal", "Fig. 1"),
     "best": Preset({"cls_use_alpha": True, "cls_alpha": 0.25, "cls_gamma": 2.0}, "focal", "Table 1"),
 }
+
+
+def focal_values(state: Mapping[str, object]) -> tuple[float, float]:
+    """``(alpha, gamma)`` of the focal tab from its controls' values by URL key; ``alpha`` is -1 (no α weighting)
+    when ``cls_use_alpha`` is off. Missing values are the controls' defaults."""
+    defaults = {spec[2]: spec[5] if spec[0] == "slider" else spec[3] for row in ("alpha_switch", "focal")
+                for spec in CONTROLS[row]}  # fmt: skip
+    get = lambda key: state.get(key, defaults[key])  # noqa: E731
+    return (float(get("cls_alpha")) if get("cls_use_alpha") else -1.0), float(get("cls_gamma"))
 
 
 def matching_preset(presets: Mapping[str, Preset], state: Mapping[str, object]) -> str | None:

@@ -28,25 +28,36 @@ from lossviz.components.plotly_chart import plotly_chart
 from lossviz.i18n import t
 
 
-def controls_row(*specs: tuple, widths: list | None = None, cols: list | None = None, off: str = "") -> list:
+def controls_row(
+    *specs: tuple, widths: list | None = None, cols: list | None = None, off: str = "", **common: Any
+) -> list:
     """URL-bound controls side by side, each ``(wrapper in controls, label key, URL key, *args[, kwargs])``; returns
     their values. The help text is the translation ``<label key>_help`` where one exists; the control whose URL key
-    is ``off`` is disabled. ``cols``: containers to put them in instead of a new row of columns."""
+    is ``off`` is disabled. ``cols``: containers to put them in instead of a new row of columns. ``common``: keyword
+    arguments for every control (``on_change=``)."""
     out = []
     for col, (kind, label, key, *args) in zip(cols or st.columns(widths or len(specs)), specs, strict=True):
         args, extra = (args[:-1], args[-1]) if args and isinstance(args[-1], dict) else (args, {})
-        kw = {"disabled": key == off, "help": t(f"{label}_help") if f"{label}_help" in i18n.TABLE else None, **extra}
+        kw = {"disabled": key == off, "help": t(f"{label}_help") if f"{label}_help" in i18n.TABLE else None}
+        kw |= common | extra
         with col:
             out.append(getattr(controls, kind)(t(label), key, *args, **kw))
     return out
 
 
-def preset_buttons(presets: dict, label: str, key: str, disabled: str | None = None) -> None:
+def preset_buttons(presets: dict, label: str, key: str, disabled: str | None = None, page: bool = False) -> None:
     """One button per preset (``code -> {URL key: value}``) that sets those controls; labels ``<label><code>``,
-    widget keys ``<key><code>``; the preset ``disabled`` (the one shown now) is greyed out."""
+    widget keys ``<key><code>``; the preset ``disabled`` (the one shown now) is greyed out. ``page``: a click reruns
+    the whole page, not just the fragment the buttons are in (the controls they set are drawn outside it)."""
     for col, (code, values) in zip(st.columns(len(presets)), presets.items(), strict=True):
-        col.button(t(f"{label}{code}"), key=f"{key}{code}", width="stretch", on_click=st.session_state.update,
-                   args=(dict(values),), disabled=code == disabled)  # fmt: skip
+        col.button(t(f"{label}{code}"), key=f"{key}{code}", width="stretch", on_click=_set, args=(dict(values), page),
+                   disabled=code == disabled)  # fmt: skip
+
+
+def _set(values: dict, page: bool) -> None:
+    st.session_state.update(values)
+    if page:
+        st.rerun()
 
 
 def charts(*items: tuple[Any, str, int]) -> None:

@@ -1,9 +1,5 @@
-"""Classification: how detectors fight a flood of easy negatives — focal loss, class-balanced loss, GHM-C, AP-loss.
-
-Widgets in (bound to the URL), views out: ``lossviz.cached.classification`` turns the controls' values into figures,
-metrics, tables and CSV data (built once per input and language, shared by every session); the controls and presets
-are data in ``lossviz.analysis.classification``. Only the open tab runs, as a fragment.
-"""
+"""Classification: focal loss, class-balanced loss, GHM-C, AP-loss. Widgets in (described in ``lossviz.analysis``),
+views out (``lossviz.cached``). Only the open tab runs; its sections are fragments, rerun by their controls or γ, α."""
 
 from __future__ import annotations
 
@@ -21,8 +17,7 @@ from lossviz.components.sections import preset_buttons as presets
 from lossviz.figures import classification as F
 from lossviz.i18n import t
 
-#: Tab labels are what the URL holds (``cls_panel=Focal+loss``, as before): proper names, the same in every language.
-PANELS = {"focal": "Focal loss", "cb": "Class-balanced", "ghm": "GHM-C", "ap": "AP-loss"}
+FOCAL = sections.rerun_drawn("cls_focal", "cls_pop")  # what a step of γ or α reruns (those drawn), not the page
 
 
 def _notes(view: C.View | None = None, csv: str = "", formulas: str = "", explain: str = "") -> None:
@@ -34,8 +29,7 @@ def _notes(view: C.View | None = None, csv: str = "", formulas: str = "", explai
         st.expander(t("common.explanation"), icon=":material/school:").markdown(t(f"cls.{explain}"))
 
 
-def _error(err: Exception) -> None:
-    """A refused input as a translated message (never a traceback)."""
+def _error(err: Exception) -> None:  # a refused input as a translated message (never a traceback)
     st.error(F.error_text(err), icon=":material/block:")
 
 
@@ -46,29 +40,38 @@ def _head(panel: str) -> None:
     st.markdown(t(f"cls.{panel}.intro"))
 
 
-@shell.fragment
-def focal_panel() -> None:
+def focal_panel() -> None:  # α's switch reruns the page (it disables α); γ and α rerun the sections (FOCAL)
     _head("focal")
     c = st.columns([5, 3, 5])
     (use_alpha,) = row(*A.CONTROLS["alpha_switch"], cols=[c[1]])
-    gamma, a = row(*A.CONTROLS["focal"], cols=[c[0], c[2]], off="" if use_alpha else "cls_alpha")
-    alpha = float(a) if use_alpha else -1.0
-    v = C.focal(alpha, gamma)
+    row(*A.CONTROLS["focal"], cols=[c[0], c[2]], off="" if use_alpha else "cls_alpha", on_change=FOCAL)
+    focal_views()
+    _notes(formulas="focal_grad", explain="focal.explain_grad")
+    st.subheader(t("cls.pop.title"))
+    st.markdown(t("cls.pop.intro"))
+    focal_population()
+
+
+@shell.fragment(key="cls_focal")
+def focal_views() -> None:
+    v = C.focal(*A.focal_values(st.session_state))
     sections.charts(*((v.figures[k], k, 420) for k in ("cls_focal_curves", "cls_focal_factor")))
-    shown_area = st.container()  # always there: a notice coming or going must not remount the charts below it
+    notice = st.container()  # always there: a notice coming or going must not remount the charts below it
     if shown := A.matching_preset(A.FOCAL_PRESETS, st.session_state):
-        shown_area.success(t(f"cls.preset.shows.{shown}"), icon=":material/menu_book:")
-    presets({code: p.values for code, p in A.FOCAL_PRESETS.items()}, "cls.preset.", "cls_preset_", shown)
+        notice.success(t(f"cls.preset.shows.{shown}"), icon=":material/menu_book:")
+    presets({code: p.values for code, p in A.FOCAL_PRESETS.items()}, "cls.preset.", "cls_preset_", shown, page=True)
     alpha_note = st.container()
-    if not use_alpha:
+    if not st.session_state.get("cls_use_alpha", True):
         alpha_note.info(t("cls.alpha_off_note"), icon=":material/info:")
     sections.metrics(v.metrics)
     _notes(v, "focal_curves", "focal", "focal.explain_curves")
     plotly_chart(**v.chart("cls_focal_grad", 420))
-    _notes(v, "focal_gradients", "focal_grad", "focal.explain_grad")
-    st.subheader(t("cls.pop.title"))
-    st.markdown(t("cls.pop.intro"))
-    pop = C.population(*row(*A.CONTROLS["population"]), alpha, gamma)
+    _notes(v, "focal_gradients")
+
+
+@shell.fragment(key="cls_pop")
+def focal_population() -> None:
+    pop = C.population(*row(*A.CONTROLS["population"]), *A.focal_values(st.session_state))
     sections.metrics(pop.metrics)
     g1, g2 = st.columns(2)
     with g1:
@@ -140,7 +143,7 @@ def ap_panel() -> None:
 st.title(t("cls.title"))
 with shell.explanation("cls"):
     st.markdown(t("cls.intro"))
-for tab, render in zip(controls.tabs(list(PANELS.values()), "cls_panel", PANELS["focal"]),
+for tab, render in zip(controls.tabs(list(A.PANELS.values()), "cls_panel", A.PANELS["focal"]),
                        (focal_panel, cb_panel, ghm_panel, ap_panel), strict=True):  # fmt: skip
     if tab.open:
         with tab:
