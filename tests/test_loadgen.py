@@ -156,7 +156,8 @@ def test_loadgen_moves_a_control_drawn_in_a_fragment_with_a_run_of_that_fragment
     """A browser asks for a run of the fragment a moved control was drawn in, not of the page; the load generator
     did not (it asked for the page every time, the shell and every section included). It now sends the fragment id
     the control's delta carried, so a page's fragments cost here what they cost a browser; a control outside any
-    fragment still reruns the page."""
+    fragment still reruns the page, unless its callback reruns the sections that read it (Regression's α).
+    Simulation's log scale is drawn in a fragment with its chart, and reruns only those."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     async def go():
@@ -169,12 +170,21 @@ def test_loadgen_moves_a_control_drawn_in_a_fragment_with_a_run_of_that_fragment
         assert sess.last_finish == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
         assert not sess.exceptions, sess.exceptions
         await sess.close()
-        page = Session(app_server.url, TARGETS["regression"], 120, random.Random(5))
+        page = Session(app_server.url, TARGETS["sensitivity"], 120, random.Random(5))
         await page.open()
-        assert page.slider().key == "reg_alpha" and not page.slider().fragment  # above the sections: the page
+        assert page.slider().key == "sens_buckets" and not page.slider().fragment  # above the report: the page
         await page.move_slider()
         assert page.last_finish == ForwardMsg.FINISHED_SUCCESSFULLY
         await page.close()
+        for target, key in (("simulation", "sim_log"), ("regression", "reg_alpha")):
+            sess = Session(app_server.url, TARGETS[target], 120, random.Random(6))
+            await sess.open()
+            assert sess.slider().key == key
+            assert bool(sess.slider().fragment) == (target == "simulation")  # α is drawn above the sections
+            await sess.move_slider()  # and reruns them from its callback (keyed), not the page
+            assert sess.last_finish == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY, target
+            assert not sess.exceptions, sess.exceptions
+            await sess.close()
 
     run_async(go())
 

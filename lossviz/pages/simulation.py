@@ -1,9 +1,6 @@
 """Simulation: the DIoU paper's box-regression experiment, every IoU loss, paper gradients beside exact ones.
-
-Thin page: widgets in (all in the URL); runs (``lossviz.analysis.simulation``) and figures (``lossviz.figures``)
-come through ``lossviz.cached.simulation``, shared by every session. The default is a reduced run, the paper's full
-scale one click away. Only the selected view is rendered.
-"""
+Widgets in (all in the URL); runs and figures through ``lossviz.cached.simulation``, shared by every session. The
+default is a reduced run, the paper's full scale one click away. Only the selected view is rendered."""
 
 from __future__ import annotations
 
@@ -12,7 +9,7 @@ import streamlit as st
 from lossviz import i18n
 from lossviz.analysis import simulation as A
 from lossviz.cached import simulation as C
-from lossviz.components import coded, controls, downloads, shell
+from lossviz.components import coded, controls, downloads, sections, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures import simulation as F
 from lossviz.i18n import t
@@ -28,17 +25,26 @@ def _table(df) -> None:  # one fixed number of decimals per column: E(t) and are
     st.dataframe(df, hide_index=True, column_config=fmt)
 
 
+def _busy(c: A.Config) -> str:  # the progress bar's label of a run that computes
+    return t("sim.running", loss=", ".join(map(F.loss_label, c.losses)), mode=c.gradients)
+
+
+@shell.fragment  # the log scale redraws the chart alone, not the page (its runs, inputs and table are as they were)
+def _curves(key: tuple, lang: str) -> None:
+    C.runs(dict(key), _busy)  # cached: a run another session's runs pushed out of the cache computes again, shown
+    log_y = controls.toggle(t("sim.log_y"), "sim_log", False)
+    plotly_chart(C.curves_figure(key, bool(log_y), lang), key="sim_curves", height=460, filename="simulation_curves")
+
+
 st.title(t("sim.title"))
 st.markdown(t("sim.intro"))
 st.caption(t("sim.papers", links=" · ".join(f"[{F.loss_label(c)}]({url})" for c, url in A.PAPERS.items())))
 with st.container(border=True):
-    c1, c2, c3 = st.columns(3)
-    with c1:
-        points = controls.number_input(t("sim.points"), "sim_points", 1, A.PAPER_POINTS, A.DEFAULT_POINTS, step=10)
-    with c2:
-        iters = controls.number_input(t("sim.iters"), "sim_iters", 1, 1000, A.PAPER_ITERS, step=10)
-    with c3:
-        seed = controls.number_input(t("sim.seed"), "sim_seed", 0, 1_000_000, 0, step=1)
+    points, iters, seed = sections.controls_row(
+        ("number_input", "sim.points", "sim_points", 1, A.PAPER_POINTS, A.DEFAULT_POINTS, {"step": 10}),
+        ("number_input", "sim.iters", "sim_iters", 1, 1000, A.PAPER_ITERS, {"step": 10}),
+        ("number_input", "sim.seed", "sim_seed", 0, 1_000_000, 0, {"step": 1}),
+    )
     losses = coded.multiselect(t("sim.losses"), "sim_losses", A.AUTOGRAD_LOSSES, A.PAPER_LOSSES, F.loss_label,
                                legacy=LEGACY)  # fmt: skip
     modes = controls.multiselect(t("sim.modes"), "sim_modes", list(A.GRADIENTS), A.GRADIENTS)
@@ -80,7 +86,7 @@ if any(A.large(c) for c in configs.values()):
         st.session_state["sim_confirmed"] = configs
 controls.check_unknown_params()  # a typo in the URL is reported now, not after a run of minutes
 try:
-    runs = C.runs(configs, lambda c: t("sim.running", loss=", ".join(map(F.loss_label, c.losses)), mode=c.gradients))
+    runs = C.runs(configs, _busy)
 except A.SimulationError as exc:
     st.error(t("sim.refused", msg=error_text(exc.code, exc.params)), icon=":material/block:")
     controls.stop()
@@ -88,8 +94,7 @@ except A.SimulationError as exc:
 key, lang, first = tuple(configs.items()), i18n.get_lang(), next(iter(runs))
 view = coded.segmented(t("sim.view"), "sim_view", VIEWS, "curves", lambda v: t(f"sim.view.{v}"))
 if view == "curves":
-    log_y = controls.toggle(t("sim.log_y"), "sim_log", False)
-    plotly_chart(C.curves_figure(key, bool(log_y), lang), key="sim_curves", height=460, filename="simulation_curves")
+    _curves(key, lang)
     st.caption(t("sim.published"))
     st.subheader(t("sim.summary"))
     _table(C.summary_table(key, lang))
