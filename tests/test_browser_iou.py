@@ -354,6 +354,40 @@ def test_a_single_arrow_key_press_reaches_the_server_without_waiting_for_the_key
     assert_numbers_match_core(page)
 
 
+def test_a_coordinate_typed_right_after_a_key_burst_on_the_other_box_stays(page, server_url):
+    """A ground-truth coordinate typed within 0.3 s of a burst of arrow keys on the predicted box was overwritten: the
+    keys-at-rest update sent both boxes, the ground truth with the canvas's older copy. The canvas now sends only the
+    box it moved. The page's clock is held from the keys until the typed value has reached the server, so the keys
+    rest after it on a machine of any speed."""
+    page.clock.install()
+    open_iou(page, server_url)
+    pred0, target0 = shown_boxes(page)
+    page.get_by_text(t("iou.coords")).click()
+    gx1 = page.locator(".st-key-iou_gx1 input")
+    gx1.wait_for()
+    settle(page)
+    tab_to_canvas(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED) == "pred"
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)  # the page's timers wait: the keys cannot rest yet
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    gx1.evaluate("el => { el.focus(); el.select(); }")
+    page.keyboard.type("33")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"iou_gx1=33\b"))  # the input took it (URL-bound) ...
+    page.wait_for_timeout(1500)  # ... and the server, in real time, while the page's clock still waits
+    page.clock.resume()  # now the keys rest: the canvas sends its update
+    page.wait_for_timeout(600)
+    settle(page)
+    moved = [pred0[0] + 4, pred0[1], pred0[2] + 4, pred0[3]]
+    typed = [33.0, *target0[1:]]
+    assert gx1.input_value() == "33.0"
+    assert shown_boxes(page) == [pytest.approx(moved), pytest.approx(typed)]
+    assert url_boxes(page, pred0, target0) == [moved, typed]
+    assert_numbers_match_core(page)
+
+
 # --- collisions and ticks (issue 14, item 5) ------------------------------------------------------------------------
 
 GEOMETRY = """() => {

@@ -19,7 +19,7 @@ from lossviz.figures import iou as F
 from lossviz.i18n import t
 
 WARN = ":material/warning:"
-_write = write_back(A.box_values)  # new boxes (canvas or preset) become the URL-bound inputs' values
+_write = write_back(A.BOX_KEYS, A.box_values)  # the boxes a canvas edit moved (or a preset's) become the inputs' values
 # What follows the boxes: a typed coordinate reruns these fragments only (a released drag or keys at rest, the
 # coordinate inputs too), not the page: title, loss and options, presets, explanation and the app's shell stay.
 FOLLOW = ("iou_pair", "iou_land")
