@@ -590,3 +590,18 @@ def test_write_back_writes_only_the_boxes_it_is_given_with_their_repairs_only():
     assert [state[k] for k in A.BOX_KEYS["pred"]] == [0.0, 10.0, 30.0, 40.0]
     assert [state[k] for k in A.BOX_KEYS["target"]] == [50.0, 50.0, 20.0, 50.0]  # untouched, as typed
     assert state["notes"] == ["clamped"]  # the prediction's repair; the ground truth's inversion is not reported
+
+
+def test_the_landscapes_say_which_boxes_they_were_drawn_for_on_the_canvas_channel(app):
+    """The canvas publishes the boxes it shows on a channel; each landscape says which boxes it was drawn for, so the
+    browser dims it while the two differ (from the first move of an edit until the new landscape is drawn)."""
+    at = app(page="iou")
+    pred, target = (12.0, 14.0, 40.0, 44.0), A.PRESETS[A.DEFAULT_PRESET][1]
+    drag(at, pred, target, seq=1, final=True)
+    assert not at.exception
+    channel = canvas(at)["channel"]
+    assert channel
+    charts = [json.loads(c.proto.json) for c in components(at, "lossviz_plotly_chart")]
+    follows = [c["follows"] for c in charts if c.get("follows")]
+    assert len(follows) == 2  # the two landscapes; the bar chart follows nothing
+    assert all(f == {"channel": channel, "state": [*pred, *target]} for f in follows)

@@ -130,6 +130,7 @@ def box_canvas(
     arrows: Sequence[Mapping[str, Any]] = (),
     readout: str = "",
     rerun_on_release: Sequence[str] = (),
+    channel: str | None = None,
 ) -> CanvasResult:
     """Mount the canvas showing ``pred`` and ``target``; when the user moves a box, ``on_boxes({name: box})`` runs
     (as a widget callback, before the script) with the new coordinates of the boxes moved, only those, and returns
@@ -156,6 +157,9 @@ def box_canvas(
             fragment, when an edit ends (the pointer released, or the keys at rest): the sections that follow the
             settled boxes (and the inputs ``on_boxes`` wrote), without the rest of the page. Empty: the default
             rerun (the canvas's fragment, or the page when the canvas is not in one).
+        channel: where the canvas publishes the boxes it shows, ``[*pred, *target]``, from the first move of an
+            edit: charts drawn for boxes (``plotly_chart(..., follows=(channel, boxes))``) are dimmed and
+            ``aria-busy`` while they were drawn for other boxes than the canvas shows.
     """
     own = st.session_state.setdefault(f"{key}.canvas", {"seq": 0})
 
@@ -190,6 +194,7 @@ def box_canvas(
         "arrows": [dict(a) for a in arrows],
         "readout": readout,
         "seq": int(own["seq"]),
+        "channel": channel,
         "module": MODULE_URL,
         "base": served.base_path(),
         "error": t("common.error", msg="{msg}"),

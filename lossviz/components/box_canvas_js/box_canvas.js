@@ -1,7 +1,7 @@
 // lossviz box canvas: two xyxy boxes in a 0..world SVG, moved and resized with the pointer, touch or keyboard.
 //
-// Python sends `data` = {pred, target, world, min_size, show, overlay, arrows, readout, labels, palette, seq, module,
-// base}; this module is fetched once per page load by the loader that box_canvas.py mounts.
+// Python sends `data` = {pred, target, world, min_size, show, overlay, arrows, readout, labels, palette, seq, channel,
+// module, base}; this module is fetched once per page load by the loader that box_canvas.py mounts.
 // We send `setStateValue("boxes", {pred?, target?, seq, final})` with the boxes moved here since the last update, and
 // only those: throttled while dragging, once at release, and for arrow keys at the first press and once more when the
 // keys have rested (holding a key does not flood reruns). A box not moved here is never sent: our copy of it may be
@@ -332,6 +332,19 @@ function drawBox(s, which, b) {
 
 const same = (a, b) => a && b && a.every((v, i) => Math.abs(v - b[i]) < 1e-9);
 
+// The boxes as shown, [...pred, ...target], published on `data.channel` for the charts drawn for them (plotly_chart's
+// `follows`): from the first move of an edit, a chart drawn for other boxes shows itself stale until redrawn.
+const FOLLOW_EVENT = "lossviz:follow";
+
+function publish(channel, state) {
+  const store = (window.__lossvizFollow = window.__lossvizFollow || {});
+  const old = store[channel];
+  if (state ? old && old.length === state.length && same(old, state) : !old) return; // unchanged
+  if (state) store[channel] = state;
+  else delete store[channel];
+  window.dispatchEvent(new CustomEvent(FOLLOW_EVENT, { detail: { channel } }));
+}
+
 // Geometry overlay: always the torch core's (data.overlay); this file never derives geometry. Mid-drag, before the
 // rerun returns, the last computed overlay stays on screen, dimmed, until the core's answer for the new boxes arrives.
 function drawOverlay(s, fresh) {
@@ -554,6 +567,7 @@ function draw(s) {
   drawBox(s, "pred", p);
   drawArrows(s, fresh);
   placeLabels(s);
+  if (s.data.channel) publish(s.data.channel, [...p, ...t]);
   s.readout.textContent = s.data.readout || "";
   s.readout.classList.toggle("bc-stale", !fresh);
   if (s.selected) s.live.textContent = describe(s, s.selected);
@@ -585,4 +599,9 @@ export default function (component) {
   if (echoed >= s.seq && !s.pending) s.wrap.removeAttribute("aria-busy");
   draw(s);
   flush(s);
+  // Streamlit may call this for a superseded update too: the boxes stop being shown only when the canvas has left.
+  return () =>
+    setTimeout(() => {
+      if (!parentElement.isConnected && data.channel) publish(data.channel, null);
+    }, 0);
 }
