@@ -388,6 +388,36 @@ def test_a_coordinate_typed_right_after_a_key_burst_on_the_other_box_stays(page,
     assert_numbers_match_core(page)
 
 
+def test_a_coordinate_typed_while_the_other_box_is_dragged_stays_after_the_release(page, server_url):
+    """The same race by the pointer: the release sent both boxes, and the ground truth typed while the prediction
+    was held was written back with the canvas's older copy. Only the dragged box goes out now, and the canvas shows
+    the typed ground truth at once, mid-drag."""
+    open_iou(page, server_url)
+    pred0, target0 = shown_boxes(page)
+    page.get_by_text(t("iou.coords")).click()
+    gx1 = page.locator(".st-key-iou_gx1 input")
+    gx1.wait_for()
+    settle(page)
+    upp = units_per_px(page)
+    x, y = centre_of(page, ".bc-pred .bc-body")
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 30, y + 20, steps=5)
+    gx1.evaluate("el => { el.focus(); el.select(); }")  # typed with the prediction still held
+    page.keyboard.type("33")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"iou_gx1=33\b"))
+    page.wait_for_function("() => /x1 33\\.0,/.test(document.querySelector('.bc-target').getAttribute('aria-label'))")
+    page.mouse.up()
+    settle(page)
+    pred, target = shown_boxes(page)
+    assert pred[0] - pred0[0] == pytest.approx(-30 * upp, abs=0.6)
+    assert target == [33.0, *target0[1:]]
+    assert gx1.input_value() == "33.0"
+    assert url_boxes(page, pred0, target0) == [pred, target]
+    assert_numbers_match_core(page)
+
+
 # The two landscapes as the test sees them: dimmed (our chart's stale class), aria-busy, opacity, and their title.
 LANDSCAPES = """() => ['centre', 'size'].map((plane) => {
   const r = document.querySelector(`.st-key-iou_land_${plane} .lossviz-plotly-chart`);
