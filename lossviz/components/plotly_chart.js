@@ -365,6 +365,7 @@ export default function plotlyChart({ data, parentElement }) {
       if (gd._lossvizResize) gd._lossvizResize.disconnect();
       if (gd._lossvizScheme) gd._lossvizScheme.removeEventListener("change", gd._lossvizOnScheme);
       window.removeEventListener(FOLLOW_EVENT, gd._lossvizOnFollow);
+      gd._lossvizOnFollow = null;
       if (window.Plotly) window.Plotly.purge(gd);
     }, 0);
 }
