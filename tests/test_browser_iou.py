@@ -354,6 +354,161 @@ def test_a_single_arrow_key_press_reaches_the_server_without_waiting_for_the_key
     assert_numbers_match_core(page)
 
 
+def test_a_coordinate_typed_right_after_a_key_burst_on_the_other_box_stays(page, server_url):
+    """A ground-truth coordinate typed within 0.3 s of a burst of arrow keys on the predicted box was overwritten: the
+    keys-at-rest update sent both boxes, the ground truth with the canvas's older copy. The canvas now sends only the
+    box it moved. The page's clock is held from the keys until the typed value has reached the server, so the keys
+    rest after it on a machine of any speed."""
+    page.clock.install()
+    open_iou(page, server_url)
+    pred0, target0 = shown_boxes(page)
+    page.get_by_text(t("iou.coords")).click()
+    gx1 = page.locator(".st-key-iou_gx1 input")
+    gx1.wait_for()
+    settle(page)
+    tab_to_canvas(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED) == "pred"
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)  # the page's timers wait: the keys cannot rest yet
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    gx1.evaluate("el => { el.focus(); el.select(); }")
+    page.keyboard.type("33")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"iou_gx1=33\b"))  # the input took it (URL-bound) ...
+    page.wait_for_timeout(1500)  # ... and the server, in real time, while the page's clock still waits
+    page.clock.resume()  # now the keys rest: the canvas sends its update
+    page.wait_for_timeout(600)
+    settle(page)
+    moved = [pred0[0] + 4, pred0[1], pred0[2] + 4, pred0[3]]
+    typed = [33.0, *target0[1:]]
+    assert gx1.input_value() == "33.0"
+    assert shown_boxes(page) == [pytest.approx(moved), pytest.approx(typed)]
+    assert url_boxes(page, pred0, target0) == [moved, typed]
+    assert_numbers_match_core(page)
+
+
+def test_a_coordinate_typed_while_the_other_box_is_dragged_stays_after_the_release(page, server_url):
+    """The same race by the pointer: the release sent both boxes, and the ground truth typed while the prediction
+    was held was written back with the canvas's older copy. Only the dragged box goes out now, and the canvas shows
+    the typed ground truth at once, mid-drag."""
+    open_iou(page, server_url)
+    pred0, target0 = shown_boxes(page)
+    page.get_by_text(t("iou.coords")).click()
+    gx1 = page.locator(".st-key-iou_gx1 input")
+    gx1.wait_for()
+    settle(page)
+    upp = units_per_px(page)
+    x, y = centre_of(page, ".bc-pred .bc-body")
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 30, y + 20, steps=5)
+    gx1.evaluate("el => { el.focus(); el.select(); }")  # typed with the prediction still held
+    page.keyboard.type("33")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"iou_gx1=33\b"))
+    page.wait_for_function("() => /x1 33\\.0,/.test(document.querySelector('.bc-target').getAttribute('aria-label'))")
+    page.mouse.up()
+    settle(page)
+    pred, target = shown_boxes(page)
+    assert pred[0] - pred0[0] == pytest.approx(-30 * upp, abs=0.6)
+    assert target == [33.0, *target0[1:]]
+    assert gx1.input_value() == "33.0"
+    assert url_boxes(page, pred0, target0) == [pred, target]
+    assert_numbers_match_core(page)
+
+
+# The two landscapes as the test sees them: dimmed (our chart's stale class), aria-busy, opacity, and their title.
+LANDSCAPES = """() => ['centre', 'size'].map((plane) => {
+  const r = document.querySelector(`.st-key-iou_land_${plane} .lossviz-plotly-chart`);
+  const title = r && r.querySelector('.gtitle');
+  return r && {stale: r.classList.contains('lossviz-plotly-chart--stale'), busy: r.getAttribute('aria-busy'),
+               opacity: Number(getComputedStyle(r).opacity), title: title ? title.textContent : null};
+})"""
+# Records every change of the landscapes' state from now on (a rerun's dimmed stretch may be short).
+RECORD_LANDSCAPES = f"""() => {{
+  window.__lands = [];
+  const snap = {LANDSCAPES};
+  const take = () => {{
+    const now = JSON.stringify(snap());
+    if (window.__lands[window.__lands.length - 1] !== now) window.__lands.push(now);
+  }};
+  take();
+  new MutationObserver(take).observe(document.body, {{subtree: true, childList: true, characterData: true,
+    attributes: true, attributeFilter: ['class', 'aria-busy', 'style']}});
+}}"""
+
+
+def _titles(pred):
+    cx, cy, w, h = (pred[0] + pred[2]) / 2, (pred[1] + pred[3]) / 2, pred[2] - pred[0], pred[3] - pred[1]
+    return [
+        re.sub("<[^>]+>", "", t(f"iou.land.{key}", name="GIoU", cx=cx, cy=cy, w=w, h=h))
+        for key in ("centre_title", "size_title")
+    ]
+
+
+def _fresh_for(page, pred):
+    """Wait until both landscapes are drawn for ``pred`` and neither is dimmed or busy."""
+    want = [" ".join(x.replace("\u200b", "").split()) for x in _titles(pred)]
+    page.wait_for_function(
+        f"""(want) => ({LANDSCAPES})().every((l, i) => l && !l.stale && l.busy === 'false' && l.opacity === 1
+            && l.title && l.title.replace(/\u200b/g, '').split(/\\s+/).join(' ') === want[i])""",
+        arg=want,
+        timeout=30_000,
+    )
+
+
+def test_landscapes_are_dimmed_and_busy_from_a_typed_coordinate_until_redrawn(page, server_url):
+    """A typed coordinate reruns the pair view and the landscapes (1-2 s on a loaded machine); Streamlit marks a
+    fragment's elements stale only once the run starts and fades them in only after 0.5 s, so the old landscapes
+    passed for current. They are now dimmed and aria-busy as soon as the canvas shows the new box, until the
+    landscapes drawn for it replace them."""
+    open_iou(page, server_url)
+    pred0, _ = shown_boxes(page)
+    page.get_by_text(t("iou.coords")).click()
+    x1 = page.locator(".st-key-iou_px1 input")
+    x1.wait_for()
+    settle(page)
+    _fresh_for(page, pred0)
+    page.evaluate(RECORD_LANDSCAPES)
+    x1.fill("12.5")
+    x1.press("Enter")
+    pred = [12.5, *pred0[1:]]
+    _fresh_for(page, pred)
+    settle(page)
+    states = [json.loads(s) for s in page.evaluate("window.__lands")]
+    old = [" ".join(x.split()) for x in _titles(pred0)]
+    norm = lambda s: " ".join((s or "").replace("\u200b", "").split())  # noqa: E731
+    for i in range(2):
+        shown = [(norm(s[i]["title"]), s[i]) for s in states if s[i]]
+        dimmed_old = [x for title, x in shown if title == norm(old[i]) and x["stale"]]
+        assert dimmed_old, f"landscape {i} was never dimmed while it showed the old box: {shown}"
+        assert all(x["busy"] == "true" and x["opacity"] < 0.6 for x in dimmed_old)
+        # Once dimmed, the old picture never shows as current again.
+        first = next(k for k, (title, x) in enumerate(shown) if x["stale"])
+        assert not [x for title, x in shown[first:] if title == norm(old[i]) and not x["stale"]], shown
+    final = page.evaluate(LANDSCAPES)
+    assert all(not x["stale"] and x["busy"] == "false" and x["opacity"] == 1 for x in final)
+
+
+def test_landscapes_are_dimmed_while_a_box_is_dragged_and_not_after_the_release_redraws_them(page, server_url):
+    open_iou(page, server_url)
+    pred0, _ = shown_boxes(page)
+    _fresh_for(page, pred0)
+    x, y = centre_of(page, ".bc-pred .bc-body")
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 40, y + 30, steps=6)
+    page.wait_for_function(f"() => ({LANDSCAPES})().every((l) => l.stale && l.busy === 'true' && l.opacity < 0.6)")
+    page.wait_for_timeout(500)  # still held: still dimmed, whatever the reruns of the pair view in between
+    assert all(x["stale"] and x["busy"] == "true" for x in page.evaluate(LANDSCAPES))
+    page.mouse.up()
+    settle(page)
+    pred, _ = shown_boxes(page)
+    assert pred != pred0
+    _fresh_for(page, pred)
+
+
 # --- collisions and ticks (issue 14, item 5) ------------------------------------------------------------------------
 
 GEOMETRY = """() => {

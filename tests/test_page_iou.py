@@ -549,3 +549,59 @@ def test_every_coordinate_input_is_named_with_its_box(app):
         for keys, which in ((PRED_KEYS, "iou.pred"), (TARGET_KEYS, "iou.target")):
             for k, coord in zip(keys, ("x1", "y1", "x2", "y2"), strict=True):
                 assert labels[k] == f"{i18n.t(which, lang=lang)} {coord}"
+
+
+def test_a_canvas_update_naming_the_prediction_leaves_the_ground_truth_as_typed(app):
+    """A coordinate typed just after a key burst on the predicted box was lost: the canvas's "keys at rest" update
+    sent both boxes, and its copy of the ground truth, older than the typed value, was written back. The canvas now
+    sends only the box it moved, and Python writes only that box."""
+    at = app(page="iou")
+    pred0, target0 = A.PRESETS[A.DEFAULT_PRESET]
+    at.number_input(key="iou_gx1").set_value(33.0).run()  # typed while the canvas still shows the old ground truth
+    assert canvas(at)["target"][0] == 33.0
+    moved = (pred0[0] + 5, pred0[1], pred0[2] + 5, pred0[3])
+    send(at, {"pred": list(moved), "seq": 1, "final": True})  # the keys at rest: the predicted box only
+    assert not at.exception and not at.warning
+    typed = (33.0, *target0[1:])
+    assert boxes(at) == (moved, typed)
+    assert canvas(at)["pred"] == list(moved) and canvas(at)["target"] == list(typed)
+    assert_table_matches_core(at, moved, typed)
+
+
+def test_write_back_writes_only_the_boxes_it_is_given_with_their_repairs_only():
+    """The write-back of a canvas edit touches the inputs of the moved box only, and reports that box's repairs."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from lossviz.analysis import iou as A
+        from lossviz.components.box_canvas import write_back
+
+        write = write_back(A.BOX_KEYS, A.box_values)
+        if "iou_gx1" not in st.session_state:
+            st.session_state.update({k: 50.0 for keys in A.BOX_KEYS.values() for k in keys})
+            st.session_state["iou_gx2"] = 20.0  # an inverted ground truth as typed: not the canvas's to repair
+            st.session_state["notes"] = write({"pred": [-5.0, 10.0, 30.0, 40.0]})
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    state = at.session_state
+    assert [state[k] for k in A.BOX_KEYS["pred"]] == [0.0, 10.0, 30.0, 40.0]
+    assert [state[k] for k in A.BOX_KEYS["target"]] == [50.0, 50.0, 20.0, 50.0]  # untouched, as typed
+    assert state["notes"] == ["clamped"]  # the prediction's repair; the ground truth's inversion is not reported
+
+
+def test_the_landscapes_say_which_boxes_they_were_drawn_for_on_the_canvas_channel(app):
+    """The canvas publishes the boxes it shows on a channel; each landscape says which boxes it was drawn for, so the
+    browser dims it while the two differ (from the first move of an edit until the new landscape is drawn)."""
+    at = app(page="iou")
+    pred, target = (12.0, 14.0, 40.0, 44.0), A.PRESETS[A.DEFAULT_PRESET][1]
+    drag(at, pred, target, seq=1, final=True)
+    assert not at.exception
+    channel = canvas(at)["channel"]
+    assert channel
+    charts = [json.loads(c.proto.json) for c in components(at, "lossviz_plotly_chart")]
+    follows = [c["follows"] for c in charts if c.get("follows")]
+    assert len(follows) == 2  # the two landscapes; the bar chart follows nothing
+    assert all(f == {"channel": channel, "state": [*pred, *target]} for f in follows)

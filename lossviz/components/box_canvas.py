@@ -3,13 +3,15 @@
 The JavaScript (``box_canvas.js``, no build step, ``st.components.v2``) draws both boxes in SVG with coordinate
 ticks, lets the pointer move a box by its body and resize it by any corner or edge, and the keyboard do the same
 (Tab selects a box, arrows move it, Shift: ×10, Alt or Ctrl: resize); it clamps to the world, keeps a minimum size
-and places the overlay's labels where they collide with nothing. It reports
-``{"pred": [x1, y1, x2, y2], "target": [...], "seq": n, "final": bool}`` as the state value ``boxes``: throttled
-while dragging, once at release, and for keys at the first press and once more when a burst of presses rests.
+and places the overlay's labels where they collide with nothing. It reports the boxes it moved, and only those,
+``{"pred": [x1, y1, x2, y2], "seq": n, "final": bool}`` (``"target"`` when it moved the ground truth; both when it
+moved both since its last update) as the state value ``boxes``: throttled while dragging, once at release, and for
+keys at the first press and once more when a burst of presses rests. A box the canvas did not move is never sent:
+its copy in the browser may be older than a coordinate just typed, and writing it back would undo the typing.
 
 The drag, keyboard, selection and sequence state live inside the component: :func:`box_canvas` takes the boxes to
 show and a callback that receives new boxes, and echoes the last applied ``seq`` to the browser itself (so a late
-rerun never snaps back a box the pointer still holds). The page only passes boxes in and takes boxes out.
+rerun never snaps back a box the pointer still holds). The page only passes boxes in and takes the moved boxes out.
 
 Beside the canvas, the boxes' other ways in: :func:`box_inputs` (exact coordinates bound to the URL),
 :func:`box_presets` (one-click cases), and :func:`write_back`, the callback that turns new boxes into those inputs'
@@ -67,17 +69,23 @@ _mount = served.component("lossviz_box_canvas", html=_HTML)
 Box = tuple[float, float, float, float]
 
 
-def parse_boxes(value: Any) -> tuple[list[float], list[float], int, bool] | None:
-    """Read the component's ``boxes`` state: ``(pred, target, seq, final)``, or None when it is malformed.
+BOX_NAMES = ("pred", "target")
 
-    Coordinates are returned as floats (possibly out of range: the page clamps and says so); a payload with
-    missing keys, a wrong length or a non-finite number is refused as a whole.
+
+def parse_boxes(value: Any) -> tuple[dict[str, list[float]], int, bool] | None:
+    """Read the component's ``boxes`` state: ``(moved, seq, final)``, where ``moved`` maps each box the canvas moved
+    (``"pred"``, ``"target"``, or both) to its coordinates; None when it is malformed.
+
+    Coordinates are returned as floats (possibly out of range: the page clamps and says so); a payload with no box,
+    a wrong length or a non-finite number is refused as a whole.
     """
     if not isinstance(value, dict):
         return None
-    out = []
-    for name in ("pred", "target"):
-        box = value.get(name)
+    moved: dict[str, list[float]] = {}
+    for name in BOX_NAMES:
+        if name not in value:
+            continue  # not moved: not sent
+        box = value[name]
         if not isinstance(box, list | tuple) or len(box) != 4:
             return None
         try:
@@ -86,10 +94,12 @@ def parse_boxes(value: Any) -> tuple[list[float], list[float], int, bool] | None
             return None
         if not all(math.isfinite(v) for v in coords):
             return None
-        out.append(coords)
+        moved[name] = coords
+    if not moved:
+        return None
     seq = value.get("seq", 0)
     seq = int(seq) if isinstance(seq, int | float) and math.isfinite(seq) else 0
-    return out[0], out[1], seq, bool(value.get("final", False))
+    return moved, seq, bool(value.get("final", False))
 
 
 @dataclass(frozen=True)
@@ -110,7 +120,7 @@ def box_canvas(
     *,
     pred: Sequence[float],
     target: Sequence[float],
-    on_boxes: Callable[[list[float], list[float]], Sequence[str] | None],
+    on_boxes: Callable[[dict[str, list[float]]], Sequence[str] | None],
     labels: Mapping[str, str],
     palette: Mapping[str, str] | None = None,
     world: float = 100.0,
@@ -120,14 +130,17 @@ def box_canvas(
     arrows: Sequence[Mapping[str, Any]] = (),
     readout: str = "",
     rerun_on_release: Sequence[str] = (),
+    channel: str | None = None,
 ) -> CanvasResult:
-    """Mount the canvas showing ``pred`` and ``target``; when the user moves a box, ``on_boxes(pred, target)`` runs
-    (as a widget callback, before the script) with the new coordinates, and returns notes to show (or None).
+    """Mount the canvas showing ``pred`` and ``target``; when the user moves a box, ``on_boxes({name: box})`` runs
+    (as a widget callback, before the script) with the new coordinates of the boxes moved, only those, and returns
+    notes to show (or None).
 
     Args:
         key: the widget key; the component also keeps its own bookkeeping under ``f"{key}.canvas"``.
         pred, target: ``(x1, y1, x2, y2)`` in world units, ``0 <= x1 <= x2 <= world``.
-        on_boxes: receives each new, well-formed pair once (stale and malformed updates never reach it).
+        on_boxes: receives each new, well-formed update once (stale and malformed updates never reach it): the
+            moved boxes by name; a box not in it was not moved on the canvas and must be left as it is.
         labels: translated texts: ``pred``, ``target``, ``enclose``, ``aspect`` (drawn), ``canvas`` (the canvas's
             accessible name) and ``keys`` (its keyboard help, read by screen readers).
         palette: colours of ``pred``, ``target``, ``c``, ``rho``, ``arrow``, ``muted``, ``enclose``, ``inter``, and
@@ -144,6 +157,9 @@ def box_canvas(
             fragment, when an edit ends (the pointer released, or the keys at rest): the sections that follow the
             settled boxes (and the inputs ``on_boxes`` wrote), without the rest of the page. Empty: the default
             rerun (the canvas's fragment, or the page when the canvas is not in one).
+        channel: where the canvas publishes the boxes it shows, ``[*pred, *target]``, from the first move of an
+            edit: charts drawn for boxes (``plotly_chart(..., follows=(channel, boxes))``) are dimmed and
+            ``aria-busy`` while they were drawn for other boxes than the canvas shows.
     """
     own = st.session_state.setdefault(f"{key}.canvas", {"seq": 0})
 
@@ -158,11 +174,11 @@ def box_canvas(
             if isinstance(seq, int) and seq > own["seq"]:
                 own["seq"] = seq  # answered (refused), so the browser sends the next one
             return
-        new_pred, new_target, seq, final = parsed
+        moved, seq, final = parsed
         if seq <= own["seq"]:
             return  # an older update arriving late
         own["seq"] = seq
-        own["notes"] = tuple(on_boxes(new_pred, new_target) or ())
+        own["notes"] = tuple(on_boxes(moved) or ())
         if final and rerun_on_release:
             st.rerun(list(rerun_on_release))  # from a widget callback: replaces this interaction's default rerun
 
@@ -178,6 +194,7 @@ def box_canvas(
         "arrows": [dict(a) for a in arrows],
         "readout": readout,
         "seq": int(own["seq"]),
+        "channel": channel,
         "module": MODULE_URL,
         "base": served.base_path(),
         "error": t("common.error", msg="{msg}"),
@@ -216,14 +233,22 @@ def read_boxes(keys: Mapping[str, Sequence[str]]) -> list[list[float]]:
 
 
 def write_back(
+    keys: Mapping[str, Sequence[str]],
     to_values: Callable[[Sequence[float], Sequence[float]], tuple[Mapping[str, float], Sequence[str]]],
-) -> Callable[[Sequence[float], Sequence[float]], list[str]]:
-    """An ``on_boxes`` callback: new boxes become the inputs' values (``to_values`` maps a pair to ``{key: value}``
-    and the repairs it made); returns the repairs (notes)."""
+) -> Callable[[Mapping[str, Sequence[float]]], list[str]]:
+    """An ``on_boxes`` callback: the given boxes (``{name: box}``, names of ``keys`` in the order ``to_values`` takes
+    them) become their inputs' values, and only theirs: a box not given keeps the value its inputs hold (a
+    coordinate typed while the canvas moved the other box stays). ``to_values`` maps a pair to ``{key: value}`` and
+    the repairs it made; returns the repairs of the given boxes (notes)."""
 
-    def write(pred: Sequence[float], target: Sequence[float]) -> list[str]:
-        values, notes = to_values(pred, target)
-        st.session_state.update(values)
+    def write(boxes: Mapping[str, Sequence[float]]) -> list[str]:
+        given = [w for w in keys if w in boxes]
+        if not given:
+            return []
+        # to_values takes a whole pair: a box not given stands in for the missing one, so the repairs are theirs.
+        pair = [boxes.get(w, boxes[given[0]]) for w in keys]
+        values, notes = to_values(*pair)
+        st.session_state.update({k: values[k] for w in given for k in keys[w]})
         return list(notes)
 
     return write
@@ -233,14 +258,15 @@ def box_presets(
     label: str,
     presets: Mapping[str, tuple[Sequence[float], Sequence[float]]],
     key: str,
-    on_boxes: Callable[[Sequence[float], Sequence[float]], Any],
+    on_boxes: Callable[[Mapping[str, Sequence[float]]], Any],
     **kwargs: Any,
 ) -> None:
-    """One-click cases: pills whose pick hands its ``(pred, target)`` to ``on_boxes``, then goes back to unselected."""
+    """One-click cases: pills whose pick hands both its boxes (``{"pred": ..., "target": ...}``) to ``on_boxes``, then
+    goes back to unselected."""
 
     def picked() -> None:
         if st.session_state.get(key):
-            on_boxes(*presets[st.session_state[key]])
+            on_boxes(dict(zip(BOX_NAMES, presets[st.session_state[key]], strict=True)))
         st.session_state[key] = None
 
     st.pills(label, list(presets), key=key, on_change=picked, **kwargs)

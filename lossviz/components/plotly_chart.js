@@ -22,7 +22,13 @@
 //
 // data = {figure: "<figure JSON>", template: "lossviz" | null, config: {...}, uirevision: "...", height: 450,
 //         src: "component/.../plotly.min.js", module: "component/.../plotly_chart.<hash>.js", base: "/", error: "... {msg} ...", theme: {light: {...}, dark: {...}}, caption: "..." | null,
-//         png_title: "Download plot as a PNG"}
+//         png_title: "Download plot as a PNG", follows: {channel: "...", state: [numbers]} | null}
+//
+// Follows: a figure drawn for a state that another component of the page shows as the user edits it (the IoU
+// landscapes are drawn for the canvas's boxes) says so in `data.follows`. That component publishes the state it shows
+// (`window.__lossvizFollow[channel]`, and a `lossviz:follow` event on window: box_canvas.js). While the published
+// state differs from the one the drawn figure belongs to, the chart is dimmed and aria-busy: from the edit until the
+// figure for the new state is drawn, it does not pass for current.
 
 const ROOT_CLASS = "lossviz-plotly-chart";
 const VISIBLE_MARGIN = "300px 0px"; // "near the viewport": drawn right away within this distance of it
@@ -30,6 +36,8 @@ const QUIET_MS = 1000; // an off-screen chart is brought up to date after this l
 const NARROW_PX = 640; // below this chart width the legend goes under the plot
 const FOOTER_PX = 16; // height of one footer line in an exported PNG
 const DARK_QUERY = "(prefers-color-scheme: dark)";
+const FOLLOW_EVENT = "lossviz:follow";
+const STALE_OPACITY = "0.45";
 // The shared Plotly template (lossviz/figures/style.py), written in when Python serves this file: figures whose
 // template is the shared one arrive without it (data.template === "lossviz"), so it is not sent on every rerun.
 const TEMPLATE = null; // written in by plotly_chart.py
@@ -221,7 +229,10 @@ async function drain(Plotly, root) {
       const theme = readTheme(root, data.theme);
       const narrow = root.offsetWidth > 0 && root.offsetWidth < NARROW_PX;
       const drawnKey = JSON.stringify([data.height, data.uirevision, data.config, data.caption, theme, narrow]);
-      if (gd._lossvizDrawn && gd._lossvizDrawn.figure === data.figure && gd._lossvizDrawn.key === drawnKey) continue;
+      if (gd._lossvizDrawn && gd._lossvizDrawn.figure === data.figure && gd._lossvizDrawn.key === drawnKey) {
+        gd._lossvizDrawn.data = data; // the same picture: it now also stands for this update's state
+        continue;
+      }
       try {
         const figure = JSON.parse(data.figure);
         const layout = (figure.layout = figure.layout || {});
@@ -265,8 +276,24 @@ async function drain(Plotly, root) {
     }
   } finally {
     gd._lossvizBusy = false;
-    root.setAttribute("aria-busy", "false");
+    showStale(root);
   }
+}
+
+// ---------------------------------------------------------------------------------------------------- follows
+const sameState = (a, b) =>
+  Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < 1e-9);
+
+// Dimmed and aria-busy while the drawn figure belongs to another state than its channel's published one; aria-busy
+// also while a newer figure waits to be drawn.
+function showStale(root) {
+  const gd = root.firstChild;
+  const follows = gd._lossvizDrawn && gd._lossvizDrawn.data.follows;
+  const now = follows && (window.__lossvizFollow || {})[follows.channel];
+  const stale = Boolean(now) && !sameState(now, follows.state);
+  root.classList.toggle(`${ROOT_CLASS}--stale`, stale);
+  root.style.opacity = stale ? STALE_OPACITY : "";
+  root.setAttribute("aria-busy", String(stale || Boolean(gd._lossvizPending) || Boolean(gd._lossvizBusy)));
 }
 
 // Draw the last figure again (the theme or the width class changed, not the data).
@@ -318,6 +345,10 @@ export default function plotlyChart({ data, parentElement }) {
   root.style.minHeight = `${data.height}px`;
   root.setAttribute("aria-busy", "true"); // until this figure is drawn
   gd._lossvizPending = data;
+  if (!gd._lossvizOnFollow) {
+    gd._lossvizOnFollow = () => showStale(root);
+    window.addEventListener(FOLLOW_EVENT, gd._lossvizOnFollow);
+  }
   watchVisibility(root);
   loadPlotly(data.src, data.base || "/").then(
     (Plotly) => schedule(Plotly, root),
@@ -333,6 +364,8 @@ export default function plotlyChart({ data, parentElement }) {
       if (gd._lossvizVisibility) gd._lossvizVisibility.disconnect();
       if (gd._lossvizResize) gd._lossvizResize.disconnect();
       if (gd._lossvizScheme) gd._lossvizScheme.removeEventListener("change", gd._lossvizOnScheme);
+      window.removeEventListener(FOLLOW_EVENT, gd._lossvizOnFollow);
+      gd._lossvizOnFollow = null;
       if (window.Plotly) window.Plotly.purge(gd);
     }, 0);
 }

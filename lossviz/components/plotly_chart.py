@@ -35,7 +35,7 @@ import json
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -247,6 +247,7 @@ def figure_payload(
     uirevision: str | int | None = None,
     filename: str | None = None,
     caption: str | None = None,
+    follows: tuple[str, Sequence[float]] | None = None,
 ) -> dict[str, Any]:
     """The component's ``data``: the figure as one JSON string (numpy arrays as base64 typed arrays) plus settings.
 
@@ -270,6 +271,7 @@ def figure_payload(
         "theme": style.THEMES,
         "caption": caption or None,
         "png_title": t("common.download_png"),
+        "follows": {"channel": follows[0], "state": [float(v) for v in follows[1]]} if follows else None,
     }
 
 
@@ -282,6 +284,7 @@ def plotly_chart(
     uirevision: str | int | None = None,
     filename: str | None = None,
     caption: str | None = None,
+    follows: tuple[str, Sequence[float]] | None = None,
 ) -> None:
     """Show ``fig`` and update it in place on later reruns with the same ``key``.
 
@@ -299,10 +302,16 @@ def plotly_chart(
         filename: name of the downloaded PNG (default: ``key``).
         caption: a line printed in the downloaded PNG's footer above the page's URL parameters (which are always
             there), e.g. the settings in words.
+        follows: ``(channel, state)``: the figure was drawn for ``state`` (numbers) of a state another component
+            of the page shows and publishes as the user edits it (``box_canvas(..., channel=...)``); while the
+            published state differs, the chart is dimmed and ``aria-busy`` (from the edit until the figure for the new
+            state is drawn).
 
     The chart follows the page's light or dark theme, and on a narrow column (a phone) puts the legend under the
     plot, clear of the toolbar.
     """
-    data = figure_payload(fig, key, height, config, uirevision=uirevision, filename=filename, caption=caption)
+    data = figure_payload(
+        fig, key, height, config, uirevision=uirevision, filename=filename, caption=caption, follows=follows
+    )
     _declare_plotly_js()
     _component(key=key, data=data, height="content")

@@ -19,10 +19,11 @@ from lossviz.figures import iou as F
 from lossviz.i18n import t
 
 WARN = ":material/warning:"
-_write = write_back(A.box_values)  # new boxes (canvas or preset) become the URL-bound inputs' values
+_write = write_back(A.BOX_KEYS, A.box_values)  # the boxes a canvas edit moved (or a preset's) become the inputs' values
 # What follows the boxes: a typed coordinate reruns these fragments only (a released drag or keys at rest, the
 # coordinate inputs too), not the page: title, loss and options, presets, explanation and the app's shell stay.
 FOLLOW = ("iou_pair", "iou_land")
+BOXES = "iou_boxes"  # the canvas publishes the boxes it shows here; the landscapes are dimmed while drawn for others
 
 
 def _boxes():
@@ -49,8 +50,8 @@ def _pair_view(code: str, options: A.Options) -> None:
     col_canvas, col_side = st.columns([3, 2], gap="medium")
     with col_canvas:
         view = F.canvas_view(code, name, geo, row, A.edge_arrows(pred, row.grad), A.reads(code, options))
-        release = [*FOLLOW, "iou_coords"]
-        done = box_canvas("iou_canvas", pred=pred, target=target, on_boxes=_write, rerun_on_release=release, **view)
+        view |= {"rerun_on_release": [*FOLLOW, "iou_coords"], "channel": BOXES}  # an edit's end: what follows it
+        done = box_canvas("iou_canvas", pred=pred, target=target, on_boxes=_write, **view)
         st.caption(t("iou.canvas.keys"))
     with col_side:
         m1, m2 = st.columns(2)
@@ -115,7 +116,7 @@ def _landscapes(code: str, options: A.Options) -> None:
             view = (code, target, plane, fixed, int(res), options)
             with col:
                 fig = C.landscape_figure(*view, current, field, i18n.get_lang())
-                plotly_chart(fig, key=f"iou_land_{plane}", height=460)
+                plotly_chart(fig, key=f"iou_land_{plane}", height=460, follows=(BOXES, [*pred, *target]))
                 csv = lambda v=view: C.landscape_columns(*v)  # noqa: E731 (built only when clicked)
                 downloads.buttons(f"iou_land_{plane}_{code}_{res}", csv=csv, key=f"iou_dl_{plane}")
 

@@ -1,9 +1,11 @@
 // lossviz box canvas: two xyxy boxes in a 0..world SVG, moved and resized with the pointer, touch or keyboard.
 //
-// Python sends `data` = {pred, target, world, min_size, show, overlay, arrows, readout, labels, palette, seq, module,
-// base}; this module is fetched once per page load by the loader that box_canvas.py mounts.
-// We send `setStateValue("boxes", {pred, target, seq, final})`: throttled while dragging, once at release, and for
-// arrow keys at the first press and once more when the keys have rested (holding a key does not flood reruns).
+// Python sends `data` = {pred, target, world, min_size, show, overlay, arrows, readout, labels, palette, seq, channel,
+// module, base}; this module is fetched once per page load by the loader that box_canvas.py mounts.
+// We send `setStateValue("boxes", {pred?, target?, seq, final})` with the boxes moved here since the last update, and
+// only those: throttled while dragging, once at release, and for arrow keys at the first press and once more when the
+// keys have rested (holding a key does not flood reruns). A box not moved here is never sent: our copy of it may be
+// older than a coordinate just typed into the page's inputs, and sending it would write that stale copy back.
 // Streamlit calls this function again on every data change with the same DOM, so everything below is idempotent:
 // the SVG is built once per parentElement and then only updated. The drag, keyboard and selection state lives here; Python only ever sees boxes.
 
@@ -151,6 +153,7 @@ function onKey(s, which, ev) {
     [x1, y1, x2, y2] = [x1 + mx, y1 + my, x2 + mx, y2 + my];
   }
   s.local[which] = [x1, y1, x2, y2].map(round1);
+  s.moved.add(which);
   select(s, which);
   draw(s);
   // The first press of a burst goes out at once (a single press updates the page without waiting); the presses
@@ -164,9 +167,9 @@ function onKey(s, which, ev) {
     if (s.keyMoved) {
       s.keyMoved = false;
       request(s, true);
-    } else if (!s.drag && !s.pending && s.echoed >= s.seq) {
-      // Nothing new to send: take Python's boxes, which arrived while the keys were held back (its repairs win).
-      s.local = { pred: s.data.pred.slice(), target: s.data.target.slice() };
+    } else {
+      // Nothing new to send: take Python's boxes where nothing of ours is still on its way (its repairs win).
+      adopt(s);
       draw(s);
     }
   }, KEY_DEBOUNCE_MS);
@@ -209,6 +212,7 @@ function dragged(s, ev) {
 function onMove(s, ev) {
   if (!s.drag) return;
   s.local[s.drag.which] = dragged(s, ev);
+  s.moved.add(s.drag.which);
   draw(s);
   request(s, false);
 }
@@ -217,6 +221,7 @@ function onUp(s, ev) {
   if (!s.drag) return;
   const which = s.drag.which;
   s.local[which] = dragged(s, ev);
+  s.moved.add(which);
   s.drag = null;
   s.wrap.classList.remove("bc-dragging");
   select(s, which);
@@ -226,7 +231,8 @@ function onUp(s, ev) {
 
 // Flow control: one update in flight at a time and at most one per THROTTLE_MS. Newer boxes wait as `pending` and
 // go out when Python echoes the previous update's seq (or after STALL_MS), so reruns never pile up while the pointer
-// moves; the final update (release, keys at rest) is always sent.
+// moves; the final update (release, keys at rest) is always sent. An update carries the boxes in `s.moved` (moved
+// here since the last update) and no other.
 function request(s, final) {
   s.pending = { final: final || Boolean(s.pending && s.pending.final) };
   flush(s);
@@ -248,10 +254,27 @@ function flush(s) {
   }
   const final = s.pending.final;
   s.pending = null;
+  if (!s.moved.size) return; // nothing of ours changed: nothing to write
   s.seq += 1;
   s.sentAt = now;
+  const update = { seq: s.seq, final };
+  for (const w of s.moved) {
+    update[w] = s.local[w].slice();
+    s.sentFor[w] = s.seq;
+  }
+  s.moved.clear();
   s.wrap.setAttribute("aria-busy", "true");
-  s.setStateValue("boxes", { pred: s.local.pred, target: s.local.target, seq: s.seq, final });
+  s.setStateValue("boxes", update);
+}
+
+// Python's boxes win, box by box, unless that box is ours still: held by the pointer, moved and not yet sent, or sent
+// in an update Python has not applied yet (a rerun for an older position must not yank it back). The other box is
+// always Python's: a coordinate typed into the page shows at once, even in the middle of a key burst on this one.
+function adopt(s) {
+  for (const w of ["pred", "target"]) {
+    const held = s.drag && s.drag.which === w;
+    if (!held && !s.moved.has(w) && s.sentFor[w] <= s.echoed) s.local[w] = s.data[w].slice();
+  }
 }
 
 // --- drawing ---------------------------------------------------------------------------------------------
@@ -308,6 +331,19 @@ function drawBox(s, which, b) {
 }
 
 const same = (a, b) => a && b && a.every((v, i) => Math.abs(v - b[i]) < 1e-9);
+
+// The boxes as shown, [...pred, ...target], published on `data.channel` for the charts drawn for them (plotly_chart's
+// `follows`): from the first move of an edit, a chart drawn for other boxes shows itself stale until redrawn.
+const FOLLOW_EVENT = "lossviz:follow";
+
+function publish(channel, state) {
+  const store = (window.__lossvizFollow = window.__lossvizFollow || {});
+  const old = store[channel];
+  if (state ? old && old.length === state.length && same(old, state) : !old) return; // unchanged
+  if (state) store[channel] = state;
+  else delete store[channel];
+  window.dispatchEvent(new CustomEvent(FOLLOW_EVENT, { detail: { channel } }));
+}
 
 // Geometry overlay: always the torch core's (data.overlay); this file never derives geometry. Mid-drag, before the
 // rerun returns, the last computed overlay stays on screen, dimmed, until the core's answer for the new boxes arrives.
@@ -531,6 +567,7 @@ function draw(s) {
   drawBox(s, "pred", p);
   drawArrows(s, fresh);
   placeLabels(s);
+  if (s.data.channel) publish(s.data.channel, [...p, ...t]);
   s.readout.textContent = s.data.readout || "";
   s.readout.classList.toggle("bc-stale", !fresh);
   if (s.selected) s.live.textContent = describe(s, s.selected);
@@ -542,6 +579,8 @@ export default function (component) {
   let s = parentElement.__lossvizBoxCanvas;
   if (!s) {
     s = { seq: 0, echoed: 0, sentAt: -Infinity, pending: null, timer: null, keyTimer: null, drag: null, local: null, selected: null };
+    s.moved = new Set(); // boxes moved here and not yet sent
+    s.sentFor = { pred: 0, target: 0 }; // per box, the seq of the last update that carried it
     parentElement.__lossvizBoxCanvas = s;
     build(parentElement, s);
   }
@@ -552,15 +591,17 @@ export default function (component) {
   s.help.textContent = L.keys || "";
   for (const [k, v] of Object.entries(data.palette || {})) s.wrap.style.setProperty(`--bc-${k}`, v);
   const echoed = typeof data.seq === "number" ? data.seq : 0;
-  // Python's boxes win unless the pointer holds one, keys are still being pressed, an update is still waiting to go
-  // out, or a rerun for an older position comes back late (it must not yank the box back). `echoed` is the last
-  // update Python applied.
-  if (!s.local || (!s.drag && !s.keyTimer && !s.pending && echoed >= s.seq)) {
-    s.local = { pred: data.pred.slice(), target: data.target.slice() };
-  }
+  // `echoed` is the last update Python applied; Python's boxes win where nothing of ours is pending (adopt).
   s.seq = Math.max(s.seq, echoed);
   s.echoed = echoed;
+  if (!s.local) s.local = { pred: data.pred.slice(), target: data.target.slice() };
+  adopt(s);
   if (echoed >= s.seq && !s.pending) s.wrap.removeAttribute("aria-busy");
   draw(s);
   flush(s);
+  // Streamlit may call this for a superseded update too: the boxes stop being shown only when the canvas has left.
+  return () =>
+    setTimeout(() => {
+      if (!parentElement.isConnected && data.channel) publish(data.channel, null);
+    }, 0);
 }
