@@ -16,7 +16,7 @@ import functools
 import importlib
 import math
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -177,8 +177,13 @@ def check_unknown_params() -> list[str]:
 
 
 def stop() -> None:
-    """``st.stop()`` for a page that ends early: checks the URL for unknown keys first (nothing runs after a stop)."""
+    """``st.stop()`` for a page that ends early: does first what the shell does after a page, as nothing runs after a
+    stop (not even a ``finally``: every Streamlit call, session state included, raises the stop again): checks the
+    URL for unknown keys and notes the page's URL for Back and Forward."""
+    from lossviz.components import shell  # here, not at the top: the shell imports this module
+
     check_unknown_params()
+    shell._remember_query()
     st.stop()
 
 
@@ -316,25 +321,12 @@ def with_placeholder(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {"placeholder": t("common.choose"), **kwargs}
 
 
-_OBSERVERS: list[Callable[[], None]] = []  # called as each control is built, fragment runs included
-
-
-def observe_controls(callback: Callable[[], None]) -> None:
-    """Call ``callback()`` whenever a control is about to be built, in full and fragment runs alike (the shell notes
-    the page's URL this way: a fragment's run does not run the shell)."""
-    if callback not in _OBSERVERS:
-        _OBSERVERS.append(callback)
-
-
 def remember_default(key: str, default: Any) -> None:
-    """Note the default of the control ``key`` (what "Reset to defaults" sets it back to) for this session; tell
-    the observers (:func:`observe_controls`) that a control is being built."""
+    """Note the default of the control ``key`` (what "Reset to defaults" sets it back to) for this session."""
     try:
         st.session_state.setdefault(_DEFAULTS, {})[key] = default
     except Exception:  # outside a script run: nothing to reset later
         pass
-    for callback in _OBSERVERS:
-        callback()
 
 
 def defaults() -> dict[str, Any]:

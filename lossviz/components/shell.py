@@ -129,7 +129,6 @@ def navigation():
     """
     from lossviz.components import controls
 
-    st.session_state[_ACTIVE] = None  # until the page is known: the shell's own controls note no page's URL
     st.html(GLOBAL_CSS)  # style only: Streamlit puts it out of the layout flow
     controls.set_notice_area(st.container())
     with st.sidebar:
@@ -140,7 +139,6 @@ def navigation():
     target = _aliases().get(selected.url_path, selected.url_path)  # an alias shows its page in place
     _remember_or_restore(target or "")
     _start_visit(target or "")
-    st.session_state[_ACTIVE] = target or ""
     info = _BY_URL.get(target or "")
     controls.set_page_source(str(PAGES_DIR / (info.file if info else "home.py")))
     if info and info.url_prefixes:
@@ -209,25 +207,13 @@ def _remember_query() -> None:
         st.session_state.setdefault(_QUERIES, {})[visit["page"]] = _page_query()
 
 
-_ACTIVE = "_lossviz_active_page"  # the page this run (or fragment run) is running, None while the shell runs
-
-
-def _remember_from_control() -> None:
-    """A control of the running page is being built: note the page's URL. Fragment runs skip the shell, so a
-    control moved in a fragment is noted here; the shell's own controls (before the page is known) note nothing,
-    or leaving a page would overwrite its settings with the next page's bare URL."""
-    visit = st.session_state.get(_VISIT)
-    if visit and st.session_state.get(_ACTIVE) == visit["page"]:
-        _remember_query()
-
-
 def fragment(func: Callable | None = None, *, key: str | None = None):
     """``st.fragment`` for a page's section (``@shell.fragment`` or ``@shell.fragment(key=...)``): a run of it notes
-    the page's URL, as a full run does.
+    the page's URL, as a full run does (every fragment of a page must be one: ``tests/test_shell_back.py``).
 
-    Back and Forward give a page the URL it had when it was left; a fragment's run skips the shell, and only a
-    control built through ``controls`` noted it. A URL-bound expander opened or closed inside a fragment (the IoU
-    page's table, Libra's sections) was forgotten, and Back brought the page back as an earlier run had left it."""
+    Back and Forward give a page the URL it had when it was left; a fragment's run skips the shell, so without this
+    note a control moved inside a fragment (Classification's γ), or a URL-bound expander opened or closed there (the
+    IoU page's table, Libra's sections), was forgotten, and Back brought the page back as an earlier run left it."""
 
     def decorate(f: Callable) -> Callable:
         @functools.wraps(f)
@@ -235,20 +221,11 @@ def fragment(func: Callable | None = None, *, key: str | None = None):
             try:
                 return f(*args, **kwargs)
             finally:
-                _remember_from_control()  # after the section's widgets: the URL as this run leaves it
+                _remember_query()  # after the section's widgets: the URL as this run leaves it
 
         return st.fragment(run, key=key)
 
     return decorate(func) if func is not None else decorate
-
-
-def _observe_controls() -> None:
-    from lossviz.components import controls
-
-    controls.observe_controls(_remember_from_control)
-
-
-_observe_controls()
 
 
 def _is_history_navigation() -> bool:
@@ -429,7 +406,8 @@ def run(page) -> None:
     """Run the selected page, then report and drop the URL parameters it does not know.
 
     A ``st.rerun()`` inside the page skips the check (the next run does it); a page that ends early with
-    ``st.stop()`` must use ``controls.stop()`` instead, which checks first (nothing can be shown after a stop).
+    ``st.stop()`` must use ``controls.stop()`` instead, which checks first and notes the page's URL (nothing runs after
+    a stop).
     """
     from lossviz.components import controls
 
