@@ -171,6 +171,7 @@ def test_range_show_closed_form_and_l2_controls(app):
     _ok(at)
     assert t("reg.pick_a_loss") in [i.value for i in at.info]
     at.multiselect(key="reg_show").set_value(["L2"]).run()
+    at.run()  # AppTest shows only what a step reran (the section): a full run draws the sidebar again
     at.toggle(key="reg_l2half").set_value(True).run()
     _ok(at)
     x, y = _trace(_figure(at, "reg_curves_chart"), "L2")
@@ -563,6 +564,66 @@ def test_the_preset_notice_follows_a_hyper_parameter_step(app):
     at.run()  # AppTest shows only what a step reran (the sections): a full run draws the page's controls again
     at.slider(key="reg_beta").set_value(1.0).run()
     assert [s for s in at.success if "Fig. 5" in s.value]
+
+
+def _claims_fig5(at) -> bool:
+    return any("Fig. 5" in s.value for s in at.success)
+
+
+FIG5 = A.PRESETS["libra_fig5"].values
+
+
+def _fig5_query(**over) -> dict:
+    text = lambda v: v if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else str(v)  # noqa: E731
+    query = {k: text(v) for k, v in FIG5.items()} | {"reg_fam": "α"}  # the URL holds the symbol
+    return {**query, **over}
+
+
+def test_a_fresh_load_at_the_defaults_does_not_claim_the_papers_figure(app):
+    """The defaults draw the closed-form markers, which Fig. 5 does not: a first load said it reproduced Fig. 5 (the
+    notice was decided before the curves section had drawn its controls), an α step away and back said it did not."""
+    at = app(PAGE)
+    _ok(at)
+    assert not _claims_fig5(at)
+    at.slider(key="reg_alpha").set_value(0.55).run()
+    at.run()
+    at.slider(key="reg_alpha").set_value(0.5).run()
+    assert not _claims_fig5(at)
+
+
+def test_a_link_with_the_papers_values_claims_the_figure_on_its_first_load_and_after_a_round_trip(app):
+    at = app(PAGE, query=_fig5_query())
+    _ok(at)
+    assert _claims_fig5(at)
+    at.slider(key="reg_alpha").set_value(0.55).run()
+    assert not _claims_fig5(at)
+    at.run()
+    at.slider(key="reg_alpha").set_value(0.5).run()
+    assert _claims_fig5(at)
+
+
+@pytest.mark.parametrize(("section", "key", "away", "back"), [
+    ("reg_sec_curves", "reg_range", 4.0, 3.0),
+    ("reg_sec_sweep", "reg_fam_n", 6, 5),
+])  # fmt: skip
+def test_the_preset_notice_follows_the_sections_own_controls(app, section, key, away, back):
+    """Fig. 5's range and curve count left the notice up after a change (only a hyper-parameter step reran it)."""
+    at = app(PAGE, query=_fig5_query(**{section: "true"}))
+    assert _claims_fig5(at)
+    at.slider(key=key).set_value(away).run()
+    _ok(at)
+    assert not _claims_fig5(at)
+    at = app(PAGE, query=_fig5_query(**{section: "true", key: str(away)}))  # AppTest shows only what a step reran
+    assert not _claims_fig5(at)
+    at.slider(key=key).set_value(back).run()
+    assert _claims_fig5(at)
+
+
+def test_a_closed_sections_controls_do_not_count_for_the_preset(app):
+    at = app(PAGE, query=_fig5_query(reg_sec_curves="false", reg_closed="true"))
+    _ok(at)
+    assert _claims_fig5(at)  # the markers' switch is not on screen
+    assert A.preset_values({"reg_closed": True}, ()) == {**{s.key: None for s in A.PARAM_SLIDERS}, "reg_l2half": None}
 
 
 def test_main_controls_are_on_the_page_not_in_the_sidebar(app):

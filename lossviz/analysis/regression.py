@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import numpy as np
 import torch
@@ -347,6 +348,32 @@ PRESETS = {
         figure="Fig. 5",
     ),
 }
+
+
+#: The controls inside each section (by its expander's key) that a paper preset sets: a closed section's controls are
+#: not on screen, and their values do not count for the preset.
+SECTION_CONTROLS = {
+    "reg_sec_curves": ("reg_range", "reg_show", "reg_closed"),
+    "reg_sec_sweep": ("reg_fam", "reg_fam_n"),
+}
+
+
+def preset_values(state: Mapping[str, object], open_sections: Sequence[str]) -> dict[str, object]:
+    """What :func:`matching_preset` compares, by URL key: the hyper-parameters, the L2 switch and the controls of the
+    sections in ``open_sections``; a control without a value in ``state`` is None (not on screen)."""
+    keys = [*(s.key for s in PARAM_SLIDERS), "reg_l2half"]
+    keys += [k for section in open_sections for k in SECTION_CONTROLS.get(section, ())]
+    return {k: state.get(k) for k in keys}
+
+
+def moved_cbbl(query: Mapping[str, str]) -> dict[str, str] | None:
+    """C-BBL moved to the Box-size page: for an old link's ``reg_cb_*`` parameters, the new page's link carrying them
+    (``bs_cb_*``) and the old parameters as text (``{"link", "params"}``); None when the link has none."""
+    old = {k: v for k, v in query.items() if k.startswith("reg_cb_")}
+    if not old:
+        return None
+    link = "boxsize?" + urlencode({"bs_cb_" + k.removeprefix("reg_cb_"): v for k, v in old.items()})
+    return {"link": link, "params": ", ".join(f"`{k}={v}`" for k, v in old.items())}
 
 
 def params_from(values: Mapping[str, object]) -> Params:

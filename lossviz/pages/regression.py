@@ -3,8 +3,6 @@ its own controls rerun; the hyper-parameters above it (a phone sees them) rerun 
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import pandas as pd
 import streamlit as st
 
@@ -19,6 +17,9 @@ from lossviz.i18n import get_lang, t
 SYMBOLS = {"alpha": "α", "gamma": "γ", "beta": "β"}  # language independent: they go into the URL
 #: What the hyper-parameters change: a step of one reruns these fragments (those drawn), not the page.
 FOLLOW = sections.rerun_drawn("reg_preset", "reg_curves", "reg_formulas", "reg_sweep", "reg_balance")
+#: A section's control that a paper preset sets reruns its section and the preset notice (which compares it).
+NOTE = {"on_change": sections.rerun_drawn("reg_curves", "reg_preset")}
+NOTE_SWEEP = {"on_change": sections.rerun_drawn("reg_sweep", "reg_preset")}
 
 
 def slider(spec: A.Slider, where, **kwargs) -> float:
@@ -27,18 +28,19 @@ def slider(spec: A.Slider, where, **kwargs) -> float:
         return float(controls.slider(t(spec.label), spec.key, spec.lo, spec.hi, spec.default, spec.step, **kwargs))
 
 
-def section(key: str, label: str, render, url_keys=(), expanded: bool = False) -> None:
-    """``render()`` in a URL-bound expander, only when it is open; a link setting one of ``url_keys`` opens it."""
+def section(key: str, label: str, render, url_keys=(), expanded: bool = False) -> str | None:
+    """``render()`` in a URL-bound expander if open (then returns ``key``); a link setting ``url_keys`` opens it."""
     box = st.expander(label, expanded=expanded or any(k in st.query_params for k in url_keys), key=key,
                       bind="query-params")  # fmt: skip
     if box.open:
         with box:
             render()
+        return key
 
 
-@shell.fragment(key="reg_preset")  # always there: a notice coming or going must not shift (remount) the charts
-def preset_notice() -> None:
-    if preset := A.matching_preset({k: st.session_state.get(k) for k in A.PRESETS["libra_fig5"].values}):
+@shell.fragment(key="reg_preset")  # drawn last, above the sections: it compares their controls' values too
+def preset_notice(open_sections: tuple[str, ...]) -> None:
+    if preset := A.matching_preset(A.preset_values(st.session_state, open_sections)):
         figure = t(f"reg.preset.figure.{preset.code}")
         st.success(t("reg.preset.shown", figure=figure, paper=preset.paper), icon=":material/menu_book:")
 
@@ -48,11 +50,11 @@ def curves_section() -> None:
     params = A.params_from(st.session_state)  # as the controls hold them now (a step reruns only this)
     c1, c2, c3 = st.columns([2, 3, 1.4])
     with c1:
-        max_abs = controls.slider(t("reg.range"), "reg_range", 0.5, 10.0, 3.0, 0.5, help=t("reg.range_help"))
+        max_abs = controls.slider(t("reg.range"), "reg_range", 0.5, 10.0, 3.0, 0.5, help=t("reg.range_help"), **NOTE)
     with c2:
-        names = controls.multiselect(t("reg.show"), "reg_show", list(A.LOSS_NAMES), list(F.FOCUS))
+        names = controls.multiselect(t("reg.show"), "reg_show", list(A.LOSS_NAMES), list(F.FOCUS), **NOTE)
     with c3:
-        closed = controls.toggle(t("reg.closed_toggle"), "reg_closed", True, help=t("reg.closed_help"))
+        closed = controls.toggle(t("reg.closed_toggle"), "reg_closed", True, help=t("reg.closed_help"), **NOTE)
     if not names:
         return st.info(t("reg.pick_a_loss"))
     shown = tuple(n for n in A.LOSS_NAMES if n in names)
@@ -88,10 +90,10 @@ def family_section() -> None:
     c1, c2 = st.columns([1, 2])
     with c1:
         param = controls.segmented(
-            t("reg.family.param"), "reg_fam", list(A.FAMILY_PARAMS), "alpha", format_func=SYMBOLS.get
+            t("reg.family.param"), "reg_fam", list(A.FAMILY_PARAMS), "alpha", format_func=SYMBOLS.get, **NOTE_SWEEP
         )
     with c2:
-        count = controls.slider(t("reg.family.count"), "reg_fam_n", 2, 9, 5, 1)
+        count = controls.slider(t("reg.family.count"), "reg_fam_n", 2, 9, 5, 1, **NOTE_SWEEP)
     param = param or "alpha"
     st.caption(t("reg.family.range", sym=SYMBOLS[param], lo=A.FAMILY_RANGES[param][0], hi=A.FAMILY_RANGES[param][1]))
     values = tuple(float(v) for v in A.family_values(param, int(count)))
@@ -121,17 +123,9 @@ def balance_section() -> None:
     downloads.buttons("gradient_balance", csv=lambda: table, key="reg_dl_balance")
 
 
-def moved_cbbl_notice() -> None:
-    """C-BBL moved to the Box-size page: an old ``reg_cb_*`` link gets a notice carrying its settings (``bs_cb_*``)."""
-    old = {k: st.query_params.get(k) for k in st.query_params if k.startswith("reg_cb_")}
-    if old:
-        link = "boxsize?" + urlencode({"bs_cb_" + k.removeprefix("reg_cb_"): v for k, v in old.items()})
-        params = ", ".join(f"`{k}={v}`" for k, v in old.items())
-        st.info(t("bs.moved", link=link, params=params), icon=":material/arrow_forward:")
-
-
 st.title(t("reg.title"))
-moved_cbbl_notice()
+if moved := A.moved_cbbl({k: st.query_params.get(k) for k in st.query_params}):  # an old link's C-BBL settings
+    st.info(t("bs.moved", **moved), icon=":material/arrow_forward:")
 st.markdown(t("reg.intro") + "\n\n" + t("reg.papers", sl1=A.PAPERS["Smooth L1"], bl1=A.PAPERS["Balanced L1"]))
 st.button(t("reg.preset.libra_fig5"), help=t("reg.preset.libra_fig5_help"), on_click=st.session_state.update,
           args=(dict(A.PRESETS["libra_fig5"].values),), icon=":material/menu_book:")  # fmt: skip
@@ -139,10 +133,12 @@ for col, spec in zip(st.columns(4), A.PARAM_SLIDERS, strict=True):
     slider(spec, col, on_change=FOLLOW)
 with st.sidebar:
     controls.toggle(t("reg.l2_half"), "reg_l2half", False, on_change=FOLLOW)
-preset_notice()
-section("reg_sec_curves", t("reg.curves.header"), curves_section, expanded=True)
-section("reg_sec_formulas", t("reg.sec.formulas"), formulas_section)
-section("reg_sec_sweep", t("reg.family.header"), family_section, ("reg_fam", "reg_fam_n"))
-section("reg_sec_balance", t("reg.balance.header"), balance_section, A.BALANCE_KEYS)
+preset_area = st.container()
+opened = (section("reg_sec_curves", t("reg.curves.header"), curves_section, expanded=True),
+          section("reg_sec_formulas", t("reg.sec.formulas"), formulas_section),
+          section("reg_sec_sweep", t("reg.family.header"), family_section, ("reg_fam", "reg_fam_n")),
+          section("reg_sec_balance", t("reg.balance.header"), balance_section, A.BALANCE_KEYS))  # fmt: skip
+with preset_area:
+    preset_notice(tuple(k for k in opened if k))
 with shell.explanation("reg"):
     st.markdown(t("reg.explain"))
