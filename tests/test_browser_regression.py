@@ -82,6 +82,21 @@ def test_arrow_key_on_alpha_updates_the_url_and_the_plotted_curve(server_url, pa
     assert page.locator("[data-testid=stException]").count() == 0
 
 
+def test_a_section_opened_by_a_link_keeps_its_flag_in_the_url_through_a_full_rerun(server_url, page):
+    """The balance section's default was computed from the URL (open when a balance value is in it): its open state
+    equalled that default, so the browser dropped ``reg_sec_balance=true`` on the next full run (a language switch,
+    Back, a preset), and once the value went back to its default a reload showed the section closed."""
+    _open(page, server_url + "/regression?reg_sec_balance=true&reg_out_scale=3.5")
+    page.get_by_role("button", name=t("reg.preset.libra_fig5")).click()  # a full run of the page
+    wait_idle(page)
+    page.wait_for_timeout(300)
+    assert "reg_sec_balance=true" in page.url, page.url
+    page.goto(server_url + "/regression?reg_sec_balance=true")  # the value back at its default: the flag alone
+    wait_idle(page)
+    page.locator(".js-plotly-plot").nth(1).wait_for()  # the curves and the balance chart
+    assert page.get_by_text(t("reg.balance.intro")[:40]).count() >= 1
+
+
 def test_bad_url_parameters_show_notices_not_tracebacks(server_url, page):
     _open(page, server_url + "/regression?reg_alpha=abc&reg_beta=7&reg_fam=delta")
     for text in ("reg_alpha=abc", "reg_beta=7", "reg_fam=delta"):

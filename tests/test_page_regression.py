@@ -626,6 +626,14 @@ def test_a_closed_sections_controls_do_not_count_for_the_preset(app):
     assert A.preset_values({"reg_closed": True}, ()) == {**{s.key: None for s in A.PARAM_SLIDERS}, "reg_l2half": None}
 
 
+def test_a_link_with_a_sections_value_opens_it_unless_it_says_closed(app):
+    """(The URL keeping the section's flag is in test_browser_regression: the browser writes bound values.)"""
+    at = app(PAGE, query={"reg_out_scale": "3.5"})  # a link with a balance value alone still opens it
+    assert "reg_balance_chart" in _charts(at)
+    at = app(PAGE, query={"reg_out_scale": "3.5", "reg_sec_balance": "false"})  # unless it says closed
+    assert "reg_balance_chart" not in _charts(at)
+
+
 def test_main_controls_are_on_the_page_not_in_the_sidebar(app):
     at = app(PAGE)
     sidebar = {s.key for s in at.sidebar.slider}

@@ -45,6 +45,16 @@ def controls_row(
     return out
 
 
+def expander(label: str, key: str, *, expanded: bool = False, opened_by: Sequence[str] = (), **kwargs: Any) -> Any:
+    """``st.expander`` bound to the URL parameter ``key``; a link that sets one of ``opened_by`` (the section's own
+    controls) opens it, and the URL then says so. A default computed from the URL moved with it: once the open state
+    equalled that default Streamlit dropped the section's flag, so a language switch, Back or a control set back to
+    its default left a link that opened the section closed."""
+    if key not in st.query_params and key not in st.session_state and any(k in st.query_params for k in opened_by):
+        st.session_state[key] = True
+    return st.expander(label, expanded=expanded, key=key, bind="query-params", **kwargs)
+
+
 def preset_buttons(presets: dict, label: str, key: str, disabled: str | None = None, page: bool = False) -> None:
     """One button per preset (``code -> {URL key: value}``) that sets those controls; labels ``<label><code>``,
     widget keys ``<key><code>``; the preset ``disabled`` (the one shown now) is greyed out. ``page``: a click reruns

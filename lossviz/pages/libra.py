@@ -19,7 +19,7 @@ from lossviz.i18n.libra import error_message
 
 def _section(key: str, title: str, opened_by: str = "") -> st.delta_generator.DeltaGenerator | None:
     """A URL-bound section that costs nothing while closed: the expander when it is open, else None."""
-    box = st.expander(title, expanded=opened_by in st.query_params, key=key, on_change="rerun", bind="query-params")
+    box = sections.expander(title, key, opened_by=[opened_by] if opened_by else [], on_change="rerun")
     return box if box.open else None
 
 

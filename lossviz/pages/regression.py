@@ -30,8 +30,7 @@ def slider(spec: A.Slider, where, **kwargs) -> float:
 
 def section(key: str, label: str, render, url_keys=(), expanded: bool = False) -> str | None:
     """``render()`` in a URL-bound expander if open (then returns ``key``); a link setting ``url_keys`` opens it."""
-    box = st.expander(label, expanded=expanded or any(k in st.query_params for k in url_keys), key=key,
-                      bind="query-params")  # fmt: skip
+    box = sections.expander(label, key, expanded=expanded, opened_by=url_keys)
     if box.open:
         with box:
             render()
