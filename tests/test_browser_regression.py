@@ -148,3 +148,41 @@ def test_main_controls_and_chart_without_the_sidebar_and_no_sideways_scroll(serv
         page.wait_for_url(re.compile(r"reg_alpha=0\.55"), timeout=30_000)
     finally:
         ctx.close()
+
+
+# Bounding boxes of the balance chart's titles: the x-axis titles and the annotations (plot titles, share marker).
+BALANCE_TITLES = """() => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')].find(
+    (g) => (g._fullData || []).some((tr) => tr.orientation === 'h'));
+  if (!gd) return null;
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const chart = box(gd);
+  const parts = [...gd.querySelectorAll('.g-xtitle, .g-x2title, .annotation')].map(
+    (el) => ({ text: el.textContent, box: box(el) }));
+  return { chart, parts };
+}"""
+
+
+def test_the_gradient_balance_on_a_phone_stacks_its_two_plots_without_overlapping_titles(server_url, browser):
+    """At 390 px the histogram and the shares sat side by side: "Sampled residuals" was cut off and ran into the
+    inliers' share marker, and the two x-axis titles merged into one line. On a phone they are now stacked."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    page = ctx.new_page()
+    try:
+        _open(page, server_url + "/regression?reg_sec_curves=false&reg_sec_balance=true&lang=en")
+        page.wait_for_function(f"() => ({BALANCE_TITLES})() !== null", timeout=30_000)
+        page.wait_for_timeout(500)
+        got = page.evaluate(BALANCE_TITLES)
+        left, top, right, bottom = got["chart"]
+        parts = [p for p in got["parts"] if p["text"].strip()]
+        assert len(parts) >= 5, parts  # two axis titles, two plot titles, the marker
+        for p in parts:
+            x0, y0, x1, y1 = p["box"]
+            assert x0 >= left - 1 and x1 <= right + 1 and y0 >= top - 1 and y1 <= bottom + 1, p
+        for i, a in enumerate(parts):
+            for b in parts[i + 1 :]:
+                (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = a["box"], b["box"]
+                overlap = min(ax1, bx1) - max(ax0, bx0) > 2 and min(ay1, by1) - max(ay0, by0) > 2
+                assert not overlap, (a, b)
+    finally:
+        ctx.close()

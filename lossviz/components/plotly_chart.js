@@ -92,7 +92,11 @@ function applyTheme(layout, theme) {
 
 // --------------------------------------------------------------------------------------------------- phones
 function applyNarrow(layout, narrow) {
-  if (!narrow || layout.showlegend === false) return;
+  if (!narrow) return;
+  // A figure may say how it is laid out on a phone: `layout.meta.lossviz_narrow` replaces those layout keys
+  // (two plots side by side stacked, a taller chart).
+  Object.assign(layout, (layout.meta && layout.meta.lossviz_narrow) || {});
+  if (layout.showlegend === false) return;
   // Container-referenced at the bottom: the row sits below the x-axis title and tick labels whatever their height,
   // and pushes the bottom margin instead of overlapping them (a paper-referenced y below 0 lands on the axis title).
   layout.legend = { ...(layout.legend || {}), orientation: "h", x: 0, xanchor: "left", xref: "paper" };

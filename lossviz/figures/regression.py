@@ -337,23 +337,42 @@ def balance_figure(bal: GradientBalance, height: int = 420, bins: int = 80) -> d
         "xaxis2": {"domain": [0.55, 1], "anchor": "y2", "range": [0, 100], "title": {"text": t("reg.axis.share")}},
         "yaxis2": {"domain": [0, 1], "anchor": "x2", "autorange": "reversed"},
         "shapes": shapes,
-        "annotations": [
-            {**_title(t("reg.fig.residuals"), 1.0), "x": 0.21},
-            {**_title(t("reg.fig.shares"), 1.0), "x": 0.775, "yshift": 14},
-            {
-                "x": count,
-                "y": 1.0,
-                "xref": "x2",
-                "yref": "paper",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "text": t("reg.count_share_marker", pct=f"{count:.1f}"),
-                "xanchor": "right",
-                "font": {"size": 11},
-            },
-        ],
+        "annotations": _balance_titles(count, 1.0, (0.21, 0.775)),
+    }
+    # On a phone (lossviz's chart under 640 px wide) side by side squeezed the titles into each other: the two plots
+    # are stacked there, histogram above shares, in a taller chart.
+    top, bottom = {"domain": [0.64, 1]}, {"domain": [0, 0.36]}
+    layout["meta"] = {
+        "lossviz_narrow": {
+            "height": height + 240,
+            "xaxis": {**layout["xaxis"], "domain": [0, 1]},
+            "yaxis": {**layout["yaxis"], **top},
+            "xaxis2": {**layout["xaxis2"], "domain": [0, 1]},
+            "yaxis2": {**layout["yaxis2"], **bottom},
+            "annotations": _balance_titles(count, 0.36, (0.5, 0.5)),
+        }
     }
     return {"data": traces, "layout": layout}
+
+
+def _balance_titles(count: float, shares_top: float, x: tuple[float, float]) -> list[dict]:
+    """The balance figure's two titles (at ``x``) and the marker of the inliers' share of the samples, above the
+    shares plot whose top is at ``shares_top`` (paper coordinates)."""
+    return [
+        {**_title(t("reg.fig.residuals"), 1.0), "x": x[0]},
+        {**_title(t("reg.fig.shares"), shares_top), "x": x[1], "yshift": 14},
+        {
+            "x": count,
+            "y": shares_top,
+            "xref": "x2",
+            "yref": "paper",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "text": t("reg.count_share_marker", pct=f"{count:.1f}"),
+            "xanchor": "right",
+            "font": {"size": 11},
+        },
+    ]
 
 
 def _csv(columns: dict[str, np.ndarray]) -> bytes:
