@@ -224,3 +224,12 @@ def test_simulation_figures_take_every_colour_from_the_shared_palette(small_run)
     for name in A.AUTOGRAD_LOSSES:
         tr = next(tr for tr in curves if tr["name"].startswith(F.loss_label(name) + " ·"))
         assert tr["line"]["color"] == style.LOSS[name], name
+
+
+def test_the_log_scale_labels_each_decade_only(small_run):
+    """On a phone the log axis' minor labels "2" and "5" next to "10k" read as 2 and 5 (fresh-eyes check)."""
+    from lossviz.figures import simulation as F
+
+    axis = F.error_curves_figure({"paper": small_run}, True, as_dict=True)["layout"]["yaxis"]
+    assert axis["type"] == "log" and axis["dtick"] == 1
+    assert "dtick" not in F.error_curves_figure({"paper": small_run}, False, as_dict=True)["layout"]["yaxis"]
