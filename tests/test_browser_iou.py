@@ -354,28 +354,38 @@ def test_a_single_arrow_key_press_reaches_the_server_without_waiting_for_the_key
     assert_numbers_match_core(page)
 
 
+def _with_coordinates_open(page, server_url, key: str = "iou_gx1"):
+    """The IoU page with its coordinate inputs shown: (predicted box, ground truth, the input ``key``)."""
+    open_iou(page, server_url)
+    pred0, target0 = shown_boxes(page)
+    page.get_by_text(t("iou.coords")).click()
+    box = page.locator(f".st-key-{key} input")
+    box.wait_for()
+    settle(page)
+    return pred0, target0, box
+
+
+def _type_ground_truth_x1(page, gx1) -> None:
+    gx1.evaluate("el => { el.focus(); el.select(); }")
+    page.keyboard.type("33")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"iou_gx1=33\b"))  # the input took it (URL-bound)
+
+
 def test_a_coordinate_typed_right_after_a_key_burst_on_the_other_box_stays(page, server_url):
     """A ground-truth coordinate typed within 0.3 s of a burst of arrow keys on the predicted box was overwritten: the
     keys-at-rest update sent both boxes, the ground truth with the canvas's older copy. The canvas now sends only the
     box it moved. The page's clock is held from the keys until the typed value has reached the server, so the keys
     rest after it on a machine of any speed."""
     page.clock.install()
-    open_iou(page, server_url)
-    pred0, target0 = shown_boxes(page)
-    page.get_by_text(t("iou.coords")).click()
-    gx1 = page.locator(".st-key-iou_gx1 input")
-    gx1.wait_for()
-    settle(page)
+    pred0, target0, gx1 = _with_coordinates_open(page, server_url)
     tab_to_canvas(page)
     page.keyboard.press("Tab")
     assert page.evaluate(FOCUSED) == "pred"
     page.clock.pause_at(page.evaluate("Date.now()") + 1000)  # the page's timers wait: the keys cannot rest yet
     for _ in range(4):
         page.keyboard.press("ArrowRight")
-    gx1.evaluate("el => { el.focus(); el.select(); }")
-    page.keyboard.type("33")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"iou_gx1=33\b"))  # the input took it (URL-bound) ...
+    _type_ground_truth_x1(page, gx1)
     page.wait_for_timeout(1500)  # ... and the server, in real time, while the page's clock still waits
     page.clock.resume()  # now the keys rest: the canvas sends its update
     page.wait_for_timeout(600)
@@ -392,21 +402,13 @@ def test_a_coordinate_typed_while_the_other_box_is_dragged_stays_after_the_relea
     """The same race by the pointer: the release sent both boxes, and the ground truth typed while the prediction
     was held was written back with the canvas's older copy. Only the dragged box goes out now, and the canvas shows
     the typed ground truth at once, mid-drag."""
-    open_iou(page, server_url)
-    pred0, target0 = shown_boxes(page)
-    page.get_by_text(t("iou.coords")).click()
-    gx1 = page.locator(".st-key-iou_gx1 input")
-    gx1.wait_for()
-    settle(page)
+    pred0, target0, gx1 = _with_coordinates_open(page, server_url)
     upp = units_per_px(page)
     x, y = centre_of(page, ".bc-pred .bc-body")
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x - 30, y + 20, steps=5)
-    gx1.evaluate("el => { el.focus(); el.select(); }")  # typed with the prediction still held
-    page.keyboard.type("33")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"iou_gx1=33\b"))
+    _type_ground_truth_x1(page, gx1)  # typed with the prediction still held
     page.wait_for_function("() => /x1 33\\.0,/.test(document.querySelector('.bc-target').getAttribute('aria-label'))")
     page.mouse.up()
     settle(page)
@@ -463,12 +465,7 @@ def test_landscapes_are_dimmed_and_busy_from_a_typed_coordinate_until_redrawn(pa
     fragment's elements stale only once the run starts and fades them in only after 0.5 s, so the old landscapes
     passed for current. They are now dimmed and aria-busy as soon as the canvas shows the new box, until the
     landscapes drawn for it replace them."""
-    open_iou(page, server_url)
-    pred0, _ = shown_boxes(page)
-    page.get_by_text(t("iou.coords")).click()
-    x1 = page.locator(".st-key-iou_px1 input")
-    x1.wait_for()
-    settle(page)
+    pred0, _, x1 = _with_coordinates_open(page, server_url, "iou_px1")
     _fresh_for(page, pred0)
     page.evaluate(RECORD_LANDSCAPES)
     x1.fill("12.5")
