@@ -366,7 +366,9 @@ def test_reg_alpha_1e309_is_out_of_range_and_the_page_keeps_working(app):
     assert any("reg_alpha=1e309" in n and "outside [" in n for n in notices), notices
     assert not any("not a number" in n for n in notices), notices
     assert at.slider(key="reg_alpha").value == at.slider(key="reg_alpha").proto.default[0]
-    at.slider(key="reg_alpha").set_value(0.7).run()
+    at.slider(key="reg_alpha").set_value(0.7).run()  # reruns the sections that read α (AppTest then shows only them)
+    assert not at.exception
+    at.run()
     assert not at.exception and at.slider(key="reg_alpha").value == 0.7
     assert "reg_alpha" not in at.query_params  # the overflowing value is gone from the URL
 
@@ -454,7 +456,8 @@ def test_the_copy_link_elements_carry_no_code_of_their_own_on_a_rerun(app):
     from lossviz.components import copy_link, served
 
     at = app("regression")
-    at.slider(key="reg_alpha").set_value(0.8).run()  # a rerun
+    at.slider(key="reg_alpha").set_value(0.8).run()
+    at.run()  # a rerun of the page (α's own step reruns only the sections that read it)
     copies = [c for c in at.get("bidi_component") if c.proto.component_name == "lossviz_copy_link"]
     assert len(copies) == 2  # the sidebar's and the phones' row
     for c in copies:
