@@ -113,12 +113,15 @@ FOCAL_PRESETS = {
 }
 
 
+#: The focal tab's switch and sliders at their defaults, by URL key (a slider's default is its sixth field).
+_FOCAL_DEFAULTS = {spec[2]: spec[5] if spec[0] == "slider" else spec[3] for row in ("alpha_switch", "focal")
+                   for spec in CONTROLS[row]}  # fmt: skip
+
+
 def focal_values(state: Mapping[str, object]) -> tuple[float, float]:
     """``(alpha, gamma)`` of the focal tab from its controls' values by URL key; ``alpha`` is -1 (no α weighting)
     when ``cls_use_alpha`` is off. Missing values are the controls' defaults."""
-    defaults = {spec[2]: spec[5] if spec[0] == "slider" else spec[3] for row in ("alpha_switch", "focal")
-                for spec in CONTROLS[row]}  # fmt: skip
-    get = lambda key: state.get(key, defaults[key])  # noqa: E731
+    get = lambda key: state.get(key, _FOCAL_DEFAULTS[key])  # noqa: E731
     return (float(get("cls_alpha")) if get("cls_use_alpha") else -1.0), float(get("cls_gamma"))
 
 

@@ -119,8 +119,8 @@ def rerun_drawn(*keys: str) -> Callable[[], None]:
     the control from ``st.session_state`` (a fragment's own run reuses the arguments of the run that drew it). With
     none of them drawn, the page reruns as usual.
 
-    Fewer elements re-sent per step is what a browser's paint waits on (issue 15 item 3): the page's title, text,
-    controls and closed sections are left as they are."""
+    The page's title, text, controls and closed sections are not run or re-sent: less server work and fewer bytes a
+    step (issue 15: Regression's α at 30 sessions, p95 1.24 s -> 0.10 s). The browser's paint barely moved."""
 
     def rerun() -> None:
         if shown := drawn(keys):

@@ -132,10 +132,10 @@ for col, spec in zip(st.columns(4), A.PARAM_SLIDERS, strict=True):
     slider(spec, col, on_change=FOLLOW)
 with st.sidebar:
     controls.toggle(t("reg.l2_half"), "reg_l2half", False, on_change=FOLLOW)
-preset_area = st.container()
+preset_area = st.container()  # the notice, above the sections, once they have drawn their controls
 opened = (section("reg_sec_curves", t("reg.curves.header"), curves_section, expanded=True),
           section("reg_sec_formulas", t("reg.sec.formulas"), formulas_section),
-          section("reg_sec_sweep", t("reg.family.header"), family_section, ("reg_fam", "reg_fam_n")),
+          section("reg_sec_sweep", t("reg.family.header"), family_section, A.SECTION_CONTROLS["reg_sec_sweep"]),
           section("reg_sec_balance", t("reg.balance.header"), balance_section, A.BALANCE_KEYS))  # fmt: skip
 with preset_area:
     preset_notice(tuple(k for k in opened if k))
