@@ -489,6 +489,19 @@ def test_landscapes_are_sent_as_float32_without_template_defaults_they_cannot_us
         assert arrows["marker"]["angle"]["dtype"] == "f4" and arrows["marker"]["size"]["dtype"] == "u1"
 
 
+@pytest.mark.parametrize("res", [32, 64, 128, 256])
+def test_the_descent_field_draws_at_most_twelve_arrows_a_side_at_every_resolution(res):
+    """Plotly styles each arrow marker apart: 16 x 16 arrows on the two landscapes took ~120 ms of a redraw in
+    Chromium, about as much as the rest of both plots (issue 15: the landscapes redrawn within 2x the bare page).
+    At most 12 a side, and no fewer than 8, so the field still reads as a field."""
+    from lossviz.figures import iou as F
+
+    land = A.landscape("giou", (30.0, 25.0, 70.0, 65.0), "centre", (40.0, 40.0), n=res)
+    field = F.descent_markers(land)
+    assert 64 <= len(field["x"]) <= 144, len(field["x"])  # GIoU has a gradient everywhere: every grid point
+    assert len(field["x"]) == len(field["y"]) == len(field["angle"]) == len(field["size"])
+
+
 # --------------------------------------------------------------------------------------- issue 14: thin page
 
 
