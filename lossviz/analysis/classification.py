@@ -113,9 +113,10 @@ FOCAL_PRESETS = {
 }
 
 
-#: The focal tab's switch and sliders at their defaults, by URL key (a slider's default is its sixth field).
-_FOCAL_DEFAULTS = {spec[2]: spec[5] if spec[0] == "slider" else spec[3] for row in ("alpha_switch", "focal")
-                   for spec in CONTROLS[row]}  # fmt: skip
+#: The focal tab's switch, sliders and population inputs at their defaults, by URL key (a slider's or a number
+#: input's default is its sixth field, a toggle's its fourth).
+_FOCAL_DEFAULTS = {spec[2]: spec[3] if spec[0] == "toggle" else spec[5]
+                   for row in ("alpha_switch", "focal", "population") for spec in CONTROLS[row]}  # fmt: skip
 
 
 def focal_values(state: Mapping[str, object]) -> tuple[float, float]:
@@ -123,6 +124,13 @@ def focal_values(state: Mapping[str, object]) -> tuple[float, float]:
     when ``cls_use_alpha`` is off. Missing values are the controls' defaults."""
     get = lambda key: state.get(key, _FOCAL_DEFAULTS[key])  # noqa: E731
     return (float(get("cls_alpha")) if get("cls_use_alpha") else -1.0), float(get("cls_gamma"))
+
+
+def population_values(state: Mapping[str, object]) -> tuple[int, int, float, float]:
+    """``(n_neg, n_pos, neg_p, pos_p)`` of the focal tab's population from its inputs' values by URL key (missing:
+    the defaults), as :func:`population_shares` takes them after ``alpha`` and ``gamma``."""
+    get = lambda key: state.get(key, _FOCAL_DEFAULTS[key])  # noqa: E731
+    return int(get("cls_nneg")), int(get("cls_npos")), float(get("cls_neg_p")), float(get("cls_pos_p"))
 
 
 def matching_preset(presets: Mapping[str, Preset], state: Mapping[str, object]) -> str | None:

@@ -11,6 +11,7 @@ whose ``error`` is the refusal, for the page to show; the view functions never r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,11 @@ def focal(alpha: float, gamma: float) -> View:
     return _focal(float(alpha), float(gamma), get_lang())
 
 
+def focal_in(state: Mapping[str, Any]) -> View:
+    """:func:`focal` for the focal tab's controls' values in ``state`` (by URL key; missing: the defaults)."""
+    return focal(*A.focal_values(state))
+
+
 @_cache
 def _population(n_neg: int, n_pos: int, neg_p: float, pos_p: float, alpha: float, gamma: float, lang: str) -> View:
     pop = A.population_shares(n_neg, n_pos, neg_p, pos_p, alpha, gamma)
@@ -75,6 +81,11 @@ def _population(n_neg: int, n_pos: int, neg_p: float, pos_p: float, alpha: float
 def population(n_neg: int, n_pos: int, neg_p: float, pos_p: float, alpha: float, gamma: float) -> View:
     """The negatives' share of loss and |gradient| in a population, under CE and focal loss."""
     return _population(int(n_neg), int(n_pos), float(neg_p), float(pos_p), float(alpha), float(gamma), get_lang())
+
+
+def population_in(state: Mapping[str, Any]) -> View:
+    """:func:`population` for the focal tab's population inputs, α and γ in ``state`` (missing: the defaults)."""
+    return population(*A.population_values(state), *A.focal_values(state))
 
 
 @_cache

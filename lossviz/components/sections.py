@@ -70,6 +70,22 @@ def _set(values: dict, page: bool) -> None:
         st.rerun()
 
 
+def heading(title: str, intro: str = "", caption: str = "") -> None:
+    """A section's subheader, then its caption (a paper's reference) and its introduction, each when given."""
+    st.subheader(title)
+    if caption:
+        st.caption(caption)
+    if intro:
+        st.markdown(intro)
+
+
+def beside(*draw: Callable[[], Any]) -> None:
+    """Each callable draws into its own column, side by side (stacked on a phone): a chart beside its table."""
+    for col, fn in zip(st.columns(len(draw)), draw, strict=True):
+        with col:
+            fn()
+
+
 def charts(*items: tuple[Any, str, int]) -> None:
     """Figures ``(figure or dict, key, height)`` side by side on a wide screen, one under the other on a phone."""
     for col, (fig, key, height) in zip(st.columns(len(items)), items, strict=True):

@@ -1,5 +1,5 @@
 """Classification: focal loss, class-balanced loss, GHM-C, AP-loss. Widgets in (described in ``lossviz.analysis``),
-views out (``lossviz.cached``). Only the open tab runs; its sections are fragments, rerun by their controls or γ, α."""
+views out (``lossviz.cached``). Only the open tab runs; what γ, α or the population change are fragments."""
 
 from __future__ import annotations
 
@@ -17,14 +17,16 @@ from lossviz.components.sections import preset_buttons as presets
 from lossviz.figures import classification as F
 from lossviz.i18n import t
 
-FOCAL = sections.rerun_drawn("cls_focal", "cls_pop")  # what a step of γ or α reruns (those drawn), not the page
+# γ and α rerun the drawn sections they change, not the page or the notes; a download computes its data at the click.
+FOCAL = sections.rerun_drawn("cls_focal", "cls_focal_grad", "cls_pop")
+FOCAL_NOW, POPULATION_NOW = partial(C.focal_in, st.session_state), partial(C.population_in, st.session_state)
 
 
-def _notes(view: C.View | None = None, csv: str = "", formulas: str = "", explain: str = "") -> None:
-    """Under a figure: its formulas, its data as CSV (serialised only on a click) and what it shows."""
+def _notes(view=None, csv: str = "", formulas: str = "", explain: str = "") -> None:  # view: a View, or gives one
     sections.formulas(F.FORMULAS.get(formulas, ()))
     if csv:
-        downloads.buttons(csv, csv=lambda: view.csv[csv], key=f"cls_dl_{csv}")
+        current = view if callable(view) else lambda: view
+        downloads.buttons(csv, csv=lambda: current().csv[csv], key=f"cls_dl_{csv}")
     if explain:  # closed: only the page's own "what this shows" opens on a first visit
         st.expander(t("common.explanation"), icon=":material/school:").markdown(t(f"cls.{explain}"))
 
@@ -35,9 +37,8 @@ def _error(err: Exception) -> None:  # a refused input as a translated message (
 
 def _head(panel: str) -> None:
     p = A.PAPERS[panel]
-    st.subheader(t(f"cls.head.{panel}"))
-    st.caption(t("cls.paper", cite=p.cite, title=p.title, arxiv=p.arxiv, url=p.url))
-    st.markdown(t(f"cls.{panel}.intro"))
+    paper = t("cls.paper", cite=p.cite, title=p.title, arxiv=p.arxiv, url=p.url)
+    sections.heading(t(f"cls.head.{panel}"), t(f"cls.{panel}.intro"), caption=paper)
 
 
 def focal_panel() -> None:  # α's switch reruns the page (it disables α); γ and α rerun the sections (FOCAL)
@@ -46,39 +47,38 @@ def focal_panel() -> None:  # α's switch reruns the page (it disables α); γ a
     (use_alpha,) = row(*A.CONTROLS["alpha_switch"], cols=[c[1]])
     row(*A.CONTROLS["focal"], cols=[c[0], c[2]], off="" if use_alpha else "cls_alpha", on_change=FOCAL)
     focal_views()
-    _notes(formulas="focal_grad", explain="focal.explain_grad")
-    st.subheader(t("cls.pop.title"))
-    st.markdown(t("cls.pop.intro"))
+    if not use_alpha:
+        st.info(t("cls.alpha_off_note"), icon=":material/info:")
+    _notes(FOCAL_NOW, "focal_curves", "focal", "focal.explain_curves")
+    focal_gradients()
+    _notes(FOCAL_NOW, "focal_gradients", "focal_grad", "focal.explain_grad")
+    sections.heading(t("cls.pop.title"), t("cls.pop.intro"))
+    row(*A.CONTROLS["population"], on_change=sections.rerun_drawn("cls_pop"))
     focal_population()
+    _notes(POPULATION_NOW, "focal_population")
 
 
 @shell.fragment(key="cls_focal")
 def focal_views() -> None:
-    v = C.focal(*A.focal_values(st.session_state))
+    v = FOCAL_NOW()
     sections.charts(*((v.figures[k], k, 420) for k in ("cls_focal_curves", "cls_focal_factor")))
     notice = st.container()  # always there: a notice coming or going must not remount the charts below it
     if shown := A.matching_preset(A.FOCAL_PRESETS, st.session_state):
         notice.success(t(f"cls.preset.shows.{shown}"), icon=":material/menu_book:")
     presets({code: p.values for code, p in A.FOCAL_PRESETS.items()}, "cls.preset.", "cls_preset_", shown, page=True)
-    alpha_note = st.container()
-    if not st.session_state.get("cls_use_alpha", True):
-        alpha_note.info(t("cls.alpha_off_note"), icon=":material/info:")
     sections.metrics(v.metrics)
-    _notes(v, "focal_curves", "focal", "focal.explain_curves")
-    plotly_chart(**v.chart("cls_focal_grad", 420))
-    _notes(v, "focal_gradients")
+
+
+@shell.fragment(key="cls_focal_grad")
+def focal_gradients() -> None:
+    plotly_chart(**FOCAL_NOW().chart("cls_focal_grad", 420))
 
 
 @shell.fragment(key="cls_pop")
 def focal_population() -> None:
-    pop = C.population(*row(*A.CONTROLS["population"]), *A.focal_values(st.session_state))
+    pop = POPULATION_NOW()
     sections.metrics(pop.metrics)
-    g1, g2 = st.columns(2)
-    with g1:
-        plotly_chart(**pop.chart("cls_pop", 400))
-    with g2:
-        sections.table(pop.table)
-        _notes(pop, "focal_population")
+    sections.beside(lambda: plotly_chart(**pop.chart("cls_pop", 400)), lambda: sections.table(pop.table))
     st.markdown(pop.text)
 
 
