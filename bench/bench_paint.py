@@ -13,6 +13,10 @@ A step after which nothing visible changed is counted as ``unchanged`` and left 
 
 Each page's control (by its URL key: Streamlit puts ``st-key-<key>`` on a keyed widget's container):
 
+Each page is scrolled so that its control sits 150 px below the top of the 1400 x 1000 view, with what it changes
+under it on screen, as a user working the control would (the canvas, the IoU page's control, stays where focusing it
+puts it). On a first visit Libra's crowding and Sensitivity's buckets have all they change below the fold.
+
 * slider: ``ArrowRight`` on its thumb (``ArrowLeft`` once the thumb is at its maximum), so each step is a new value
   until the end of the range;
 * toggle (Simulation: the curves' log scale, on the cached reduced run): ``Space``;
@@ -131,6 +135,17 @@ ARM = """([event, shown, quiet]) => {
 }"""
 
 
+# Scrolls the page so that an element sits `px` below the top of the view, as a user working a control scrolls it up
+# to watch what it changes. Streamlit's main area is the element's scrolling ancestor.
+TO_TOP = """(el, px) => {
+  el.scrollIntoView({block: 'start'});
+  let s = el.parentElement;
+  while (s && !(s.scrollHeight > s.clientHeight && getComputedStyle(s).overflowY !== 'visible')) s = s.parentElement;
+  (s || document.scrollingElement).scrollBy(0, -px);
+}"""
+TOP_PX = 150
+
+
 class Tab:
     """One page in its own headless Chromium, on ``url``, with ``control`` to press."""
 
@@ -141,7 +156,9 @@ class Tab:
         self.page.goto(f"{url}/{control.path}")
         wait_idle(self.page, timeout=120_000)
         self.page.wait_for_selector(self.control.selector, state="attached", timeout=60_000)
-        self.page.wait_for_timeout(1500)  # plotly.js loaded, the first figures drawn
+        if control.kind != "canvas":  # the control near the top: what it changes, below it, is on screen
+            self.page.locator(self.control.selector).first.evaluate(TO_TOP, TOP_PX)
+        self.page.wait_for_timeout(1500)  # plotly.js loaded, the first figures drawn (those in view at once)
         self.direction = "ArrowRight"
 
     def _arm(self, event: str = "keydown") -> None:
