@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from conftest import wait_idle
@@ -55,6 +56,36 @@ def test_gamma_slider_updates_the_focal_numbers_and_the_url(server_url, page):
     wait_idle(page)
     page.get_by_role("heading", name=t("cls.title", lang="en")).wait_for()
     assert _metric(page, label) == f"{0.1**2.3:.4g}"
+
+
+def _csv(page, name: str) -> str:
+    with page.expect_download(timeout=20_000) as download:
+        page.locator(f".st-key-cls_dl_{name}_csv button").click()
+    return Path(download.value.path()).read_text(encoding="utf-8")
+
+
+def test_the_focal_csvs_hold_the_values_on_screen_from_a_shared_link_and_after_a_gamma_step(server_url, page):
+    """The focal tab's downloads were drawn outside the sections γ reruns, with data read from the session at the
+    click: a click builds the file without the session, so a shared link's CSVs held the defaults (γ 2, α 0.25), and
+    after a γ step the buttons' files were gone ("Failed to generate file for download"). Each button is now drawn in
+    the section that computed its data."""
+    _open(page, server_url, "cls_panel=Focal+loss&cls_gamma=2.3&cls_alpha=0.15&cls_nneg=5000")
+    first = _csv(page, "focal_curves").splitlines()[0]
+    assert "alpha=0.15" in first and "gamma=2.3" in first, first
+    pop, grads = _csv(page, "focal_population"), _csv(page, "focal_gradients")
+    thumb = (
+        page.locator("[data-testid=stSlider]").filter(has_text=t("cls.gamma", lang="en")).locator("input[type=range]")
+    )
+    thumb.focus()
+    thumb.press("ArrowRight")  # 2.3 -> 2.4: the sections rerun, not the page
+    page.wait_for_url(re.compile(r"cls_gamma=2\.4"))
+    wait_idle(page)
+    first = _csv(page, "focal_curves").splitlines()[0]
+    assert "alpha=0.15" in first and "gamma=2.4" in first, first
+    assert _csv(page, "focal_population") != pop  # the focal loss's shares follow γ
+    assert _csv(page, "focal_gradients") != grads  # ... and so do its gradients
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert not page.get_by_text("Failed to generate").count()
 
 
 def test_editing_the_anchor_table_rewrites_the_text_the_url_and_the_numbers(server_url, page):

@@ -81,7 +81,10 @@ def buttons(
 
     Args:
         name: the file name without extension (``"regression_curves"``).
-        csv: what to write as CSV (see the module docstring), or None for no CSV button.
+        csv: what to write as CSV (see the module docstring), or None for no CSV button. A callable is called when
+            the button is clicked, outside any script run: it must hold its data (a closure over the run that drew
+            the button), never read ``st.session_state``, which is not there then (a page that did read the
+            session's values there served the defaults, or no file).
         json: what to write as JSON, or None for no JSON button.
         key: a unique widget-key prefix (``"reg_dl_curves"``); each button gets ``<key>_<format>``.
         labels: per-format label overrides (already translated); default "Download CSV" / "Download JSON".

@@ -79,13 +79,6 @@ def heading(title: str, intro: str = "", caption: str = "") -> None:
         st.markdown(intro)
 
 
-def beside(*draw: Callable[[], Any]) -> None:
-    """Each callable draws into its own column, side by side (stacked on a phone): a chart beside its table."""
-    for col, fn in zip(st.columns(len(draw)), draw, strict=True):
-        with col:
-            fn()
-
-
 def charts(*items: tuple[Any, str, int]) -> None:
     """Figures ``(figure or dict, key, height)`` side by side on a wide screen, one under the other on a phone."""
     for col, (fig, key, height) in zip(st.columns(len(items)), items, strict=True):

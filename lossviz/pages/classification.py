@@ -17,16 +17,15 @@ from lossviz.components.sections import preset_buttons as presets
 from lossviz.figures import classification as F
 from lossviz.i18n import t
 
-# γ and α rerun the drawn sections they change, not the page or the notes; a download computes its data at the click.
-FOCAL = sections.rerun_drawn("cls_focal", "cls_focal_grad", "cls_pop")
+# γ and α rerun the drawn sections they change, not the page; each download sits in the section that made its data.
+FOCAL = sections.rerun_drawn("cls_focal", "cls_pop")
 FOCAL_NOW, POPULATION_NOW = partial(C.focal_in, st.session_state), partial(C.population_in, st.session_state)
 
 
-def _notes(view=None, csv: str = "", formulas: str = "", explain: str = "") -> None:  # view: a View, or gives one
+def _notes(view=None, csv: str = "", formulas: str = "", explain: str = "") -> None:  # formulas, CSV, what it shows
     sections.formulas(F.FORMULAS.get(formulas, ()))
     if csv:
-        current = view if callable(view) else lambda: view
-        downloads.buttons(csv, csv=lambda: current().csv[csv], key=f"cls_dl_{csv}")
+        downloads.buttons(csv, csv=lambda: view.csv[csv], key=f"cls_dl_{csv}")
     if explain:  # closed: only the page's own "what this shows" opens on a first visit
         st.expander(t("common.explanation"), icon=":material/school:").markdown(t(f"cls.{explain}"))
 
@@ -46,16 +45,14 @@ def focal_panel() -> None:  # α's switch reruns the page (it disables α); γ a
     c = st.columns([5, 3, 5])
     (use_alpha,) = row(*A.CONTROLS["alpha_switch"], cols=[c[1]])
     row(*A.CONTROLS["focal"], cols=[c[0], c[2]], off="" if use_alpha else "cls_alpha", on_change=FOCAL)
-    focal_views()
     if not use_alpha:
         st.info(t("cls.alpha_off_note"), icon=":material/info:")
-    _notes(FOCAL_NOW, "focal_curves", "focal", "focal.explain_curves")
-    focal_gradients()
-    _notes(FOCAL_NOW, "focal_gradients", "focal_grad", "focal.explain_grad")
+    _notes(formulas="focal", explain="focal.explain_curves")  # the formulas above the curves they draw
+    focal_views()
+    _notes(formulas="focal_grad", explain="focal.explain_grad")
     sections.heading(t("cls.pop.title"), t("cls.pop.intro"))
     row(*A.CONTROLS["population"], on_change=sections.rerun_drawn("cls_pop"))
     focal_population()
-    _notes(POPULATION_NOW, "focal_population")
 
 
 @shell.fragment(key="cls_focal")
@@ -67,18 +64,21 @@ def focal_views() -> None:
         notice.success(t(f"cls.preset.shows.{shown}"), icon=":material/menu_book:")
     presets({code: p.values for code, p in A.FOCAL_PRESETS.items()}, "cls.preset.", "cls_preset_", shown, page=True)
     sections.metrics(v.metrics)
-
-
-@shell.fragment(key="cls_focal_grad")
-def focal_gradients() -> None:
-    plotly_chart(**FOCAL_NOW().chart("cls_focal_grad", 420))
+    _notes(v, "focal_curves")
+    plotly_chart(**v.chart("cls_focal_grad", 420))
+    _notes(v, "focal_gradients")
 
 
 @shell.fragment(key="cls_pop")
 def focal_population() -> None:
     pop = POPULATION_NOW()
     sections.metrics(pop.metrics)
-    sections.beside(lambda: plotly_chart(**pop.chart("cls_pop", 400)), lambda: sections.table(pop.table))
+    g1, g2 = st.columns(2)
+    with g1:
+        plotly_chart(**pop.chart("cls_pop", 400))
+    with g2:
+        sections.table(pop.table)
+        _notes(pop, "focal_population")
     st.markdown(pop.text)
 
 
