@@ -311,8 +311,10 @@ def test_tab_reaches_the_canvas_and_arrow_keys_move_and_resize_the_selected_box(
     page.keyboard.press("Control+ArrowUp")  # Ctrl: resize too (bottom edge up)
     expected = [pred0[0] + 10, pred0[1] + 10, pred0[2] + 11, pred0[3] + 9]
     assert shown_boxes(page)[0] == pytest.approx(expected)
-    assert COORDS.search(page.locator(".bc-live").inner_text())
+    assert COORDS.search(page.locator(".bc-live").inner_text().split(". ")[0])  # its coordinates, then numbers
     settle(page)
+    # ... and once they are, the live region says them too.
+    assert page.locator(".bc-live").inner_text().endswith(". " + page.locator(".bc-readout").inner_text())
     pred, target = shown_boxes(page)
     assert pred == pytest.approx(expected) and target == target0
     assert url_boxes(page, pred0, target0) == [pred, target]
@@ -368,6 +370,21 @@ HOLD_REST = """(() => {
     return original.call(window, fn, ms, ...rest);
   };
 })();"""
+
+
+def test_the_live_region_says_the_moved_box_and_then_the_loss_and_iou_it_gives(page, server_url):
+    """A screen-reader user heard only the box's coordinates after a move, and had to leave the box to learn what the
+    move did (fresh-eyes check). Once the numbers belong to the boxes shown, the live region says them too; never
+    numbers of older boxes."""
+    open_iou(page, server_url)
+    tab_to_canvas(page)
+    page.keyboard.press("Tab")
+    settle(page)
+    page.keyboard.press("ArrowRight")
+    settle(page)
+    live, readout = page.locator(".bc-live").inner_text(), page.locator(".bc-readout").inner_text()
+    assert READOUT.match(readout), readout
+    assert live == f"{page.locator('.bc-box.bc-pred').get_attribute('aria-label')}. {readout}", live
 
 
 def test_the_keys_coming_to_rest_do_not_redraw_a_canvas_that_already_shows_the_servers_boxes(page, server_url):

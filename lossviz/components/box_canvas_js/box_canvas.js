@@ -124,10 +124,20 @@ function describe(s, which) {
   return `${s.data.labels[which]}: x1 ${b[0]}, y1 ${b[1]}, x2 ${b[2]}, y2 ${b[3]}`;
 }
 
+// What the live region says: the selected box and, once Python's numbers belong to the boxes shown, those numbers
+// (the loss and the IoU): a screen-reader user hears what a move did without leaving the box. While the numbers
+// still belong to older boxes, the coordinates alone.
+function announce(s) {
+  if (!s.selected) return;
+  const fresh = same(s.local.pred, s.data.pred) && same(s.local.target, s.data.target);
+  const numbers = fresh && s.data.readout ? `. ${s.data.readout}` : "";
+  setText(s.live, describe(s, s.selected) + numbers);
+}
+
 function select(s, which) {
   s.selected = which;
   for (const w of ["pred", "target"]) s.boxes[w].gb.classList.toggle("bc-selected", w === which);
-  setText(s.live, describe(s, which));
+  announce(s);
 }
 
 function onKey(s, which, ev) {
@@ -583,7 +593,7 @@ function draw(s) {
   if (s.data.channel) publish(s.data.channel, [...p, ...t]);
   setText(s.readout, s.data.readout || "");
   s.readout.classList.toggle("bc-stale", !fresh);
-  if (s.selected) setText(s.live, describe(s, s.selected));
+  announce(s);
 }
 
 export default function (component) {
