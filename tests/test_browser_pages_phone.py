@@ -154,6 +154,41 @@ def test_chart_labels_overlap_no_bar_legend_title_or_other_label(server_url, bro
         ctx.close()
 
 
+#: Each chart's title and modebar boxes: the modebar is laid out (and its box known) while it is hidden.
+TITLE_AND_MODEBAR = """(root) => [...root.querySelectorAll('.js-plotly-plot')].map((g) => {
+  const box = (el) => { if (!el) return null; const r = el.getBoundingClientRect();
+                        return r.width > 0 ? [r.left, r.top, r.right, r.bottom] : null; };
+  return {title: box(g.querySelector('.gtitle')), modebar: box(g.querySelector('.modebar'))};
+})"""
+
+
+@pytest.mark.parametrize("name, query, keys", [
+    ("classification", "cls_panel=Focal+loss", ("cls_focal_curves", "cls_focal_factor", "cls_pop")),
+    ("iou", "", ("iou_land_centre", "iou_land_size")),
+])  # fmt: skip
+def test_on_a_phone_no_chart_title_runs_under_its_modebar(server_url, browser, name, query, keys):
+    """On a 390 px phone the modebar's icons (top right, shown on a tap) covered the end of long chart titles: the
+    IoU landscapes' "(size 36.0 × 36.0)", Classification's population title (fresh-eyes check). The title now sits
+    under the modebar on a narrow chart."""
+    ctx = browser.new_context(viewport={"width": WIDTH, "height": 844}, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server_url}/{name}?{query}")
+        wait_idle(page, timeout=240_000)
+        for key in keys:
+            chart = page.locator(f".st-key-{key}")
+            chart.scroll_into_view_if_needed()
+            page.wait_for_function("(k) => document.querySelector(`.st-key-${k} .gtitle`)", arg=key, timeout=60_000)
+            page.wait_for_timeout(300)
+            (boxes,) = chart.evaluate(TITLE_AND_MODEBAR)
+            title, bar = boxes["title"], boxes["modebar"]
+            assert title and bar, (key, boxes)
+            apart = title[3] <= bar[1] or bar[3] <= title[1] or title[2] <= bar[0] or bar[2] <= title[0]
+            assert apart, (key, boxes)
+    finally:
+        ctx.close()
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_libra_histogram_leaves_headroom_above_its_highest_bar(server_url, browser, width):
     ctx, page = _open_at(browser, width, f"{server_url}/libra?lib_images=2")

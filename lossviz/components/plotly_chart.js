@@ -33,7 +33,8 @@
 const ROOT_CLASS = "lossviz-plotly-chart";
 const VISIBLE_MARGIN = "300px 0px"; // "near the viewport": drawn right away within this distance of it
 const QUIET_MS = 1000; // an off-screen chart is brought up to date after this long without a new update
-const NARROW_PX = 640; // below this chart width the legend goes under the plot
+const NARROW_PX = 640; // below this chart width the legend goes under the plot and the title under the modebar
+const MODEBAR_PX = 34; // the modebar's height with its top offset (~31 px), and a gap
 const FOOTER_PX = 16; // height of one footer line in an exported PNG
 const DARK_QUERY = "(prefers-color-scheme: dark)";
 const FOLLOW_EVENT = "lossviz:follow";
@@ -96,6 +97,15 @@ function applyNarrow(layout, narrow) {
   // A figure may say how it is laid out on a phone: `layout.meta.lossviz_narrow` replaces those layout keys
   // (two plots side by side stacked, a taller chart).
   Object.assign(layout, (layout.meta && layout.meta.lossviz_narrow) || {});
+  // The title goes under the modebar (top right, shown on a tap): a title as wide as a phone's chart ran under its
+  // icons. The top margin grows by as much, so the plot and what sits above it (annotations) move down with it.
+  const title = typeof layout.title === "string" ? { text: layout.title } : layout.title;
+  if (title && title.text) {
+    const tpl = (layout.template && layout.template.layout) || {};
+    const top = (layout.margin && layout.margin.t) ?? (tpl.margin && tpl.margin.t) ?? 100;
+    layout.margin = { ...(layout.margin || {}), t: top + MODEBAR_PX };
+    layout.title = { ...title, yref: "container", y: 1, yanchor: "top", pad: { ...(title.pad || {}), t: MODEBAR_PX } };
+  }
   if (layout.showlegend === false) return;
   // Container-referenced at the bottom: the row sits below the x-axis title and tick labels whatever their height,
   // and pushes the bottom margin instead of overlapping them (a paper-referenced y below 0 lands on the axis title).
