@@ -42,7 +42,7 @@ def pair(pred: Box, target: Box, options: A.Options) -> tuple[list[A.LossRow], A
 @keyed.cache_data(max_entries=128, show_spinner=False)
 def _landscape(code: str, target: Box, plane: str, fixed: tuple[float, float], n: int, options: A.Options):
     """The landscape with its values as float32 (what the figure draws and the CSV holds): half the cache's memory.
-    Its figure misses while it hits when only the marked box moved on the plane (a translation on the centre plane)."""
+    Looked up when its figure is not cached; it hits when only the marked box moved (a translation, centre plane)."""
     land = A.landscape(code, target, plane, fixed, n=n, options=options)
     f32 = {k: getattr(land, k).astype(np.float32) for k in ("loss", "grad_x", "grad_y")}
     return dataclasses.replace(land, **f32)

@@ -22,7 +22,7 @@ FOCAL = sections.rerun_drawn("cls_focal", "cls_pop")
 FOCAL_NOW, POPULATION_NOW = partial(C.focal_in, st.session_state), partial(C.population_in, st.session_state)
 
 
-def _notes(view=None, csv: str = "", formulas: str = "", explain: str = "") -> None:  # formulas, CSV, what it shows
+def _notes(view: C.View | None = None, csv: str = "", formulas: str = "", explain: str = "") -> None:
     sections.formulas(F.FORMULAS.get(formulas, ()))
     if csv:
         downloads.buttons(csv, csv=lambda: view.csv[csv], key=f"cls_dl_{csv}")
