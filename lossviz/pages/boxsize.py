@@ -12,7 +12,7 @@ import streamlit as st
 from lossviz import i18n
 from lossviz.analysis import boxsize as A
 from lossviz.cached import boxsize as C
-from lossviz.components import coded, controls, downloads, shell
+from lossviz.components import coded, controls, downloads, sections, shell
 from lossviz.components.plotly_chart import plotly_chart
 from lossviz.figures.boxsize import NWD_LATEX
 from lossviz.i18n import t
@@ -20,8 +20,7 @@ from lossviz.i18n import t
 
 @shell.fragment
 def size_section() -> None:
-    st.subheader(t("bs.size.header"))
-    st.markdown(t("bs.size.intro"))
+    sections.heading(t("bs.size.header"), t("bs.size.intro"))
     st.caption(t("bs.papers", links=" · ".join(f"[{name}]({url})" for name, url in A.PAPERS.items())))
     c1, c2, c3 = st.columns([1, 1.4, 2])
     with c1:
@@ -58,8 +57,7 @@ def size_section() -> None:
 
 @shell.fragment
 def nwd_section() -> None:
-    st.subheader(t("bs.nwd.header"))
-    st.markdown(t("bs.nwd.intro") + " " + t("bs.nwd.paper", url=A.PAPERS["NWD"]))
+    sections.heading(t("bs.nwd.header"), t("bs.nwd.intro") + " " + t("bs.nwd.paper", url=A.PAPERS["NWD"]))
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         small = controls.slider(t("bs.nwd.small"), "bs_nwd_small", 1.0, 32.0, 8.0, 1.0)
@@ -101,8 +99,7 @@ def _distribution(kind: str, args: tuple, mu: float, loss_label: str) -> None:
 
 @shell.fragment
 def distribution_section() -> None:
-    st.subheader(t("bs.dist.header"))
-    st.markdown(t("bs.dist.intro"))
+    sections.heading(t("bs.dist.header"), t("bs.dist.intro"))
     left, right = st.columns(2)
     with left:
         st.markdown(f"#### {t('bs.dist.cbbl', url=A.PAPERS['C-BBL'])}")

@@ -124,12 +124,16 @@ function describe(s, which) {
   return `${s.data.labels[which]}: x1 ${b[0]}, y1 ${b[1]}, x2 ${b[2]}, y2 ${b[3]}`;
 }
 
+// Whether Python's numbers belong to the boxes shown here.
+function isFresh(s) {
+  return same(s.local.pred, s.data.pred) && same(s.local.target, s.data.target);
+}
+
 // What the live region says: the selected box and, once Python's numbers belong to the boxes shown, those numbers
 // (the loss and the IoU): a screen-reader user hears what a move did without leaving the box. While the numbers
 // still belong to older boxes, the coordinates alone.
-function announce(s) {
+function announce(s, fresh = isFresh(s)) {
   if (!s.selected) return;
-  const fresh = same(s.local.pred, s.data.pred) && same(s.local.target, s.data.target);
   const numbers = fresh && s.data.readout ? `. ${s.data.readout}` : "";
   setText(s.live, describe(s, s.selected) + numbers);
 }
@@ -584,7 +588,7 @@ function draw(s) {
   drawTicks(s);
   const p = s.local.pred;
   const t = s.local.target;
-  const fresh = same(p, s.data.pred) && same(t, s.data.target);
+  const fresh = isFresh(s);
   drawOverlay(s, fresh);
   drawBox(s, "target", t);
   drawBox(s, "pred", p);
@@ -593,7 +597,7 @@ function draw(s) {
   if (s.data.channel) publish(s.data.channel, [...p, ...t]);
   setText(s.readout, s.data.readout || "");
   s.readout.classList.toggle("bc-stale", !fresh);
-  announce(s);
+  announce(s, fresh);
 }
 
 export default function (component) {
